@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// Entry point. Kept tiny so `crm --version` and `--help` start fast: every command and the TUI are
+// loaded only when they run.
+import process from 'node:process';
+import meow from 'meow';
+
+process.umask(0o077);
+
+const help = `
+  Usage
+    $ crm                      the TUI (on a terminal)
+    $ crm <command> [options]
+
+  Commands
+    sandbox                    start the built-in sub2api-compatible sandbox host (127.0.0.1)
+    host add|list|show|remove  register and inspect sub2api hosts
+    packs                      list provider packs
+    import                     import a provider into a host and prove a user can call it
+    import-batch               import a file of url,key pairs
+    batches                    list import batches
+    batch show BATCH           one batch with steps, resources and reconcile runs
+    status                     per host and provider: latest batch, access status, last reconcile
+    reconcile                  compare recorded resources with the host (drift)
+    rollback                   delete exactly a batch's recorded resources
+    repair                     re-run access closure and smoke for a drifted batch
+    accept                     fresh-host acceptance run with numbered evidence
+    evidence list|keep|archive|export
+    matrix                     provider validation matrix
+
+  Global options
+    --data DIR                 state folder (env CRM_DATA_DIR; default data/ beside package.json)
+    --json                     one JSON document on stdout; progress goes to stderr
+    --help, --version
+
+  Exit codes
+    0 ok · 1 operation failed · 2 invalid input · 3 drift found · 4 state problem
+
+  Secrets are never flag values: --key-env VAR | --key-file FILE | --key-stdin (provider key);
+  --admin-key-env VAR | --admin-key-file FILE | --email E --password-env VAR (admin credential);
+  --totp-env VAR (2FA / step-up code).
+`;
+
+const str = {type: 'string'} as const;
+const num = {type: 'number'} as const;
+const bool = {type: 'boolean'} as const;
+
+const cli = meow(help, {
+	importMeta: import.meta,
+	allowUnknownFlags: false,
+	flags: {
+		data: str,
+		json: bool,
+		// hosts
+		name: str,
+		url: str,
+		adminKeyEnv: str,
+		adminKeyFile: str,
+		email: str,
+		passwordEnv: str,
+		totpEnv: str,
+		acceptCompliance: bool,
+		prefix: str,
+		userDomain: str,
+		// import
+		host: str,
+		pack: str,
+		keyEnv: str,
+		keyFile: str,
+		keyStdin: bool,
+		access: str,
+		smokeModel: str,
+		user: str,
+		continueOnUpstreamFailure: bool,
+		force: bool,
+		batch: str,
+		dryRun: bool,
+		yes: bool,
+		file: str,
+		concurrency: num,
+		skipInvalid: bool,
+		out: str,
+		// sandbox
+		port: num,
+		profile: str,
+		latencyMs: num,
+		// waits and retries
+		timeoutS: num,
+		smokeRetryS: num,
+		lockWaitS: num,
+	},
+});
+
+const [command, ...rest] = cli.input;
+
+async function main(): Promise<number> {
+	if (!command) {
+		if (process.stdin.isTTY && process.stdout.isTTY) {
+			const {runTui} = await import('./ui/run.js');
+			return runTui({data: cli.flags.data});
+		}
+		process.stderr.write('crm: no command and no terminal for the TUI; see crm --help\n');
+		return 2;
+	}
+	const {dispatch} = await import('./commands/dispatch.js');
+	return dispatch(command, rest, cli.flags);
+}
+
+main().then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		process.stderr.write(
+			`crm: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
+		process.exitCode = 1;
+	},
+);

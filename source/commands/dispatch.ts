@@ -1,0 +1,25 @@
+// Maps `crm <command> [sub]` to the module that runs it; each module is imported only when used.
+import {CrmError} from '../core/errors.js';
+import {makeContext, type CommandContext, type Flags} from './context.js';
+
+type Runner = (ctx: CommandContext) => Promise<number>;
+
+const commands: Record<string, () => Promise<Runner>> = {
+	packs: async () => (await import('./packs.js')).packsCommand,
+	host: async () => (await import('./hosts.js')).hostCommand,
+	sandbox: async () => (await import('./sandbox-cli.js')).sandboxCli,
+};
+
+export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {
+	const ctx = makeContext(args, flags);
+	const load = commands[command];
+	if (!load) {
+		return ctx.out.fail(new CrmError('usage', `unknown command "${command}"; see crm --help`));
+	}
+	try {
+		const run = await load();
+		return await run(ctx);
+	} catch (error) {
+		return ctx.out.fail(error);
+	}
+}

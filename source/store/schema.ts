@@ -1,0 +1,211 @@
+// The on-disk shapes. state.json (schema_version 2) holds hosts, the batch index, the resource index,
+// reconcile-run index and every secret; batches/<id>.json holds a batch's steps, resources, access
+// results and reconcile runs (no secrets). Unknown fields are kept (loose) so nothing is dropped.
+import {z} from 'zod';
+
+export const SCHEMA_VERSION = 2;
+
+const iso = z.string().min(1);
+const nullableIso = iso.nullable();
+
+export const BATCH_STATUSES = ['running', 'succeeded', 'failed', 'partial', 'rolled_back'] as const;
+export const ACCESS_STATUSES = [
+	'pending',
+	'models_only',
+	'self_service_ready',
+	'subscription_ready',
+	'fully_ready',
+	'broken',
+] as const;
+export const PROVIDER_STATUSES = ['active', 'degraded', 'broken'] as const;
+export const FAILURE_CLASSES = [
+	'host_compatibility_gap',
+	'upstream_key_quota_issue',
+	'upstream_auth_issue',
+	'upstream_unavailable',
+	'host_auth_issue',
+	'network_unreachable',
+	'invalid_input',
+	'unknown',
+] as const;
+export const RESOURCE_TYPES = ['group', 'account', 'user', 'api_key', 'subscription'] as const;
+export const STEP_NAMES = [
+	'preflight',
+	'host_probe',
+	'upstream_probe',
+	'plan',
+	'create_group',
+	'create_account',
+	'account_test',
+	'access_closure',
+	'access_smoke',
+	'summary',
+] as const;
+
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+export type AccessStatus = (typeof ACCESS_STATUSES)[number];
+export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+export type AccessModeValue = 'self_service' | 'subscription';
+
+export const sessionSchema = z.looseObject({
+	access_token: z.string(),
+	refresh_token: z.string().nullable(),
+	expires_at: z.string().nullable(),
+	user_agent: z.string(),
+});
+
+export const hostSchema = z.looseObject({
+	host_id: z.string().min(1),
+	name: z.string().min(1),
+	url: z.string().min(1),
+	auth_type: z.enum(['admin_api_key', 'login']),
+	credential: z.looseObject({
+		admin_api_key: z.string().optional(),
+		email: z.string().optional(),
+		password: z.string().optional(),
+	}),
+	session: sessionSchema.nullable(),
+	version: z.string().nullable(),
+	capabilities: z.record(z.string(), z.unknown()),
+	prefix: z.string(),
+	user_domain: z.string(),
+	created_at: iso,
+	last_probe_at: nullableIso,
+});
+export type HostRecord = z.infer<typeof hostSchema>;
+
+export const batchIndexSchema = z.looseObject({
+	batch_id: z.string().min(1),
+	host_id: z.string().min(1),
+	pack: z.string().min(1),
+	base_url: z.string(),
+	key_fingerprint: z.string(),
+	access_mode: z.enum(['self_service', 'subscription']),
+	batch_status: z.enum(BATCH_STATUSES),
+	access_status: z.enum(ACCESS_STATUSES),
+	provider_status: z.enum(PROVIDER_STATUSES).nullable(),
+	failure_class: z.enum(FAILURE_CLASSES).nullable(),
+	stopped_at_step: z.string().nullable(),
+	created_at: iso,
+	updated_at: iso,
+	finished_at: nullableIso,
+	pid: z.number().int().nullable(),
+	resource_count: z.number().int().min(0),
+});
+export type BatchIndex = z.infer<typeof batchIndexSchema>;
+
+export const batchSecretsSchema = z.looseObject({
+	user_email: z.string().nullable(),
+	user_password: z.string().nullable(),
+	user_key: z.string().nullable(),
+});
+export type BatchSecrets = z.infer<typeof batchSecretsSchema>;
+
+export const reconcileIndexSchema = z.looseObject({
+	run_id: z.string().min(1),
+	host_id: z.string().min(1),
+	batch_id: z.string().nullable(),
+	reconcile_status: z.enum(['in_sync', 'drifted']),
+	at: iso,
+	counts: z.record(z.string(), z.number()),
+});
+export type ReconcileIndex = z.infer<typeof reconcileIndexSchema>;
+
+export const stateSchema = z.looseObject({
+	schema_version: z.literal(SCHEMA_VERSION),
+	hosts: z.array(hostSchema),
+	batches: z.array(batchIndexSchema),
+	batch_secrets: z.record(z.string(), batchSecretsSchema),
+	resource_index: z.record(z.string(), z.string()),
+	reconcile_runs: z.array(reconcileIndexSchema),
+});
+export type State = z.infer<typeof stateSchema>;
+
+export function emptyState(): State {
+	return {
+		schema_version: SCHEMA_VERSION,
+		hosts: [],
+		batches: [],
+		batch_secrets: {},
+		resource_index: {},
+		reconcile_runs: [],
+	};
+}
+
+export const stepSchema = z.looseObject({
+	name: z.string(),
+	status: z.enum(['running', 'ok', 'warn', 'fail', 'skipped']),
+	started_at: nullableIso,
+	duration_ms: z.number().nullable(),
+	message: z.string(),
+});
+export type StepRecord = z.infer<typeof stepSchema>;
+
+export const resourceSchema = z.looseObject({
+	resource_type: z.enum(RESOURCE_TYPES),
+	host_resource_id: z.string().nullable(),
+	name: z.string(),
+	status: z.enum(['pending', 'created', 'deleted', 'gone', 'failed']),
+	snapshot: z.record(z.string(), z.unknown()),
+	created_at: iso,
+	confirmed_at: nullableIso,
+	deleted_at: nullableIso,
+	deleted_by: z.string().nullable(),
+	/** true when this batch made it; false for an existing user it only used (--user) */
+	owned: z.boolean(),
+});
+export type ResourceRecord = z.infer<typeof resourceSchema>;
+
+export const reconcileItemSchema = z.looseObject({
+	resource_type: z.enum(RESOURCE_TYPES),
+	host_resource_id: z.string().nullable(),
+	name: z.string().nullable(),
+	state: z.enum(['present', 'missing', 'changed', 'unmanaged']),
+	detail: z.string(),
+	fields: z.array(z.string()),
+});
+export type ReconcileItem = z.infer<typeof reconcileItemSchema>;
+
+export const reconcileRunSchema = z.looseObject({
+	run_id: z.string(),
+	host_id: z.string(),
+	batch_id: z.string().nullable(),
+	reconcile_status: z.enum(['in_sync', 'drifted']),
+	at: iso,
+	items: z.array(reconcileItemSchema),
+});
+export type ReconcileRun = z.infer<typeof reconcileRunSchema>;
+
+export const accessResultSchema = z.looseObject({
+	at: iso,
+	access_mode: z.enum(['self_service', 'subscription']),
+	access_status: z.enum(ACCESS_STATUSES),
+	smoke_model: z.string().nullable(),
+	models_ok: z.boolean(),
+	completion_ok: z.boolean(),
+	completion_status: z.number().nullable(),
+	completion_type: z.enum(['json', 'stream']).nullable(),
+	completion_preview: z.string().nullable(),
+	attempts: z.number().int(),
+});
+export type AccessResult = z.infer<typeof accessResultSchema>;
+
+export const batchFileSchema = z.looseObject({
+	schema_version: z.literal(SCHEMA_VERSION),
+	batch_id: z.string(),
+	host_id: z.string(),
+	pack: z.string(),
+	input: z.record(z.string(), z.unknown()),
+	steps: z.array(stepSchema),
+	resources: z.array(resourceSchema),
+	access_results: z.array(accessResultSchema),
+	reconcile_runs: z.array(reconcileRunSchema),
+	summary: z.record(z.string(), z.unknown()).nullable(),
+});
+export type BatchFile = z.infer<typeof batchFileSchema>;
+
+export function resourceKey(hostId: string, type: ResourceType, hostResourceId: string): string {
+	return `${hostId}|${type}|${hostResourceId}`;
+}

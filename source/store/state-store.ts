@@ -1,0 +1,198 @@
+// The state store: lowdb over state.json (atomic temp-file + rename writes through steno), plus the
+// per-batch and per-reconcile detail files beside it. A file that is not valid JSON, fails the
+// schema or has a newer schema_version is refused (exit 4) and never rewritten.
+import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync} from 'node:fs';
+import {Low} from 'lowdb';
+import {DataFile} from 'lowdb/node';
+import {CrmError} from '../core/errors.js';
+import {acquireLock, type HeldLock} from './lock.js';
+import {migrateV1, stateV1Schema} from './migrations.js';
+import {dataPaths, type DataPaths} from './paths.js';
+import {
+	SCHEMA_VERSION,
+	batchFileSchema,
+	emptyState,
+	reconcileRunSchema,
+	stateSchema,
+	type BatchFile,
+	type ReconcileRun,
+	type State,
+} from './schema.js';
+
+const pretty = (data: unknown) => JSON.stringify(data, null, 2) + '\n';
+
+function jsonFile<T>(file: string): DataFile<T> {
+	// Parse is deferred to us (validate first); the raw text keeps a parse failure from being hidden.
+	return new DataFile<T>(file, {parse: (text) => JSON.parse(text) as T, stringify: pretty});
+}
+
+/** Creates the data folder (0700) and its subfolders when writing. */
+export function ensureDataDir(paths: DataPaths): void {
+	for (const dir of [paths.dir, paths.batches, paths.reconciles]) {
+		if (!existsSync(dir)) mkdirSync(dir, {recursive: true, mode: 0o700});
+	}
+	chmodSync(paths.dir, 0o700);
+}
+
+function stateError(kind: 'state_corrupt' | 'state_newer', file: string, why: string): CrmError {
+	const advice =
+		kind === 'state_newer'
+			? 'use the newer crm that wrote it'
+			: 'restore it from a backup or move it aside to start with an empty state';
+	return new CrmError(kind, `state file ${file} ${why}; it was left exactly as it is (${advice})`);
+}
+
+function schemaProblem(error: {issues: Array<{path: PropertyKey[]; message: string}>}): string {
+	const issue = error.issues[0];
+	return `${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+}
+
+export interface OpenOptions {
+	/** Take the data folder's lock (commands that change state). */
+	lock?: {command: string; waitMs?: number};
+}
+
+export class StateStore {
+	readonly paths: DataPaths;
+	private readonly db: Low<State>;
+	private held: HeldLock | null;
+
+	private constructor(paths: DataPaths, db: Low<State>, held: HeldLock | null) {
+		this.paths = paths;
+		this.db = db;
+		this.held = held;
+	}
+
+	static async open(dataDir: string, options: OpenOptions = {}): Promise<StateStore> {
+		process.umask(0o077);
+		const paths = dataPaths(dataDir);
+		let held: HeldLock | null = null;
+		if (options.lock) {
+			ensureDataDir(paths);
+			held = await acquireLock(paths.lock, options.lock.command, options.lock.waitMs ?? 0);
+		}
+		try {
+			const db = new Low<State>(jsonFile<State>(paths.state), emptyState());
+			const store = new StateStore(paths, db, held);
+			await store.load();
+			return store;
+		} catch (error) {
+			held?.release();
+			throw error;
+		}
+	}
+
+	get data(): State {
+		return this.db.data;
+	}
+
+	get locked(): boolean {
+		return this.held !== null;
+	}
+
+	private async load(): Promise<void> {
+		const file = this.paths.state;
+		let raw: unknown;
+		try {
+			raw = await this.db.adapter.read();
+		} catch (error) {
+			throw stateError('state_corrupt', file, `is not valid JSON (${(error as Error).message})`);
+		}
+		if (raw === null) {
+			this.db.data = emptyState();
+			return;
+		}
+		const version = (raw as {schema_version?: unknown})?.schema_version;
+		if (typeof version === 'number' && version > SCHEMA_VERSION) {
+			throw stateError(
+				'state_newer',
+				file,
+				`has schema_version ${version}, newer than this crm (${SCHEMA_VERSION})`,
+			);
+		}
+		if (version === 1) {
+			const old = stateV1Schema.safeParse(raw);
+			if (!old.success)
+				throw stateError('state_corrupt', file, `fails the version 1 schema at ${schemaProblem(old.error)}`);
+			const migrated = migrateV1(old.data);
+			this.db.data = migrated.state;
+			if (this.held) {
+				// Keep the old file, then write the detail files before the index that points at them.
+				copyFileSync(file, `${file}.v1.bak`);
+				for (const batch of migrated.batchFiles) await this.writeBatch(batch);
+				for (const run of migrated.hostRuns) await this.writeHostRun(run);
+				await this.write();
+			} else {
+				this.pendingMigration = migrated;
+			}
+			return;
+		}
+		const parsed = stateSchema.safeParse(raw);
+		if (!parsed.success)
+			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
+		this.db.data = parsed.data;
+	}
+
+	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */
+	private pendingMigration: ReturnType<typeof migrateV1> | null = null;
+
+	async write(): Promise<void> {
+		if (!this.held) throw new Error('state write without the lock');
+		await this.db.write();
+	}
+
+	async readBatch(batchId: string): Promise<BatchFile | null> {
+		const pending = this.pendingMigration?.batchFiles.find((b) => b.batch_id === batchId);
+		if (pending) return pending;
+		const file = this.paths.batchFile(batchId);
+		let raw: unknown;
+		try {
+			raw = await jsonFile<BatchFile>(file).read();
+		} catch (error) {
+			throw stateError('state_corrupt', file, `is not valid JSON (${(error as Error).message})`);
+		}
+		if (raw === null) return null;
+		const parsed = batchFileSchema.safeParse(raw);
+		if (!parsed.success)
+			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
+		return parsed.data;
+	}
+
+	async writeBatch(batch: BatchFile): Promise<void> {
+		if (!this.held) throw new Error('batch write without the lock');
+		await jsonFile<BatchFile>(this.paths.batchFile(batch.batch_id)).write(batch);
+	}
+
+	async readHostRun(runId: string): Promise<ReconcileRun | null> {
+		const pending = this.pendingMigration?.hostRuns.find((r) => r.run_id === runId);
+		if (pending) return pending;
+		const raw = await jsonFile<ReconcileRun>(this.paths.reconcileFile(runId)).read();
+		if (raw === null) return null;
+		const parsed = reconcileRunSchema.safeParse(raw);
+		if (!parsed.success)
+			throw stateError('state_corrupt', this.paths.reconcileFile(runId), 'fails the schema');
+		return parsed.data;
+	}
+
+	async writeHostRun(run: ReconcileRun): Promise<void> {
+		if (!this.held) throw new Error('reconcile write without the lock');
+		await jsonFile<ReconcileRun>(this.paths.reconcileFile(run.run_id)).write(run);
+	}
+
+	release(): void {
+		this.held?.release();
+		this.held = null;
+	}
+}
+
+/** Modes of everything in the data folder (tests and `crm doctor`-style checks). */
+export function listModes(dir: string): Array<{path: string; mode: number; dir: boolean}> {
+	const out: Array<{path: string; mode: number; dir: boolean}> = [];
+	const walk = (p: string) => {
+		const st = statSync(p);
+		out.push({path: p, mode: st.mode & 0o777, dir: st.isDirectory()});
+		if (st.isDirectory()) for (const child of readdirSync(p)) walk(`${p}/${child}`);
+	};
+	if (existsSync(dir)) walk(dir);
+	return out;
+}
