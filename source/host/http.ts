@@ -1,0 +1,153 @@
+// The one place that talks HTTP (got 14). Every call has a request timeout and honours an AbortSignal.
+// Retries are bounded and only for requests the caller marks retryable (GETs, and POSTs that carry an
+// Idempotency-Key); they cover network errors, 5xx and 429, and a 429's Retry-After is honoured up to a cap.
+import got, {RequestError, type Method, type RetryOptions} from 'got';
+
+export interface HttpRequest {
+	method: string;
+	url: string;
+	headers?: Record<string, string>;
+	/** Serialised as JSON with content-type application/json. */
+	json?: unknown;
+	timeoutMs: number;
+	/** Extra attempts after the first; only used when `retryable`. */
+	retries?: number;
+	retryable?: boolean;
+	/** Cap for a Retry-After wait (ms); default 10 000. */
+	maxRetryAfterMs?: number;
+	/** false: retry only on network errors, not on 5xx/429 answers. Default true. */
+	retryOnStatus?: boolean;
+	/** First backoff step (ms), doubled per attempt; default 300. */
+	retryBaseMs?: number;
+	signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+	contentType: string;
+	/** How many retries were made (0 = first attempt answered). */
+	retryCount: number;
+}
+
+export type TransportFailure = 'network' | 'timeout' | 'aborted';
+
+/** No HTTP answer at all: refused, reset, DNS, TLS, timeout, or aborted by the caller. */
+export class TransportError extends Error {
+	override name = 'TransportError';
+	constructor(
+		readonly failure: TransportFailure,
+		readonly code: string | null,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+export const RETRY_STATUS_CODES = [429, 500, 502, 503, 504, 521, 522, 524];
+const RETRY_ERROR_CODES = [
+	'ETIMEDOUT',
+	'ECONNRESET',
+	'EADDRINUSE',
+	'ECONNREFUSED',
+	'EPIPE',
+	'ENOTFOUND',
+	'ENETUNREACH',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+];
+
+export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
+	const headers: Record<string, string> = {accept: 'application/json, text/event-stream;q=0.9, */*;q=0.5'};
+	for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+	let body: string | undefined;
+	if (req.json !== undefined) {
+		body = JSON.stringify(req.json);
+		headers['content-type'] = 'application/json';
+	}
+	const limit = req.retryable ? Math.max(0, req.retries ?? 0) : 0;
+	const maxRetryAfterMs = req.maxRetryAfterMs ?? 10_000;
+	const base = req.retryBaseMs ?? 300;
+	const statusCodes = req.retryOnStatus === false ? [] : RETRY_STATUS_CODES;
+	const retry: Partial<RetryOptions> = {
+		limit,
+		methods: limit > 0 ? [req.method.toUpperCase() as Method] : [],
+		statusCodes,
+		errorCodes: RETRY_ERROR_CODES,
+		calculateDelay: ({attemptCount, error, retryAfter}) => {
+			if (limit === 0 || attemptCount > limit) return 0;
+			const status = error.response?.statusCode;
+			const retriable =
+				(status !== undefined && statusCodes.includes(status)) ||
+				(status === undefined && RETRY_ERROR_CODES.includes(error.code));
+			if (!retriable) return 0;
+			if (typeof retryAfter === 'number' && retryAfter > 0) return Math.min(retryAfter, maxRetryAfterMs);
+			return base * 2 ** (attemptCount - 1);
+		},
+	};
+	if (req.signal?.aborted) throw new TransportError('aborted', 'ABORTED', 'request aborted');
+	try {
+		const res = await got(req.url, {
+			method: req.method.toUpperCase() as Method,
+			headers,
+			body,
+			throwHttpErrors: false,
+			followRedirect: false,
+			responseType: 'text',
+			timeout: {request: req.timeoutMs},
+			retry,
+			signal: req.signal,
+		});
+		const ct = res.headers['content-type'];
+		return {
+			status: res.statusCode,
+			headers: res.headers,
+			body: res.body ?? '',
+			contentType: typeof ct === 'string' ? ct : '',
+			retryCount: res.retryCount,
+		};
+	} catch (error) {
+		throw toTransportError(error, req);
+	}
+}
+
+function toTransportError(error: unknown, req: HttpRequest): TransportError {
+	const target = safeTarget(req.url);
+	if (req.signal?.aborted)
+		return new TransportError('aborted', 'ABORTED', `${req.method} ${target}: aborted`);
+	if (error instanceof RequestError) {
+		if (error.name === 'TimeoutError' || error.code === 'ETIMEDOUT') {
+			return new TransportError(
+				'timeout',
+				'ETIMEDOUT',
+				`${req.method} ${target}: no answer within ${req.timeoutMs} ms`,
+			);
+		}
+		if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') {
+			return new TransportError('aborted', 'ABORTED', `${req.method} ${target}: aborted`);
+		}
+		const code = error.code ?? null;
+		return new TransportError('network', code, `${req.method} ${target}: ${code ?? 'network error'}`);
+	}
+	const e = error as {name?: string; code?: string};
+	if (e?.name === 'AbortError')
+		return new TransportError('aborted', 'ABORTED', `${req.method} ${target}: aborted`);
+	return new TransportError('network', e?.code ?? null, `${req.method} ${target}: network error`);
+}
+
+/** scheme://host[:port]/path without query string or credentials, for messages. */
+export function safeTarget(url: string): string {
+	try {
+		const u = new URL(url);
+		return `${u.protocol}//${u.host}${u.pathname}`;
+	} catch {
+		return '<invalid url>';
+	}
+}
+
+export function headerValue(h: Record<string, string | string[] | undefined>, name: string): string | null {
+	const v = h[name.toLowerCase()];
+	if (Array.isArray(v)) return v[0] ?? null;
+	return v ?? null;
+}

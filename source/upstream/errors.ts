@@ -1,0 +1,59 @@
+// Errors of a provider's own API, classified the way DOMAIN.md rule 5 needs them
+// (quota vs auth vs rate limit vs unavailable), with each provider's real answers from PEERS.md §A.
+import {redactText} from '../host/redact.js';
+
+export type UpstreamErrorKind =
+	'auth' | 'quota' | 'not_found' | 'rate_limited' | 'server' | 'network' | 'timeout' | 'bad_response';
+
+export class UpstreamError extends Error {
+	override name = 'UpstreamError';
+	kind: UpstreamErrorKind;
+	status: number | null;
+	/** At most 512 characters of the answer, secrets redacted. */
+	body: string;
+	/** Request URL without query string. */
+	url: string;
+
+	constructor(init: {
+		kind: UpstreamErrorKind;
+		status: number | null;
+		body?: string;
+		url: string;
+		message: string;
+	}) {
+		super(init.message);
+		this.kind = init.kind;
+		this.status = init.status;
+		this.body = init.body ?? '';
+		this.url = init.url;
+	}
+
+	toJSON(): Record<string, unknown> {
+		return {kind: this.kind, status: this.status, url: this.url, message: this.message, body: this.body};
+	}
+}
+
+/**
+ * Balance/quota wording across providers: DeepSeek/StepFun 402 "Insufficient Balance", Moonshot 429
+ * `exceeded_current_quota_error`, Kimi 403 insufficient balance, Zhipu 429 business code 1113 "账户已欠费",
+ * DashScope `Arrearage`, Volcengine 403 `AccountOverdueError`, SiliconFlow 403 余额不足, sub2api relays 403
+ * INSUFFICIENT_BALANCE, Kimi Coding 403 "reached your usage limit".
+ */
+export const QUOTA_PATTERN =
+	/quota|balance|insufficient|arrearage|欠费|余额不足|overdue|usage limit|(^|[^\d])1113([^\d]|$)/i;
+
+export function classifyUpstreamAnswer(status: number, body: string): UpstreamErrorKind {
+	const quota = QUOTA_PATTERN.test(body);
+	if (status === 402) return 'quota';
+	if ((status === 400 || status === 403 || status === 429) && quota) return 'quota';
+	if (status === 401 || status === 403) return 'auth';
+	if (status === 429) return 'rate_limited';
+	if (status === 404 || status === 405) return 'not_found';
+	if (status === 408) return 'timeout';
+	if (status >= 500) return 'server';
+	return 'bad_response';
+}
+
+export function safeBody(body: string, secrets: ReadonlyArray<string | null | undefined> = []): string {
+	return redactText(body, secrets).slice(0, 512);
+}

@@ -1,0 +1,4 @@
+// Public surface of the upstream (provider) client.
+export * from './errors.js';
+export * from './urls.js';
+export * from './client.js';
