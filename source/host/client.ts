@@ -171,16 +171,16 @@ export class HostClient {
 
 	// ---- groups ----
 
-	listGroups(q: ListQuery = {}): Promise<Page<HostGroup>> {
+	async listGroups(q: ListQuery = {}): Promise<Page<HostGroup>> {
 		return this.get('/api/v1/admin/groups', pageSchema(HostGroupSchema), {query: pageQuery(q)});
 	}
-	getGroup(id: Id): Promise<HostGroup> {
+	async getGroup(id: Id): Promise<HostGroup> {
 		return this.get(`/api/v1/admin/groups/${seg(id)}`, HostGroupSchema);
 	}
-	createGroup(b: CreateGroupBody): Promise<HostGroup> {
+	async createGroup(b: CreateGroupBody): Promise<HostGroup> {
 		return this.post('/api/v1/admin/groups', HostGroupSchema, {json: b});
 	}
-	updateGroup(id: Id, b: UpdateGroupBody): Promise<HostGroup> {
+	async updateGroup(id: Id, b: UpdateGroupBody): Promise<HostGroup> {
 		return this.call('PUT', `/api/v1/admin/groups/${seg(id)}`, HostGroupSchema, {json: b});
 	}
 	async deleteGroup(id: Id): Promise<void> {
@@ -189,20 +189,20 @@ export class HostClient {
 
 	// ---- accounts ----
 
-	listAccounts(q: ListQuery = {}): Promise<Page<HostAccount>> {
+	async listAccounts(q: ListQuery = {}): Promise<Page<HostAccount>> {
 		return this.get('/api/v1/admin/accounts', pageSchema(HostAccountSchema), {query: pageQuery(q)});
 	}
-	getAccount(id: Id): Promise<HostAccount> {
+	async getAccount(id: Id): Promise<HostAccount> {
 		return this.get(`/api/v1/admin/accounts/${seg(id)}`, HostAccountSchema);
 	}
 	/** Idempotency-Key makes the create retryable on recent hosts; old hosts ignore it (see DOMAIN rule 10). */
-	createAccount(b: CreateAccountBody, o: {idempotencyKey: string}): Promise<HostAccount> {
+	async createAccount(b: CreateAccountBody, o: {idempotencyKey: string}): Promise<HostAccount> {
 		return this.post('/api/v1/admin/accounts', HostAccountSchema, {
 			json: b,
 			idempotencyKey: o.idempotencyKey,
 		});
 	}
-	updateAccount(id: Id, b: UpdateAccountBody): Promise<HostAccount> {
+	async updateAccount(id: Id, b: UpdateAccountBody): Promise<HostAccount> {
 		return this.call('PUT', `/api/v1/admin/accounts/${seg(id)}`, HostAccountSchema, {json: b});
 	}
 	async deleteAccount(id: Id): Promise<void> {
@@ -228,16 +228,16 @@ export class HostClient {
 
 	// ---- users ----
 
-	listUsers(q: ListQuery = {}): Promise<Page<HostUser>> {
+	async listUsers(q: ListQuery = {}): Promise<Page<HostUser>> {
 		return this.get('/api/v1/admin/users', pageSchema(HostUserSchema), {query: pageQuery(q)});
 	}
-	getUser(id: Id): Promise<HostUser> {
+	async getUser(id: Id): Promise<HostUser> {
 		return this.get(`/api/v1/admin/users/${seg(id)}`, HostUserSchema);
 	}
-	createUser(b: CreateUserBody): Promise<HostUser> {
+	async createUser(b: CreateUserBody): Promise<HostUser> {
 		return this.post('/api/v1/admin/users', HostUserSchema, {json: b});
 	}
-	updateUser(id: Id, b: UpdateUserBody): Promise<HostUser> {
+	async updateUser(id: Id, b: UpdateUserBody): Promise<HostUser> {
 		return this.call('PUT', `/api/v1/admin/users/${seg(id)}`, HostUserSchema, {json: b});
 	}
 	async deleteUser(id: Id): Promise<void> {
@@ -258,19 +258,19 @@ export class HostClient {
 		return user.success ? user.data : null;
 	}
 
-	userApiKeys(userId: Id, q: ListQuery = {}): Promise<Page<HostApiKey>> {
+	async userApiKeys(userId: Id, q: ListQuery = {}): Promise<Page<HostApiKey>> {
 		return this.get(`/api/v1/admin/users/${seg(userId)}/api-keys`, pageSchema(HostApiKeySchema), {
 			query: pageQuery(q),
 		});
 	}
 
 	/** Recent builds only (`POST /admin/users/:id/api-keys`); a host without it answers not_found ROUTE_NOT_FOUND. */
-	adminCreateUserKey(userId: Id, name: string): Promise<HostApiKey> {
+	async adminCreateUserKey(userId: Id, name: string): Promise<HostApiKey> {
 		return this.post(`/api/v1/admin/users/${seg(userId)}/api-keys`, HostApiKeySchema, {json: {name}});
 	}
 
 	/** `PUT /admin/api-keys/:id`: `group_id` null unbinds the key (sent as 0), a number binds it. */
-	adminUpdateKey(keyId: Id, b: {group_id: number | null}): Promise<AdminKeyUpdate> {
+	async adminUpdateKey(keyId: Id, b: {group_id: number | null}): Promise<AdminKeyUpdate> {
 		return this.call('PUT', `/api/v1/admin/api-keys/${seg(keyId)}`, AdminKeyUpdateSchema, {
 			json: {group_id: b.group_id ?? 0},
 		});
@@ -278,7 +278,7 @@ export class HostClient {
 
 	// ---- subscriptions ----
 
-	assignSubscription(b: {
+	async assignSubscription(b: {
 		user_id: number;
 		group_id: number;
 		validity_days: number;
@@ -286,14 +286,14 @@ export class HostClient {
 	}): Promise<HostSubscription> {
 		return this.post('/api/v1/admin/subscriptions/assign', HostSubscriptionSchema, {json: b});
 	}
-	listSubscriptions(
+	async listSubscriptions(
 		q: {user_id?: number; group_id?: number; status?: string; page?: number; page_size?: number} = {},
 	): Promise<Page<HostSubscription>> {
 		return this.get('/api/v1/admin/subscriptions', pageSchema(HostSubscriptionSchema), {
 			query: pageQuery(q),
 		});
 	}
-	getSubscription(id: Id): Promise<HostSubscription> {
+	async getSubscription(id: Id): Promise<HostSubscription> {
 		return this.get(`/api/v1/admin/subscriptions/${seg(id)}`, HostSubscriptionSchema);
 	}
 	async revokeSubscription(id: Id): Promise<void> {
@@ -302,10 +302,10 @@ export class HostClient {
 
 	// ---- plumbing ----
 
-	get<S extends z.ZodType>(path: string, schema: S, o: CallOptions = {}): Promise<z.output<S>> {
+	async get<S extends z.ZodType>(path: string, schema: S, o: CallOptions = {}): Promise<z.output<S>> {
 		return this.call('GET', path, schema, o);
 	}
-	post<S extends z.ZodType>(path: string, schema: S, o: CallOptions = {}): Promise<z.output<S>> {
+	async post<S extends z.ZodType>(path: string, schema: S, o: CallOptions = {}): Promise<z.output<S>> {
 		return this.call('POST', path, schema, o);
 	}
 

@@ -48,19 +48,19 @@ export class UserClient {
 	}
 
 	/** `POST /api/v1/keys`; 403 GROUP_NOT_ALLOWED when the user may not bind the group. */
-	createKey(b: {name: string; group_id: number | null; [extra: string]: unknown}): Promise<HostApiKey> {
+	async createKey(b: {name: string; group_id: number | null; [extra: string]: unknown}): Promise<HostApiKey> {
 		return this.call('POST', '/api/v1/keys', HostApiKeySchema, {json: b});
 	}
 
-	listKeys(q: {page?: number; page_size?: number} = {}): Promise<Page<HostApiKey>> {
+	async listKeys(q: {page?: number; page_size?: number} = {}): Promise<Page<HostApiKey>> {
 		return this.call('GET', '/api/v1/keys', pageSchema(HostApiKeySchema), {query: q});
 	}
 
-	getKey(id: Id): Promise<HostApiKey> {
+	async getKey(id: Id): Promise<HostApiKey> {
 		return this.call('GET', `/api/v1/keys/${seg(id)}`, HostApiKeySchema);
 	}
 
-	updateKey(
+	async updateKey(
 		id: Id,
 		b: {name?: string; group_id?: number | null; status?: 'active' | 'inactive'},
 	): Promise<HostApiKey> {

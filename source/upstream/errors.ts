@@ -42,8 +42,11 @@ export class UpstreamError extends Error {
 export const QUOTA_PATTERN =
 	/quota|balance|insufficient|arrearage|欠费|余额不足|overdue|usage limit|(^|[^\d])1113([^\d]|$)/i;
 
+/** DashScope `Throttling.RateQuota` / `Throttling.AllocationQuota` are request-rate limits despite the word. */
+const THROTTLING = /"Throttling(\.[A-Za-z]+)?"/;
+
 export function classifyUpstreamAnswer(status: number, body: string): UpstreamErrorKind {
-	const quota = QUOTA_PATTERN.test(body);
+	const quota = QUOTA_PATTERN.test(body) && !(status === 429 && THROTTLING.test(body));
 	if (status === 402) return 'quota';
 	if ((status === 400 || status === 403 || status === 429) && quota) return 'quota';
 	if (status === 401 || status === 403) return 'auth';
