@@ -1,8 +1,8 @@
 import test from 'ava';
-import {classifyUpstreamAnswer} from '../source/upstream/errors.js';
+import {classifyUpstreamAnswer, type UpstreamErrorKind} from '../source/upstream/errors.js';
 
 // Real answers from PEERS.md §A.
-const cases: Array<[string, number, string, string]> = [
+const cases: Array<[string, number, string, UpstreamErrorKind]> = [
 	[
 		'DeepSeek 402',
 		402,
