@@ -1,0 +1,82 @@
+// Fault switches: defaults, validation and merging of partial updates.
+import type {SandboxFaults, UpstreamFault} from './types.js';
+
+export const UPSTREAM_FAULTS: ReadonlyArray<Exclude<UpstreamFault, null>> = [
+	'quota',
+	'auth',
+	'chat_fail',
+	'server_error',
+	'rate_limited',
+	'down',
+];
+
+export function defaultFaults(): SandboxFaults {
+	return {
+		first_account_test_403: false,
+		gateway_503_count: 0,
+		upstream: {},
+		latency_ms: 0,
+		host_down: false,
+		host_stall: false,
+		host_html: false,
+		host_truncated_json: false,
+		admin_429: 0,
+	};
+}
+
+const BOOLEAN_KEYS = [
+	'first_account_test_403',
+	'host_down',
+	'host_stall',
+	'host_html',
+	'host_truncated_json',
+] as const;
+const COUNT_KEYS = ['gateway_503_count', 'latency_ms', 'admin_429'] as const;
+
+/** Merges a partial update into `faults` in place, all or nothing. Throws an Error naming the bad field. */
+export function mergeFaults(faults: SandboxFaults, patch: unknown, packs: readonly string[]): SandboxFaults {
+	if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+		throw new Error('faults must be an object');
+	}
+	const p = patch as Record<string, unknown>;
+	const next = structuredClone(faults);
+	for (const key of Object.keys(p)) {
+		if (
+			!(BOOLEAN_KEYS as readonly string[]).includes(key) &&
+			!(COUNT_KEYS as readonly string[]).includes(key) &&
+			key !== 'upstream'
+		) {
+			throw new Error(`unknown fault: ${key}`);
+		}
+	}
+	for (const key of BOOLEAN_KEYS) {
+		if (key in p) {
+			if (typeof p[key] !== 'boolean') throw new Error(`${key} must be a boolean`);
+			next[key] = p[key];
+		}
+	}
+	for (const key of COUNT_KEYS) {
+		if (key in p) {
+			const value = p[key];
+			if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+				throw new Error(`${key} must be a non-negative integer`);
+			}
+			next[key] = value;
+		}
+	}
+	if ('upstream' in p) {
+		const upstream = p.upstream;
+		if (upstream === null || typeof upstream !== 'object' || Array.isArray(upstream)) {
+			throw new Error('upstream must be an object');
+		}
+		for (const [pack, fault] of Object.entries(upstream as Record<string, unknown>)) {
+			if (!packs.includes(pack)) throw new Error(`unknown upstream pack: ${pack}`);
+			if (fault !== null && !(UPSTREAM_FAULTS as readonly unknown[]).includes(fault)) {
+				throw new Error(`unknown upstream fault for ${pack}: ${String(fault)}`);
+			}
+			next.upstream[pack] = fault as UpstreamFault;
+		}
+	}
+	Object.assign(faults, next);
+	return faults;
+}

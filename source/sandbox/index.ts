@@ -1,0 +1,82 @@
+// Built-in sandbox host: a strict, in-memory sub2api-compatible host plus fake upstream providers,
+// both on 127.0.0.1 only. See /work/shared/HOST_API.md for the contract it enforces.
+import {mergeFaults} from './faults.js';
+import {buildRouter, closeServer, createHostServer, listen} from './server.js';
+import {SandboxState} from './state.js';
+import type {SandboxFaults, SandboxHandle, SandboxInfo, SandboxOptions} from './types.js';
+import {createUpstreamServer, PACK_IDS, PACKS, upstreamKeys} from './upstreams.js';
+import {CONTROL_PREFIX} from './control.js';
+
+export type {
+	AccountRow,
+	ApiKeyRow,
+	GroupRow,
+	RequestLogEntry,
+	SandboxFaults,
+	SandboxHandle,
+	SandboxInfo,
+	SandboxOptions,
+	SandboxProfile,
+	SandboxSnapshot,
+	SubscriptionRow,
+	UpstreamFault,
+	UpstreamLogEntry,
+	UserRow,
+} from './types.js';
+export {PACK_IDS} from './upstreams.js';
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
+	const profile = opts.profile ?? 'recent';
+	if (!['recent', 'old', 'gated'].includes(profile))
+		throw new Error(`unknown sandbox profile: ${String(profile)}`);
+	const state = new SandboxState(profile, opts.adminKeyCreation === true);
+	mergeFaults(
+		state.faults,
+		{...opts.faults, ...(opts.latencyMs === undefined ? {} : {latency_ms: opts.latencyMs})},
+		PACK_IDS,
+	);
+
+	const keys = upstreamKeys();
+	const upstream = createUpstreamServer(state, keys);
+	const upstreamPort = await listen(upstream, opts.upstreamPort ?? 0);
+	const router = buildRouter(state);
+	const host = createHostServer(state, router);
+	let hostPort: number;
+	try {
+		hostPort = await listen(host, opts.port ?? 0);
+	} catch (error) {
+		await closeServer(upstream);
+		throw error;
+	}
+	state.hostUrl = `http://127.0.0.1:${hostPort}`;
+
+	const info: SandboxInfo = {
+		host_url: state.hostUrl,
+		admin_api_key: state.adminApiKey,
+		admin_email: state.adminEmail,
+		admin_password: state.adminPassword,
+		admin_totp_code: state.totpCode,
+		control_url: `${state.hostUrl}${CONTROL_PREFIX}`,
+		upstreams: Object.fromEntries(
+			PACKS.map((pack) => [
+				pack.id,
+				{base_url: `http://127.0.0.1:${upstreamPort}${pack.basePath}`, api_key: keys[pack.id]},
+			]),
+		),
+	};
+
+	let closing: Promise<void> | null = null;
+	return {
+		info,
+		profile,
+		setFaults(patch: Partial<SandboxFaults>) {
+			mergeFaults(state.faults, patch, PACK_IDS);
+		},
+		snapshot: () => state.snapshot(),
+		requestLog: () => state.requestLog.map((entry) => ({...entry})),
+		close() {
+			closing ??= Promise.all([closeServer(host), closeServer(upstream)]).then(() => undefined);
+			return closing;
+		},
+	};
+}

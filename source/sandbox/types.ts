@@ -1,0 +1,182 @@
+// Public types of the sandbox host and the row shapes it keeps in memory.
+export type SandboxProfile = 'recent' | 'old' | 'gated';
+
+export type UpstreamFault = 'quota' | 'auth' | 'chat_fail' | 'server_error' | 'rate_limited' | 'down' | null;
+
+export interface SandboxFaults {
+	/** Each account's FIRST account test answers an SSE 403 error (HTTP 200); the account stays schedulable. */
+	first_account_test_403: boolean;
+	/** After each account creation, the first N gateway chat completions routed to it answer 503. */
+	gateway_503_count: number;
+	/** Per fake upstream pack id. */
+	upstream: Record<string, UpstreamFault>;
+	/** Added before every host and upstream response. */
+	latency_ms: number;
+	/** Host destroys every socket without answering. */
+	host_down: boolean;
+	/** Host accepts requests and never answers. */
+	host_stall: boolean;
+	/** Host answers every request with a 200 text/html SPA page. */
+	host_html: boolean;
+	/** Host answers /api/* with a truncated JSON body. */
+	host_truncated_json: boolean;
+	/** Next N /api/v1/admin/* requests get 429 RATE_LIMITED with Retry-After: 1. */
+	admin_429: number;
+}
+
+export interface SandboxInfo {
+	host_url: string;
+	admin_api_key: string;
+	admin_email: string;
+	admin_password: string;
+	admin_totp_code: string;
+	control_url: string;
+	upstreams: Record<string, {base_url: string; api_key: string}>;
+}
+
+export interface GroupRow {
+	id: number;
+	name: string;
+	description: string;
+	platform: string;
+	rate_multiplier: number;
+	is_exclusive: boolean;
+	status: string;
+	subscription_type: string;
+	daily_limit_usd: number | null;
+	weekly_limit_usd: number | null;
+	monthly_limit_usd: number | null;
+	sort_order: number;
+	created_at: string;
+	updated_at: string;
+	deleted_at: string | null;
+}
+
+export interface AccountRow {
+	id: number;
+	name: string;
+	notes: string;
+	platform: string;
+	type: string;
+	credentials: Record<string, any>;
+	extra: Record<string, any>;
+	proxy_id: number | null;
+	concurrency: number;
+	priority: number;
+	rate_multiplier: number;
+	status: string;
+	error_message: string;
+	schedulable: boolean;
+	rate_limited_at: string | null;
+	rate_limit_reset_at: string | null;
+	overload_until: string | null;
+	temp_unschedulable_until: string | null;
+	expires_at: number | null;
+	group_ids: number[];
+	created_at: string;
+	updated_at: string;
+	deleted_at: string | null;
+}
+
+export interface UserRow {
+	id: number;
+	email: string;
+	username: string;
+	notes: string;
+	role: string;
+	balance: number;
+	concurrency: number;
+	status: string;
+	allowed_groups: number[];
+	totp_enabled: boolean;
+	token_version: number;
+	created_at: string;
+	updated_at: string;
+	deleted_at: string | null;
+}
+
+export interface ApiKeyRow {
+	id: number;
+	user_id: number;
+	key: string;
+	name: string;
+	group_id: number | null;
+	status: string;
+	expires_at: string | null;
+	last_used_at: string | null;
+	created_at: string;
+	updated_at: string;
+	deleted_at: string | null;
+}
+
+export interface SubscriptionRow {
+	id: number;
+	user_id: number;
+	group_id: number;
+	starts_at: string;
+	expires_at: string;
+	status: string;
+	daily_window_start: string | null;
+	weekly_window_start: string | null;
+	monthly_window_start: string | null;
+	daily_usage_usd: number;
+	weekly_usage_usd: number;
+	monthly_usage_usd: number;
+	assigned_by: number;
+	assigned_at: string;
+	notes: string;
+	created_at: string;
+	updated_at: string;
+	deleted_at: string | null;
+}
+
+export interface UpstreamLogEntry {
+	pack: string;
+	method: string;
+	path: string;
+	status: number;
+	model: string | null;
+	stream: boolean;
+	at: number;
+}
+
+export interface SandboxSnapshot {
+	profile: SandboxProfile;
+	sandbox: true;
+	groups: GroupRow[];
+	accounts: AccountRow[];
+	users: UserRow[];
+	api_keys: ApiKeyRow[];
+	subscriptions: SubscriptionRow[];
+	compliance_acknowledged_user_ids: number[];
+	/** Requests received by each fake upstream (every path under its prefix). */
+	upstream_requests: Record<string, number>;
+	upstream_log: UpstreamLogEntry[];
+	faults: SandboxFaults;
+}
+
+export interface RequestLogEntry {
+	method: string;
+	path: string;
+	status: number;
+	at: number;
+}
+
+export interface SandboxHandle {
+	info: SandboxInfo;
+	profile: SandboxProfile;
+	setFaults(p: Partial<SandboxFaults>): void;
+	snapshot(): SandboxSnapshot;
+	requestLog(): RequestLogEntry[];
+	close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+	port?: number;
+	upstreamPort?: number;
+	profile?: SandboxProfile;
+	latencyMs?: number;
+	faults?: Partial<SandboxFaults>;
+	/** Register POST /api/v1/admin/users/:id/api-keys (recent/gated builds that have it). Default off. */
+	adminKeyCreation?: boolean;
+}
