@@ -70,6 +70,7 @@ const cli = meow(help, {
 		access: str,
 		smokeModel: str,
 		user: str,
+		userPasswordEnv: str,
 		continueOnUpstreamFailure: bool,
 		force: bool,
 		batch: str,

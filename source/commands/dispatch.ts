@@ -8,6 +8,10 @@ const commands: Record<string, () => Promise<Runner>> = {
 	packs: async () => (await import('./packs.js')).packsCommand,
 	host: async () => (await import('./hosts.js')).hostCommand,
 	sandbox: async () => (await import('./sandbox-cli.js')).sandboxCli,
+	import: async () => (await import('./import.js')).importCommand,
+	batches: async () => (await import('./batches.js')).batchesCommand,
+	batch: async () => (await import('./batches.js')).batchCommand,
+	status: async () => (await import('./batches.js')).statusCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

@@ -5,6 +5,9 @@ import {z} from 'zod';
 
 export const SCHEMA_VERSION = 2;
 
+/** A loose object's type without its index signature, so Omit/Pick work and typos are caught. */
+export type Strict<T> = {[K in keyof T as string extends K ? never : K]: T[K]};
+
 const iso = z.string().min(1);
 const nullableIso = iso.nullable();
 
@@ -74,7 +77,7 @@ export const hostSchema = z.looseObject({
 	created_at: iso,
 	last_probe_at: nullableIso,
 });
-export type HostRecord = z.infer<typeof hostSchema>;
+export type HostRecord = Strict<z.infer<typeof hostSchema>>;
 
 export const batchIndexSchema = z.looseObject({
 	batch_id: z.string().min(1),
@@ -94,14 +97,14 @@ export const batchIndexSchema = z.looseObject({
 	pid: z.number().int().nullable(),
 	resource_count: z.number().int().min(0),
 });
-export type BatchIndex = z.infer<typeof batchIndexSchema>;
+export type BatchIndex = Strict<z.infer<typeof batchIndexSchema>>;
 
 export const batchSecretsSchema = z.looseObject({
 	user_email: z.string().nullable(),
 	user_password: z.string().nullable(),
 	user_key: z.string().nullable(),
 });
-export type BatchSecrets = z.infer<typeof batchSecretsSchema>;
+export type BatchSecrets = Strict<z.infer<typeof batchSecretsSchema>>;
 
 export const reconcileIndexSchema = z.looseObject({
 	run_id: z.string().min(1),
@@ -111,7 +114,7 @@ export const reconcileIndexSchema = z.looseObject({
 	at: iso,
 	counts: z.record(z.string(), z.number()),
 });
-export type ReconcileIndex = z.infer<typeof reconcileIndexSchema>;
+export type ReconcileIndex = Strict<z.infer<typeof reconcileIndexSchema>>;
 
 export const stateSchema = z.looseObject({
 	schema_version: z.literal(SCHEMA_VERSION),
@@ -121,7 +124,7 @@ export const stateSchema = z.looseObject({
 	resource_index: z.record(z.string(), z.string()),
 	reconcile_runs: z.array(reconcileIndexSchema),
 });
-export type State = z.infer<typeof stateSchema>;
+export type State = Strict<z.infer<typeof stateSchema>>;
 
 export function emptyState(): State {
 	return {
@@ -141,7 +144,7 @@ export const stepSchema = z.looseObject({
 	duration_ms: z.number().nullable(),
 	message: z.string(),
 });
-export type StepRecord = z.infer<typeof stepSchema>;
+export type StepRecord = Strict<z.infer<typeof stepSchema>>;
 
 export const resourceSchema = z.looseObject({
 	resource_type: z.enum(RESOURCE_TYPES),
@@ -156,7 +159,7 @@ export const resourceSchema = z.looseObject({
 	/** true when this batch made it; false for an existing user it only used (--user) */
 	owned: z.boolean(),
 });
-export type ResourceRecord = z.infer<typeof resourceSchema>;
+export type ResourceRecord = Strict<z.infer<typeof resourceSchema>>;
 
 export const reconcileItemSchema = z.looseObject({
 	resource_type: z.enum(RESOURCE_TYPES),
@@ -166,7 +169,7 @@ export const reconcileItemSchema = z.looseObject({
 	detail: z.string(),
 	fields: z.array(z.string()),
 });
-export type ReconcileItem = z.infer<typeof reconcileItemSchema>;
+export type ReconcileItem = Strict<z.infer<typeof reconcileItemSchema>>;
 
 export const reconcileRunSchema = z.looseObject({
 	run_id: z.string(),
@@ -176,7 +179,7 @@ export const reconcileRunSchema = z.looseObject({
 	at: iso,
 	items: z.array(reconcileItemSchema),
 });
-export type ReconcileRun = z.infer<typeof reconcileRunSchema>;
+export type ReconcileRun = Strict<z.infer<typeof reconcileRunSchema>>;
 
 export const accessResultSchema = z.looseObject({
 	at: iso,
@@ -190,7 +193,7 @@ export const accessResultSchema = z.looseObject({
 	completion_preview: z.string().nullable(),
 	attempts: z.number().int(),
 });
-export type AccessResult = z.infer<typeof accessResultSchema>;
+export type AccessResult = Strict<z.infer<typeof accessResultSchema>>;
 
 export const batchFileSchema = z.looseObject({
 	schema_version: z.literal(SCHEMA_VERSION),
@@ -204,7 +207,7 @@ export const batchFileSchema = z.looseObject({
 	reconcile_runs: z.array(reconcileRunSchema),
 	summary: z.record(z.string(), z.unknown()).nullable(),
 });
-export type BatchFile = z.infer<typeof batchFileSchema>;
+export type BatchFile = Strict<z.infer<typeof batchFileSchema>>;
 
 export function resourceKey(hostId: string, type: ResourceType, hostResourceId: string): string {
 	return `${hostId}|${type}|${hostResourceId}`;

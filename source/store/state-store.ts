@@ -21,9 +21,15 @@ import {
 
 const pretty = (data: unknown) => JSON.stringify(data, null, 2) + '\n';
 
+// One adapter per file: steno queues writes per Writer, so concurrent writes to one file must share it.
+const adapters = new Map<string, DataFile<unknown>>();
 function jsonFile<T>(file: string): DataFile<T> {
-	// Parse is deferred to us (validate first); the raw text keeps a parse failure from being hidden.
-	return new DataFile<T>(file, {parse: (text) => JSON.parse(text) as T, stringify: pretty});
+	let adapter = adapters.get(file);
+	if (!adapter) {
+		adapter = new DataFile<unknown>(file, {parse: (text) => JSON.parse(text) as unknown, stringify: pretty});
+		adapters.set(file, adapter);
+	}
+	return adapter as DataFile<T>;
 }
 
 /** Creates the data folder (0700) and its subfolders when writing. */

@@ -1,0 +1,194 @@
+// Everything an import writes, in order: the batch index entry (state.json), the batch file, the
+// resource records (pending before the create request, confirmed after) and the evidence files.
+// Writes are chained so concurrent steps never interleave a half-updated file.
+import {randomBytes} from 'node:crypto';
+import type {StateStore} from '../store/state-store.js';
+import {
+	SCHEMA_VERSION,
+	resourceKey,
+	type AccessResult,
+	type BatchFile,
+	type BatchIndex,
+	type BatchSecrets,
+	type ResourceRecord,
+	type ResourceType,
+	type StepRecord,
+} from '../store/schema.js';
+import {stepArtifactName, writeEvidence} from './evidence.js';
+
+export function newBatchId(): string {
+	const d = new Date();
+	const stamp = d.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+	return `b${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The collision-proof suffix used in names on the host. */
+export function shortId(batchId: string): string {
+	return batchId.slice(-6);
+}
+
+export class BatchRecorder {
+	readonly store: StateStore;
+	readonly batchId: string;
+	readonly file: BatchFile;
+	private readonly secrets: string[];
+	private chain: Promise<void> = Promise.resolve();
+
+	private constructor(store: StateStore, file: BatchFile, secrets: string[]) {
+		this.store = store;
+		this.batchId = file.batch_id;
+		this.file = file;
+		this.secrets = secrets;
+	}
+
+	static async create(
+		store: StateStore,
+		index: Omit<BatchIndex, 'resource_count' | 'updated_at' | 'finished_at'>,
+		input: Record<string, unknown>,
+		secrets: string[],
+	): Promise<BatchRecorder> {
+		const file: BatchFile = {
+			schema_version: SCHEMA_VERSION,
+			batch_id: index.batch_id,
+			host_id: index.host_id,
+			pack: index.pack,
+			input,
+			steps: [],
+			resources: [],
+			access_results: [],
+			reconcile_runs: [],
+			summary: null,
+		};
+		store.data.batches.push({...index, resource_count: 0, updated_at: index.created_at, finished_at: null});
+		const recorder = new BatchRecorder(store, file, secrets);
+		await store.writeBatch(file);
+		await store.write();
+		return recorder;
+	}
+
+	static async open(store: StateStore, batchId: string, secrets: string[]): Promise<BatchRecorder> {
+		const file = await store.readBatch(batchId);
+		if (!file) throw new Error(`batch file for ${batchId} is missing`);
+		return new BatchRecorder(store, file, secrets);
+	}
+
+	get index(): BatchIndex {
+		const entry = this.store.data.batches.find((b) => b.batch_id === this.batchId);
+		if (!entry) throw new Error(`batch ${this.batchId} is not in the index`);
+		return entry;
+	}
+
+	get artifactsDir(): string {
+		return this.store.paths.artifacts(this.batchId);
+	}
+
+	addSecret(secret: string | null | undefined): void {
+		if (secret && !this.secrets.includes(secret)) this.secrets.push(secret);
+	}
+
+	private enqueue(fn: () => Promise<void>): Promise<void> {
+		const next = this.chain.then(fn);
+		this.chain = next.catch(() => {});
+		return next;
+	}
+
+	private touch(): void {
+		this.index.updated_at = new Date().toISOString();
+		this.index.resource_count = this.file.resources.filter((r) => r.status !== 'failed').length;
+	}
+
+	flush(): Promise<void> {
+		return this.enqueue(async () => {
+			this.touch();
+			await this.store.writeBatch(this.file);
+			await this.store.write();
+		});
+	}
+
+	recordStep(record: StepRecord, evidence: unknown): Promise<void> {
+		const existing = this.file.steps.findIndex((s) => s.name === record.name);
+		if (existing >= 0) this.file.steps[existing] = record;
+		else this.file.steps.push(record);
+		if (record.status === 'fail') this.index.stopped_at_step = record.name;
+		return this.enqueue(async () => {
+			writeEvidence(
+				this.artifactsDir,
+				stepArtifactName(record.name),
+				{step: record, evidence: evidence ?? null},
+				this.secrets,
+			);
+			this.touch();
+			await this.store.writeBatch(this.file);
+		});
+	}
+
+	/** Records a resource as pending, durably, before the request that creates it is sent. */
+	async pending(
+		type: ResourceType,
+		name: string,
+		snapshot: Record<string, unknown>,
+		owned = true,
+	): Promise<ResourceRecord> {
+		const record: ResourceRecord = {
+			resource_type: type,
+			host_resource_id: null,
+			name,
+			status: 'pending',
+			snapshot,
+			created_at: new Date().toISOString(),
+			confirmed_at: null,
+			deleted_at: null,
+			deleted_by: null,
+			owned,
+		};
+		this.file.resources.push(record);
+		await this.flush();
+		return record;
+	}
+
+	/** Confirms a resource with its host id (after the create answered, or it was found by name). */
+	async confirm(
+		record: ResourceRecord,
+		hostResourceId: string | number,
+		snapshot?: Record<string, unknown>,
+	): Promise<void> {
+		record.host_resource_id = String(hostResourceId);
+		record.status = 'created';
+		record.confirmed_at = new Date().toISOString();
+		if (snapshot) record.snapshot = snapshot;
+		this.store.data.resource_index[
+			resourceKey(this.index.host_id, record.resource_type, record.host_resource_id)
+		] = this.batchId;
+		await this.flush();
+	}
+
+	/** The create definitively did not happen (the host refused it). */
+	async failed(record: ResourceRecord): Promise<void> {
+		record.status = 'failed';
+		await this.flush();
+	}
+
+	async setSecrets(patch: Partial<BatchSecrets>): Promise<void> {
+		const current = this.store.data.batch_secrets[this.batchId] ?? {
+			user_email: null,
+			user_password: null,
+			user_key: null,
+		};
+		this.store.data.batch_secrets[this.batchId] = {...current, ...patch};
+		this.addSecret(patch.user_password);
+		this.addSecret(patch.user_key);
+		await this.flush();
+	}
+
+	async accessResult(result: AccessResult): Promise<void> {
+		this.file.access_results.push(result);
+		await this.flush();
+	}
+
+	async finish(patch: Partial<BatchIndex>, summary: Record<string, unknown>): Promise<void> {
+		Object.assign(this.index, patch, {finished_at: new Date().toISOString()});
+		this.file.summary = summary;
+		writeEvidence(this.artifactsDir, 'summary.json', summary, this.secrets);
+		await this.flush();
+	}
+}

@@ -1,0 +1,19 @@
+// Evidence files: numbered, redacted JSON under <data>/artifacts/<batch_id>/. They never hold a
+// secret in any encoding (DOMAIN.md rule 11): everything passes through redact() with the run's secrets.
+import {mkdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {STEP_NAMES} from '../store/schema.js';
+import {redact} from './secrets.js';
+
+export function stepArtifactName(step: string): string {
+	const index = (STEP_NAMES as readonly string[]).indexOf(step);
+	const number = index >= 0 ? index + 1 : 90;
+	return `${String(number).padStart(2, '0')}-${step.replace(/[^a-z0-9_-]/gi, '_')}.json`;
+}
+
+export function writeEvidence(dir: string, file: string, data: unknown, secrets: readonly string[]): string {
+	mkdirSync(dir, {recursive: true, mode: 0o700});
+	const target = path.join(dir, file);
+	writeFileSync(target, JSON.stringify(redact(data, secrets), null, 2) + '\n', {mode: 0o600});
+	return target;
+}

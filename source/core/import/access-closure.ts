@@ -1,0 +1,217 @@
+// access_closure: the tool closes access itself on the host side (DOMAIN.md "Access mode"): a managed
+// normal user, its balance or subscription, and its own key bound to the group.
+import {randomBytes} from 'node:crypto';
+import {HostError} from '../../host/errors.js';
+import {UserClient} from '../../host/user-client.js';
+import type {HostClient} from '../../host/client.js';
+import type {Capabilities} from '../../host/probe.js';
+import type {HostApiKey} from '../../host/schemas.js';
+import type {BatchRecorder} from '../batch-recorder.js';
+import {USER_AGENT} from '../host-access.js';
+import type {PlannedNames} from '../naming.js';
+import type {Pack, AccessMode} from '../packs.js';
+import {StepFailure, type StepApi, type StepResult} from '../steps.js';
+import {byExactName, trackedCreate} from '../tracked-create.js';
+
+export interface AccessClosureInput {
+	client: HostClient;
+	recorder: BatchRecorder;
+	caps: Capabilities;
+	hostUrl: string;
+	pack: Pack;
+	accessMode: AccessMode;
+	groupId: number;
+	names: PlannedNames;
+	existingUser: {email: string; password: string | null} | null;
+	timeoutMs: number;
+}
+
+export interface AccessClosure {
+	user_id: number;
+	user_email: string;
+	user_key: string;
+	key_id: number;
+	subscription_id: number | null;
+}
+
+export function newPassword(): string {
+	return randomBytes(18).toString('base64url');
+}
+
+async function ensureUser(
+	input: AccessClosureInput,
+	api: StepApi,
+): Promise<{id: number; email: string; password: string | null}> {
+	const {client, recorder, pack, accessMode, groupId, names} = input;
+	if (input.existingUser) {
+		const found = byExactName(
+			(await client.listUsers({search: input.existingUser.email, page_size: 100})).items,
+			input.existingUser.email,
+		);
+		if (!found)
+			throw new StepFailure('invalid_input', `no user ${input.existingUser.email} on the host (--user)`);
+		const record = await recorder.pending('user', found.email, {email: found.email}, false);
+		await recorder.confirm(record, found.id);
+		if (accessMode === 'self_service') {
+			const allowed = (found.allowed_groups ?? []).map(Number);
+			if (!allowed.includes(groupId))
+				await client.updateUser(found.id, {allowed_groups: [...allowed, groupId]});
+		}
+		return {id: Number(found.id), email: found.email, password: input.existingUser.password};
+	}
+	const password = newPassword();
+	await recorder.setSecrets({user_email: names.user_email, user_password: password});
+	api.progress(`creating the smoke user ${names.user_email}`);
+	const selfService = accessMode === 'self_service';
+	const body = {
+		email: names.user_email,
+		password,
+		username: names.key,
+		notes: `smoke user of crm batch ${recorder.batchId}`,
+		balance: selfService ? pack.self_service.starting_balance : 0,
+		concurrency: pack.self_service.user_concurrency,
+		allowed_groups: selfService ? [groupId] : [],
+	};
+	const user = await trackedCreate(
+		recorder,
+		'user',
+		names.user_email,
+		{email: body.email, allowed_groups: body.allowed_groups, status: 'active'},
+		() => client.createUser(body),
+		async () =>
+			byExactName(
+				(await client.listUsers({search: names.user_email, page_size: 100})).items,
+				names.user_email,
+			),
+	);
+	if (selfService && (user.balance ?? 0) <= 0) {
+		api.progress(`setting the smoke user's balance to ${pack.self_service.starting_balance}`);
+		await client.setBalance(
+			user.id,
+			{balance: pack.self_service.starting_balance, operation: 'set', notes: 'crm smoke balance'},
+			{
+				idempotencyKey: `${recorder.batchId}-balance`,
+			},
+		);
+	}
+	return {id: Number(user.id), email: user.email, password};
+}
+
+async function createUserKey(
+	input: AccessClosureInput,
+	user: {id: number; email: string; password: string | null},
+	api: StepApi,
+): Promise<HostApiKey> {
+	const {client, recorder, caps, names, groupId} = input;
+	const canLogin = !caps.turnstile && !caps.backend_mode && user.password !== null;
+	if (canLogin) {
+		api.progress(`logging in as ${user.email} to create its key`);
+		const userClient = new UserClient({
+			baseUrl: input.hostUrl,
+			email: user.email,
+			password: user.password ?? '',
+			timeoutMs: input.timeoutMs,
+			signal: api.signal,
+			userAgent: USER_AGENT,
+		});
+		await userClient.login();
+		return trackedCreate(
+			recorder,
+			'api_key',
+			names.key,
+			{name: names.key, group_id: String(groupId), user_id: String(user.id)},
+			() => userClient.createKey({name: names.key, group_id: groupId}),
+			async () => byExactName((await userClient.listKeys({page_size: 100})).items, names.key),
+		);
+	}
+	// Users cannot log in here (Turnstile, backend mode, or an existing user whose password we lack):
+	// only admin-side key creation can close access.
+	api.progress('users cannot log in on this host; trying admin-side key creation');
+	try {
+		const key = await trackedCreate(
+			recorder,
+			'api_key',
+			names.key,
+			{name: names.key, group_id: String(groupId), user_id: String(user.id)},
+			() => client.adminCreateUserKey(user.id, names.key),
+			async () => byExactName((await client.userApiKeys(user.id, {page_size: 100})).items, names.key),
+		);
+		await client.adminUpdateKey(key.id, {group_id: groupId});
+		return key;
+	} catch (error) {
+		if (error instanceof HostError && error.kind === 'not_found') {
+			const why =
+				user.password === null
+					? 'the user password is unknown (--user without --user-password-env)'
+					: caps.turnstile
+						? 'Turnstile is on'
+						: 'backend mode is on';
+			throw new StepFailure(
+				'host_compatibility_gap',
+				`normal users cannot log in (${why}) and this host has no admin-side key creation (POST /admin/users/:id/api-keys), so no user key can be made`,
+			);
+		}
+		throw error;
+	}
+}
+
+export async function accessClosureStep(
+	input: AccessClosureInput,
+	api: StepApi,
+): Promise<StepResult<AccessClosure>> {
+	const {client, recorder, pack, accessMode, groupId} = input;
+	const user = await ensureUser(input, api);
+	api.throwIfStopped();
+	let subscriptionId: number | null = null;
+	if (accessMode === 'subscription') {
+		api.progress(`assigning a ${pack.subscription.validity_days}-day subscription`);
+		const sub = await trackedCreate(
+			recorder,
+			'subscription',
+			`${input.names.group}:${user.email}`,
+			{user_id: String(user.id), group_id: String(groupId), status: 'active'},
+			() =>
+				client.assignSubscription({
+					user_id: user.id,
+					group_id: groupId,
+					validity_days: pack.subscription.validity_days,
+					notes: `crm batch ${recorder.batchId}`,
+				}),
+			async () =>
+				(await client.listSubscriptions({user_id: user.id, group_id: groupId, page_size: 100})).items.find(
+					(s) => Number(s.group_id) === groupId && Number(s.user_id) === user.id,
+				) ?? null,
+		);
+		subscriptionId = Number(sub.id);
+		const record = recorder.file.resources.find(
+			(r) => r.resource_type === 'subscription' && r.host_resource_id === String(sub.id),
+		);
+		if (record) record.snapshot = {...record.snapshot, expires_at: sub.expires_at ?? null};
+	}
+	api.throwIfStopped();
+	const key = await createUserKey(input, user, api);
+	if (!key.key)
+		throw new StepFailure('host_compatibility_gap', 'the host created a key but did not return it');
+	await recorder.setSecrets({user_key: key.key, user_email: user.email});
+	const closure: AccessClosure = {
+		user_id: user.id,
+		user_email: user.email,
+		user_key: key.key,
+		key_id: Number(key.id),
+		subscription_id: subscriptionId,
+	};
+	const what =
+		accessMode === 'subscription' ? 'subscription assigned' : `balance ${pack.self_service.starting_balance}`;
+	return {
+		status: 'ok',
+		message: `user ${user.email} (${what}), key bound to the group`,
+		value: closure,
+		evidence: {
+			user_id: user.id,
+			user_email: user.email,
+			key_id: key.id,
+			subscription_id: subscriptionId,
+			access_mode: accessMode,
+		},
+	};
+}

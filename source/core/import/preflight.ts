@@ -1,0 +1,61 @@
+// preflight: everything checkable without the network. A failure here exits 2 and creates no batch.
+import {CrmError, invalidInput} from '../errors.js';
+import {resolveHost} from '../hosts.js';
+import {findPack, type PackSet} from '../packs.js';
+import {keyFingerprint} from '../secrets.js';
+import {validateAccessMode, validateEmail, validateKey, validateModelName, validateUrl} from '../validate.js';
+import type {State} from '../../store/schema.js';
+import type {ImportPlanInput, ImportRequest} from './types.js';
+
+export function preflight(state: State, packs: PackSet, request: ImportRequest): ImportPlanInput {
+	if (!request.pack)
+		throw invalidInput('--pack', `--pack is required: one of ${packs.packs.map((p) => p.id).join(', ')}`);
+	const pack = findPack(packs, request.pack);
+	if (!pack) {
+		throw invalidInput(
+			'--pack',
+			`no pack "${request.pack.slice(0, 40)}"; choose one of ${packs.packs.map((p) => p.id).join(', ')}`,
+		);
+	}
+	const rawUrl = request.url ?? pack.base_url ?? undefined;
+	if (!rawUrl)
+		throw invalidInput('--url', `pack ${pack.id} has no fixed URL: give the relay's base URL with --url`);
+	const baseUrl = validateUrl(rawUrl, '--url');
+	const key = validateKey(request.key, request.keySource);
+	const accessMode = validateAccessMode(request.access, pack.access_mode);
+	const smokeModel = validateModelName(request.smokeModel, '--smoke-model');
+	const user = validateEmail(request.user, '--user');
+	const host = resolveHost(state, request.host);
+	return {
+		host,
+		pack,
+		baseUrl,
+		key,
+		fingerprint: keyFingerprint(key),
+		accessMode,
+		smokeModel,
+		user,
+		continueOnUpstreamFailure: Boolean(request.continueOnUpstreamFailure),
+	};
+}
+
+/** No silent duplicates: an earlier succeeded import of the same identity stops this one (exit 1). */
+export function checkDuplicate(state: State, input: ImportPlanInput, force: boolean): void {
+	if (force) return;
+	const earlier = state.batches.find(
+		(b) =>
+			b.host_id === input.host.host_id &&
+			b.pack === input.pack.id &&
+			b.base_url === input.baseUrl &&
+			b.key_fingerprint === input.fingerprint &&
+			b.access_mode === input.accessMode &&
+			b.batch_status === 'succeeded',
+	);
+	if (earlier) {
+		throw new CrmError(
+			'operation_failed',
+			`this provider key is already imported into ${input.host.name} in ${input.accessMode} mode by batch ${earlier.batch_id} (${earlier.access_status}); roll it back first (crm rollback --batch ${earlier.batch_id}) or pass --force to import it again`,
+			{field: '--force'},
+		);
+	}
+}

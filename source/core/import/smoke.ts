@@ -1,0 +1,125 @@
+// access_smoke: ready means a completion worked (DOMAIN.md rule 1). With the managed user's key,
+// /v1/models must list the smoke model AND a minimal chat completion must succeed. Bounded retries
+// cover the fresh-host races of rule 6b (503 "no available accounts", a stale models cache).
+import {GatewayClient} from '../../host/gateway-client.js';
+import {HostError} from '../../host/errors.js';
+import type {AccessMode} from '../packs.js';
+import type {AccessStatus} from '../../store/schema.js';
+import type {StepApi, StepResult} from '../steps.js';
+import type {Timing} from './types.js';
+
+export interface SmokeOutcome {
+	access_status: AccessStatus;
+	models_ok: boolean;
+	models: string[] | null;
+	completion_ok: boolean;
+	completion_status: number | null;
+	completion_type: 'json' | 'stream' | null;
+	completion_preview: string | null;
+	attempts: number;
+	retried: boolean;
+	last_error: {status: number | null; code: string | null; message: string} | null;
+}
+
+function retryable(error: unknown): boolean {
+	if (!(error instanceof HostError)) return false;
+	return error.status === 503 || /no available accounts/i.test(error.message);
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+	new Promise<void>((resolve) => {
+		const timer = setTimeout(resolve, ms);
+		signal.addEventListener(
+			'abort',
+			() => {
+				clearTimeout(timer);
+				resolve();
+			},
+			{once: true},
+		);
+	});
+
+export function readyStatus(mode: AccessMode): AccessStatus {
+	return mode === 'subscription' ? 'subscription_ready' : 'self_service_ready';
+}
+
+export async function runSmoke(
+	o: {hostUrl: string; userKey: string; model: string; accessMode: AccessMode; timing: Timing},
+	api: StepApi,
+): Promise<SmokeOutcome> {
+	const gateway = new GatewayClient({
+		baseUrl: o.hostUrl,
+		apiKey: o.userKey,
+		timeoutMs: o.timing.requestTimeoutMs,
+		signal: api.signal,
+	});
+	const deadline = Date.now() + o.timing.smokeRetryMs;
+	const out: SmokeOutcome = {
+		access_status: 'broken',
+		models_ok: false,
+		models: null,
+		completion_ok: false,
+		completion_status: null,
+		completion_type: null,
+		completion_preview: null,
+		attempts: 0,
+		retried: false,
+		last_error: null,
+	};
+	for (;;) {
+		api.throwIfStopped();
+		out.attempts += 1;
+		let again = false;
+		try {
+			out.models = await gateway.models();
+			out.models_ok = out.models.includes(o.model);
+			if (!out.models_ok) again = true; // the host caches /v1/models for ~15 s
+		} catch (error) {
+			out.last_error = describe(error);
+			again = retryable(error);
+		}
+		if (out.models_ok || !again) {
+			try {
+				const chat = await gateway.chat({model: o.model, max_tokens: 8});
+				out.completion_ok = true;
+				out.completion_status = chat.status;
+				out.completion_type = chat.type;
+				out.completion_preview = chat.preview;
+				out.last_error = null;
+				again = !out.models_ok;
+			} catch (error) {
+				out.completion_ok = false;
+				out.completion_status = error instanceof HostError ? error.status : null;
+				out.last_error = describe(error);
+				again = retryable(error);
+			}
+		}
+		if (out.models_ok && out.completion_ok) break;
+		if (!again || Date.now() + o.timing.smokeRetryIntervalMs > deadline) break;
+		out.retried = true;
+		api.progress(
+			`attempt ${out.attempts}: ${out.last_error?.message ?? 'smoke model not listed yet'}; retrying`,
+		);
+		await sleep(o.timing.smokeRetryIntervalMs, api.signal);
+	}
+	out.access_status =
+		out.models_ok && out.completion_ok ? readyStatus(o.accessMode) : out.models_ok ? 'models_only' : 'broken';
+	return out;
+}
+
+function describe(error: unknown): SmokeOutcome['last_error'] {
+	if (error instanceof HostError)
+		return {status: error.status, code: error.machineCode, message: error.message};
+	return {status: null, code: null, message: error instanceof Error ? error.message : String(error)};
+}
+
+export function smokeResult(out: SmokeOutcome, model: string): StepResult<SmokeOutcome> {
+	const ready = out.access_status.endsWith('_ready');
+	const tries = out.attempts > 1 ? ` after ${out.attempts} attempts` : '';
+	const message = ready
+		? `${model} listed and a completion answered ${out.completion_status}${tries}: "${out.completion_preview ?? ''}"`
+		: out.models_ok
+			? `${model} is listed but the completion failed${tries}: ${out.last_error?.message ?? 'no answer'}`
+			: `${model} is not usable through the host${tries}: ${out.last_error?.message ?? 'not listed in /v1/models'}`;
+	return {status: ready ? (out.retried ? 'warn' : 'ok') : 'ok', message, value: out, evidence: out};
+}

@@ -1,0 +1,71 @@
+// The import's inputs and its result (the JSON of `crm import`, CLI.md).
+import type {Pack, AccessMode} from '../packs.js';
+import type {
+	AccessStatus,
+	BatchStatus,
+	FailureClass,
+	HostRecord,
+	ProviderStatus,
+} from '../../store/schema.js';
+
+export interface ImportRequest {
+	host: string | undefined;
+	pack: string | undefined;
+	url?: string;
+	/** The provider key, already read from env/file/stdin. */
+	key: string | undefined;
+	keySource: string;
+	access?: string;
+	smokeModel?: string;
+	user?: string;
+	continueOnUpstreamFailure?: boolean;
+	force?: boolean;
+}
+
+export interface ImportPlanInput {
+	host: HostRecord;
+	pack: Pack;
+	baseUrl: string;
+	key: string;
+	fingerprint: string;
+	accessMode: AccessMode;
+	smokeModel: string | null;
+	user: string | null;
+	continueOnUpstreamFailure: boolean;
+}
+
+export interface Timing {
+	/** Per HTTP request. */
+	requestTimeoutMs: number;
+	/** Total window for retrying the access smoke (503 warm-up, stale models list). */
+	smokeRetryMs: number;
+	/** Pause between smoke attempts. */
+	smokeRetryIntervalMs: number;
+}
+
+export const DEFAULT_TIMING: Timing = {
+	requestTimeoutMs: 15_000,
+	smokeRetryMs: 25_000,
+	smokeRetryIntervalMs: 1_000,
+};
+
+export interface ImportResult {
+	batch_id: string;
+	host_id: string;
+	pack: string;
+	access_mode: AccessMode;
+	batch_status: BatchStatus;
+	provider_status: ProviderStatus | null;
+	access_status: AccessStatus;
+	failure_class: FailureClass | null;
+	completion_ok: boolean;
+	completion_status: number | null;
+	completion_type: 'json' | 'stream' | null;
+	completion_preview: string | null;
+	probe_advisory: boolean;
+	smoke_model: string | null;
+	stopped_at_step: string | null;
+	steps: Array<{name: string; status: string; duration_ms: number | null; message: string}>;
+	resources: Array<{resource_type: string; host_resource_id: string | null; name: string}>;
+	artifacts_dir: string;
+}

@@ -1,0 +1,119 @@
+// Input checks shared by the CLI, the TUI and batch import: each names the field and what to do.
+import {invalidInput} from './errors.js';
+import {ACCESS_MODES, type AccessMode} from './packs.js';
+
+const CONTROL = /[\u0000-\u001F\u007F]/;
+
+export function validateUrl(raw: string | undefined, field: string): string {
+	const value = (raw ?? '').trim();
+	if (!value)
+		throw invalidInput(
+			field,
+			`${field} is empty: give the provider's base URL, e.g. https://api.deepseek.com`,
+		);
+	if (value.length > 2048) throw invalidInput(field, `${field} is longer than 2048 characters`);
+	if (CONTROL.test(value) || /\s/.test(value))
+		throw invalidInput(field, `${field} contains spaces or control characters`);
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw invalidInput(
+			field,
+			`${field} "${value.slice(0, 80)}" is not an absolute URL; it must start with https:// or http://`,
+		);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw invalidInput(field, `${field} must be an http(s) URL, not ${url.protocol}`);
+	}
+	if (url.username || url.password) {
+		throw invalidInput(
+			field,
+			`${field} carries credentials; remove them from the URL and pass the key with --key-env/--key-file/--key-stdin`,
+		);
+	}
+	if (!url.hostname) throw invalidInput(field, `${field} has no host name`);
+	if (url.search || url.hash) throw invalidInput(field, `${field} must not carry a query or fragment`);
+	return url.toString().replace(/\/+$/, '');
+}
+
+export function validateKey(raw: string | undefined, field: string): string {
+	const value = (raw ?? '').replace(/\r?\n$/, '');
+	if (!value.trim()) throw invalidInput(field, `the provider key from ${field} is empty`);
+	if (/[\r\n]/.test(value)) {
+		throw invalidInput(
+			field,
+			`the provider key from ${field} contains a line break; the key must be one line`,
+		);
+	}
+	if (value !== value.trim() || /\s/.test(value)) {
+		throw invalidInput(
+			field,
+			`the provider key from ${field} contains spaces; check that it holds only the key`,
+		);
+	}
+	if (CONTROL.test(value) || !/^[\x21-\x7E]+$/.test(value)) {
+		throw invalidInput(field, `the provider key from ${field} has characters that are not printable ASCII`);
+	}
+	if (value.length > 4096)
+		throw invalidInput(field, `the provider key from ${field} is longer than 4096 characters`);
+	return value;
+}
+
+export function validateAccessMode(
+	raw: string | undefined,
+	fallback: AccessMode,
+	field = '--access',
+): AccessMode {
+	if (raw === undefined || raw === '') return fallback;
+	if (!(ACCESS_MODES as readonly string[]).includes(raw)) {
+		throw invalidInput(
+			field,
+			`${field} must be one of ${ACCESS_MODES.join(', ')} (got "${raw.slice(0, 40)}")`,
+		);
+	}
+	return raw as AccessMode;
+}
+
+export function validateModelName(raw: string | undefined, field: string): string | null {
+	if (raw === undefined) return null;
+	if (!/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/.test(raw)) {
+		throw invalidInput(
+			field,
+			`${field} "${raw.slice(0, 40)}" is not a model id (letters, digits, . _ : / @ + -; at most 128)`,
+		);
+	}
+	return raw;
+}
+
+export function validateEmail(raw: string | undefined, field: string): string | null {
+	if (raw === undefined) return null;
+	if (raw.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) {
+		throw invalidInput(field, `${field} "${raw.slice(0, 60)}" is not an email address`);
+	}
+	return raw;
+}
+
+export function validateName(raw: string | undefined, field: string): string {
+	const value = (raw ?? '').trim();
+	if (!value) throw invalidInput(field, `${field} is required`);
+	if (value.length > 64 || !/^[\p{L}\p{N}._-]+$/u.test(value)) {
+		throw invalidInput(field, `${field} may hold letters, digits, ".", "_" and "-" (at most 64)`);
+	}
+	return value;
+}
+
+export function validatePrefix(raw: string | undefined, field: string, fallback: string): string {
+	if (raw === undefined) return fallback;
+	if (!/^[a-z0-9][a-z0-9-]{0,15}$/.test(raw)) {
+		throw invalidInput(field, `${field} must be 1-16 lowercase letters, digits or dashes`);
+	}
+	return raw;
+}
+
+export function validateDomain(raw: string | undefined, field: string, fallback: string): string {
+	if (raw === undefined) return fallback;
+	if (!/^(?=.{3,100}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(raw))
+		throw invalidInput(field, `${field} must be a domain name`);
+	return raw.toLowerCase();
+}
