@@ -217,7 +217,7 @@ export class HostClient {
 			headers: {accept: 'text/event-stream'},
 			timeoutMs: Math.max(this.transport.timeoutMs, 60_000),
 		});
-		if (!isOk(res)) throw errorOf(res, 'POST', path);
+		if (!isOk(res)) throw this.failure(res, 'POST', path);
 		return parseAccountTest(res.body);
 	}
 
@@ -317,7 +317,16 @@ export class HostClient {
 		o: CallOptions = {},
 	): Promise<z.output<S>> {
 		const res = await this.send(method, path, o);
+		if (!isOk(res)) throw this.failure(res, method, path);
 		return unwrap(res, schema, method, path);
+	}
+
+	/** The HostError for a failed answer, with operator guidance where the host's own text has none. */
+	failure(res: HttpResponse, method: string, path: string): HostError {
+		const err = errorOf(res, method, path);
+		if (err.code === 'STEP_UP_ADMIN_API_KEY_FORBIDDEN')
+			err.message = `${method} ${path}: ${STEP_UP_ADMIN_KEY_MESSAGE}`;
+		return err;
 	}
 
 	/**
@@ -341,11 +350,6 @@ export class HostClient {
 				renewed = true;
 				await this.jwt.renew(code);
 				continue;
-			}
-			if (code === 'STEP_UP_ADMIN_API_KEY_FORBIDDEN') {
-				const err = errorOf(res, method, path);
-				err.message = `${method} ${path}: ${STEP_UP_ADMIN_KEY_MESSAGE}`;
-				throw err;
 			}
 			if (
 				this.jwt &&
