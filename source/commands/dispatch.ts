@@ -12,6 +12,8 @@ const commands: Record<string, () => Promise<Runner>> = {
 	batches: async () => (await import('./batches.js')).batchesCommand,
 	batch: async () => (await import('./batches.js')).batchCommand,
 	status: async () => (await import('./batches.js')).statusCommand,
+	reconcile: async () => (await import('./drift.js')).reconcileCommand,
+	rollback: async () => (await import('./drift.js')).rollbackCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

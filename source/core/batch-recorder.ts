@@ -95,6 +95,7 @@ export class BatchRecorder {
 	private touch(): void {
 		this.index.updated_at = new Date().toISOString();
 		this.index.resource_count = this.file.resources.filter((r) => r.status !== 'failed').length;
+		this.index.pending = this.file.resources.some((r) => r.status === 'pending');
 	}
 
 	flush(): Promise<void> {

@@ -96,6 +96,8 @@ export const batchIndexSchema = z.looseObject({
 	finished_at: nullableIso,
 	pid: z.number().int().nullable(),
 	resource_count: z.number().int().min(0),
+	/** Some resource record is still pending (its create's answer was never recorded). */
+	pending: z.boolean().optional(),
 });
 export type BatchIndex = Strict<z.infer<typeof batchIndexSchema>>;
 

@@ -10,6 +10,7 @@ import type {EventSink} from '../events.js';
 import {classFromHostError, NEXT_STEP} from '../failure.js';
 import {hostClientFor, hostSecrets, type Operator} from '../host-access.js';
 import {plannedNames, type PlannedNames} from '../naming.js';
+import {recoverDeadBatches, resolvePending} from '../recovery.js';
 import type {PackSet} from '../packs.js';
 import {StepFailure, StepRunner, StepStopped} from '../steps.js';
 import {byExactName, trackedCreate} from '../tracked-create.js';
@@ -53,6 +54,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 	const timing: Timing = {...DEFAULT_TIMING, ...options.timing};
 	const input = checkImport(store, options.packs, options.request);
 	const {host, pack} = input;
+	await recoverDeadBatches(store);
 	const batchId = newBatchId();
 	const secrets = [input.key, ...hostSecrets(host)];
 	const recorder = await BatchRecorder.create(
@@ -98,6 +100,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		onEnd: (record, evidence) => recorder.recordStep(record, evidence),
 	});
 	const client = hostClientFor(host, {operator, signal, timeoutMs: timing.requestTimeoutMs, store});
+	// Records a crashed run left pending on this host are resolved before anything new is created.
+	await resolvePending(store, host, client).catch(() => 0);
 
 	let failureClass: FailureClass | null = null;
 	let upstream: UpstreamProbe | null = null;

@@ -1,0 +1,112 @@
+// `crm reconcile` and `crm rollback`.
+import {CrmError, EXIT} from '../core/errors.js';
+import {hostSecrets} from '../core/host-access.js';
+import {runReconcile} from '../core/reconcile.js';
+import {planRollback, runRollback} from '../core/rollback.js';
+import {StateStore} from '../store/state-store.js';
+import {flagString, seconds, type CommandContext} from './context.js';
+import {complianceOperator} from './host-add.js';
+import {abortOnSignals} from './import.js';
+import {table} from './output.js';
+import {printEvent} from './print-events.js';
+import {totpFromFlags} from './secret-input.js';
+
+export async function openLocked(ctx: CommandContext, command: string): Promise<StateStore> {
+	const store = await StateStore.open(ctx.dataDir, {
+		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},
+	});
+	for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
+	for (const s of Object.values(store.data.batch_secrets))
+		ctx.out.secrets.push(s.user_password ?? '', s.user_key ?? '');
+	return store;
+}
+
+export function engineOptions(ctx: CommandContext) {
+	return {
+		sink: (e: Parameters<typeof printEvent>[1]) => printEvent(ctx.out, e),
+		operator: {totp: totpFromFlags(ctx.flags), acceptCompliance: complianceOperator(ctx)},
+		timing: {requestTimeoutMs: seconds(ctx.flags, 'timeoutS', 'CRM_TIMEOUT_S', 15) * 1000},
+	};
+}
+
+export async function reconcileCommand(ctx: CommandContext): Promise<number> {
+	const store = await openLocked(ctx, 'crm reconcile');
+	const {signal, dispose} = abortOnSignals(ctx);
+	try {
+		const batchId = flagString(ctx.flags, 'batch');
+		let hostRef = flagString(ctx.flags, 'host');
+		if (!hostRef && batchId) hostRef = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
+		const result = await runReconcile({store, hostRef, batchId, signal, ...engineOptions(ctx)});
+		ctx.out.result(result, () =>
+			[
+				`reconcile ${result.run_id}: ${result.reconcile_status}`,
+				result.items.length
+					? table(
+							['STATE', 'TYPE', 'HOST ID', 'NAME', 'DETAIL'],
+							result.items.map((i) => [i.state, i.resource_type, i.host_resource_id, i.name, i.detail]),
+						)
+					: 'no recorded resources on this host',
+			].join('\n'),
+		);
+		return result.reconcile_status === 'in_sync' ? EXIT.ok : EXIT.drift;
+	} finally {
+		dispose();
+		store.release();
+	}
+}
+
+export async function rollbackCommand(ctx: CommandContext): Promise<number> {
+	const batchId = flagString(ctx.flags, 'batch');
+	if (ctx.flags.dryRun) {
+		// A dry run reads only: no lock, no host call.
+		const store = await StateStore.open(ctx.dataDir);
+		const plan = await planRollback(store, batchId);
+		ctx.out.result(plan, () =>
+			[
+				`rollback plan for ${plan.batch_id} (dry run: nothing changes)`,
+				table(
+					['ACTION', 'TYPE', 'HOST ID', 'NAME', 'WHY'],
+					plan.plan.map((p) => [p.action, p.resource_type, p.host_resource_id, p.name, p.reason]),
+				),
+			].join('\n'),
+		);
+		return EXIT.ok;
+	}
+	if (!ctx.flags.yes) {
+		if (!process.stdin.isTTY) {
+			throw new CrmError(
+				'usage',
+				'rollback deletes resources on the host: pass --yes to confirm (or --dry-run to see the plan)',
+				{field: '--yes'},
+			);
+		}
+		throw new CrmError(
+			'usage',
+			'confirm with --yes, or use the TUI (Drift & rollback) to confirm interactively',
+			{field: '--yes'},
+		);
+	}
+	const store = await openLocked(ctx, 'crm rollback');
+	const {signal, dispose} = abortOnSignals(ctx);
+	try {
+		const result = await runRollback({store, batchId, signal, ...engineOptions(ctx)});
+		ctx.out.result(result, () =>
+			[
+				`rollback of ${result.batch_id}: ${result.batch_status}`,
+				...result.deleted.map(
+					(d) => `  deleted  ${d.resource_type} ${d.host_resource_id} ${d.name} (${d.detail})`,
+				),
+				...result.skipped.map(
+					(d) => `  skipped  ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`,
+				),
+				...result.failed.map(
+					(d) => `  FAILED   ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`,
+				),
+			].join('\n'),
+		);
+		return result.failed.length === 0 && result.batch_status === 'rolled_back' ? EXIT.ok : EXIT.failed;
+	} finally {
+		dispose();
+		store.release();
+	}
+}

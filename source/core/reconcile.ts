@@ -1,0 +1,260 @@
+// Reconcile (DOMAIN.md rule 7): read every recorded resource back from the host and report it
+// present, missing, changed (a field this tool set differs) or, host-wide only, unmanaged (named like
+// ours but unknown to state). Reads only on the host; each run is stored with its batch_id.
+import {randomBytes} from 'node:crypto';
+import type {HostClient} from '../host/client.js';
+import type {
+	BatchFile,
+	HostRecord,
+	ReconcileItem,
+	ReconcileRun,
+	ResourceRecord,
+	State,
+} from '../store/schema.js';
+import {resourceKey} from '../store/schema.js';
+import type {StateStore} from '../store/state-store.js';
+import {countItems} from '../store/migrations.js';
+import {CrmError} from './errors.js';
+import type {EventSink} from './events.js';
+import {hostClientFor, type Operator} from './host-access.js';
+import {readLive, type LiveResource} from './host-reads.js';
+import {resolveHost} from './hosts.js';
+import {isOurName} from './naming.js';
+import {recoverDeadBatches, resolvePending} from './recovery.js';
+import {StepRunner} from './steps.js';
+
+export interface ReconcileOptions {
+	store: StateStore;
+	hostRef: string | undefined;
+	batchId?: string;
+	sink: EventSink;
+	signal: AbortSignal;
+	operator: Operator;
+	timing?: {requestTimeoutMs?: number};
+}
+
+export interface ReconcileResult {
+	run_id: string;
+	host_id: string;
+	batch_id: string | null;
+	reconcile_status: 'in_sync' | 'drifted';
+	items: ReconcileItem[];
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const sortedIds = (v: unknown) => (Array.isArray(v) ? v.map(String).sort() : []);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Fields this tool set that differ on the host. */
+export function changedFields(r: ResourceRecord, live: LiveResource): string[] {
+	const s = r.snapshot;
+	const out: string[] = [];
+	const check = (field: string, expected: unknown, actual: unknown) => {
+		if (expected !== undefined && !same(expected, actual)) out.push(field);
+	};
+	switch (r.resource_type) {
+		case 'group':
+			check('name', s.name, live.name);
+			check('platform', s.platform, live.platform);
+			check('subscription_type', s.subscription_type, live.subscription_type);
+			check('status', s.status, live.status);
+			break;
+		case 'account': {
+			const creds = (live.credentials ?? {}) as Record<string, unknown>;
+			const extra = (live.extra ?? {}) as Record<string, unknown>;
+			check('name', s.name, live.name);
+			check('platform', s.platform, live.platform);
+			check('status', s.status, live.status);
+			if (s.group_ids !== undefined && !same(sortedIds(s.group_ids), sortedIds(live.group_ids)))
+				out.push('group_ids');
+			check('base_url', s.base_url, creds.base_url);
+			check('model_mapping', s.model_mapping, creds.model_mapping);
+			check('openai_responses_mode', s.openai_responses_mode, extra.openai_responses_mode);
+			break;
+		}
+		case 'user':
+			check('email', s.email, live.email);
+			check('status', s.status, live.status);
+			break;
+		case 'subscription':
+			check('status', s.status, live.status);
+			check('group_id', str(s.group_id), str(live.group_id));
+			if (s.expires_at && live.expires_at && s.expires_at !== live.expires_at) out.push('expires_at');
+			break;
+		case 'api_key':
+			check('name', s.name, live.name);
+			check('group_id', str(s.group_id), str(live.group_id));
+			if (live.status !== undefined && live.status !== 'active') out.push('status');
+			break;
+	}
+	return out;
+}
+
+function judge(r: ResourceRecord, live: LiveResource | null): ReconcileItem {
+	const base = {resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name};
+	if (!live)
+		return {...base, state: 'missing', detail: 'not on the host (deleted or soft-deleted)', fields: []};
+	const fields = changedFields(r, live);
+	if (fields.length === 0) return {...base, state: 'present', detail: 'as recorded', fields};
+	const detail = fields
+		.map((f) => {
+			const expected =
+				f === 'model_mapping' || f === 'group_ids' ? '(recorded)' : JSON.stringify(r.snapshot[f] ?? null);
+			const actualSource =
+				f === 'base_url' || f === 'model_mapping'
+					? (live.credentials as Record<string, unknown> | undefined)?.[f]
+					: f === 'openai_responses_mode'
+						? (live.extra as Record<string, unknown> | undefined)?.[f]
+						: live[f];
+			return `${f}: ${expected} -> ${JSON.stringify(actualSource ?? null)}`;
+		})
+		.join('; ');
+	return {...base, state: 'changed', detail, fields};
+}
+
+async function listAll<T>(
+	fetchPage: (page: number) => Promise<{items: T[]; pages: number}>,
+	max = 50,
+): Promise<T[]> {
+	const out: T[] = [];
+	for (let page = 1; page <= max; page++) {
+		const res = await fetchPage(page);
+		out.push(...res.items);
+		if (page >= res.pages || res.items.length === 0) break;
+	}
+	return out;
+}
+
+/** Host resources named like ours that state does not know. */
+async function findUnmanaged(client: HostClient, host: HostRecord, state: State): Promise<ReconcileItem[]> {
+	const known = (type: 'group' | 'account' | 'user', id: string | number) =>
+		Boolean(state.resource_index[resourceKey(host.host_id, type, String(id))]);
+	const items: ReconcileItem[] = [];
+	const groups = await listAll((page) => client.listGroups({search: host.prefix, page, page_size: 100}));
+	for (const g of groups) {
+		if (isOurName(host, g.name) && !known('group', g.id)) {
+			items.push({
+				resource_type: 'group',
+				host_resource_id: String(g.id),
+				name: g.name,
+				state: 'unmanaged',
+				detail: "named like this tool's groups but not in state (residue of an old or crashed run)",
+				fields: [],
+			});
+		}
+	}
+	const accounts = await listAll((page) => client.listAccounts({search: host.prefix, page, page_size: 100}));
+	for (const a of accounts) {
+		if (isOurName(host, a.name) && !known('account', a.id)) {
+			items.push({
+				resource_type: 'account',
+				host_resource_id: String(a.id),
+				name: a.name,
+				state: 'unmanaged',
+				detail: "named like this tool's accounts but not in state",
+				fields: [],
+			});
+		}
+	}
+	const users = await listAll((page) =>
+		client.listUsers({search: `@${host.user_domain}`, page, page_size: 100}),
+	);
+	for (const u of users) {
+		if (u.email.endsWith(`@${host.user_domain}`) && isOurName(host, u.email) && !known('user', u.id)) {
+			items.push({
+				resource_type: 'user',
+				host_resource_id: String(u.id),
+				name: u.email,
+				state: 'unmanaged',
+				detail: 'a managed-user email not in state',
+				fields: [],
+			});
+		}
+	}
+	return items;
+}
+
+export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult> {
+	const {store} = o;
+	const host = resolveHost(store.data, o.hostRef);
+	if (o.batchId) {
+		const b = store.data.batches.find((x) => x.batch_id === o.batchId);
+		if (!b)
+			throw new CrmError('invalid_input', `no batch "${o.batchId}"; see crm batches`, {field: '--batch'});
+		if (b.host_id !== host.host_id)
+			throw new CrmError('invalid_input', `batch ${o.batchId} belongs to another host`, {field: '--batch'});
+	}
+	const runner = new StepRunner(o.sink, o.signal);
+	const client = hostClientFor(host, {
+		operator: o.operator,
+		signal: o.signal,
+		timeoutMs: o.timing?.requestTimeoutMs,
+		store,
+	});
+	await recoverDeadBatches(store);
+	const items: ReconcileItem[] = [];
+	const files: BatchFile[] = [];
+	await runner.run('reconcile', async (api) => {
+		await resolvePending(store, host, client);
+		const batches = store.data.batches.filter(
+			(b) =>
+				b.host_id === host.host_id &&
+				(o.batchId ? b.batch_id === o.batchId : b.batch_status !== 'rolled_back'),
+		);
+		for (const b of batches) {
+			api.throwIfStopped();
+			const file = await store.readBatch(b.batch_id);
+			if (!file) continue;
+			files.push(file);
+			const live = file.resources.filter((r) => r.status === 'created');
+			api.progress(`batch ${b.batch_id}: reading ${live.length} resources`);
+			for (const r of live) items.push(judge(r, await readLive(client, r, file.resources)));
+		}
+		if (!o.batchId) {
+			api.progress('looking for unmanaged residue');
+			items.push(...(await findUnmanaged(client, host, store.data)));
+		}
+		const drifted = items.filter((i) => i.state !== 'present').length;
+		return {
+			status: drifted ? 'warn' : 'ok',
+			message: drifted ? `${drifted} of ${items.length} items drifted` : `${items.length} items in sync`,
+			value: null,
+		};
+	});
+	const run: ReconcileRun = {
+		run_id: `r${new Date()
+			.toISOString()
+			.replace(/[-:.TZ]/g, '')
+			.slice(0, 14)}-${randomBytes(3).toString('hex')}`,
+		host_id: host.host_id,
+		batch_id: o.batchId ?? null,
+		reconcile_status: items.some((i) => i.state !== 'present') ? 'drifted' : 'in_sync',
+		at: new Date().toISOString(),
+		items,
+	};
+	if (o.batchId) {
+		const file = files[0];
+		if (file) {
+			file.reconcile_runs.push(run);
+			await store.writeBatch(file);
+		}
+	} else {
+		await store.writeHostRun(run);
+	}
+	store.data.reconcile_runs.push({
+		run_id: run.run_id,
+		host_id: run.host_id,
+		batch_id: run.batch_id,
+		reconcile_status: run.reconcile_status,
+		at: run.at,
+		counts: countItems(run),
+	});
+	await store.write();
+	return {
+		run_id: run.run_id,
+		host_id: host.host_id,
+		batch_id: run.batch_id,
+		reconcile_status: run.reconcile_status,
+		items,
+	};
+}

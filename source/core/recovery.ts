@@ -1,0 +1,109 @@
+// Crash recovery, run at the start of every command that holds the lock: a `running` batch whose
+// process died reads `failed` with the step it died in (DOMAIN.md statuses), and resources left
+// `pending` (the create was sent, the answer never recorded) are resolved by their unique name.
+import {hostname} from 'node:os';
+import type {HostClient} from '../host/client.js';
+import type {HostRecord, ResourceRecord} from '../store/schema.js';
+import type {StateStore} from '../store/state-store.js';
+import {BatchRecorder} from './batch-recorder.js';
+import {byExactName} from './tracked-create.js';
+
+function pidAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** Marks batches of dead processes failed. Returns the ids it changed. */
+export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
+	const changed: string[] = [];
+	for (const b of store.data.batches) {
+		if (b.batch_status !== 'running') continue;
+		if (b.pid !== null && (b.pid === process.pid || pidAlive(b.pid))) continue;
+		const file = await store.readBatch(b.batch_id);
+		const running = file?.steps.find((s) => s.status === 'running');
+		b.batch_status = 'failed';
+		b.stopped_at_step = running?.name ?? file?.steps.at(-1)?.name ?? null;
+		b.failure_class = b.failure_class ?? 'unknown';
+		b.provider_status = b.resource_count > 0 ? 'broken' : null;
+		b.access_status = b.resource_count > 0 ? 'broken' : 'pending';
+		b.pid = null;
+		b.updated_at = new Date().toISOString();
+		if (file) {
+			for (const s of file.steps) {
+				if (s.status === 'running') {
+					s.status = 'fail';
+					s.message = `the process (on ${hostname()}) died during this step`;
+				}
+			}
+			file.summary = {...(file.summary ?? {}), died_at_step: b.stopped_at_step};
+			await store.writeBatch(file);
+		}
+		changed.push(b.batch_id);
+	}
+	if (changed.length > 0) await store.write();
+	return changed;
+}
+
+async function findPending(
+	client: HostClient,
+	r: ResourceRecord,
+	resources: ResourceRecord[],
+): Promise<{id: string | number} | null> {
+	const idOf = (type: string) =>
+		resources.find((x) => x.resource_type === type && x.host_resource_id)?.host_resource_id;
+	switch (r.resource_type) {
+		case 'group':
+			return byExactName((await client.listGroups({search: r.name, page_size: 100})).items, r.name);
+		case 'account':
+			return byExactName((await client.listAccounts({search: r.name, page_size: 100})).items, r.name);
+		case 'user':
+			return byExactName((await client.listUsers({search: r.name, page_size: 100})).items, r.name);
+		case 'subscription': {
+			const userId = Number(r.snapshot.user_id ?? idOf('user'));
+			const groupId = Number(r.snapshot.group_id ?? idOf('group'));
+			if (!userId || !groupId) return null;
+			const subs = await client.listSubscriptions({user_id: userId, group_id: groupId, page_size: 100});
+			return subs.items.find((s) => Number(s.user_id) === userId && Number(s.group_id) === groupId) ?? null;
+		}
+		case 'api_key': {
+			const userId = r.snapshot.user_id ?? idOf('user');
+			if (!userId) return null;
+			return byExactName((await client.userApiKeys(String(userId), {page_size: 100})).items, r.name);
+		}
+	}
+}
+
+/** Resolves the host's pending records by name. Unresolvable ones (lookups failing) stay pending. */
+export async function resolvePending(
+	store: StateStore,
+	host: HostRecord,
+	client: HostClient,
+): Promise<number> {
+	let resolved = 0;
+	for (const b of store.data.batches) {
+		if (b.host_id !== host.host_id || !b.pending || b.batch_status === 'running') continue;
+		const file = await store.readBatch(b.batch_id);
+		if (!file?.resources.some((r) => r.status === 'pending')) continue;
+		const recorder = await BatchRecorder.open(store, b.batch_id, []);
+		// Parents first, so children can find their user/group ids.
+		const order = ['group', 'account', 'user', 'subscription', 'api_key'];
+		const pending = recorder.file.resources
+			.filter((r) => r.status === 'pending')
+			.sort((x, y) => order.indexOf(x.resource_type) - order.indexOf(y.resource_type));
+		for (const r of pending) {
+			try {
+				const found = await findPending(client, r, recorder.file.resources);
+				if (found) await recorder.confirm(r, found.id);
+				else await recorder.failed(r);
+				resolved += 1;
+			} catch {
+				/* the host could not answer: leave it pending for the next run */
+			}
+		}
+	}
+	return resolved;
+}
