@@ -411,3 +411,34 @@ test('GatewayClient: models, chat json and stream, errors', async (t) => {
 	t.is(e2?.code, 'INVALID_API_KEY');
 	t.is(e2?.kind, 'auth');
 });
+
+test('GatewayClient: an error event inside a 200 stream is an upstream_error', async (t) => {
+	const s = await serve((_req, res) => {
+		res.writeHead(200, {'content-type': 'text/event-stream'});
+		res.write('data: {"choices":[{"delta":{"content":"p"}}]}\n\n');
+		res.end(
+			'event: error\ndata: {"error":{"type":"upstream_error","message":"Upstream request failed"}}\n\n',
+		);
+	});
+	t.teardown(s.close);
+	const e = await t.throwsAsync(
+		new GatewayClient({baseUrl: s.url, apiKey: 'sk-user'}).chat({model: 'm', stream: true}),
+		{
+			instanceOf: HostError,
+		},
+	);
+	t.is(e?.kind, 'upstream_error');
+	t.is(e?.status, 200);
+});
+
+test('concurrent TOKEN_EXPIRED answers share one refresh', async (t) => {
+	const h = jwtHost({recent: true});
+	const s = await serve(h.handler);
+	t.teardown(s.close);
+	const c = new HostClient({baseUrl: s.url, auth: {type: 'login', email: 'admin@x.io', password: 'pw'}});
+	await c.listGroups();
+	h.state.valid.clear();
+	await Promise.all([c.listGroups(), c.listGroups(), c.listGroups()]);
+	t.is(h.state.refreshes, 1);
+	t.is(h.state.logins, 1);
+});

@@ -339,16 +339,20 @@ export class HostClient {
 		let steppedUp = false;
 		for (;;) {
 			const headers: Record<string, string> = {...(o.headers ?? {})};
+			let token = '';
 			if (o.auth !== false) {
 				if (this.auth.type === 'admin_api_key') headers['x-api-key'] = this.auth.key;
-				else headers.authorization = `Bearer ${await this.jwt!.token()}`;
+				else {
+					token = await this.jwt!.token();
+					headers.authorization = `Bearer ${token}`;
+				}
 			}
 			const res = await this.transport.send(method, path, {...o, headers});
 			if (isOk(res) || o.auth === false) return res;
 			const code = quickCode(res);
 			if (this.jwt && res.status === 401 && !renewed && code && RENEWABLE_401.has(code)) {
 				renewed = true;
-				await this.jwt.renew(code);
+				await this.jwt.renewAfter(token, code);
 				continue;
 			}
 			if (

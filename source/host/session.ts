@@ -39,6 +39,7 @@ const RefreshSchema = z
 export class JwtSession {
 	session: HostSession | null;
 	private loginInFlight: Promise<HostSession> | null = null;
+	private renewInFlight: Promise<HostSession> | null = null;
 
 	constructor(
 		private readonly t: HostTransport,
@@ -59,7 +60,24 @@ export class JwtSession {
 	}
 
 	/** After a 401: refresh when the host gave a refresh token and the token merely expired, else log in again. */
-	async renew(code: string | null): Promise<HostSession> {
+	/**
+	 * Renews after a 401 on a request sent with `usedToken`, unless another request already replaced that
+	 * token, in which case the current session is simply used again.
+	 */
+	renewAfter(usedToken: string, code: string | null): Promise<HostSession> {
+		if (this.session && this.session.access_token !== usedToken) return Promise.resolve(this.session);
+		return this.renew(code);
+	}
+
+	renew(code: string | null): Promise<HostSession> {
+		// Concurrent 401s share one renewal (a refresh token is single-use on recent hosts).
+		this.renewInFlight ??= this.doRenew(code).finally(() => {
+			this.renewInFlight = null;
+		});
+		return this.renewInFlight;
+	}
+
+	private async doRenew(code: string | null): Promise<HostSession> {
 		if (code === 'TOKEN_EXPIRED' && this.session?.refresh_token) {
 			try {
 				return await this.refresh(this.session.refresh_token);

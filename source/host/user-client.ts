@@ -97,7 +97,7 @@ export class UserClient {
 				const code = codeOf(res);
 				if (code && RENEWABLE_401.has(code)) {
 					renewed = true;
-					await this.jwt.renew(code);
+					await this.jwt.renewAfter(token, code);
 					continue;
 				}
 			}
