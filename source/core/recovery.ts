@@ -3,7 +3,7 @@
 // `pending` (the create was sent, the answer never recorded) are resolved by their unique name.
 import {hostname} from 'node:os';
 import type {HostClient} from '../host/client.js';
-import type {HostRecord, ResourceRecord} from '../store/schema.js';
+import {resourceKey, type HostRecord, type ResourceRecord} from '../store/schema.js';
 import type {StateStore} from '../store/state-store.js';
 import {BatchRecorder} from './batch-recorder.js';
 import {byExactName} from './tracked-create.js';
@@ -28,11 +28,17 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 		b.batch_status = 'failed';
 		b.stopped_at_step = running?.name ?? file?.steps.at(-1)?.name ?? null;
 		b.failure_class = b.failure_class ?? 'unknown';
+		b.pid = null;
+		// The batch file is the truth: a kill between its write and the index write leaves the flag stale.
+		b.pending = Boolean(file?.resources.some((r) => r.status === 'pending'));
+		b.resource_count = file?.resources.filter((r) => r.status !== 'failed').length ?? b.resource_count;
 		b.provider_status = b.resource_count > 0 ? 'broken' : null;
 		b.access_status = b.resource_count > 0 ? 'broken' : 'pending';
-		b.pid = null;
 		b.updated_at = new Date().toISOString();
 		if (file) {
+			for (const r of file.resources) {
+				if (r.host_resource_id) store.data.resource_index[resourceKey(b.host_id, r.resource_type, r.host_resource_id)] = b.batch_id;
+			}
 			for (const s of file.steps) {
 				if (s.status === 'running') {
 					s.status = 'fail';
