@@ -1,0 +1,257 @@
+// Typed app state and actions, in two contexts (state changes often; actions never do), so screens
+// read what they show and call what they need without prop chains.
+import React, {
+	createContext,
+	useCallback,
+	useContext,
+	useMemo,
+	useRef,
+	useState,
+	type ReactNode,
+} from 'react';
+import type {Operator} from '../core/host-access.js';
+import type {ComplianceInfo} from '../host/probe.js';
+import type {State} from '../store/schema.js';
+import type {StepView} from './hooks/use-steps.js';
+import {errorText, openRead, type EngineConfig, type SandboxSession} from './engine.js';
+
+export type Screen =
+	| {id: 'home'}
+	| {id: 'hosts'}
+	| {id: 'host-add'; then?: 'import'}
+	| {id: 'host'; hostId: string}
+	| {id: 'import'; hostId?: string}
+	| {id: 'status'}
+	| {id: 'status-host'; hostId: string}
+	| {id: 'batches'; hostId: string; pack?: string; baseUrl?: string}
+	| {id: 'batch'; batchId: string}
+	| {id: 'drift'; hostId?: string; batchId?: string; then?: 'rollback' | 'reconcile'}
+	| {id: 'batch-import'};
+
+/** A finished line kept in the terminal's scrollback (rendered once, by the root's <Static>). */
+export type LogEntry =
+	{key: string; kind: 'step'; step: StepView} | {key: string; kind: 'note'; text: string; color?: string};
+
+export type Prompt =
+	| {kind: 'compliance'; info: ComplianceInfo; resolve: (accepted: boolean) => void}
+	| {kind: 'totp'; resolve: (code: string) => void; reject: (error: Error) => void};
+
+/** What outlives the Ink app: runTui (or a test) closes the sandbox and reads the exit code. */
+export class TuiSession {
+	sandbox: SandboxSession | null = null;
+	exitCode = 0;
+
+	setExitCode(code: number): void {
+		this.exitCode = code;
+	}
+
+	attachSandbox(sandbox: SandboxSession): void {
+		this.sandbox = sandbox;
+	}
+
+	/** Stops the sandbox this session started, if any. */
+	async close(): Promise<void> {
+		const sandbox = this.sandbox;
+		this.sandbox = null;
+		await sandbox?.handle.close();
+	}
+}
+
+export interface UIState {
+	config: EngineConfig;
+	/** The last read of state.json (no lock), or null before the first read. */
+	data: State | null;
+	loadError: string | null;
+	screen: Screen;
+	depth: number;
+	helpOpen: boolean;
+	prompt: Prompt | null;
+	/** An operation is running (it holds the lock); Ctrl-C stops it instead of quitting. */
+	running: boolean;
+	stopping: boolean;
+	sandbox: SandboxSession | null;
+	/** Append-only: finished steps and notes of every run this session. */
+	log: LogEntry[];
+}
+
+export interface UIActions {
+	push(screen: Screen): void;
+	back(): void;
+	home(): void;
+	replace(screen: Screen): void;
+	reload(): Promise<void>;
+	toggleHelp(open?: boolean): void;
+	quit(code?: number): void;
+	/** Prompts the operator for what a host may need (compliance acknowledgement, TOTP). */
+	operator: Operator;
+	cancelPrompt(): void;
+	/** Registers a running operation's abort; returns the function to call when it has ended. */
+	beginRun(abort: () => void): () => void;
+	/** Ctrl-C: stop the running operation if any (true), else false. */
+	stopRun(): boolean;
+	setSandbox(session: SandboxSession): void;
+	/** Adds a finished step (or a note) to the scrollback log. */
+	appendLog(entry: {kind: 'step'; step: StepView} | {kind: 'note'; text: string; color?: string}): void;
+}
+
+const StateContext = createContext<UIState | null>(null);
+const ActionsContext = createContext<UIActions | null>(null);
+
+export function useUIState(): UIState {
+	const value = useContext(StateContext);
+	if (!value) throw new Error('useUIState outside UIProvider');
+	return value;
+}
+
+export function useUIActions(): UIActions {
+	const value = useContext(ActionsContext);
+	if (!value) throw new Error('useUIActions outside UIProvider');
+	return value;
+}
+
+export class PromptCancelled extends Error {
+	constructor(what: string) {
+		super(`${what} was cancelled by the operator`);
+		this.name = 'PromptCancelled';
+	}
+}
+
+interface ProviderProps {
+	config: EngineConfig;
+	session: TuiSession;
+	initialData: State | null;
+	initialError: string | null;
+	initialScreen?: Screen;
+	onQuit: () => void;
+	children: ReactNode;
+}
+
+export function UIProvider(props: ProviderProps) {
+	const {config, session, onQuit} = props;
+	const [stack, setStack] = useState<Screen[]>([props.initialScreen ?? {id: 'home'}]);
+	const [data, setData] = useState<State | null>(props.initialData);
+	const [loadError, setLoadError] = useState<string | null>(props.initialError);
+	const [helpOpen, setHelpOpen] = useState(false);
+	const [prompt, setPrompt] = useState<Prompt | null>(null);
+	const [running, setRunning] = useState(false);
+	const [stopping, setStopping] = useState(false);
+	const [sandbox, setSandboxState] = useState<SandboxSession | null>(session.sandbox);
+	const [log, setLog] = useState<LogEntry[]>([]);
+	const logCount = useRef(0);
+	const abortRef = useRef<(() => void) | null>(null);
+	const promptRef = useRef<Prompt | null>(null);
+
+	const showPrompt = useCallback((p: Prompt | null) => {
+		promptRef.current = p;
+		setPrompt(p);
+	}, []);
+
+	const actions = useMemo<UIActions>(() => {
+		const nav = (next: (s: Screen[]) => Screen[]) => {
+			setHelpOpen(false);
+			setStack(next);
+		};
+		return {
+			push: (screen) => nav((s) => [...s, screen]),
+			back: () => nav((s) => (s.length > 1 ? s.slice(0, -1) : s)),
+			home: () => nav(() => [{id: 'home'}]),
+			replace: (screen) => nav((s) => [...s.slice(0, -1), screen]),
+			reload: async () => {
+				try {
+					const store = await openRead(config);
+					setData(store.data);
+					setLoadError(null);
+				} catch (error) {
+					setLoadError(errorText(error));
+				}
+			},
+			toggleHelp: (open) => setHelpOpen((h) => open ?? !h),
+			quit: (code = 0) => {
+				session.setExitCode(code);
+				onQuit();
+			},
+			operator: {
+				totp: () =>
+					new Promise<string>((resolve, reject) => {
+						showPrompt({
+							kind: 'totp',
+							resolve: (code) => {
+								showPrompt(null);
+								resolve(code);
+							},
+							reject: (error) => {
+								showPrompt(null);
+								reject(error);
+							},
+						});
+					}),
+				acceptCompliance: (info) =>
+					new Promise<boolean>((resolve) => {
+						showPrompt({
+							kind: 'compliance',
+							info,
+							resolve: (accepted) => {
+								showPrompt(null);
+								resolve(accepted);
+							},
+						});
+					}),
+			},
+			cancelPrompt: () => {
+				const p = promptRef.current;
+				if (!p) return;
+				if (p.kind === 'totp') p.reject(new PromptCancelled('the TOTP code'));
+				else p.resolve(false);
+			},
+			beginRun: (abort) => {
+				abortRef.current = abort;
+				setRunning(true);
+				setStopping(false);
+				return () => {
+					if (abortRef.current === abort) abortRef.current = null;
+					setRunning(false);
+					setStopping(false);
+				};
+			},
+			stopRun: () => {
+				const abort = abortRef.current;
+				if (!abort) return false;
+				setStopping(true);
+				abort();
+				return true;
+			},
+			appendLog: (entry) => {
+				logCount.current += 1;
+				const key = `log-${logCount.current}`;
+				setLog((l) => [...l, {...entry, key}]);
+			},
+			setSandbox: (s) => {
+				session.attachSandbox(s);
+				setSandboxState(s);
+			},
+		};
+	}, [config, session, onQuit, showPrompt]);
+
+	const state = useMemo<UIState>(
+		() => ({
+			config,
+			data,
+			loadError,
+			screen: stack[stack.length - 1]!,
+			depth: stack.length,
+			helpOpen,
+			prompt,
+			running,
+			stopping,
+			sandbox,
+			log,
+		}),
+		[config, data, loadError, stack, helpOpen, prompt, running, stopping, sandbox, log],
+	);
+
+	return (
+		<ActionsContext.Provider value={actions}>
+			<StateContext.Provider value={state}>{props.children}</StateContext.Provider>
+		</ActionsContext.Provider>
+	);
+}

@@ -1,0 +1,268 @@
+// The TUI's one door into the engine: every call the screens make to core/, the store and the
+// sandbox goes through here, so the screens hold no domain logic and tests can see the surface.
+// Reads open the store without the lock; an operation opens a locked store for its run only.
+import {readdirSync} from 'node:fs';
+import {CrmError} from '../core/errors.js';
+import type {EventSink} from '../core/events.js';
+import type {Operator} from '../core/host-access.js';
+import {checkImport, runImport} from '../core/import/run-import.js';
+import {
+	DEFAULT_TIMING,
+	type ImportPlanInput,
+	type ImportRequest,
+	type ImportResult,
+	type Timing,
+} from '../core/import/types.js';
+import {runSmoke, smokeResult, type SmokeOutcome} from '../core/import/smoke.js';
+import {loadPacks, type PackSet} from '../core/packs.js';
+import {StepFailure, StepRunner} from '../core/steps.js';
+import {registerHost, reprobeHost, type AdminCredential} from '../core/register-host.js';
+import type {Capabilities} from '../host/probe.js';
+import {startSandbox, type SandboxHandle} from '../sandbox/index.js';
+import type {BatchFile, HostRecord, State} from '../store/schema.js';
+import {dataPaths} from '../store/paths.js';
+import {StateStore} from '../store/state-store.js';
+
+export type {ImportPlanInput, ImportRequest, ImportResult, Timing};
+
+/** Waits and retries, from the same env variables the CLI reads (CLI.md: every wait has one). */
+export function timingFromEnv(env: NodeJS.ProcessEnv = process.env): Timing {
+	const num = (name: string, fallback: number) => {
+		const v = Number(env[name]);
+		return env[name] !== undefined && env[name] !== '' && Number.isFinite(v) ? v : fallback;
+	};
+	return {
+		requestTimeoutMs: num('CRM_TIMEOUT_S', DEFAULT_TIMING.requestTimeoutMs / 1000) * 1000,
+		smokeRetryMs: num('CRM_SMOKE_RETRY_S', DEFAULT_TIMING.smokeRetryMs / 1000) * 1000,
+		smokeRetryIntervalMs: num('CRM_SMOKE_RETRY_INTERVAL_MS', DEFAULT_TIMING.smokeRetryIntervalMs),
+	};
+}
+
+export interface EngineConfig {
+	dataDir: string;
+	timing: Timing;
+	packs: PackSet;
+}
+
+export function makeConfig(dataDir: string, timing?: Partial<Timing>): EngineConfig {
+	return {dataDir, timing: {...timingFromEnv(), ...timing}, packs: loadPacks()};
+}
+
+/** A read-only view of the data folder (never locks). */
+export function openRead(config: EngineConfig): Promise<StateStore> {
+	return StateStore.open(config.dataDir);
+}
+
+/** Runs `fn` with the data folder's lock held, released whatever happens. */
+export async function withLock<T>(
+	config: EngineConfig,
+	command: string,
+	fn: (store: StateStore) => Promise<T>,
+): Promise<T> {
+	const store = await StateStore.open(config.dataDir, {lock: {command}});
+	try {
+		return await fn(store);
+	} finally {
+		store.release();
+	}
+}
+
+export function errorText(error: unknown): string {
+	if (error instanceof CrmError) return error.message;
+	if (error instanceof Error) return error.message;
+	return String(error);
+}
+
+export function errorKind(error: unknown): string | null {
+	return error instanceof CrmError ? error.kind : null;
+}
+
+export function errorField(error: unknown): string | null {
+	return error instanceof CrmError ? error.field : null;
+}
+
+// ---- hosts ----
+
+export interface AddHostInput {
+	name: string;
+	url: string;
+	credential: AdminCredential;
+}
+
+export function addHost(
+	config: EngineConfig,
+	input: AddHostInput,
+	operator: Operator,
+	onProgress: (message: string) => void,
+	signal?: AbortSignal,
+): Promise<HostRecord> {
+	return withLock(config, 'crm tui host add', (store) =>
+		registerHost(store, input, {
+			operator,
+			timeoutMs: config.timing.requestTimeoutMs,
+			onProgress,
+			signal,
+		}),
+	);
+}
+
+export function reprobe(
+	config: EngineConfig,
+	hostId: string,
+	operator: Operator,
+	onProgress: (message: string) => void,
+): Promise<Capabilities> {
+	return withLock(config, 'crm tui host reprobe', async (store) => {
+		const host = store.data.hosts.find((h) => h.host_id === hostId);
+		if (!host) throw new CrmError('not_found', `host ${hostId} is no longer registered`);
+		return reprobeHost(store, host, {operator, timeoutMs: config.timing.requestTimeoutMs, onProgress});
+	});
+}
+
+/** Batches that still hold resources on the host (removing it would orphan them). */
+export function liveBatchesOn(state: State, hostId: string) {
+	return state.batches.filter(
+		(b) => b.host_id === hostId && b.batch_status !== 'rolled_back' && b.resource_count > 0,
+	);
+}
+
+/** Forgets a host (as `crm host remove [--force]`); its resources stay on the host. */
+export function removeHost(config: EngineConfig, hostId: string, force: boolean): Promise<void> {
+	return withLock(config, 'crm tui host remove', async (store) => {
+		const live = liveBatchesOn(store.data, hostId);
+		if (live.length > 0 && !force) {
+			throw new CrmError(
+				'invalid_input',
+				`the host still has ${live.length} batch(es) with resources on it; roll them back first`,
+			);
+		}
+		store.data.hosts = store.data.hosts.filter((h) => h.host_id !== hostId);
+		await store.write();
+	});
+}
+
+// ---- import ----
+
+export async function planImport(config: EngineConfig, request: ImportRequest): Promise<ImportPlanInput> {
+	const store = await openRead(config);
+	return checkImport(store, config.packs, request);
+}
+
+export interface ImportRun {
+	request: ImportRequest;
+	sink: EventSink;
+	signal: AbortSignal;
+	operator: Operator;
+	onBatch: (batchId: string) => void;
+}
+
+export function startImport(config: EngineConfig, run: ImportRun): Promise<ImportResult> {
+	return withLock(config, 'crm tui import', (store) =>
+		runImport({
+			store,
+			packs: config.packs,
+			request: run.request,
+			sink: run.sink,
+			signal: run.signal,
+			operator: run.operator,
+			timing: config.timing,
+			onBatch: run.onBatch,
+		}),
+	);
+}
+
+// ---- status ----
+
+export async function readBatchFile(config: EngineConfig, batchId: string): Promise<BatchFile | null> {
+	const store = await openRead(config);
+	return store.readBatch(batchId);
+}
+
+export function artifactsDir(config: EngineConfig, batchId: string): string {
+	return dataPaths(config.dataDir).artifacts(batchId);
+}
+
+/** The evidence files of one batch (one folder listing, never the others). */
+export function evidenceFiles(config: EngineConfig, batchId: string): string[] {
+	try {
+		return readdirSync(artifactsDir(config, batchId)).sort();
+	} catch {
+		return [];
+	}
+}
+
+// ---- sandbox ----
+
+export interface SandboxSession {
+	handle: SandboxHandle;
+	hostId: string;
+	hostName: string;
+}
+
+/** Starts the built-in sandbox in this process and registers it (name `sandbox`, or the next free). */
+export async function trySandbox(
+	config: EngineConfig,
+	operator: Operator,
+	onProgress: (message: string) => void,
+): Promise<SandboxSession> {
+	onProgress('starting the built-in sandbox host on 127.0.0.1');
+	const handle = await startSandbox({profile: 'recent'});
+	try {
+		const state = (await openRead(config)).data;
+		let name = 'sandbox';
+		for (let n = 2; state.hosts.some((h) => h.name === name); n++) name = `sandbox-${n}`;
+		onProgress(`registering it as ${name}`);
+		const host = await addHost(
+			config,
+			{name, url: handle.info.host_url, credential: {type: 'admin_api_key', key: handle.info.admin_api_key}},
+			operator,
+			onProgress,
+		);
+		return {handle, hostId: host.host_id, hostName: host.name};
+	} catch (error) {
+		await handle.close();
+		throw error;
+	}
+}
+
+/**
+ * Runs the access smoke of a finished batch again (the managed user's key, /v1/models + one chat
+ * completion through the host), as one `access_smoke` step. Reads only: nothing is recorded.
+ */
+export async function smokeAgain(
+	config: EngineConfig,
+	batch: {
+		batch_id: string;
+		host_id: string;
+		access_mode: 'self_service' | 'subscription';
+		smoke_model: string | null;
+	},
+	sink: EventSink,
+	signal: AbortSignal,
+): Promise<SmokeOutcome> {
+	const store = await openRead(config);
+	const host = store.data.hosts.find((h) => h.host_id === batch.host_id);
+	const userKey = store.data.batch_secrets[batch.batch_id]?.user_key;
+	const runner = new StepRunner(sink, signal);
+	return runner.run('access_smoke', async (api) => {
+		if (!host) throw new StepFailure('invalid_input', `host ${batch.host_id} is no longer registered`);
+		if (!userKey || !batch.smoke_model)
+			throw new StepFailure(
+				'invalid_input',
+				'this batch has no managed user key or smoke model to test with',
+			);
+		const out = await runSmoke(
+			{
+				hostUrl: host.url,
+				userKey,
+				model: batch.smoke_model,
+				accessMode: batch.access_mode,
+				timing: config.timing,
+			},
+			api,
+		);
+		const result = smokeResult(out, batch.smoke_model);
+		if (!out.access_status.endsWith('_ready')) throw new StepFailure('unknown', result.message, out);
+		return result;
+	});
+}

@@ -1,0 +1,208 @@
+// Status, last level: one batch. Reads that batch's file only: its steps, the resources it recorded
+// (with host ids), its own reconcile runs, and its evidence files. ← → switch tabs, ↑ ↓ scroll.
+import React, {useEffect, useMemo, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {BatchFile} from '../../store/schema.js';
+import {NEXT_STEP} from '../../core/failure.js';
+import {useUIActions, useUIState} from '../context.js';
+import {artifactsDir, errorText, evidenceFiles, readBatchFile} from '../engine.js';
+import {Header} from '../components/header.js';
+import {KeyHelp} from '../components/key-help.js';
+import {cell} from '../components/table.js';
+import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useListRows} from '../hooks/use-window.js';
+import {color, mark, seconds, shortTime, statusColor} from '../theme.js';
+import {SmokeAgain} from './import-run.js';
+
+const TABS = ['steps', 'resources', 'reconcile', 'evidence'] as const;
+type Tab = (typeof TABS)[number];
+
+interface Line {
+	text: string;
+	color?: string;
+	dim?: boolean;
+}
+
+function linesOf(tab: Tab, file: BatchFile, evidence: {dir: string; files: string[]}): Line[] {
+	switch (tab) {
+		case 'steps':
+			return file.steps.length === 0
+				? [{text: 'no steps recorded', dim: true}]
+				: file.steps.map((s) => ({
+						text: `${s.status === 'running' ? '…' : mark[s.status]} ${cell(s.name, 15)} ${seconds(s.duration_ms).padStart(6)} ${s.message}`,
+						color: s.status === 'ok' || s.status === 'running' ? undefined : statusColor(s.status),
+					}));
+		case 'resources':
+			return file.resources.length === 0
+				? [{text: 'no resources recorded (nothing to roll back)', dim: true}]
+				: [
+						{text: `${cell('TYPE', 12)} ${cell('HOST ID', 8)} ${cell('STATUS', 8)} NAME`, dim: true},
+						...file.resources.map((r) => ({
+							text: `${cell(r.resource_type, 12)} ${cell(r.host_resource_id ?? '?', 8)} ${cell(r.status, 8)} ${r.name}${r.owned ? '' : ' (not owned)'}`,
+							color:
+								r.status === 'created' ? undefined : statusColor(r.status === 'failed' ? 'fail' : 'warn'),
+						})),
+					];
+		case 'reconcile':
+			return file.reconcile_runs.length === 0
+				? [{text: 'no reconcile runs of this batch yet', dim: true}]
+				: file.reconcile_runs
+						.slice()
+						.reverse()
+						.flatMap((run) => [
+							{
+								text: `${shortTime(run.at)}  ${run.run_id}  ${run.reconcile_status}`,
+								color: statusColor(run.reconcile_status),
+							},
+							...run.items
+								.filter((i) => i.state !== 'present')
+								.map((i) => ({
+									text: `    ${cell(i.state, 9)} ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '?', 8)} ${i.fields.length ? `${i.fields.join(',')}: ` : ''}${i.detail}`,
+									color: statusColor(i.state),
+								})),
+						]);
+		case 'evidence':
+			return [
+				{text: evidence.dir},
+				...(evidence.files.length === 0
+					? [{text: '  (no evidence files)', dim: true}]
+					: evidence.files.map((f) => ({text: `  ${f}`}))),
+			];
+	}
+}
+
+export function BatchScreen({batchId}: {batchId: string}) {
+	const {config, data} = useUIState();
+	const actions = useUIActions();
+	const index = data?.batches.find((b) => b.batch_id === batchId);
+	const [loaded, setLoaded] = useState<{
+		file: BatchFile | null;
+		error: string | null;
+		files: string[];
+	} | null>(null);
+	const [tab, setTab] = useState<Tab>('steps');
+	const [offset, setOffset] = useState(0);
+	const [smoke, setSmoke] = useState(0);
+	const rows = useListRows(12);
+
+	useEffect(() => {
+		let live = true;
+		readBatchFile(config, batchId).then(
+			(file) => live && setLoaded({file, error: null, files: evidenceFiles(config, batchId)}),
+			(error: unknown) => live && setLoaded({file: null, error: errorText(error), files: []}),
+		);
+		return () => {
+			live = false;
+		};
+	}, [config, batchId, data]);
+
+	const evidence = useMemo(
+		() => ({dir: artifactsDir(config, batchId), files: loaded?.files ?? []}),
+		[config, batchId, loaded],
+	);
+	const lines = useMemo(
+		() => (loaded?.file ? linesOf(tab, loaded.file, evidence) : []),
+		[loaded, tab, evidence],
+	);
+	const maxOffset = Math.max(0, lines.length - rows);
+	const hasResources = (loaded?.file?.resources ?? []).some((r) => r.status === 'created');
+	const smokeModel = (loaded?.file?.access_results.at(-1)?.smoke_model ?? null) as string | null;
+
+	useScreenKeys({
+		list: smoke === 0,
+		isActive: smoke === 0,
+		onBack: actions.back,
+		onKey: (input, key) => {
+			if (key.leftArrow || key.rightArrow || key.tab) {
+				const i = TABS.indexOf(tab) + (key.leftArrow ? -1 : 1);
+				setTab(TABS[(i + TABS.length) % TABS.length]!);
+				setOffset(0);
+				return true;
+			}
+			if (key.upArrow) setOffset((o) => Math.max(0, o - 1));
+			else if (key.downArrow) setOffset((o) => Math.min(maxOffset, o + 1));
+			else if (key.pageUp) setOffset((o) => Math.max(0, o - rows));
+			else if (key.pageDown) setOffset((o) => Math.min(maxOffset, o + rows));
+			else if (input === 's' && index && hasResources && smokeModel) setSmoke((n) => n + 1);
+			else if (input === 'c' && index)
+				actions.push({id: 'drift', hostId: index.host_id, batchId, then: 'reconcile'});
+			else if (input === 'r' && index && hasResources)
+				actions.push({id: 'drift', hostId: index.host_id, batchId, then: 'rollback'});
+			else return false;
+			return true;
+		},
+	});
+
+	if (!index) {
+		return (
+			<Box flexDirection="column">
+				<Header title={`Batch ${batchId}`} />
+				<Text color={color.fail}>no batch {batchId} in this data folder</Text>
+				<KeyHelp keys={[{keys: 'Esc', does: 'back'}]} />
+			</Box>
+		);
+	}
+
+	return (
+		<Box flexDirection="column">
+			<Header
+				title={`Batch ${batchId}`}
+				subtitle={`${index.pack} · ${index.base_url} · ${index.access_mode} · ${shortTime(index.created_at)}`}
+			/>
+			<Text>
+				<Text color={statusColor(index.batch_status)}>{index.batch_status}</Text> · provider{' '}
+				<Text color={statusColor(index.provider_status)}>{index.provider_status ?? '-'}</Text> · access{' '}
+				<Text bold color={statusColor(index.access_status)}>
+					{index.access_status}
+				</Text>
+				{index.stopped_at_step ? <Text> · stopped at {index.stopped_at_step}</Text> : null}
+			</Text>
+			{index.failure_class ? (
+				<Text color={color.fail} wrap="truncate-end">
+					{index.failure_class}: {NEXT_STEP[index.failure_class]}
+				</Text>
+			) : null}
+			<Box marginTop={1}>
+				{TABS.map((t) => (
+					<Text key={t} bold={t === tab} color={t === tab ? color.accent : undefined} dimColor={t !== tab}>
+						{t === tab ? `[${t}]` : ` ${t} `}{' '}
+					</Text>
+				))}
+			</Box>
+			{loaded === null ? <Text dimColor>reading the batch file…</Text> : null}
+			{loaded?.error ? <Text color={color.fail}>{loaded.error}</Text> : null}
+			{loaded && !loaded.error && !loaded.file ? (
+				<Text color={color.warn}>the batch file is missing</Text>
+			) : null}
+			{offset > 0 ? <Text dimColor>↑ {offset} more</Text> : null}
+			{lines.slice(offset, offset + rows).map((l, i) => (
+				<Text key={offset + i} color={l.color} dimColor={l.dim} wrap="truncate-end">
+					{l.text}
+				</Text>
+			))}
+			{offset + rows < lines.length ? <Text dimColor>↓ {lines.length - offset - rows} more</Text> : null}
+			{smoke > 0 ? (
+				<SmokeAgain
+					key={smoke}
+					batch={{
+						batch_id: batchId,
+						host_id: index.host_id,
+						access_mode: index.access_mode,
+						smoke_model: smokeModel,
+					}}
+					onDone={() => setSmoke(0)}
+				/>
+			) : null}
+			<KeyHelp
+				keys={[
+					{keys: '← →', does: 'tabs'},
+					{keys: '↑ ↓', does: 'scroll'},
+					...(hasResources && smokeModel ? [{keys: 's', does: 'smoke again'}] : []),
+					{keys: 'c', does: 'reconcile'},
+					...(hasResources ? [{keys: 'r', does: 'roll back'}] : []),
+					{keys: 'Esc', does: 'back'},
+				]}
+			/>
+		</Box>
+	);
+}

@@ -1,0 +1,65 @@
+// Status, third level: batches (of a host, or of one provider on it), newest first, windowed so a
+// list of thousands draws only the rows that fit. Enter opens one batch (its file only).
+import React, {useMemo} from 'react';
+import {Box, Text} from 'ink';
+import {useUIActions, useUIState} from '../context.js';
+import {Header} from '../components/header.js';
+import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {SelectList} from '../components/select-list.js';
+import {row, TableHeader, type Column} from '../components/table.js';
+import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useListRows} from '../hooks/use-window.js';
+import {statusColor} from '../theme.js';
+
+const COLUMNS: Column[] = [
+	{title: 'BATCH', width: 23},
+	{title: 'PACK', width: 8},
+	{title: 'MODE', width: 12},
+	{title: 'STATUS', width: 11},
+	{title: 'ACCESS', width: 18},
+];
+
+export function BatchesScreen({hostId, pack, baseUrl}: {hostId: string; pack?: string; baseUrl?: string}) {
+	const {data} = useUIState();
+	const actions = useUIActions();
+	const limit = useListRows(10);
+	useScreenKeys({list: true, onBack: actions.back});
+	const host = data?.hosts.find((h) => h.host_id === hostId);
+	const batches = useMemo(
+		() =>
+			(data?.batches ?? [])
+				.filter(
+					(b) =>
+						b.host_id === hostId &&
+						(!pack || b.pack === pack) &&
+						(baseUrl === undefined || b.base_url === baseUrl),
+				)
+				.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0)),
+		[data, hostId, pack, baseUrl],
+	);
+	const items = useMemo(
+		() =>
+			batches.map((b) => ({
+				key: b.batch_id,
+				label: row([b.batch_id, b.pack, b.access_mode, b.batch_status, b.access_status], COLUMNS),
+				value: b.batch_id,
+				color: statusColor(b.batch_status === 'succeeded' ? null : b.batch_status),
+			})),
+		[batches],
+	);
+	return (
+		<Box flexDirection="column">
+			<Header
+				title={`Status › ${host?.name ?? hostId} › ${pack ? `${pack} batches` : 'batches'}`}
+				subtitle={`${batches.length} batch(es)${baseUrl ? ` · ${baseUrl}` : ''} · newest first`}
+			/>
+			{batches.length === 0 ? (
+				<Text dimColor>No batches.</Text>
+			) : (
+				<TableHeader columns={COLUMNS} indent={2} />
+			)}
+			<SelectList items={items} limit={limit} onSelect={(batchId) => actions.push({id: 'batch', batchId})} />
+			<KeyHelp keys={[...LIST_KEYS.slice(0, 1), {keys: 'PgUp PgDn', does: 'page'}, ...LIST_KEYS.slice(1)]} />
+		</Box>
+	);
+}

@@ -1,0 +1,115 @@
+// One host: where it is, how the tool authenticates, what the last probe found; re-probe (spinner,
+// fresh capabilities), remove (confirm), or import into it.
+import React, {useState} from 'react';
+import {Box, Text} from 'ink';
+import Spinner from 'ink-spinner';
+import {useUIActions, useUIState} from '../context.js';
+import {errorText, liveBatchesOn, removeHost, reprobe} from '../engine.js';
+import {Capabilities} from '../components/capabilities.js';
+import {Confirm} from '../components/confirm.js';
+import {Header} from '../components/header.js';
+import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {SelectList} from '../components/select-list.js';
+import {useOperation} from '../hooks/use-operation.js';
+import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {color, shortTime} from '../theme.js';
+
+type Action = 'import' | 'reprobe' | 'remove' | 'back';
+
+export function HostDetailScreen({hostId}: {hostId: string}) {
+	const {config, data} = useUIState();
+	const actions = useUIActions();
+	const host = data?.hosts.find((h) => h.host_id === hostId);
+	const [mode, setMode] = useState<'menu' | 'confirm-remove'>('menu');
+	const [progress, setProgress] = useState('');
+	const op = useOperation<string>();
+	const busy = op.phase === 'running';
+	useScreenKeys({
+		list: mode === 'menu',
+		isActive: !busy,
+		onBack: () => (mode === 'confirm-remove' ? setMode('menu') : actions.back()),
+	});
+
+	if (!host) {
+		return (
+			<Box flexDirection="column">
+				<Header title="Hosts › ?" />
+				<Text color={op.phase === 'done' ? color.ok : color.fail}>
+					{op.result ?? `host ${hostId} is not registered`}
+				</Text>
+				<SelectList items={[{label: 'Back to Hosts', value: 'back'}]} onSelect={() => actions.back()} />
+			</Box>
+		);
+	}
+	const live = data ? liveBatchesOn(data, hostId) : [];
+
+	const choose = (action: Action) => {
+		if (action === 'back') actions.back();
+		else if (action === 'import') actions.push({id: 'import', hostId});
+		else if (action === 'remove') setMode('confirm-remove');
+		else
+			op.start(async () => {
+				const caps = await reprobe(config, hostId, actions.operator, setProgress);
+				return `re-probed: sub2api ${caps.version ?? '(version unknown)'}`;
+			});
+	};
+
+	return (
+		<Box flexDirection="column">
+			<Header title={`Hosts › ${host.name}`} subtitle={`${host.host_id} · ${host.url}`} />
+			<Text>
+				version <Text bold>{host.version ?? 'unknown'}</Text> · auth {host.auth_type} · last probe{' '}
+				{shortTime(host.last_probe_at)}
+			</Text>
+			<Text dimColor>
+				names {host.prefix}… · users @{host.user_domain}
+			</Text>
+			<Box marginY={1}>
+				<Capabilities caps={host.capabilities} />
+			</Box>
+			{busy ? (
+				<Text>
+					<Text color={color.accent}>
+						<Spinner type="dots" />
+					</Text>{' '}
+					{progress || 'probing'}…
+				</Text>
+			) : mode === 'confirm-remove' ? (
+				<Confirm
+					danger
+					question={
+						live.length > 0
+							? `${host.name} still has ${live.length} batch(es) with resources on it. Forget the host anyway? Its resources stay on the host.`
+							: `Forget ${host.name}? Nothing on the host changes; the record and its credential are removed here.`
+					}
+					yes="Remove it"
+					onAnswer={(yes) => {
+						if (!yes) return setMode('menu');
+						op.start(async () => {
+							await removeHost(config, hostId, true);
+							return `removed ${host.name}`;
+						});
+						setMode('menu');
+					}}
+				/>
+			) : (
+				<SelectList
+					items={[
+						{label: 'Import a provider into this host', value: 'import' as Action},
+						{label: 'Re-probe', value: 'reprobe' as Action},
+						{label: 'Remove', value: 'remove' as Action},
+						{label: 'Back', value: 'back' as Action},
+					]}
+					onSelect={choose}
+				/>
+			)}
+			{op.phase === 'done' ? <Text color={color.ok}>✓ {op.result}</Text> : null}
+			{op.phase === 'error' ? (
+				<Text color={color.fail} wrap="wrap">
+					✗ {errorText(op.error)}
+				</Text>
+			) : null}
+			<KeyHelp keys={LIST_KEYS} />
+		</Box>
+	);
+}

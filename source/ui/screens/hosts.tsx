@@ -1,0 +1,62 @@
+// Hosts: every registered host with version, auth type and last probe; Enter opens one (re-probe,
+// remove), `a` or the last row adds one.
+import React from 'react';
+import {Box, Text} from 'ink';
+import {useUIActions, useUIState} from '../context.js';
+import {Header} from '../components/header.js';
+import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {SelectList} from '../components/select-list.js';
+import {row, TableHeader, type Column} from '../components/table.js';
+import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useListRows} from '../hooks/use-window.js';
+import {shortTime} from '../theme.js';
+
+const COLUMNS: Column[] = [
+	{title: 'NAME', width: 14},
+	{title: 'VERSION', width: 9},
+	{title: 'AUTH', width: 13},
+	{title: 'LAST PROBE', width: 16},
+	{title: 'URL', width: 22},
+];
+
+export function HostsScreen() {
+	const {data} = useUIState();
+	const actions = useUIActions();
+	const limit = useListRows(10);
+	useScreenKeys({
+		list: true,
+		onBack: actions.back,
+		onKey: (input) => {
+			if (input === 'a') {
+				actions.push({id: 'host-add'});
+				return true;
+			}
+			return false;
+		},
+	});
+	const hosts = data?.hosts ?? [];
+	const items = [
+		...hosts.map((h) => ({
+			key: h.host_id,
+			label: row([h.name, h.version ?? '?', h.auth_type, shortTime(h.last_probe_at), h.url], COLUMNS),
+			value: h.host_id,
+		})),
+		{key: '+add', label: '+ Add a host', value: '+add'},
+	];
+	return (
+		<Box flexDirection="column">
+			<Header title="Hosts" subtitle={`${hosts.length} registered`} />
+			{hosts.length > 0 ? (
+				<TableHeader columns={COLUMNS} indent={2} />
+			) : (
+				<Text dimColor>No host registered yet.</Text>
+			)}
+			<SelectList
+				items={items}
+				limit={limit}
+				onSelect={(value) => actions.push(value === '+add' ? {id: 'host-add'} : {id: 'host', hostId: value})}
+			/>
+			<KeyHelp keys={[...LIST_KEYS.slice(0, 2), {keys: 'a', does: 'add a host'}, ...LIST_KEYS.slice(2)]} />
+		</Box>
+	);
+}
