@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Runner>> = {
 	status: async () => (await import('./batches.js')).statusCommand,
 	reconcile: async () => (await import('./drift.js')).reconcileCommand,
 	rollback: async () => (await import('./drift.js')).rollbackCommand,
+	repair: async () => (await import('./drift.js')).repairCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

@@ -110,3 +110,35 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 		store.release();
 	}
 }
+
+export async function repairCommand(ctx: CommandContext): Promise<number> {
+	const {runRepair} = await import('../core/repair.js');
+	const store = await openLocked(ctx, 'crm repair');
+	const {signal, dispose} = abortOnSignals(ctx);
+	try {
+		const options = engineOptions(ctx);
+		const result = await runRepair({
+			store,
+			batchId: flagString(ctx.flags, 'batch'),
+			signal,
+			...options,
+			timing: {
+				...options.timing,
+				smokeRetryMs: seconds(ctx.flags, 'smokeRetryS', 'CRM_SMOKE_RETRY_S', 25) * 1000,
+				smokeRetryIntervalMs: Number(process.env.CRM_SMOKE_RETRY_INTERVAL_MS ?? 1000),
+			},
+		});
+		ctx.out.result(result, () =>
+			[
+				`repair of ${result.batch_id}: ${result.batch_status}, access ${result.access_status}`,
+				...(result.repaired.length
+					? result.repaired.map((r) => `  ${r.action} ${r.resource_type} ${r.host_resource_id} ${r.name}`)
+					: ['  nothing needed recreating']),
+			].join('\n'),
+		);
+		return result.batch_status === 'succeeded' ? EXIT.ok : EXIT.failed;
+	} finally {
+		dispose();
+		store.release();
+	}
+}

@@ -11,7 +11,7 @@ export interface OutputOptions {
 	secrets?: string[];
 }
 
-const useColor = () => !process.env.NO_COLOR && Boolean((process.stderr as {isTTY?: boolean}).isTTY);
+const colorOn = () => !process.env.NO_COLOR && Boolean((process.stderr as {isTTY?: boolean}).isTTY);
 
 export class Output {
 	readonly json: boolean;
@@ -61,7 +61,7 @@ export class Output {
 }
 
 export function paint(color: 'red' | 'yellow' | 'green' | 'dim' | 'bold', text: string): string {
-	if (!useColor()) return text;
+	if (!colorOn()) return text;
 	const codes = {red: 31, yellow: 33, green: 32, dim: 2, bold: 1} as const;
 	return `\u001B[${codes[color]}m${text}\u001B[0m`;
 }

@@ -97,7 +97,7 @@ async function ensureUser(
 	return {id: Number(user.id), email: user.email, password};
 }
 
-async function createUserKey(
+export async function createUserKey(
 	input: AccessClosureInput,
 	user: {id: number; email: string; password: string | null},
 	api: StepApi,
@@ -159,35 +159,11 @@ export async function accessClosureStep(
 	input: AccessClosureInput,
 	api: StepApi,
 ): Promise<StepResult<AccessClosure>> {
-	const {client, recorder, pack, accessMode, groupId} = input;
+	const {recorder, pack, accessMode} = input;
 	const user = await ensureUser(input, api);
 	api.throwIfStopped();
 	let subscriptionId: number | null = null;
-	if (accessMode === 'subscription') {
-		api.progress(`assigning a ${pack.subscription.validity_days}-day subscription`);
-		const sub = await trackedCreate(
-			recorder,
-			'subscription',
-			`${input.names.group}:${user.email}`,
-			{user_id: String(user.id), group_id: String(groupId), status: 'active'},
-			() =>
-				client.assignSubscription({
-					user_id: user.id,
-					group_id: groupId,
-					validity_days: pack.subscription.validity_days,
-					notes: `crm batch ${recorder.batchId}`,
-				}),
-			async () =>
-				(await client.listSubscriptions({user_id: user.id, group_id: groupId, page_size: 100})).items.find(
-					(s) => Number(s.group_id) === groupId && Number(s.user_id) === user.id,
-				) ?? null,
-		);
-		subscriptionId = Number(sub.id);
-		const record = recorder.file.resources.find(
-			(r) => r.resource_type === 'subscription' && r.host_resource_id === String(sub.id),
-		);
-		if (record) record.snapshot = {...record.snapshot, expires_at: sub.expires_at ?? null};
-	}
+	if (accessMode === 'subscription') subscriptionId = await assignSubscription(input, user, api);
 	api.throwIfStopped();
 	const key = await createUserKey(input, user, api);
 	if (!key.key)
@@ -214,4 +190,35 @@ export async function accessClosureStep(
 			access_mode: accessMode,
 		},
 	};
+}
+
+export async function assignSubscription(
+	input: AccessClosureInput,
+	user: {id: number; email: string},
+	api: StepApi,
+): Promise<number> {
+	const {client, recorder, pack, groupId} = input;
+	api.progress(`assigning a ${pack.subscription.validity_days}-day subscription`);
+	const sub = await trackedCreate(
+		recorder,
+		'subscription',
+		`${input.names.group}:${user.email}`,
+		{user_id: String(user.id), group_id: String(groupId), status: 'active'},
+		() =>
+			client.assignSubscription({
+				user_id: user.id,
+				group_id: groupId,
+				validity_days: pack.subscription.validity_days,
+				notes: `crm batch ${recorder.batchId}`,
+			}),
+		async () =>
+			(await client.listSubscriptions({user_id: user.id, group_id: groupId, page_size: 100})).items.find(
+				(s) => Number(s.group_id) === groupId && Number(s.user_id) === user.id,
+			) ?? null,
+	);
+	const record = recorder.file.resources.find(
+		(r) => r.resource_type === 'subscription' && r.host_resource_id === String(sub.id),
+	);
+	if (record) record.snapshot = {...record.snapshot, expires_at: sub.expires_at ?? null};
+	return Number(sub.id);
 }
