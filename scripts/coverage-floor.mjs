@@ -36,7 +36,9 @@ for (const [folder, {covered, total}] of rows) {
 	const enforced = ENFORCED.includes(folder);
 	const low = enforced && pct < FLOOR;
 	if (low) failed = true;
-	console.log(`  ${folder.padEnd(20)} ${pct.toFixed(1).padStart(6)}%  ${covered}/${total}${low ? '  BELOW FLOOR' : ''}`);
+	console.log(
+		`  ${folder.padEnd(20)} ${pct.toFixed(1).padStart(6)}%  ${covered}/${total}${low ? '  BELOW FLOOR' : ''}`,
+	);
 }
 for (const folder of ENFORCED) {
 	if (!folders.has(folder)) console.log(`  ${folder.padEnd(20)}   (no files yet)`);

@@ -28,7 +28,9 @@ export function killDuring(
 			}
 		});
 		child.stdout!.resume();
-		child.on('close', (code, signal) => resolve({killedDuring: signal === 'SIGKILL' ? current : null, code, signal, stderr}));
+		child.on('close', (code, signal) =>
+			resolve({killedDuring: signal === 'SIGKILL' ? current : null, code, signal, stderr}),
+		);
 		child.stdin!.end();
 	});
 }
