@@ -15,6 +15,10 @@ const commands: Record<string, () => Promise<Runner>> = {
 	reconcile: async () => (await import('./drift.js')).reconcileCommand,
 	rollback: async () => (await import('./drift.js')).rollbackCommand,
 	repair: async () => (await import('./drift.js')).repairCommand,
+	'import-batch': async () => (await import('./import-batch.js')).importBatchCommand,
+	accept: async () => (await import('./accept.js')).acceptCommand,
+	evidence: async () => (await import('./evidence.js')).evidenceCommand,
+	matrix: async () => (await import('./matrix.js')).matrixCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

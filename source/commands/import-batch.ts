@@ -1,0 +1,7 @@
+// Placeholder until its issue lands: says so instead of pretending.
+import {CrmError} from '../core/errors.js';
+import type {CommandContext} from './context.js';
+
+export async function importBatchCommand(_ctx: CommandContext): Promise<number> {
+	throw new CrmError('operation_failed', 'crm import-batch is not available in this build yet');
+}
