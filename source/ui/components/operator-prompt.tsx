@@ -51,7 +51,7 @@ function TotpBox({prompt}: {prompt: Extract<Prompt, {kind: 'totp'}>}) {
 			<MaskedField
 				label="TOTP code"
 				value={code}
-				onChange={(v) => setCode(v.replace(/\s/g, ''))}
+				onChange={setCode}
 				onSubmit={(v) => prompt.resolve(v)}
 				validate={(v) => (/^\d{6}$/.test(v) ? null : 'the current 6-digit code from your authenticator')}
 				promptLayer
