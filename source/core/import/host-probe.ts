@@ -73,7 +73,9 @@ export async function hostProbeStep(
 			caps,
 		);
 	}
-	const notes = caps.notes.length > 0 ? ` (${caps.notes.join('; ')})` : '';
+	// Notes that change what the import can do are shown; the rest stay in the evidence.
+	const relevant = caps.notes.filter((n) => !/cannot be probed without a write/.test(n));
+	const notes = relevant.length > 0 ? ` (${relevant.join('; ')})` : '';
 	return {
 		status: 'ok',
 		message: `sub2api ${caps.version ?? '(version unknown)'}, chat completions present${caps.step_up_writes ? ', step-up on writes' : ''}${notes}`,
