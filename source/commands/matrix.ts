@@ -1,7 +1,48 @@
-// Placeholder until its issue lands: says so instead of pretending.
-import {CrmError} from '../core/errors.js';
+// `crm matrix`: the provider validation matrix, the latest acceptance result per host and pack.
+import {matrixRows, unvalidatedPacks} from '../core/acceptance/index.js';
+import {EXIT} from '../core/errors.js';
+import {loadPacks} from '../core/packs.js';
+import {StateStore} from '../store/state-store.js';
 import type {CommandContext} from './context.js';
+import {table} from './output.js';
 
-export async function matrixCommand(_ctx: CommandContext): Promise<number> {
-	throw new CrmError('operation_failed', 'crm matrix is not available in this build yet');
+export async function matrixCommand(ctx: CommandContext): Promise<number> {
+	const store = await StateStore.open(ctx.dataDir); // reads only: no lock
+	const rows = matrixRows(store.data, store.paths);
+	ctx.out.result(
+		{
+			rows: rows.map((r) => ({
+				host: r.host,
+				pack: r.pack,
+				result: r.result,
+				access_status: r.access_status,
+				failure_class: r.failure_class,
+				at: r.at,
+				evidence_dir: r.evidence_dir,
+				host_id: r.host_id,
+				run_id: r.run_id,
+				access: r.access,
+				final: r.final,
+			})),
+		},
+		() => {
+			const packIds = loadPacks().packs.map((p) => p.id);
+			const missing = unvalidatedPacks(
+				rows,
+				store.data.hosts.map((h) => h.host_id),
+				packIds,
+			).filter((m) => m.packs.length > 0);
+			const name = (id: string) => store.data.hosts.find((h) => h.host_id === id)?.name ?? id;
+			return [
+				rows.length
+					? table(
+							['HOST', 'PACK', 'RESULT', 'ACCESS', 'AT', 'EVIDENCE'],
+							rows.map((r) => [r.host, r.pack, r.result, r.access_status, r.at, r.evidence_dir]),
+						)
+					: 'no acceptance results yet; run crm accept --host HOST --pack PACK ...',
+				...missing.map((m) => `not validated on ${name(m.host_id)}: ${m.packs.join(', ')}`),
+			].join('\n');
+		},
+	);
+	return EXIT.ok;
 }

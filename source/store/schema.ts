@@ -118,6 +118,30 @@ export const reconcileIndexSchema = z.looseObject({
 });
 export type ReconcileIndex = Strict<z.infer<typeof reconcileIndexSchema>>;
 
+/** One acceptance run (`crm accept`), indexed for `crm evidence` and `crm matrix`. Optional in state. */
+export const acceptanceRunSchema = z.looseObject({
+	run_id: z.string().min(1),
+	host_id: z.string().min(1),
+	host: z.string(),
+	pack: z.string().min(1),
+	base_url: z.string(),
+	key_fingerprint: z.string(),
+	access: z.enum(['self_service', 'subscription', 'both']),
+	/** `running` until it ends; then `ready`, a failure class, `stopped` or `interrupted`. */
+	result: z.string(),
+	access_status: z.enum(ACCESS_STATUSES),
+	failure_class: z.enum(FAILURE_CLASSES).nullable(),
+	batch_ids: z.array(z.string()),
+	started_at: iso,
+	finished_at: nullableIso,
+	/** Relative to the data folder: acceptance/<run_id> or acceptance/archive/<run_id>. */
+	folder: z.string().min(1),
+	final: z.boolean(),
+	host_version: z.string().nullable(),
+	tool_version: z.string(),
+});
+export type AcceptanceRun = Strict<z.infer<typeof acceptanceRunSchema>>;
+
 export const stateSchema = z.looseObject({
 	schema_version: z.literal(SCHEMA_VERSION),
 	hosts: z.array(hostSchema),
@@ -125,6 +149,8 @@ export const stateSchema = z.looseObject({
 	batch_secrets: z.record(z.string(), batchSecretsSchema),
 	resource_index: z.record(z.string(), z.string()),
 	reconcile_runs: z.array(reconcileIndexSchema),
+	/** Added with acceptance runs; absent in older files. */
+	acceptance_runs: z.array(acceptanceRunSchema).optional(),
 });
 export type State = Strict<z.infer<typeof stateSchema>>;
 
