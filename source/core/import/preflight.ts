@@ -4,7 +4,7 @@ import {resolveHost} from '../hosts.js';
 import {findPack, type PackSet} from '../packs.js';
 import {keyFingerprint} from '../secrets.js';
 import {validateAccessMode, validateEmail, validateKey, validateModelName, validateUrl} from '../validate.js';
-import type {State} from '../../store/schema.js';
+import type {BatchIndex, State} from '../../store/schema.js';
 import type {ImportPlanInput, ImportRequest} from './types.js';
 
 export function preflight(state: State, packs: PackSet, request: ImportRequest): ImportPlanInput {
@@ -39,10 +39,9 @@ export function preflight(state: State, packs: PackSet, request: ImportRequest):
 	};
 }
 
-/** No silent duplicates: an earlier succeeded import of the same identity stops this one (exit 1). */
-export function checkDuplicate(state: State, input: ImportPlanInput, force: boolean): void {
-	if (force) return;
-	const earlier = state.batches.find(
+/** The earlier succeeded import of the same identity (DOMAIN.md "Import identity"), if any. */
+export function findSucceededImport(state: State, input: ImportPlanInput): BatchIndex | undefined {
+	return state.batches.find(
 		(b) =>
 			b.host_id === input.host.host_id &&
 			b.pack === input.pack.id &&
@@ -51,6 +50,12 @@ export function checkDuplicate(state: State, input: ImportPlanInput, force: bool
 			b.access_mode === input.accessMode &&
 			b.batch_status === 'succeeded',
 	);
+}
+
+/** No silent duplicates: an earlier succeeded import of the same identity stops this one (exit 1). */
+export function checkDuplicate(state: State, input: ImportPlanInput, force: boolean): void {
+	if (force) return;
+	const earlier = findSucceededImport(state, input);
 	if (earlier) {
 		throw new CrmError(
 			'operation_failed',

@@ -117,7 +117,25 @@ export async function upstreamProbeStep(
 		}
 	}
 	api.throwIfStopped();
-	const choice = chooseModels(input.pack, live, input.smokeModel);
+	let choice: ModelChoice;
+	try {
+		choice = chooseModels(input.pack, live, input.smokeModel);
+	} catch (error) {
+		// No model to try because /models itself was refused or unreachable: that is the class
+		// (a relay with a bad key is upstream_auth_issue, an unreachable one network_unreachable).
+		const cause = modelsError?.kind;
+		if (
+			error instanceof StepFailure &&
+			(cause === 'auth' || cause === 'quota' || cause === 'network' || cause === 'timeout')
+		) {
+			throw new StepFailure(
+				classFromUpstream(cause),
+				`no model to import: the model list failed (${modelsError!.message}); nothing was created on the host`,
+				{models_url: modelsUrl, models_error: modelsError, warnings},
+			);
+		}
+		throw error;
+	}
 	if (choice.dropped.length > 0) {
 		warnings.push(`pack models not offered by the provider were dropped: ${choice.dropped.join(', ')}`);
 	}

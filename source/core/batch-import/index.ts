@@ -1,0 +1,32 @@
+// Batch auto-import (issue 7): the engine's public surface for the CLI and the TUI.
+//
+// TUI flow: readBatchFile(path, packs) -> show `problems` (and `permissionWarning`);
+// planBatch({packs, rows, concurrency, signal, sink}) -> the detection table to confirm;
+// runBatch({store (locked), packs, host, rows: detected, notDetected, invalid, concurrency, signal,
+// operator, timing, sink}) -> the live table from BatchEvents, then the BatchResult.
+export * from './types.js';
+export {MAX_ROWS, parseBatchText, problemsError, readBatchFile, type BatchFileRead} from './parse.js';
+export {
+	FALLBACK_PACK,
+	detectRow,
+	familiesOf,
+	packForModel,
+	packFromModels,
+	packsForUrl,
+	type DetectOptions,
+} from './detect.js';
+export {
+	DEFAULT_CONCURRENCY,
+	MAX_CONCURRENCY,
+	batchSucceeded,
+	boundedPool,
+	checkConcurrency,
+	importBatch,
+	planBatch,
+	rowIdentity,
+	runBatch,
+	totalsOf,
+	type ImportBatchOptions,
+	type PlanOptions,
+	type RunOptions,
+} from './run.js';

@@ -1,0 +1,187 @@
+// The batch file: one `url,key[,pack[,access]]` line per provider. Every line is checked before
+// anything runs; problems carry the line number and never quote a key.
+//
+// CSV parsing uses csv-parse (the `csv` project, maintained since 2010, no dependencies, ESM + types):
+// operators export these lists from spreadsheets, so quoted fields, CRLF, a BOM and trailing commas
+// must just work, and a hand-rolled split(',') gets quoting wrong. Its `skip_records_with_error` +
+// `on_skip` let one bad line be reported while the others are still checked, and `info` gives the
+// line numbers. Its own error messages quote field values (a key could be one), so they are never
+// shown: each is turned into our own wording.
+import {readFileSync, statSync} from 'node:fs';
+import {parse, CsvError} from 'csv-parse/sync';
+import {CrmError, invalidInput} from '../errors.js';
+import {findPack, type PackSet} from '../packs.js';
+import {maskSecret} from '../secrets.js';
+import {validateAccessMode, validateKey, validateUrl} from '../validate.js';
+import type {BatchRow, ParsedBatchFile, RowProblem} from './types.js';
+
+/** More lines than this is surely not a hand-kept list of providers. */
+export const MAX_ROWS = 5000;
+
+const PACK_ID = /^[a-z][a-z0-9-]{1,30}$/;
+
+/** Says what a csv-parse error means without quoting the line (it may hold a key). */
+function csvProblem(error: CsvError): string {
+	switch (error.code) {
+		case 'CSV_INVALID_CLOSING_QUOTE':
+			return 'a quoted field has text after its closing quote; quote the whole field or none of it';
+		case 'CSV_QUOTE_NOT_CLOSED':
+			return 'a quote is never closed';
+		case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+			return 'a quoted field has text after its closing quote; quote the whole field or none of it';
+		case 'CSV_MAX_RECORD_SIZE':
+			return 'the line is too long';
+		default:
+			return `the line is not valid CSV (${error.code})`;
+	}
+}
+
+/** Replaces a value in a validator's message by its mask, so a key pasted in the wrong column never echoes. */
+function masked(message: string, value: string): string {
+	const quoted = value.trim().slice(0, 80);
+	return quoted.length >= 6 ? message.split(quoted).join(maskSecret(value)) : message;
+}
+
+function checkRow(line: number, fields: string[], packs: PackSet, problems: RowProblem[]): BatchRow | null {
+	const add = (field: RowProblem['field'], message: string) => {
+		problems.push({line, field, message});
+		return null;
+	};
+	if (fields.length < 2)
+		return add('line', `expected url,key[,pack[,access]] but found ${fields.length} column`);
+	if (fields.length > 4)
+		return add('line', `expected at most 4 columns (url,key,pack,access) but found ${fields.length}`);
+	const [rawUrl = '', rawKey = '', rawPack = '', rawAccess = ''] = fields;
+	let url: string;
+	try {
+		url = validateUrl(rawUrl, 'url');
+	} catch (error) {
+		return add('url', masked((error as Error).message, rawUrl));
+	}
+	let key: string;
+	try {
+		key = validateKey(rawKey, 'the key column');
+	} catch (error) {
+		return add('key', (error as Error).message);
+	}
+	let pack: string | null = null;
+	if (rawPack !== '') {
+		if (!PACK_ID.test(rawPack) || !findPack(packs, rawPack)) {
+			const shown = PACK_ID.test(rawPack) ? `"${rawPack}"` : maskSecret(rawPack);
+			return add(
+				'pack',
+				`no pack ${shown}; the third column is one of ${packs.packs.map((p) => p.id).join(', ')}`,
+			);
+		}
+		pack = rawPack;
+	}
+	let access: BatchRow['access'] = null;
+	if (rawAccess !== '') {
+		try {
+			access = validateAccessMode(rawAccess, 'self_service', 'access');
+		} catch (error) {
+			return add('access', masked((error as Error).message, rawAccess));
+		}
+	}
+	return {line, url, key, key_hint: maskSecret(key), pack, access};
+}
+
+/** Parses and checks the whole text; never throws for bad lines (they become problems). */
+export function parseBatchText(text: string, packs: PackSet): ParsedBatchFile {
+	const problems: RowProblem[] = [];
+	const rows: BatchRow[] = [];
+	let records = 0;
+	const parsed = parse(text, {
+		bom: true,
+		info: true,
+		trim: true,
+		comment: '#',
+		comment_no_infix: true, // a "#" inside a key is part of the key; only lines starting with # are comments
+		relax_column_count: true,
+		skip_empty_lines: true,
+		skip_records_with_error: true,
+		on_skip: (error) => {
+			if (!error) return;
+			records += 1;
+			problems.push({line: Number(error.lines) || 0, field: 'line', message: csvProblem(error)});
+		},
+	}) as unknown as Array<{record: string[]; info: {lines: number}}>;
+	let first = true;
+	for (const {record, info} of parsed) {
+		const fields = record.map((f) => f.trim());
+		if (fields.every((f) => f === '')) continue; // a line of spaces or commas only
+		// A record's info.lines is where it ends; a quoted field with line breaks started earlier.
+		const line = info.lines - fields.join('').split('\n').length + 1;
+		if (first && fields[0]?.toLowerCase() === 'url' && fields[1]?.toLowerCase() === 'key') {
+			first = false;
+			continue; // a header line
+		}
+		first = false;
+		records += 1;
+		const row = checkRow(line, fields, packs, problems);
+		if (row) rows.push(row);
+	}
+	problems.sort((a, b) => a.line - b.line);
+	if (records > MAX_ROWS) {
+		problems.unshift({
+			line: 0,
+			field: 'line',
+			message: `the file has ${records} lines; split it into files of at most ${MAX_ROWS}`,
+		});
+	}
+	return {rows, problems, records};
+}
+
+export interface BatchFileRead extends ParsedBatchFile {
+	/** Set when group or others may read the file (it holds provider keys). */
+	permissionWarning: string | null;
+	/** Every key-looking value of the file, valid lines or not, for scrubbing output. */
+	secrets: string[];
+}
+
+/** Reads FILE (or stdin when FILE is "-", given as `stdinText`), parses and checks it. */
+export function readBatchFile(file: string, packs: PackSet, stdinText?: string): BatchFileRead {
+	let text: string;
+	let permissionWarning: string | null = null;
+	if (file === '-') {
+		text = stdinText ?? '';
+	} else {
+		let mode: number;
+		try {
+			const st = statSync(file);
+			if (!st.isFile()) throw invalidInput('--file', `--file ${file} is not a regular file`);
+			mode = st.mode & 0o777;
+			text = readFileSync(file, 'utf8');
+		} catch (error) {
+			if (error instanceof CrmError) throw error;
+			throw invalidInput(
+				'--file',
+				`cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+			);
+		}
+		if (mode & 0o044) {
+			permissionWarning = `${file} is readable by ${mode & 0o004 ? 'every user' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}) and holds provider keys: chmod 600 ${file}`;
+		}
+	}
+	const parsed = parseBatchText(text, packs);
+	// Anything in a key column, valid or not, is scrubbed from output; so is any long token elsewhere.
+	const secrets = new Set<string>(parsed.rows.map((r) => r.key));
+	const known = (v: string) =>
+		/^https?:\/\//i.test(v) || PACK_ID.test(v) || v === 'self_service' || v === 'subscription';
+	for (const line of text.split(/\r?\n/)) {
+		line.split(',').forEach((cell, column) => {
+			const v = cell.trim().replace(/^"|"$/g, '');
+			if ((column === 1 && v.length >= 6) || (v.length >= 12 && !known(v))) secrets.add(v);
+		});
+	}
+	return {...parsed, permissionWarning, secrets: [...secrets]};
+}
+
+/** All problems as one exit-2 error (nothing has run). */
+export function problemsError(problems: RowProblem[], file: string): CrmError {
+	const lines = problems.map((p) => (p.line > 0 ? `line ${p.line}: ${p.field}: ${p.message}` : p.message));
+	return invalidInput(
+		'--file',
+		`${file} has ${problems.length} invalid line${problems.length === 1 ? '' : 's'}; nothing was imported (fix them, or pass --skip-invalid to import the valid lines):\n  ${lines.join('\n  ')}`,
+	);
+}

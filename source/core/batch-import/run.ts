@@ -1,0 +1,352 @@
+// Batch auto-import runner (issue 7), UI-free. Two phases, so the TUI can show the detection table
+// for confirmation between them and the CLI simply runs both:
+//   planBatch: detect every row's pack (bounded concurrency; only GET /models touches the network);
+//   runBatch:  import each row through runImport (bounded concurrency), each a normal batch with its
+//              own evidence. One failure never stops the others. A row whose import identity (host,
+//              pack, base URL, key fingerprint, access mode) already has a succeeded batch is skipped;
+//              a later line of the file with the same identity as an earlier one is skipped too
+//              (it waits for that line and points at it). Aborting the signal (Ctrl-C) starts no new
+//              row; running ones get the signal and stop cleanly (their batch records where).
+// All rows share one locked StateStore: its state.json writes go through one steno writer per file
+// (a queue that always writes the newest snapshot of the one shared object), each batch has its own
+// file and recorder chain, so concurrent runImports cannot lose each other's writes.
+import type {Operator} from '../host-access.js';
+import {hostClientFor} from '../host-access.js';
+import {resolveHost} from '../hosts.js';
+import {writeEvidence} from '../evidence.js';
+import {CrmError} from '../errors.js';
+import {findSucceededImport, preflight} from '../import/preflight.js';
+import {runImport} from '../import/run-import.js';
+import type {ImportRequest, Timing} from '../import/types.js';
+import {DEFAULT_TIMING} from '../import/types.js';
+import type {PackSet} from '../packs.js';
+import {recoverDeadBatches, resolvePending} from '../recovery.js';
+import {keyFingerprint} from '../secrets.js';
+import type {HostRecord} from '../../store/schema.js';
+import type {StateStore} from '../../store/state-store.js';
+import {detectRow} from './detect.js';
+import type {
+	BatchResult,
+	BatchRow,
+	BatchRowResult,
+	BatchSink,
+	BatchTotals,
+	DetectedRow,
+	RowProblem,
+} from './types.js';
+
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 32;
+
+/** `--concurrency`: an integer 1..32, default 4 (exit 2 otherwise). */
+export function checkConcurrency(raw: unknown, field = '--concurrency'): number {
+	if (raw === undefined || raw === null) return DEFAULT_CONCURRENCY;
+	const n = typeof raw === 'number' ? raw : Number(raw);
+	if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+		throw new CrmError('invalid_input', `${field} must be a whole number from 1 to ${MAX_CONCURRENCY}`, {
+			field,
+		});
+	}
+	return n;
+}
+
+/** Runs `fn` over items with at most `limit` at once, in order of the list; stops taking new ones once aborted. */
+export async function boundedPool<T>(
+	items: T[],
+	limit: number,
+	signal: AbortSignal,
+	fn: (item: T) => Promise<void>,
+): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (!signal.aborted && next < items.length) {
+			const item = items[next++]!;
+			await fn(item);
+		}
+	};
+	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+}
+
+export interface PlanOptions {
+	packs: PackSet;
+	rows: BatchRow[];
+	concurrency: number;
+	signal: AbortSignal;
+	timing?: Partial<Timing>;
+	sink?: BatchSink;
+}
+
+/**
+ * Phase 1: detects every row's pack. Rows not reached before an abort are left out (the caller
+ * reports them as not run). Result in file order.
+ */
+export async function planBatch(o: PlanOptions): Promise<DetectedRow[]> {
+	const timeoutMs = {...DEFAULT_TIMING, ...o.timing}.requestTimeoutMs;
+	const out = new Map<number, DetectedRow>();
+	await boundedPool(o.rows, o.concurrency, o.signal, async (row) => {
+		o.sink?.({type: 'detect_start', line: row.line, url: row.url});
+		const detection = await detectRow(row, {packs: o.packs, timeoutMs, signal: o.signal});
+		if (o.signal.aborted) return;
+		out.set(row.line, {...row, detection});
+		o.sink?.({type: 'detected', line: row.line, detection});
+	});
+	return o.rows.filter((r) => out.has(r.line)).map((r) => out.get(r.line)!);
+}
+
+export interface RunOptions {
+	/** Must hold the data folder's lock (the runner writes batches). */
+	store: StateStore;
+	packs: PackSet;
+	/** Host id or name. */
+	host: string;
+	/** Detected rows (from planBatch; the TUI may change a row's detection.pack before running). */
+	rows: DetectedRow[];
+	/** Lines that were valid but never detected (aborted during planning): reported as not run. */
+	notDetected?: BatchRow[];
+	/** Invalid lines skipped with --skip-invalid: reported as skipped, in file order. */
+	invalid?: RowProblem[];
+	concurrency: number;
+	signal: AbortSignal;
+	operator: Operator;
+	timing?: Partial<Timing>;
+	sink?: BatchSink;
+}
+
+/** What makes two rows the same import (DOMAIN.md "Import identity"; the host is the same for all). */
+export function rowIdentity(row: DetectedRow): string {
+	return [row.detection.pack, row.url, keyFingerprint(row.key), row.detection.access_mode].join('\u0000');
+}
+
+function baseResult(row: BatchRow, detected: DetectedRow | null): BatchRowResult {
+	return {
+		line: row.line,
+		url: row.url,
+		pack: detected?.detection.pack ?? row.pack,
+		detected_by: detected?.detection.detected_by ?? null,
+		batch_id: null,
+		batch_status: null,
+		access_status: null,
+		failure_class: null,
+		skipped: false,
+		duration_ms: detected?.detection.duration_ms ?? 0,
+		key_hint: row.key_hint,
+		access_mode: detected?.detection.access_mode ?? row.access,
+		skip_reason: null,
+		duplicate_of: null,
+		stopped_at_step: null,
+		not_run: false,
+		message: '',
+		detection: detected?.detection.evidence ?? null,
+	};
+}
+
+/** Recovery and the admin session, once, before rows run side by side. */
+async function prepareHost(
+	store: StateStore,
+	host: HostRecord,
+	o: RunOptions,
+	timing: Timing,
+): Promise<void> {
+	await recoverDeadBatches(store);
+	const client = hostClientFor(host, {
+		operator: o.operator,
+		signal: o.signal,
+		timeoutMs: timing.requestTimeoutMs,
+		store,
+	});
+	// Resolving a crashed run's pending records here, not in every row at once, keeps concurrent
+	// rows from resolving the same records twice.
+	await resolvePending(store, host, client).catch(() => 0);
+	// Login hosts: one login (one TOTP) now, so the rows start from the same stored session instead
+	// of each logging in (refresh tokens are single-use; TOTP codes may not be accepted twice).
+	if (host.auth_type !== 'admin_api_key' && o.concurrency > 1) {
+		await client.listGroups({page_size: 1}).catch(() => undefined);
+	}
+}
+
+/** Phase 2: imports the detected rows. Never throws for a row; returns one result per line in file order. */
+export async function runBatch(o: RunOptions): Promise<BatchResult> {
+	const {store, packs} = o;
+	const timing: Timing = {...DEFAULT_TIMING, ...o.timing};
+	const host = resolveHost(store.data, o.host);
+	const results = new Map<number, BatchRowResult>();
+	const finish = (result: BatchRowResult) => {
+		results.set(result.line, result);
+		o.sink?.({type: 'row_end', line: result.line, result});
+	};
+
+	for (const p of o.invalid ?? []) {
+		results.set(p.line, {
+			...baseResult({line: p.line, url: '', key: '', key_hint: '', pack: null, access: null}, null),
+			url: null,
+			key_hint: null,
+			skipped: true,
+			skip_reason: 'invalid_line',
+			failure_class: 'invalid_input',
+			message: `${p.field}: ${p.message}`,
+		});
+	}
+
+	// Later lines with an earlier line's identity wait for it and are skipped.
+	const primaries: DetectedRow[] = [];
+	const firstOf = new Map<string, DetectedRow>();
+	const duplicates: Array<{row: DetectedRow; of: DetectedRow}> = [];
+	for (const row of o.rows) {
+		const id = rowIdentity(row);
+		const first = firstOf.get(id);
+		if (first) duplicates.push({row, of: first});
+		else {
+			firstOf.set(id, row);
+			primaries.push(row);
+		}
+	}
+
+	if (!o.signal.aborted && primaries.length > 0) await prepareHost(store, host, o, timing);
+
+	const runRow = async (row: DetectedRow): Promise<void> => {
+		const started = Date.now();
+		const result = baseResult(row, row);
+		const request: ImportRequest = {
+			host: host.host_id,
+			pack: row.detection.pack,
+			url: row.url,
+			key: row.key,
+			keySource: `the key column (line ${row.line})`,
+			access: row.detection.access_mode,
+		};
+		try {
+			const input = preflight(store.data, packs, request);
+			const earlier = findSucceededImport(store.data, input);
+			if (earlier) {
+				finish({
+					...result,
+					batch_id: earlier.batch_id,
+					batch_status: earlier.batch_status,
+					access_status: earlier.access_status,
+					skipped: true,
+					skip_reason: 'already_imported',
+					message: `already imported into ${host.name} by batch ${earlier.batch_id} (${earlier.access_status}); roll it back to import it again`,
+				});
+				return;
+			}
+			o.sink?.({
+				type: 'row_start',
+				line: row.line,
+				pack: row.detection.pack,
+				access_mode: row.detection.access_mode,
+			});
+			const imported = await runImport({
+				store,
+				packs,
+				request,
+				sink: (event) => o.sink?.({type: 'row_step', line: row.line, event}),
+				signal: o.signal,
+				operator: o.operator,
+				timing,
+				onBatch: (batchId) => {
+					writeEvidence(
+						store.paths.artifacts(batchId),
+						'00-detection.json',
+						{
+							line: row.line,
+							url: row.url,
+							key: row.key_hint,
+							pack: row.detection.pack,
+							detected_by: row.detection.detected_by,
+							access_mode: row.detection.access_mode,
+							evidence: row.detection.evidence,
+						},
+						[row.key],
+					);
+					o.sink?.({type: 'row_batch', line: row.line, batch_id: batchId});
+				},
+			});
+			const stopped = o.signal.aborted && imported.batch_status !== 'succeeded';
+			finish({
+				...result,
+				batch_id: imported.batch_id,
+				batch_status: imported.batch_status,
+				access_status: imported.access_status,
+				failure_class: imported.failure_class,
+				stopped_at_step: imported.stopped_at_step,
+				duration_ms: result.duration_ms + (Date.now() - started),
+				message:
+					imported.batch_status === 'succeeded'
+						? `ready: ${imported.access_status} with ${imported.smoke_model}`
+						: stopped
+							? `stopped by the operator during ${imported.stopped_at_step ?? 'the import'}`
+							: `failed at ${imported.stopped_at_step ?? '?'}: ${imported.steps.find((s) => s.status === 'fail')?.message ?? imported.failure_class ?? 'unknown'}`,
+			});
+		} catch (error) {
+			// Input the row could not be imported with (preflight) or an unexpected engine error.
+			const crm = error instanceof CrmError ? error : null;
+			finish({
+				...result,
+				batch_status: null,
+				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : 'unknown',
+				duration_ms: result.duration_ms + (Date.now() - started),
+				message: error instanceof Error ? error.message : String(error),
+			});
+		}
+	};
+
+	await boundedPool(primaries, o.concurrency, o.signal, runRow);
+
+	const notRun = (row: BatchRow, detected: DetectedRow | null): BatchRowResult => ({
+		...baseResult(row, detected),
+		not_run: true,
+		message: 'not started: the run was stopped by the operator',
+	});
+	for (const row of primaries) if (!results.has(row.line)) finish(notRun(row, row));
+	for (const row of o.notDetected ?? []) if (!results.has(row.line)) finish(notRun(row, null));
+	for (const {row, of} of duplicates) {
+		const first = results.get(of.line)!;
+		if (first.not_run) {
+			finish(notRun(row, row));
+			continue;
+		}
+		finish({
+			...baseResult(row, row),
+			batch_id: first.batch_id,
+			batch_status: first.batch_status,
+			access_status: first.access_status,
+			skipped: true,
+			skip_reason: 'duplicate_row',
+			duplicate_of: of.line,
+			message: `same provider, key and access mode as line ${of.line}${first.batch_id ? ` (batch ${first.batch_id}, ${first.batch_status})` : ''}: not imported twice`,
+		});
+	}
+
+	const ordered = [...results.values()].sort((a, b) => a.line - b.line);
+	return {results: ordered, totals: totalsOf(ordered)};
+}
+
+export function totalsOf(results: BatchRowResult[]): BatchTotals {
+	const totals: BatchTotals = {succeeded: 0, failed: 0, skipped: 0, invalid: 0, not_run: 0};
+	for (const r of results) {
+		if (r.skipped) {
+			totals.skipped += 1;
+			if (r.skip_reason === 'invalid_line') totals.invalid += 1;
+		} else if (r.not_run) totals.not_run += 1;
+		else if (r.batch_status === 'succeeded') totals.succeeded += 1;
+		else totals.failed += 1;
+	}
+	return totals;
+}
+
+/** Exit 0 when every row succeeded or was skipped (CLI.md), else 1. */
+export function batchSucceeded(result: BatchResult): boolean {
+	return result.results.every((r) => r.skipped || r.batch_status === 'succeeded');
+}
+
+export interface ImportBatchOptions extends Omit<RunOptions, 'rows' | 'notDetected'> {
+	rows: BatchRow[];
+}
+
+/** Both phases back to back (the CLI). */
+export async function importBatch(o: ImportBatchOptions): Promise<BatchResult> {
+	resolveHost(o.store.data, o.host); // a wrong --host fails before any upstream is asked
+	const detected = await planBatch({...o, rows: o.rows});
+	const seen = new Set(detected.map((r) => r.line));
+	return runBatch({...o, rows: detected, notDetected: o.rows.filter((r) => !seen.has(r.line))});
+}
