@@ -168,7 +168,9 @@ test('wizard: typed URL validated as typed, masked key, self_service, Esc back t
 		await tui.waitFor('Into which host?');
 		await tui.press(KEY.enter);
 		await tui.waitFor('Which provider pack?');
-		await tui.press(KEY.enter, KEY.enter);
+		await tui.press(KEY.enter);
+		await tui.waitFor('Provider base URL:');
+		await tui.press(KEY.enter);
 		await tui.waitFor('Provider key:');
 		await tui.press(KEY.enter);
 		await tui.waitFor('Access mode:');

@@ -153,7 +153,7 @@ export function UIProvider(props: ProviderProps) {
 		};
 		return {
 			push: (screen) => nav((s) => [...s, screen]),
-			back: () => nav((s) => (s.length > 1 ? s.slice(0, -1) : s)),
+			back: () => nav((s) => (s.length > 1 ? s.slice(0, -1) : [{id: 'home'}])),
 			home: () => nav(() => [{id: 'home'}]),
 			replace: (screen) => nav((s) => [...s.slice(0, -1), screen]),
 			reload: async () => {

@@ -16,14 +16,26 @@ import {
 import {runSmoke, smokeResult, type SmokeOutcome} from '../core/import/smoke.js';
 import {loadPacks, type PackSet} from '../core/packs.js';
 import {StepFailure, StepRunner} from '../core/steps.js';
+import {runReconcile, type ReconcileResult} from '../core/reconcile.js';
 import {registerHost, reprobeHost, type AdminCredential} from '../core/register-host.js';
+import {runRepair, type RepairResult} from '../core/repair.js';
+import {planRollback, runRollback, type RollbackPlan, type RollbackResult} from '../core/rollback.js';
 import type {Capabilities} from '../host/probe.js';
 import {startSandbox, type SandboxHandle} from '../sandbox/index.js';
 import type {BatchFile, HostRecord, State} from '../store/schema.js';
 import {dataPaths} from '../store/paths.js';
 import {StateStore} from '../store/state-store.js';
 
-export type {ImportPlanInput, ImportRequest, ImportResult, Timing};
+export type {
+	ImportPlanInput,
+	ImportRequest,
+	ImportResult,
+	ReconcileResult,
+	RepairResult,
+	RollbackPlan,
+	RollbackResult,
+	Timing,
+};
 
 /** Waits and retries, from the same env variables the CLI reads (CLI.md: every wait has one). */
 export function timingFromEnv(env: NodeJS.ProcessEnv = process.env): Timing {
@@ -265,4 +277,60 @@ export async function smokeAgain(
 		if (!out.access_status.endsWith('_ready')) throw new StepFailure('unknown', result.message, out);
 		return result;
 	});
+}
+
+// ---- drift & rollback ----
+
+export function reconcile(
+	config: EngineConfig,
+	run: {hostId: string; batchId?: string; sink: EventSink; signal: AbortSignal; operator: Operator},
+): Promise<ReconcileResult> {
+	return withLock(config, 'crm tui reconcile', (store) =>
+		runReconcile({
+			store,
+			hostRef: run.hostId,
+			batchId: run.batchId,
+			sink: run.sink,
+			signal: run.signal,
+			operator: run.operator,
+			timing: config.timing,
+		}),
+	);
+}
+
+/** What a rollback would do (reads only, no lock). */
+export async function rollbackPlan(config: EngineConfig, batchId: string): Promise<RollbackPlan> {
+	return planRollback(await openRead(config), batchId);
+}
+
+export function rollback(
+	config: EngineConfig,
+	run: {batchId: string; sink: EventSink; signal: AbortSignal; operator: Operator},
+): Promise<RollbackResult> {
+	return withLock(config, 'crm tui rollback', (store) =>
+		runRollback({
+			store,
+			batchId: run.batchId,
+			sink: run.sink,
+			signal: run.signal,
+			operator: run.operator,
+			timing: config.timing,
+		}),
+	);
+}
+
+export function repair(
+	config: EngineConfig,
+	run: {batchId: string; sink: EventSink; signal: AbortSignal; operator: Operator},
+): Promise<RepairResult> {
+	return withLock(config, 'crm tui repair', (store) =>
+		runRepair({
+			store,
+			batchId: run.batchId,
+			sink: run.sink,
+			signal: run.signal,
+			operator: run.operator,
+			timing: config.timing,
+		}),
+	);
 }

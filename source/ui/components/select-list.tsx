@@ -1,6 +1,6 @@
 // A windowed selection list: only the visible rows render, so a list of thousands stays fast.
 // ↑/↓ (or k/j), PgUp/PgDn, Home/End move; Enter chooses.
-import React, {useState} from 'react';
+import React, {useEffect, useReducer, useRef} from 'react';
 import {Box, Text, useInput} from 'ink';
 import {useUIState} from '../context.js';
 import {color} from '../theme.js';
@@ -11,6 +11,30 @@ export interface ListItem<V> {
 	value: V;
 	color?: string;
 	dim?: boolean;
+}
+
+interface Position {
+	index: number;
+	top: number;
+	/** Counts Enter presses; an effect reports each one. */
+	chosen: number;
+}
+
+type Move = {by: number; wrap?: boolean} | {to: number} | {choose: true};
+
+function move(state: Position, action: Move, count: number, rows: number): Position {
+	if (count === 0) return state;
+	if ('choose' in action) return {...state, chosen: state.chosen + 1};
+	const current = Math.min(state.index, count - 1);
+	let next: number;
+	if ('to' in action) next = action.to;
+	else if (action.wrap && current + action.by < 0) next = count - 1;
+	else if (action.wrap && current + action.by >= count) next = 0;
+	else next = current + action.by;
+	next = Math.min(Math.max(0, next), count - 1);
+	let top = Math.min(state.top, next);
+	if (next >= top + rows) top = next - rows + 1;
+	return {...state, index: next, top};
 }
 
 export interface SelectListProps<V> {
@@ -35,38 +59,49 @@ export function SelectList<V>({
 	promptLayer = false,
 }: SelectListProps<V>) {
 	const {prompt} = useUIState();
-	const [pos, setPos] = useState(() => {
-		const index = Math.min(Math.max(0, initialIndex), Math.max(0, items.length - 1));
-		return {index, offset: Math.max(0, index - limit + 1)};
-	});
 	const count = items.length;
 	const rows = Math.max(1, Math.min(limit, count));
+	// Keys apply to the latest position even when they arrive faster than Ink renders; the
+	// highlight and the choice are reported from effects, once the position is settled.
+	const [pos, dispatch] = useReducer(
+		(state: Position, action: Move) => move(state, action, count, rows),
+		null,
+		() => {
+			const index = Math.min(Math.max(0, initialIndex), Math.max(0, count - 1));
+			return {index, top: Math.max(0, index - rows + 1), chosen: 0};
+		},
+	);
 	const index = Math.min(pos.index, Math.max(0, count - 1));
-	const offset = Math.min(Math.max(0, Math.min(pos.offset, index)), Math.max(0, count - rows), index);
-	const top = index >= offset + rows ? index - rows + 1 : offset;
-
-	const move = (next: number) => {
-		if (count === 0) return;
-		const i = Math.min(Math.max(0, next), count - 1);
-		let o = top;
-		if (i < o) o = i;
-		if (i >= o + rows) o = i - rows + 1;
-		setPos({index: i, offset: o});
-		if (i !== index) onHighlight?.(items[i]!.value, i);
-	};
+	const top = Math.min(pos.top, Math.max(0, count - rows), index);
 
 	useInput(
 		(input, key) => {
-			if (key.upArrow || input === 'k') move(index === 0 ? count - 1 : index - 1);
-			else if (key.downArrow || input === 'j') move(index === count - 1 ? 0 : index + 1);
-			else if (key.pageUp) move(index - rows);
-			else if (key.pageDown) move(index + rows);
-			else if (key.home) move(0);
-			else if (key.end) move(count - 1);
-			else if (key.return && count > 0) onSelect(items[index]!.value, index);
+			if (key.upArrow || input === 'k') dispatch({by: -1, wrap: true});
+			else if (key.downArrow || input === 'j') dispatch({by: 1, wrap: true});
+			else if (key.pageUp) dispatch({by: -rows});
+			else if (key.pageDown) dispatch({by: rows});
+			else if (key.home) dispatch({to: 0});
+			else if (key.end) dispatch({to: count - 1});
+			else if (key.return && count > 0) dispatch({choose: true});
 		},
 		{isActive: isActive && (promptLayer || !prompt)},
 	);
+
+	const highlighted = useRef(index);
+	useEffect(() => {
+		if (highlighted.current === index) return;
+		highlighted.current = index;
+		const item = items[index];
+		if (item) onHighlight?.(item.value, index);
+	}, [index, items, onHighlight]);
+
+	const chosen = useRef(0);
+	useEffect(() => {
+		if (pos.chosen === chosen.current) return;
+		chosen.current = pos.chosen;
+		const item = items[index];
+		if (item) onSelect(item.value, index);
+	}, [pos.chosen, index, items, onSelect]);
 
 	const visible = items.slice(top, top + rows);
 	return (

@@ -1,19 +1,537 @@
-// Drift & rollback (placeholder until the reconcile/rollback engine lands).
-import React from 'react';
+// Drift & rollback: pick a host, then the whole host (with unmanaged residue) or one batch; run
+// reconcile with live progress; see the items by state with the changed fields; then repair, or
+// roll back: the plan, the operator types the batch id to confirm, live progress, the result.
+import React, {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import {useUIActions} from '../context.js';
+import type {ReconcileItem} from '../../store/schema.js';
+import {useUIActions, useUIState} from '../context.js';
+import {
+	errorText,
+	reconcile,
+	repair,
+	rollback,
+	rollbackPlan,
+	type ReconcileResult,
+	type RepairResult,
+	type RollbackPlan,
+	type RollbackResult,
+} from '../engine.js';
 import {Header} from '../components/header.js';
-import {KeyHelp} from '../components/key-help.js';
+import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {TextField} from '../components/masked-field.js';
+import {SelectList} from '../components/select-list.js';
+import {cell, row, TableHeader, type Column} from '../components/table.js';
+import {StepList} from '../components/step-list.js';
+import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useSteps} from '../hooks/use-steps.js';
+import {useListRows} from '../hooks/use-window.js';
+import {color, shortTime, statusColor} from '../theme.js';
 
-export function DriftScreen(_props: {hostId?: string; batchId?: string; then?: 'rollback' | 'reconcile'}) {
+type Stage =
+	| {id: 'host'}
+	| {id: 'target'; hostId: string}
+	| {id: 'reconcile'; hostId: string; batchId?: string; run: number}
+	| {id: 'plan'; hostId: string; batchId: string}
+	| {id: 'rollback'; hostId: string; batchId: string}
+	| {id: 'repair'; hostId: string; batchId: string};
+
+const ignore = () => {};
+
+const STATE_ORDER = ['missing', 'changed', 'unmanaged', 'present'];
+
+const ITEM_COLUMNS: Column[] = [
+	{title: 'STATE', width: 9},
+	{title: 'TYPE', width: 12},
+	{title: 'HOST ID', width: 7},
+	{title: 'NAME', width: 22},
+	{title: 'WHAT', width: 25},
+];
+
+export function DriftScreen({
+	hostId,
+	batchId,
+	then,
+}: {
+	hostId?: string;
+	batchId?: string;
+	then?: 'rollback' | 'reconcile';
+}) {
+	const {data} = useUIState();
+	const initial: Stage =
+		hostId && batchId && then === 'rollback'
+			? {id: 'plan', hostId, batchId}
+			: hostId && then === 'reconcile'
+				? {id: 'reconcile', hostId, batchId, run: 1}
+				: hostId
+					? {id: 'target', hostId}
+					: data?.hosts.length === 1
+						? {id: 'target', hostId: data.hosts[0]!.host_id}
+						: {id: 'host'};
+	const [history, setHistory] = useState<Stage[]>([initial]);
+	const stage = history[history.length - 1]!;
 	const actions = useUIActions();
-	useScreenKeys({list: true, onBack: actions.back});
+	const go = (next: Stage) => setHistory((h) => [...h, next]);
+	const back = () => (history.length > 1 ? setHistory((h) => h.slice(0, -1)) : actions.back());
+	const host = data?.hosts.find((h) => h.host_id === ('hostId' in stage ? stage.hostId : undefined));
+
+	switch (stage.id) {
+		case 'host':
+			return <PickHost onPick={(id) => go({id: 'target', hostId: id})} onBack={back} />;
+		case 'target':
+			return (
+				<PickTarget
+					hostId={stage.hostId}
+					onPick={(b) => go({id: 'reconcile', hostId: stage.hostId, batchId: b ?? undefined, run: 1})}
+					onBack={back}
+				/>
+			);
+		case 'reconcile':
+			return (
+				<ReconcileStage
+					key={`${stage.batchId ?? 'host'}-${stage.run}`}
+					hostId={stage.hostId}
+					hostName={host?.name ?? stage.hostId}
+					batchId={stage.batchId}
+					onBack={back}
+					onAgain={() => setHistory((h) => [...h.slice(0, -1), {...stage, run: stage.run + 1}])}
+					onRollback={(b) => go({id: 'plan', hostId: stage.hostId, batchId: b})}
+					onRepair={(b) => go({id: 'repair', hostId: stage.hostId, batchId: b})}
+				/>
+			);
+		case 'plan':
+			return (
+				<RollbackPlanStage
+					batchId={stage.batchId}
+					onConfirm={() =>
+						setHistory((h) => [
+							...h.slice(0, -1),
+							{id: 'rollback', hostId: stage.hostId, batchId: stage.batchId},
+						])
+					}
+					onBack={back}
+				/>
+			);
+		case 'rollback':
+			return <RollbackStage batchId={stage.batchId} onDone={actions.home} onBack={back} />;
+		case 'repair':
+			return <RepairStage batchId={stage.batchId} onBack={back} />;
+	}
+}
+
+function PickHost({onPick, onBack}: {onPick: (hostId: string) => void; onBack: () => void}) {
+	const {data} = useUIState();
+	useScreenKeys({list: true, onBack});
+	const hosts = data?.hosts ?? [];
 	return (
 		<Box flexDirection="column">
-			<Header title="Drift & rollback" />
-			<Text>Use crm reconcile / crm rollback for now.</Text>
-			<KeyHelp keys={[{keys: 'Esc', does: 'back'}]} />
+			<Header title="Drift & rollback" subtitle="compare what the tool recorded with the live host" />
+			{hosts.length === 0 ? <Text dimColor>No host registered yet.</Text> : <Text bold>Which host?</Text>}
+			<SelectList
+				items={hosts.map((h) => ({key: h.host_id, label: `${cell(h.name, 14)} ${h.url}`, value: h.host_id}))}
+				onSelect={onPick}
+			/>
+			<KeyHelp keys={LIST_KEYS} />
+		</Box>
+	);
+}
+
+const BATCH_COLUMNS: Column[] = [
+	{title: 'BATCH', width: 23},
+	{title: 'PACK', width: 8},
+	{title: 'STATUS', width: 11},
+	{title: 'ACCESS', width: 18},
+	{title: 'RES', width: 3},
+	{title: 'LAST', width: 8},
+];
+
+function PickTarget({
+	hostId,
+	onPick,
+	onBack,
+}: {
+	hostId: string;
+	onPick: (batchId: string | null) => void;
+	onBack: () => void;
+}) {
+	const {data} = useUIState();
+	const limit = useListRows(11);
+	useScreenKeys({list: true, onBack});
+	const host = data?.hosts.find((h) => h.host_id === hostId);
+	const items = useMemo(() => {
+		const lastRun = new Map<string, string>();
+		for (const r of data?.reconcile_runs ?? []) if (r.batch_id) lastRun.set(r.batch_id, r.reconcile_status);
+		const batches = (data?.batches ?? [])
+			.filter((b) => b.host_id === hostId && b.resource_count > 0 && b.batch_status !== 'rolled_back')
+			.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+		return [
+			{
+				key: '*host',
+				label: 'The whole host (every batch, and unmanaged residue)',
+				value: null as string | null,
+			},
+			...batches.map((b) => ({
+				key: b.batch_id,
+				label: row(
+					[
+						b.batch_id,
+						b.pack,
+						b.batch_status,
+						b.access_status,
+						b.resource_count,
+						lastRun.get(b.batch_id) ?? '-',
+					],
+					BATCH_COLUMNS,
+				),
+				value: b.batch_id as string | null,
+			})),
+		];
+	}, [data, hostId]);
+	return (
+		<Box flexDirection="column">
+			<Header
+				title={`Drift & rollback › ${host?.name ?? hostId}`}
+				subtitle="reconcile the whole host, or one batch (batches holding resources)"
+			/>
+			<TableHeader columns={BATCH_COLUMNS} indent={2} />
+			<SelectList items={items} limit={limit} onSelect={onPick} />
+			<KeyHelp keys={LIST_KEYS} />
+		</Box>
+	);
+}
+
+/** Starts `fn` once when the stage mounts; the step events go to the scrollback log. */
+function useRunOnMount<T>(
+	note: string,
+	fn: (sink: ReturnType<typeof useSteps>['sink'], signal: AbortSignal) => Promise<T>,
+) {
+	const actions = useUIActions();
+	const steps = useSteps({log: true});
+	const op = useOperation<T>();
+	const started = useRef(false);
+	const fnRef = useRef(fn);
+	const {sink} = steps;
+	const {start} = op;
+	useEffect(() => {
+		if (started.current) return;
+		started.current = true;
+		actions.appendLog({kind: 'note', text: note});
+		start((signal) => fnRef.current(sink, signal));
+	}, [actions, note, start, sink]);
+	return {steps, op};
+}
+
+function ReconcileStage({
+	hostId,
+	hostName,
+	batchId,
+	onBack,
+	onAgain,
+	onRollback,
+	onRepair,
+}: {
+	hostId: string;
+	hostName: string;
+	batchId?: string;
+	onBack: () => void;
+	onAgain: () => void;
+	onRollback: (batchId: string) => void;
+	onRepair: (batchId: string) => void;
+}) {
+	const {config, stopping} = useUIState();
+	const actions = useUIActions();
+	const rows = useListRows(15, 3);
+	const {steps, op} = useRunOnMount<ReconcileResult>(
+		`── reconcile ${batchId ?? `host ${hostName}`} ──`,
+		(sink, signal) => reconcile(config, {hostId, batchId, sink, signal, operator: actions.operator}),
+	);
+	const finished = op.phase === 'done' || op.phase === 'error';
+	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
+	const r = op.result;
+	const sorted = useMemo(
+		() => (r ? [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)) : []),
+		[r],
+	);
+	const counts = useMemo(() => {
+		const c: Record<string, number> = {};
+		for (const i of sorted) c[i.state] = (c[i.state] ?? 0) + 1;
+		return c;
+	}, [sorted]);
+	const drifted = sorted.filter((i) => i.state !== 'present');
+	const shown = (drifted.length > 0 ? drifted : sorted).slice(0, rows);
+	const hidden = (drifted.length > 0 ? drifted : sorted).length - shown.length;
+	const repairable =
+		drifted.length > 0 && drifted.every((i) => i.resource_type !== 'group' && i.resource_type !== 'account');
+
+	return (
+		<Box flexDirection="column">
+			<Header
+				title={`Reconcile › ${batchId ? `batch ${batchId}` : `host ${hostName}`}`}
+				subtitle={
+					batchId
+						? 'this batch’s recorded resources against the live host'
+						: 'every batch on the host, and unmanaged residue'
+				}
+			/>
+			<StepList running={steps.running} stopping={stopping} />
+			{op.phase === 'error' ? (
+				<Text color={color.fail} wrap="wrap">
+					✗ {errorText(op.error)}
+				</Text>
+			) : null}
+			{r ? (
+				<Box flexDirection="column">
+					<Text>
+						<Text bold color={statusColor(r.reconcile_status)}>
+							{r.reconcile_status}
+						</Text>
+						{' · '}
+						{STATE_ORDER.filter((s) => counts[s])
+							.map((s) => `${counts[s]} ${s}`)
+							.join(' · ') || 'nothing recorded'}
+						<Text dimColor> · run {r.run_id}</Text>
+					</Text>
+					{shown.length > 0 ? <TableHeader columns={ITEM_COLUMNS} /> : null}
+					{shown.map((i, n) => (
+						<ItemRow key={n} item={i} />
+					))}
+					{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile --json lists them all)</Text> : null}
+				</Box>
+			) : null}
+			{finished ? (
+				<Box marginTop={1}>
+					<SelectList
+						items={[
+							...(r && batchId && repairable
+								? [{label: 'Repair (recreate the missing user, key or subscription; smoke)', value: 'repair'}]
+								: []),
+							...(batchId ? [{label: 'Roll back this batch', value: 'rollback'}] : []),
+							{label: 'Reconcile again', value: 'again'},
+							{label: 'Back', value: 'back'},
+						]}
+						onSelect={(v) => {
+							if (v === 'repair') onRepair(batchId!);
+							else if (v === 'rollback') onRollback(batchId!);
+							else if (v === 'again') onAgain();
+							else onBack();
+						}}
+					/>
+				</Box>
+			) : null}
+			<KeyHelp keys={finished ? LIST_KEYS : []} />
+		</Box>
+	);
+}
+
+function ItemRow({item}: {item: ReconcileItem}) {
+	const what = item.fields.length > 0 ? `${item.fields.join(', ')}: ${item.detail}` : item.detail;
+	return (
+		<Text color={statusColor(item.state)} wrap="truncate-end">
+			{row(
+				[item.state, item.resource_type, item.host_resource_id ?? '?', item.name ?? '-', what],
+				ITEM_COLUMNS,
+			)}
+		</Text>
+	);
+}
+
+function RollbackPlanStage({
+	batchId,
+	onConfirm,
+	onBack,
+}: {
+	batchId: string;
+	onConfirm: () => void;
+	onBack: () => void;
+}) {
+	const {config, data} = useUIState();
+	const [plan, setPlan] = useState<{plan: RollbackPlan | null; error: string | null} | null>(null);
+	useEffect(() => {
+		let live = true;
+		rollbackPlan(config, batchId).then(
+			(p) => live && setPlan({plan: p, error: null}),
+			(error: unknown) => live && setPlan({plan: null, error: errorText(error)}),
+		);
+		return () => {
+			live = false;
+		};
+	}, [config, batchId]);
+	const index = data?.batches.find((b) => b.batch_id === batchId);
+	const nothing = plan?.plan?.plan.every((p) => p.action !== 'delete') ?? false;
+	useScreenKeys({text: Boolean(plan?.plan) && !nothing, list: !plan?.plan || nothing, onBack});
+	return (
+		<Box flexDirection="column">
+			<Header
+				title={`Roll back › ${batchId}`}
+				subtitle={
+					index
+						? `${index.pack} · ${index.access_mode} · ${index.batch_status} · ${shortTime(index.created_at)}`
+						: undefined
+				}
+			/>
+			{plan === null ? <Text dimColor>reading the batch’s records…</Text> : null}
+			{plan?.error ? (
+				<Box flexDirection="column">
+					<Text color={color.fail} wrap="wrap">
+						✗ {plan.error}
+					</Text>
+					<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={onBack} />
+				</Box>
+			) : null}
+			{plan?.plan ? (
+				<Box flexDirection="column">
+					<Text bold>Plan: exactly the recorded resources, children first</Text>
+					{plan.plan.plan.map((p, i) => (
+						<Text
+							key={i}
+							color={p.action === 'delete' ? color.warn : undefined}
+							dimColor={p.action !== 'delete'}
+							wrap="truncate-end"
+						>
+							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '?', 7)} ${cell(p.name, 24)} ${p.reason}`}
+						</Text>
+					))}
+					{nothing ? (
+						<Box flexDirection="column">
+							<Text color={color.ok}>Nothing left to delete.</Text>
+							<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={onBack} />
+						</Box>
+					) : (
+						<Box flexDirection="column" marginTop={1}>
+							<Text>
+								Type the batch id <Text bold>{batchId}</Text> to confirm (Esc goes back):
+							</Text>
+							<TextField
+								label="Batch id"
+								value=""
+								onChange={ignore}
+								onSubmit={onConfirm}
+								validate={(v) => (v.trim() === batchId ? null : 'type the batch id exactly as shown')}
+							/>
+						</Box>
+					)}
+				</Box>
+			) : null}
+			<KeyHelp
+				keys={[
+					{keys: 'Enter', does: 'confirm'},
+					{keys: 'Esc', does: 'back'},
+				]}
+			/>
+		</Box>
+	);
+}
+
+function ItemsLine({label, items, tint}: {label: string; items: RollbackResult['deleted']; tint?: string}) {
+	if (items.length === 0) return null;
+	return (
+		<Box flexDirection="column">
+			<Text color={tint}>
+				{label} ({items.length})
+			</Text>
+			{items.slice(0, 6).map((i, n) => (
+				<Text key={n} color={tint} wrap="truncate-end">
+					{`  ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '?', 7)} ${cell(i.name, 24)} ${i.detail}`}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+function RollbackStage({batchId, onDone, onBack}: {batchId: string; onDone: () => void; onBack: () => void}) {
+	const {config, stopping} = useUIState();
+	const actions = useUIActions();
+	const {steps, op} = useRunOnMount<RollbackResult>(`── roll back ${batchId} ──`, (sink, signal) =>
+		rollback(config, {batchId, sink, signal, operator: actions.operator}),
+	);
+	const finished = op.phase === 'done' || op.phase === 'error';
+	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
+	const r = op.result;
+	return (
+		<Box flexDirection="column">
+			<Header title={`Roll back › ${batchId}`} subtitle="deleting exactly the recorded resources" />
+			<StepList running={steps.running} stopping={stopping} />
+			{op.phase === 'error' ? (
+				<Text color={color.fail} wrap="wrap">
+					✗ {errorText(op.error)}
+				</Text>
+			) : null}
+			{r ? (
+				<Box flexDirection="column">
+					<Text>
+						batch <Text bold>{r.batch_id}</Text> is now{' '}
+						<Text bold color={statusColor(r.batch_status)}>
+							{r.batch_status}
+						</Text>
+						{` · ${r.deleted.length} deleted · ${r.skipped.length} skipped · ${r.failed.length} failed`}
+					</Text>
+					<ItemsLine label="deleted" items={r.deleted} tint={color.ok} />
+					<ItemsLine
+						label="skipped (no longer the recorded resource; never deleted)"
+						items={r.skipped}
+						tint={color.warn}
+					/>
+					<ItemsLine label="failed" items={r.failed} tint={color.fail} />
+				</Box>
+			) : null}
+			{finished ? (
+				<Box marginTop={1}>
+					<SelectList
+						items={[
+							{label: 'Home', value: 'home'},
+							{label: 'Back', value: 'back'},
+						]}
+						onSelect={(v) => (v === 'home' ? onDone() : onBack())}
+					/>
+				</Box>
+			) : null}
+			<KeyHelp keys={finished ? LIST_KEYS : []} />
+		</Box>
+	);
+}
+
+function RepairStage({batchId, onBack}: {batchId: string; onBack: () => void}) {
+	const {config, stopping} = useUIState();
+	const actions = useUIActions();
+	const {steps, op} = useRunOnMount<RepairResult>(`── repair ${batchId} ──`, (sink, signal) =>
+		repair(config, {batchId, sink, signal, operator: actions.operator}),
+	);
+	const finished = op.phase === 'done' || op.phase === 'error';
+	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
+	const r = op.result;
+	return (
+		<Box flexDirection="column">
+			<Header title={`Repair › ${batchId}`} subtitle="recreate what is safe to recreate, then the smoke" />
+			<StepList running={steps.running} stopping={stopping} />
+			{op.phase === 'error' ? (
+				<Text color={color.fail} wrap="wrap">
+					✗ {errorText(op.error)}
+				</Text>
+			) : null}
+			{r ? (
+				<Box flexDirection="column">
+					<Text>
+						<Text color={statusColor(r.batch_status)}>{r.batch_status}</Text>
+						{' · access '}
+						<Text bold color={statusColor(r.access_status)}>
+							{r.access_status}
+						</Text>
+						{r.completion_preview ? ` · “${r.completion_preview}”` : ''}
+					</Text>
+					{r.repaired.map((x, n) => (
+						<Text key={n} wrap="truncate-end">
+							{`  ${cell(x.action, 10)} ${cell(x.resource_type, 12)} ${cell(x.host_resource_id ?? '?', 7)} ${x.name}`}
+						</Text>
+					))}
+					{r.repaired.length === 0 ? <Text dimColor>nothing needed recreating</Text> : null}
+				</Box>
+			) : null}
+			{finished ? (
+				<Box marginTop={1}>
+					<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={onBack} />
+				</Box>
+			) : null}
+			<KeyHelp keys={finished ? LIST_KEYS : []} />
 		</Box>
 	);
 }
