@@ -1,7 +1,8 @@
 import test from 'ava';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {repoRoot} from './helpers/cli.js';
+import {repoRoot, startCli} from './helpers/cli.js';
+import {killDuring} from './helpers/kill.js';
 import {countOurs, hostEnv, parseJson, type HostEnv} from './helpers/host-env.js';
 import {scanForSecrets} from './helpers/scan.js';
 
@@ -221,4 +222,57 @@ test('old host without chat completions: host_compatibility_gap; human output na
 	const list = parseJson(await env.run(['evidence', 'list', '--json']));
 	t.is(list.runs[0].result, 'host_compatibility_gap');
 	t.is(list.runs[0].access, 'subscription');
+});
+
+test('SIGTERM stops a run cleanly (result stopped, evidence written); a SIGKILLed run later reads interrupted and is archived', async (t) => {
+	const env = await hostEnv(t, {latencyMs: 30});
+	const args = [
+		'accept',
+		'--host',
+		'sb',
+		'--pack',
+		'deepseek',
+		'--url',
+		env.sandbox.info.upstreams.deepseek!.base_url,
+		'--key-env',
+		'KEY_DEEPSEEK',
+		'--json',
+		'--data',
+		env.data,
+	];
+	const stopped = await new Promise<{code: number | null; stdout: string}>((resolve) => {
+		const child = startCli(args, {env: env.env});
+		let stderr = '';
+		let stdout = '';
+		child.stdout!.on('data', (d) => (stdout += d));
+		child.stderr!.on('data', (d) => {
+			stderr += d;
+			if (stderr.includes('… create_account\n') && !child.killed) child.kill('SIGTERM');
+		});
+		child.on('close', (code) => resolve({code, stdout}));
+	});
+	t.is(stopped.code, 1);
+	const s = JSON.parse(stopped.stdout);
+	t.is(s.result, 'stopped');
+	t.is(s.failure_class, null);
+	t.true(readJson(s.evidence_dir, '21-summary.json').stopped_by_operator);
+	t.regex(readFileSync(path.join(s.evidence_dir, 'README.md'), 'utf8'), /STOPPED by the operator/);
+
+	const killed = await killDuring(args, env.env, 'access_closure', 0);
+	t.is(killed.signal, 'SIGKILL');
+	let list = parseJson(await env.run(['evidence', 'list', '--json']));
+	t.is(list.runs[0].result, 'running');
+	// The next locked command sees no live holder: the run reads interrupted and, not final, is archived.
+	const archived = parseJson(await env.run(['evidence', 'archive', '--json']));
+	t.is(archived.archived.length, 2);
+	list = parseJson(await env.run(['evidence', 'list', '--json']));
+	t.deepEqual(
+		list.runs.map((r: any) => [r.result, r.archived]),
+		[
+			['interrupted', true],
+			['stopped', true],
+		],
+	);
+	// Neither says anything about the provider: the matrix stays empty.
+	t.deepEqual(parseJson(await env.run(['matrix', '--json'])).rows, []);
 });
