@@ -369,7 +369,7 @@ export async function oneImport(
 		steps = result.steps;
 		ok = result.batch_status === 'succeeded';
 	} catch {
-		ok = false;
+		// not one JSON document: the run failed (ok stays false)
 	}
 	return {
 		timed,
