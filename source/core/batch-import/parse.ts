@@ -1,12 +1,14 @@
 // The batch file: one `url,key[,pack[,access]]` line per provider. Every line is checked before
 // anything runs; problems carry the line number and never quote a key.
 //
-// CSV parsing uses csv-parse (the `csv` project, maintained since 2010, no dependencies, ESM + types):
-// operators export these lists from spreadsheets, so quoted fields, CRLF, a BOM and trailing commas
-// must just work, and a hand-rolled split(',') gets quoting wrong. Its `skip_records_with_error` +
-// `on_skip` let one bad line be reported while the others are still checked, and `info` gives the
-// line numbers. Its own error messages quote field values (a key could be one), so they are never
-// shown: each is turned into our own wording.
+// Each line's columns are split by csv-parse (the `csv` project, maintained since 2010, no
+// dependencies, ESM + types): operators export these lists from spreadsheets, so quoted fields
+// (a key holding a comma), CRLF, a BOM and trailing commas must just work, and a hand-rolled
+// split(',') gets quoting wrong. Lines are handed to it one at a time, because a record may never
+// span lines here (neither a URL nor a key holds a line break) and because after a quoting error
+// a whole-file parse swallows the lines that follow: per line, every bad line is reported with its
+// exact number and the others are still checked. Its own error messages quote field values (a key
+// could be one), so they are never shown: each is turned into our own wording.
 import {readFileSync, statSync} from 'node:fs';
 import {parse, CsvError} from 'csv-parse/sync';
 import {CrmError, invalidInput} from '../errors.js';
@@ -91,37 +93,33 @@ export function parseBatchText(text: string, packs: PackSet): ParsedBatchFile {
 	const problems: RowProblem[] = [];
 	const rows: BatchRow[] = [];
 	let records = 0;
-	const parsed = parse(text, {
-		bom: true,
-		info: true,
-		trim: true,
-		comment: '#',
-		comment_no_infix: true, // a "#" inside a key is part of the key; only lines starting with # are comments
-		relax_column_count: true,
-		skip_empty_lines: true,
-		skip_records_with_error: true,
-		on_skip: (error) => {
-			if (!error) return;
-			records += 1;
-			problems.push({line: Number(error.lines) || 0, field: 'line', message: csvProblem(error)});
-		},
-	}) as unknown as Array<{record: string[]; info: {lines: number}}>;
 	let first = true;
-	for (const {record, info} of parsed) {
-		const fields = record.map((f) => f.trim());
-		if (fields.every((f) => f === '')) continue; // a line of spaces or commas only
-		// A record's info.lines is where it ends; a quoted field with line breaks started earlier.
-		const line = info.lines - fields.join('').split('\n').length + 1;
+	const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+	lines.forEach((raw, index) => {
+		const line = index + 1;
+		const trimmed = raw.trim();
+		if (trimmed === '' || trimmed.startsWith('#')) return; // blank line or comment
+		let fields: string[];
+		try {
+			const parsed = parse(raw, {trim: true, relax_column_count: true}) as string[][];
+			fields = (parsed[0] ?? []).map((f) => f.trim());
+		} catch (error) {
+			records += 1;
+			first = false;
+			const message = error instanceof CsvError ? csvProblem(error) : 'the line is not valid CSV';
+			problems.push({line, field: 'line', message});
+			return;
+		}
+		if (fields.every((f) => f === '')) return; // a line of commas only
 		if (first && fields[0]?.toLowerCase() === 'url' && fields[1]?.toLowerCase() === 'key') {
 			first = false;
-			continue; // a header line
+			return; // a header line
 		}
 		first = false;
 		records += 1;
 		const row = checkRow(line, fields, packs, problems);
 		if (row) rows.push(row);
-	}
-	problems.sort((a, b) => a.line - b.line);
+	});
 	if (records > MAX_ROWS) {
 		problems.unshift({
 			line: 0,
