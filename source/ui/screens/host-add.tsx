@@ -64,7 +64,10 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 		checkName(v) ??
 		(data?.hosts.some((h) => h.name === v.trim()) ? `a host named ${v.trim()} is already registered` : null);
 
-	const probe = () => {
+	/** `typed` is the field just submitted (its state update may not have landed yet). */
+	const probe = (typed: {key?: string; password?: string} = {}) => {
+		const adminKey = (typed.key ?? key).trim();
+		const adminPassword = typed.password ?? password;
 		setStage('probe');
 		op.start((signal) =>
 			addHost(
@@ -74,8 +77,8 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 					url: url.trim(),
 					credential:
 						auth === 'admin_api_key'
-							? {type: 'admin_api_key', key: key.trim()}
-							: {type: 'login', email: email.trim(), password},
+							? {type: 'admin_api_key', key: adminKey}
+							: {type: 'login', email: email.trim(), password: adminPassword},
 				},
 				actions.operator,
 				setProgress,
@@ -139,7 +142,7 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 					label="Admin API key"
 					value={key}
 					onChange={setKey}
-					onSubmit={probe}
+					onSubmit={(v) => probe({key: v})}
 					validate={(v) => checkSecret(v, 'the admin API key')}
 					note="typed masked; kept only in the 0600 state file"
 				/>
@@ -158,7 +161,7 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 					label="Password"
 					value={password}
 					onChange={setPassword}
-					onSubmit={probe}
+					onSubmit={(v) => probe({password: v})}
 					validate={(v) => (v === '' ? 'the password is empty' : null)}
 					note="typed masked; a TOTP code is asked for when the host wants one"
 				/>
