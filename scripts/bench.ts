@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 
 	const critical = await benchCriticalPath({latencyMs: 50, runs: quick ? 1 : 3});
 	sections.push(critical);
-	const freshImportMs = medianImport(critical.figures);
+	const freshImportMs = critical.importWallMs;
 
 	sections.push(await benchStartup({spawns: quick ? 5 : 20, tuiRuns: quick ? 2 : 5}));
 
@@ -65,6 +65,8 @@ async function main(): Promise<void> {
 	sections.push(
 		await benchBatchImport({
 			rows: Number(process.env.BENCH_BATCH_ROWS ?? 100),
+			// One row at concurrency 1 costs about what one import costs after its start-up.
+			rowEstimateMs: Math.max(400, critical.importAfterStartMs),
 			levels: [1, 4, 8, 16],
 			latencyMs: 20,
 			budget,
@@ -118,13 +120,6 @@ async function main(): Promise<void> {
 	});
 	writeFileSync(out, markdown);
 	log(`wrote ${path.relative(repoRoot, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-}
-
-/** The fresh-folder import's median wall time, from the critical-path figures. */
-function medianImport(figures: Figure[]): number | null {
-	const f = figures.find((x) => x.measure.startsWith('wall time of `crm import`'));
-	const m = f ? /^(\d+) ms/.exec(f.value) : null;
-	return m ? Number(m[1]) : null;
 }
 
 main().catch((error: unknown) => {

@@ -427,7 +427,7 @@ function repeats(top: Req[]): string[] {
 export async function benchCriticalPath(options: {
 	latencyMs: number;
 	runs: number;
-}): Promise<SectionResult & {importRssKb: number | null}> {
+}): Promise<SectionResult & {importRssKb: number | null; importWallMs: number; importAfterStartMs: number}> {
 	const {latencyMs} = options;
 	log(`critical path: sandbox with ${latencyMs} ms per request, ${options.runs} imports`);
 	const env = await latencyEnv(latencyMs);
@@ -523,7 +523,13 @@ export async function benchCriticalPath(options: {
 		details.push(
 			`Self-service mode (one run): ${ms(selfService.timed.ms)}, ${selfService.hostCount} host + ${selfService.upstreamCount} upstream requests, chain ${selfService.chainUnits} units against ${selfService.forced.units} forced (${selfService.forced.path.join(' → ')}).`,
 		);
-		return {figures, details, importRssKb: run.maxRssKb};
+		return {
+			figures,
+			details,
+			importRssKb: run.maxRssKb,
+			importWallMs: wall,
+			importAfterStartMs: network + tail,
+		};
 	} finally {
 		await env.close();
 		removeDir(env.data);
