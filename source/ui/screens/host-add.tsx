@@ -213,6 +213,9 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 								onSelect={(v) => {
 									if (v === 'retry') probe();
 									else if (v === 'edit') {
+										// secrets are typed afresh, never shown back
+										setKey('');
+										setPassword('');
 										op.reset();
 										setStage('url');
 									} else actions.back();
