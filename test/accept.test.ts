@@ -276,3 +276,22 @@ test('SIGTERM stops a run cleanly (result stopped, evidence written); a SIGKILLe
 	// Neither says anything about the provider: the matrix stays empty.
 	t.deepEqual(parseJson(await env.run(['matrix', '--json'])).rows, []);
 });
+
+test('host unreachable at the probe: network_unreachable, no import attempted, evidence says so', async (t) => {
+	const env = await hostEnv(t);
+	env.sandbox.setFaults({host_down: true});
+	const run = await accept(env, 'deepseek');
+	t.is(run.code, 1);
+	const r = parseJson(run);
+	t.is(r.result, 'network_unreachable');
+	t.deepEqual(r.batches, []);
+	t.is(r.errors[0].step, 'host_probe');
+	const probe = readJson(r.evidence_dir, '01-host-probe.json');
+	t.false(probe.ok);
+	t.is(probe.error.failure_class, 'network_unreachable');
+	t.deepEqual(
+		readJson(r.evidence_dir, '07-access-status.json').modes.map((m: any) => m.access_status),
+		['pending', 'pending'],
+	);
+	t.false(existsSync(path.join(r.evidence_dir, '05-import.json')));
+});
