@@ -13,6 +13,11 @@ export interface HttpRequest {
 	/** Extra attempts after the first; only used when `retryable`. */
 	retries?: number;
 	retryable?: boolean;
+	/**
+	 * A request that is not `retryable` (a create without Idempotency-Key) is still sent again after
+	 * a 429: the host refused it before doing anything, and Retry-After says when to come back.
+	 */
+	retryRateLimited?: boolean;
 	/** Cap for a Retry-After wait (ms); default 10 000. */
 	maxRetryAfterMs?: number;
 	/** false: retry only on network errors, not on 5xx/429 answers. Default true. */
@@ -46,8 +51,10 @@ export class TransportError extends Error {
 }
 
 export const RETRY_STATUS_CODES = [429, 500, 502, 503, 504, 521, 522, 524];
+// ETIMEDOUT is deliberately absent: a request that got no answer within its timeout is not sent
+// again, so --timeout-s bounds each request (a stalling host would otherwise cost 3x the limit plus
+// backoff per request, and a run far more than the operator configured).
 const RETRY_ERROR_CODES = [
-	'ETIMEDOUT',
 	'ECONNRESET',
 	'EADDRINUSE',
 	'ECONNREFUSED',
@@ -66,7 +73,7 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 		body = JSON.stringify(req.json);
 		headers['content-type'] = 'application/json';
 	}
-	const limit = req.retryable ? Math.max(0, req.retries ?? 0) : 0;
+	const limit = req.retryable || req.retryRateLimited ? Math.max(0, req.retries ?? 0) : 0;
 	const maxRetryAfterMs = req.maxRetryAfterMs ?? 10_000;
 	const base = req.retryBaseMs ?? 300;
 	const statusCodes = req.retryOnStatus === false ? [] : RETRY_STATUS_CODES;
@@ -78,6 +85,7 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 		calculateDelay: ({attemptCount, error, retryAfter}) => {
 			if (limit === 0 || attemptCount > limit) return 0;
 			const status = error.response?.statusCode;
+			if (!req.retryable && status !== 429) return 0;
 			const retriable =
 				(status !== undefined && statusCodes.includes(status)) ||
 				(status === undefined && RETRY_ERROR_CODES.includes(error.code));
