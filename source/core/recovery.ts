@@ -3,6 +3,7 @@
 // `pending` (the create was sent, the answer never recorded) are resolved by their unique name.
 import {hostname} from 'node:os';
 import type {HostClient} from '../host/client.js';
+import {HostError} from '../host/errors.js';
 import {resourceKey, type HostRecord, type ResourceRecord} from '../store/schema.js';
 import type {StateStore} from '../store/state-store.js';
 import {BatchRecorder} from './batch-recorder.js';
@@ -107,8 +108,11 @@ export async function resolvePending(
 				if (found) await recorder.confirm(r, found.id);
 				else await recorder.failed(r);
 				resolved += 1;
-			} catch {
-				/* the host could not answer: leave it pending for the next run */
+			} catch (error) {
+				// The host could not answer: leave it pending for the next run. When it does not answer
+				// at all, stop asking (each further lookup would wait a full timeout).
+				if (error instanceof HostError && (error.kind === 'timeout' || error.kind === 'network'))
+					return resolved;
 			}
 		}
 	}

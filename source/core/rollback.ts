@@ -4,6 +4,7 @@
 import type {ResourceRecord, ResourceType} from '../store/schema.js';
 import type {StateStore} from '../store/state-store.js';
 import {BatchRecorder} from './batch-recorder.js';
+import {HostError} from '../host/errors.js';
 import {CrmError} from './errors.js';
 import type {EventSink} from './events.js';
 import {hostClientFor, hostSecrets, type Operator} from './host-access.js';
@@ -141,6 +142,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 			secrets?.user_key ?? '',
 		]);
 		const userClient = userClientFor(host.url, secrets, timeoutMs, o.signal);
+		let hostGone: string | null = null;
 		for (const r of sortForDelete(recorder.file.resources.filter((x) => x.status !== 'failed'))) {
 			api.throwIfStopped();
 			const item = {resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name};
@@ -183,6 +185,12 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 			} catch (error) {
 				if (o.signal.aborted) throw error;
 				result.failed.push({...item, detail: error instanceof Error ? error.message : String(error)});
+				// A host that does not answer (timeout, unreachable) would cost a full timeout per
+				// remaining resource: stop here; they stay recorded and a rerun finishes them.
+				if (hostUnreachable(error)) {
+					hostGone = error instanceof Error ? error.message : String(error);
+					break;
+				}
 			}
 		}
 		const remaining = recorder.file.resources.filter((r) => r.status === 'created' || r.status === 'pending');
@@ -193,7 +201,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 		index.updated_at = new Date().toISOString();
 		await recorder.flush();
 		result.batch_status = index.batch_status;
-		const message = `${result.deleted.length} deleted, ${result.skipped.length} skipped, ${result.failed.length} failed`;
+		const message = `${result.deleted.length} deleted, ${result.skipped.length} skipped, ${result.failed.length} failed${hostGone ? ` (stopped: the host did not answer: ${hostGone})` : ''}`;
 		return {
 			status: result.failed.length || result.skipped.length ? 'warn' : 'ok',
 			message,
@@ -202,6 +210,11 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 		};
 	});
 	return result;
+}
+
+/** No answer at all (after the transport's own retries): asking again now would only wait again. */
+export function hostUnreachable(error: unknown): boolean {
+	return error instanceof HostError && (error.kind === 'timeout' || error.kind === 'network');
 }
 
 async function deleteOne(
