@@ -13,7 +13,12 @@ export interface Created {
 function answerMayBeLost(error: unknown): boolean {
 	if (!(error instanceof HostError)) return false;
 	return (
-		error.kind === 'network' || error.kind === 'timeout' || (error.status !== null && error.status >= 500)
+		error.kind === 'network' ||
+		error.kind === 'timeout' ||
+		// An answer that cannot be read (an HTML page, truncated JSON, a 2xx that fails the schema) says
+		// nothing about whether the create happened: the host may well have made it.
+		error.kind === 'not_sub2api' ||
+		(error.status !== null && (error.status >= 500 || error.status < 300))
 	);
 }
 
