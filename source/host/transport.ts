@@ -73,6 +73,8 @@ export class HostTransport {
 				timeoutMs: o.timeoutMs ?? this.timeoutMs,
 				retries: this.retries,
 				retryable,
+				// Only the default rule: an explicit `retryable: false` (logins, probes) means never.
+				retryRateLimited: o.retryable === undefined,
 				maxRetryAfterMs: this.maxRetryAfterMs,
 				retryBaseMs: this.retryBaseMs,
 				signal: this.signal,
