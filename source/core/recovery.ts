@@ -27,7 +27,8 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 		const file = await store.readBatch(b.batch_id);
 		const running = file?.steps.find((s) => s.status === 'running');
 		b.batch_status = 'failed';
-		b.stopped_at_step = running?.name ?? file?.steps.at(-1)?.name ?? null;
+		// No step recorded yet: it died between creating the batch and recording preflight.
+		b.stopped_at_step = running?.name ?? file?.steps.at(-1)?.name ?? 'preflight';
 		b.failure_class = b.failure_class ?? 'unknown';
 		b.pid = null;
 		// The batch file is the truth: a kill between its write and the index write leaves the flag stale.
