@@ -24,5 +24,9 @@ export function classifySmokeFailure(smoke: SmokeOutcome, upstream: UpstreamProb
 	if (/quota|balance|insufficient|arrearage|欠费/i.test(message)) return 'upstream_key_quota_issue';
 	if (error?.status === 429 || /upstream (rate limit|service)/i.test(message)) return 'upstream_unavailable';
 	if (error?.status === null && error) return 'network_unreachable';
+	// This machine could not reach the provider either, and the host's path failed: the provider is
+	// unreachable, not an unknown failure.
+	if (upstream?.chat_error && classFromUpstream(upstream.chat_error.kind) === 'network_unreachable')
+		return 'network_unreachable';
 	return 'unknown';
 }
