@@ -1,5 +1,5 @@
 // Kills a real `crm` process with SIGKILL at a chosen moment: a delay after a step's start line.
-import {startCli} from './cli.js';
+import {captured, startCli} from './cli.js';
 
 export interface KillOutcome {
 	killedDuring: string | null;
@@ -31,6 +31,87 @@ export function killDuring(
 		child.on('close', (code, signal) =>
 			resolve({killedDuring: signal === 'SIGKILL' ? current : null, code, signal, stderr}),
 		);
+		child.stdin!.end();
+	});
+}
+
+// ---- Kill at a moment inside a chosen step, and read back where the process really died ----
+
+export interface StepKill {
+	/** The batch the run had created (its "batch <id>" line), or null when it died before that. */
+	batchId: string | null;
+	/** true when SIGKILL ended the process (false: it finished before the kill landed). */
+	killed: boolean;
+	/** Steps started and not ended when the process died (host_probe and upstream_probe run together). */
+	open: string[];
+	/** The last step that ended before the death. */
+	lastEnded: string | null;
+	stderr: string;
+}
+
+/** Step start (`… step`) and end (`✔|!|✖|- step (N ms)`) lines, in order. */
+export function stepTimeline(stderr: string): Array<{step: string; event: 'start' | 'end'}> {
+	const out: Array<{step: string; event: 'start' | 'end'}> = [];
+	for (const line of stderr.split('\n')) {
+		const start = /^… (\w+)$/.exec(line);
+		if (start) out.push({step: start[1]!, event: 'start'});
+		const end = /^[✔!✖-] (\w+) \(\d+ ms\)/.exec(line);
+		if (end) out.push({step: end[1]!, event: 'end'});
+	}
+	return out;
+}
+
+export function openSteps(stderr: string): {open: string[]; lastEnded: string | null} {
+	const open = new Set<string>();
+	let lastEnded: string | null = null;
+	for (const e of stepTimeline(stderr)) {
+		if (e.event === 'start') open.add(e.step);
+		else {
+			open.delete(e.step);
+			lastEnded = e.step;
+		}
+	}
+	return {open: [...open], lastEnded};
+}
+
+/**
+ * Starts `crm` and sends SIGKILL `delayMs` after the start line of `step` arrives. Where it really
+ * died is read from everything it printed (the pipe keeps what was written before the kill).
+ */
+export function killInStep(
+	args: string[],
+	env: Record<string, string>,
+	step: string,
+	delayMs: number,
+	onOutput?: (stdout: string, stderr: string) => void,
+): Promise<StepKill> {
+	return new Promise((resolve) => {
+		const child = startCli(args, {env});
+		let stderr = '';
+		let stdout = '';
+		let armed = false;
+		child.stderr!.on('data', (d) => {
+			stderr += d;
+			if (!armed && stderr.includes(`… ${step}\n`)) {
+				armed = true;
+				if (delayMs <= 0) child.kill('SIGKILL');
+				else setTimeout(() => child.kill('SIGKILL'), delayMs);
+			}
+		});
+		child.stdout!.on('data', (d) => (stdout += d));
+		child.on('close', (_code, signal) => {
+			captured.push(stdout, stderr);
+			onOutput?.(stdout, stderr);
+			const killed = signal === 'SIGKILL';
+			const where = openSteps(stderr);
+			resolve({
+				batchId: /^batch (b\S+)$/m.exec(stderr)?.[1] ?? null,
+				killed,
+				open: killed ? where.open : [],
+				lastEnded: where.lastEnded,
+				stderr,
+			});
+		});
 		child.stdin!.end();
 	});
 }
