@@ -1,11 +1,12 @@
 // Failure classes (DOMAIN.md rule 5): what the operator should look at. The host path is compared
 // with the direct upstream path so a failed completion is never blamed on the wrong side.
+import type {HostErrorKind} from '../host/errors.js';
 import type {FailureClass} from '../store/schema.js';
+import type {UpstreamErrorKind} from '../upstream/errors.js';
 
-export type UpstreamKind =
-	'auth' | 'quota' | 'not_found' | 'rate_limited' | 'server' | 'network' | 'timeout' | 'bad_response';
+'auth' | 'quota' | 'not_found' | 'rate_limited' | 'server' | 'network' | 'timeout' | 'bad_response';
 
-export function classFromUpstream(kind: UpstreamKind): FailureClass {
+export function classFromUpstream(kind: UpstreamErrorKind): FailureClass {
 	switch (kind) {
 		case 'quota':
 			return 'upstream_key_quota_issue';
@@ -22,21 +23,7 @@ export function classFromUpstream(kind: UpstreamKind): FailureClass {
 	}
 }
 
-export type HostKind =
-	| 'auth'
-	| 'compliance_required'
-	| 'step_up_required'
-	| 'not_found'
-	| 'conflict'
-	| 'validation'
-	| 'rate_limited'
-	| 'host_error'
-	| 'upstream_error'
-	| 'network'
-	| 'timeout'
-	| 'not_sub2api';
-
-export function classFromHostError(kind: HostKind): FailureClass {
+export function classFromHostError(kind: HostErrorKind): FailureClass {
 	switch (kind) {
 		case 'auth':
 		case 'compliance_required':
