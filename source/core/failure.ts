@@ -4,7 +4,6 @@ import type {HostErrorKind} from '../host/errors.js';
 import type {FailureClass} from '../store/schema.js';
 import type {UpstreamErrorKind} from '../upstream/errors.js';
 
-
 export function classFromUpstream(kind: UpstreamErrorKind): FailureClass {
 	switch (kind) {
 		case 'quota':
