@@ -2,6 +2,18 @@
 // sandbox goes through here, so the screens hold no domain logic and tests can see the surface.
 // Reads open the store without the lock; an operation opens a locked store for its run only.
 import {readdirSync} from 'node:fs';
+import {
+	DEFAULT_CONCURRENCY,
+	planBatch,
+	readBatchFile as readImportCsv,
+	runBatch,
+	type BatchFileRead,
+	type BatchResult,
+	type BatchRow,
+	type BatchSink,
+	type DetectedRow,
+	type RowProblem,
+} from '../core/batch-import/index.js';
 import {CrmError} from '../core/errors.js';
 import type {EventSink} from '../core/events.js';
 import type {Operator} from '../core/host-access.js';
@@ -26,6 +38,8 @@ import type {BatchFile, HostRecord, State} from '../store/schema.js';
 import {dataPaths} from '../store/paths.js';
 import {StateStore} from '../store/state-store.js';
 
+export type {BatchEvent} from '../core/batch-import/index.js';
+export type {BatchFileRead, BatchResult, BatchRow, DetectedRow, RowProblem};
 export type {
 	ImportPlanInput,
 	ImportRequest,
@@ -331,6 +345,57 @@ export function repair(
 			signal: run.signal,
 			operator: run.operator,
 			timing: config.timing,
+		}),
+	);
+}
+
+// ---- batch import ----
+
+export function readImportFile(config: EngineConfig, file: string): BatchFileRead {
+	return readImportCsv(file, config.packs);
+}
+
+export function detectPacks(
+	config: EngineConfig,
+	rows: BatchRow[],
+	sink: BatchSink,
+	signal: AbortSignal,
+): Promise<DetectedRow[]> {
+	return planBatch({
+		packs: config.packs,
+		rows,
+		concurrency: DEFAULT_CONCURRENCY,
+		signal,
+		sink,
+		timing: config.timing,
+	});
+}
+
+export function importRows(
+	config: EngineConfig,
+	run: {
+		hostId: string;
+		rows: DetectedRow[];
+		notDetected: BatchRow[];
+		invalid: RowProblem[];
+		sink: BatchSink;
+		signal: AbortSignal;
+		operator: Operator;
+	},
+): Promise<BatchResult> {
+	return withLock(config, 'crm tui import-batch', (store) =>
+		runBatch({
+			store,
+			packs: config.packs,
+			host: run.hostId,
+			rows: run.rows,
+			notDetected: run.notDetected,
+			invalid: run.invalid,
+			concurrency: DEFAULT_CONCURRENCY,
+			signal: run.signal,
+			operator: run.operator,
+			timing: config.timing,
+			sink: run.sink,
 		}),
 	);
 }
