@@ -15,7 +15,8 @@ export const LIST_KEYS: KeySpec[] = [
 	{keys: 'q', does: 'quit'},
 ];
 
-export function KeyHelp({keys}: {keys: KeySpec[]}) {
+/** `typing`: a text field has the keys, so `?` is typed, not a command (it is left out of the hint). */
+export function KeyHelp({keys, typing = false}: {keys: KeySpec[]; typing?: boolean}) {
 	const {helpOpen, running, stopping} = useUIState();
 	if (helpOpen) {
 		const all = [
@@ -23,15 +24,16 @@ export function KeyHelp({keys}: {keys: KeySpec[]}) {
 			{keys: 'Ctrl-C', does: running ? 'stop the operation cleanly' : 'quit'},
 			{keys: '?', does: 'hide these keys'},
 		];
-		const width = Math.max(...all.map((k) => k.keys.length));
 		return (
 			<Box flexDirection="column" borderStyle="round" paddingX={1} marginTop={1}>
 				<Text bold>Keys</Text>
-				{all.map((k) => (
-					<Text key={k.keys}>
-						<Text bold>{k.keys.padEnd(width)}</Text> {k.does}
-					</Text>
-				))}
+				<Box flexWrap="wrap" columnGap={3}>
+					{all.map((k) => (
+						<Text key={k.keys}>
+							<Text bold>{k.keys}</Text> {k.does}
+						</Text>
+					))}
+				</Box>
 			</Box>
 		);
 	}
@@ -39,7 +41,7 @@ export function KeyHelp({keys}: {keys: KeySpec[]}) {
 		? stopping
 			? 'stopping cleanly… the current step ends, then the batch is marked where it stopped'
 			: 'Ctrl-C stop'
-		: [...keys.map((k) => `${k.keys} ${k.does}`), '? keys'].join(' · ');
+		: [...keys.map((k) => `${k.keys} ${k.does}`), ...(typing ? [] : ['? keys'])].join(' · ');
 	return (
 		<Box marginTop={1}>
 			<Text dimColor wrap="truncate-end">

@@ -344,6 +344,7 @@ export function BatchImportScreen() {
 							]
 						: LIST_KEYS
 				}
+				typing={stage === 'file'}
 			/>
 		</Box>
 	);

@@ -417,6 +417,7 @@ function RollbackPlanStage({
 					{keys: 'Enter', does: 'confirm'},
 					{keys: 'Esc', does: 'back'},
 				]}
+				typing={Boolean(plan?.plan) && !nothing}
 			/>
 		</Box>
 	);

@@ -238,6 +238,7 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 								{keys: 'Esc', does: 'back'},
 							]
 				}
+				typing={text}
 			/>
 		</Box>
 	);

@@ -277,7 +277,7 @@ export function ImportWizard({hostId: initialHost}: {hostId?: string}) {
 					onBack={back}
 				/>
 			) : null}
-			<KeyHelp keys={text ? TEXT_KEYS : LIST_KEYS} />
+			<KeyHelp keys={text ? TEXT_KEYS : LIST_KEYS} typing={text} />
 		</Box>
 	);
 }
