@@ -18,6 +18,8 @@ export const KEY = {
 	left: '\u001B[D',
 	pageDown: '\u001B[6~',
 	pageUp: '\u001B[5~',
+	home: '\u001B[H',
+	end: '\u001B[F',
 	backspace: '\u007F',
 	ctrlC: '\u0003',
 	tab: '\t',
