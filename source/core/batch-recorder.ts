@@ -98,11 +98,24 @@ export class BatchRecorder {
 		this.index.pending = this.file.resources.some((r) => r.status === 'pending');
 	}
 
+	/**
+	 * Writes the batch file and state.json. During a run only the batch file needs writing
+	 * (flushBatch): it is the truth crash recovery rebuilds the index from, and a whole-state write
+	 * costs far more at 10,000 batches. state.json is written at creation, when a secret is stored
+	 * (before the request that needs it) and at the end.
+	 */
 	flush(): Promise<void> {
 		return this.enqueue(async () => {
 			this.touch();
 			await this.store.writeBatch(this.file);
 			await this.store.write();
+		});
+	}
+
+	flushBatch(): Promise<void> {
+		return this.enqueue(async () => {
+			this.touch();
+			await this.store.writeBatch(this.file);
 		});
 	}
 
@@ -112,7 +125,7 @@ export class BatchRecorder {
 		else this.file.steps.push(record);
 		if (record.status === 'fail') this.index.stopped_at_step = record.name;
 		return this.enqueue(async () => {
-			writeEvidence(
+			await writeEvidence(
 				this.artifactsDir,
 				stepArtifactName(record.name),
 				{step: record, evidence: evidence ?? null},
@@ -143,7 +156,7 @@ export class BatchRecorder {
 			owned,
 		};
 		this.file.resources.push(record);
-		await this.flush();
+		await this.flushBatch();
 		return record;
 	}
 
@@ -160,13 +173,13 @@ export class BatchRecorder {
 		this.store.data.resource_index[
 			resourceKey(this.index.host_id, record.resource_type, record.host_resource_id)
 		] = this.batchId;
-		await this.flush();
+		await this.flushBatch();
 	}
 
 	/** The create definitively did not happen (the host refused it). */
 	async failed(record: ResourceRecord): Promise<void> {
 		record.status = 'failed';
-		await this.flush();
+		await this.flushBatch();
 	}
 
 	async setSecrets(patch: Partial<BatchSecrets>): Promise<void> {
@@ -183,13 +196,13 @@ export class BatchRecorder {
 
 	async accessResult(result: AccessResult): Promise<void> {
 		this.file.access_results.push(result);
-		await this.flush();
+		await this.flushBatch();
 	}
 
 	async finish(patch: Partial<BatchIndex>, summary: Record<string, unknown>): Promise<void> {
 		Object.assign(this.index, patch, {finished_at: new Date().toISOString()});
 		this.file.summary = summary;
-		writeEvidence(this.artifactsDir, 'summary.json', summary, this.secrets);
 		await this.flush();
+		await writeEvidence(this.artifactsDir, 'summary.json', summary, this.secrets);
 	}
 }

@@ -1,6 +1,7 @@
 // Evidence files: numbered, redacted JSON under <data>/artifacts/<batch_id>/. They never hold a
 // secret in any encoding (DOMAIN.md rule 11): everything passes through redact() with the run's secrets.
 import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {STEP_NAMES} from '../store/schema.js';
 import {redact} from './secrets.js';
@@ -11,7 +12,25 @@ export function stepArtifactName(step: string): string {
 	return `${String(number).padStart(2, '0')}-${step.replace(/[^a-z0-9_-]/gi, '_')}.json`;
 }
 
-export function writeEvidence(dir: string, file: string, data: unknown, secrets: readonly string[]): string {
+export async function writeEvidence(
+	dir: string,
+	file: string,
+	data: unknown,
+	secrets: readonly string[],
+): Promise<string> {
+	await mkdir(dir, {recursive: true, mode: 0o700});
+	const target = path.join(dir, file);
+	await writeFile(target, JSON.stringify(redact(data, secrets), null, 2) + '\n', {mode: 0o600});
+	return target;
+}
+
+/** The synchronous form, for writers outside the import's write chain (acceptance, batch detection). */
+export function writeEvidenceSync(
+	dir: string,
+	file: string,
+	data: unknown,
+	secrets: readonly string[],
+): string {
 	mkdirSync(dir, {recursive: true, mode: 0o700});
 	const target = path.join(dir, file);
 	writeFileSync(target, JSON.stringify(redact(data, secrets), null, 2) + '\n', {mode: 0o600});

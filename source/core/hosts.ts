@@ -1,5 +1,6 @@
 // Registered hosts: lookup by id or name, and the secret-free view every output uses.
 import {CrmError} from './errors.js';
+import {shown} from './validate.js';
 import type {HostRecord, State} from '../store/schema.js';
 
 export function resolveHost(state: State, ref: string | undefined, field = '--host'): HostRecord {
@@ -11,7 +12,7 @@ export function resolveHost(state: State, ref: string | undefined, field = '--ho
 	if (!host) {
 		throw new CrmError(
 			'invalid_input',
-			`no host "${ref}" is registered; see crm host list, or crm host add`,
+			`no host ${shown(ref)} is registered; see crm host list, or crm host add`,
 			{field},
 		);
 	}

@@ -15,6 +15,7 @@ import {resourceKey} from '../store/schema.js';
 import type {StateStore} from '../store/state-store.js';
 import {countItems} from '../store/migrations.js';
 import {CrmError} from './errors.js';
+import {shown} from './validate.js';
 import type {EventSink} from './events.js';
 import {hostClientFor, type Operator} from './host-access.js';
 import {readLive, type LiveResource} from './host-reads.js';
@@ -180,7 +181,9 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 	if (o.batchId) {
 		const b = store.data.batches.find((x) => x.batch_id === o.batchId);
 		if (!b)
-			throw new CrmError('invalid_input', `no batch "${o.batchId}"; see crm batches`, {field: '--batch'});
+			throw new CrmError('invalid_input', `no batch ${shown(o.batchId)}; see crm batches`, {
+				field: '--batch',
+			});
 		if (b.host_id !== host.host_id)
 			throw new CrmError('invalid_input', `batch ${o.batchId} belongs to another host`, {field: '--batch'});
 	}

@@ -4,6 +4,7 @@
 import type {StateStore} from '../store/state-store.js';
 import {BatchRecorder} from './batch-recorder.js';
 import {CrmError} from './errors.js';
+import {shown} from './validate.js';
 import type {EventSink} from './events.js';
 import {hostClientFor, hostSecrets, type Operator} from './host-access.js';
 import {assignSubscription, createUserKey, newPassword} from './import/access-closure.js';
@@ -39,7 +40,9 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 	const timing: Timing = {...DEFAULT_TIMING, ...o.timing};
 	const index = store.data.batches.find((b) => b.batch_id === o.batchId);
 	if (!o.batchId || !index)
-		throw new CrmError('invalid_input', `no batch "${o.batchId ?? ''}"; see crm batches`, {field: '--batch'});
+		throw new CrmError('invalid_input', `no batch ${shown(o.batchId ?? '')}; see crm batches`, {
+			field: '--batch',
+		});
 	if (index.batch_status === 'rolled_back')
 		throw new CrmError('operation_failed', `batch ${index.batch_id} is rolled back; import again instead`);
 	const host = store.data.hosts.find((h) => h.host_id === index.host_id);

@@ -6,6 +6,7 @@ import type {StateStore} from '../store/state-store.js';
 import {BatchRecorder} from './batch-recorder.js';
 import {HostError} from '../host/errors.js';
 import {CrmError} from './errors.js';
+import {shown} from './validate.js';
 import type {EventSink} from './events.js';
 import {hostClientFor, hostSecrets, type Operator} from './host-access.js';
 import {readLive, sameResource, userClientFor} from './host-reads.js';
@@ -78,7 +79,7 @@ export async function loadBatchForRollback(store: StateStore, batchId: string | 
 		throw new CrmError('invalid_input', '--batch is required (see crm batches)', {field: '--batch'});
 	const index = store.data.batches.find((b) => b.batch_id === batchId);
 	if (!index)
-		throw new CrmError('invalid_input', `no batch "${batchId}"; see crm batches`, {field: '--batch'});
+		throw new CrmError('invalid_input', `no batch ${shown(batchId)}; see crm batches`, {field: '--batch'});
 	const file = await store.readBatch(batchId);
 	const resources = (file?.resources ?? []).filter((r) => r.status !== 'failed');
 	if (resources.length === 0) {
@@ -165,7 +166,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 					r.deleted_at = new Date().toISOString();
 					r.deleted_by = 'rollback (already gone on the host)';
 					result.deleted.push({...item, detail: 'already gone on the host'});
-					await recorder.flush();
+					await recorder.flushBatch();
 					continue;
 				}
 				if (!sameResource(r, live)) {
@@ -181,7 +182,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 				r.deleted_at = new Date().toISOString();
 				r.deleted_by = `crm rollback (pid ${process.pid})`;
 				result.deleted.push({...item, detail: 'deleted'});
-				await recorder.flush();
+				await recorder.flushBatch();
 			} catch (error) {
 				if (o.signal.aborted) throw error;
 				result.failed.push({...item, detail: error instanceof Error ? error.message : String(error)});

@@ -7,6 +7,11 @@ const CONTROL = new RegExp(
 	`[${String.fromCharCode(0)}-${String.fromCharCode(31)}${String.fromCharCode(127)}]`,
 );
 
+/** A value the operator typed, fit to quote in a message: escaped (no raw control character) and cut. */
+export function shown(raw: string, max = 60): string {
+	return JSON.stringify(raw.length > max ? `${raw.slice(0, max)}…` : raw);
+}
+
 export function validateUrl(raw: string | undefined, field: string): string {
 	const value = (raw ?? '').trim();
 	if (!value)
@@ -68,12 +73,9 @@ export function validateAccessMode(
 	fallback: AccessMode,
 	field = '--access',
 ): AccessMode {
-	if (raw === undefined || raw === '') return fallback;
+	if (raw === undefined) return fallback;
 	if (!(ACCESS_MODES as readonly string[]).includes(raw)) {
-		throw invalidInput(
-			field,
-			`${field} must be one of ${ACCESS_MODES.join(', ')} (got "${raw.slice(0, 40)}")`,
-		);
+		throw invalidInput(field, `${field} must be one of ${ACCESS_MODES.join(', ')} (got ${shown(raw, 40)})`);
 	}
 	return raw as AccessMode;
 }

@@ -37,7 +37,15 @@ export interface Capabilities {
  * Throws HostError for an unreachable host (network/timeout), a URL that is not sub2api (not_sub2api),
  * a bad credential (auth) or a rate limit. A compliance gate (423) is reported, not thrown.
  */
-export async function probeHost(client: HostClient): Promise<Capabilities> {
+export interface ProbeOptions {
+	/**
+	 * Skip the invalid-key chat-completions probe and take this answer (a recent probe of this host
+	 * already knew). HOST_API.md asks to keep invalid-key probes rare: hosts track invalid auth.
+	 */
+	chatCompletionsKnown?: boolean;
+}
+
+export async function probeHost(client: HostClient, options: ProbeOptions = {}): Promise<Capabilities> {
 	const notes: string[] = [];
 	await client.health().catch((error: unknown) => {
 		if (error instanceof HostError && (error.kind === 'not_found' || error.kind === 'validation')) {
@@ -52,7 +60,23 @@ export async function probeHost(client: HostClient): Promise<Capabilities> {
 		}
 		throw error;
 	});
-	const settings = await client.publicSettings();
+	// After /health (which tells a sub2api host from anything else) the reads do not depend on each
+	// other: send them together, read the answers in the order below.
+	const groupsPath = '/api/v1/admin/groups';
+	const usersPath = '/api/v1/admin/users';
+	const [settingsAnswer, groupsAnswer, usersAnswer, chatAnswer] = await Promise.allSettled([
+		client.publicSettings(),
+		client.send('GET', groupsPath, {query: {page: 1, page_size: 1}, stepUp: false}),
+		client.send('GET', usersPath, {query: {page: 1, page_size: 1}, stepUp: false}),
+		options.chatCompletionsKnown === undefined
+			? probeChatCompletions(client, notes)
+			: Promise.resolve(options.chatCompletionsKnown),
+	]);
+	const settled = <T>(r: PromiseSettledResult<T>): T => {
+		if (r.status === 'rejected') throw r.reason;
+		return r.value;
+	};
+	const settings = settled(settingsAnswer);
 	const caps: Capabilities = {
 		version: settings.version ?? null,
 		chat_completions: false,
@@ -72,8 +96,7 @@ export async function probeHost(client: HostClient): Promise<Capabilities> {
 		notes.push('backend mode is enabled: only admins may log in; user self-service is off');
 
 	// Admin read: credential check, compliance gate.
-	const groupsPath = '/api/v1/admin/groups';
-	const groups = await client.send('GET', groupsPath, {query: {page: 1, page_size: 1}, stepUp: false});
+	const groups = settled(groupsAnswer);
 	if (isOk(groups)) {
 		// Validates that the answer really is a sub2api page.
 		unwrap(groups, pageSchema(HostGroupSchema), 'GET', groupsPath);
@@ -88,8 +111,7 @@ export async function probeHost(client: HostClient): Promise<Capabilities> {
 
 	// Step-up: the read-only way to see it is the users list, guarded on step-up builds.
 	if (!caps.compliance) {
-		const usersPath = '/api/v1/admin/users';
-		const users = await client.send('GET', usersPath, {query: {page: 1, page_size: 1}, stepUp: false});
+		const users = settled(usersAnswer);
 		if (isOk(users)) {
 			unwrap(users, pageSchema(HostUserSchema), 'GET', usersPath);
 		} else {
@@ -113,7 +135,7 @@ export async function probeHost(client: HostClient): Promise<Capabilities> {
 		notes.push('step-up requirements cannot be read until the compliance acknowledgement is given');
 	}
 
-	caps.chat_completions = await probeChatCompletions(client, notes);
+	caps.chat_completions = settled(chatAnswer);
 	notes.push(
 		'admin-side user key creation (POST /admin/users/:id/api-keys) cannot be probed without a write',
 	);

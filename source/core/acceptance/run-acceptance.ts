@@ -8,7 +8,7 @@ import path from 'node:path';
 import {HostError} from '../../host/errors.js';
 import type {Capabilities} from '../../host/probe.js';
 import type {AccessStatus, AcceptanceRun, FailureClass, HostRecord} from '../../store/schema.js';
-import {writeEvidence} from '../evidence.js';
+import {writeEvidenceSync} from '../evidence.js';
 import {CrmError, invalidInput} from '../errors.js';
 import {classFromHostError} from '../failure.js';
 import {hostClientFor} from '../host-access.js';
@@ -89,7 +89,7 @@ export async function runAcceptance(o: AcceptanceOptions): Promise<AcceptanceRes
 	mkdirSync(dir, {recursive: true, mode: 0o700});
 	const batchIds: string[] = [];
 	const secrets = () => [first.key, ...stateSecrets(store.data)];
-	const write = (file: string, data: unknown) => writeEvidence(dir, file, data, secrets());
+	const write = (file: string, data: unknown) => writeEvidenceSync(dir, file, data, secrets());
 	const files: string[] = [];
 	const record = (file: string) => {
 		if (!files.includes(file)) files.push(file);
@@ -429,7 +429,7 @@ function copySteps(from: string, to: string, secrets: readonly string[]): void {
 			continue;
 		}
 		// The batch's unnumbered final summary.json gets the number after its steps.
-		writeEvidence(
+		writeEvidenceSync(
 			to,
 			name === 'summary.json' ? '11-batch-summary.json' : name,
 			redact(data, secrets),

@@ -13,7 +13,7 @@
 import type {Operator} from '../host-access.js';
 import {hostClientFor} from '../host-access.js';
 import {resolveHost} from '../hosts.js';
-import {writeEvidence} from '../evidence.js';
+import {writeEvidenceSync} from '../evidence.js';
 import {CrmError} from '../errors.js';
 import {findSucceededImport, preflight} from '../import/preflight.js';
 import {runImport} from '../import/run-import.js';
@@ -244,7 +244,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				operator: o.operator,
 				timing,
 				onBatch: (batchId) => {
-					writeEvidence(
+					writeEvidenceSync(
 						store.paths.artifacts(batchId),
 						'00-detection.json',
 						{

@@ -1,7 +1,7 @@
 // host_probe: the side-effect-free capability probe, and the operator decisions it may need
 // (compliance acknowledgement, TOTP). An old host without chat completions ends the import here.
 import {HostError} from '../../host/errors.js';
-import {probeHost, type Capabilities} from '../../host/probe.js';
+import {probeHost, type Capabilities, type ProbeOptions} from '../../host/probe.js';
 import type {HostClient} from '../../host/client.js';
 import {classFromHostError} from '../failure.js';
 import type {Operator} from '../host-access.js';
@@ -20,8 +20,12 @@ export function complianceMessage(caps: Capabilities): string {
 		.join('; ');
 }
 
-export async function probeWithOperator(client: HostClient, operator: Operator): Promise<Capabilities> {
-	let caps = await probeHost(client);
+export async function probeWithOperator(
+	client: HostClient,
+	operator: Operator,
+	options: ProbeOptions = {},
+): Promise<Capabilities> {
+	let caps = await probeHost(client, options);
 	if (caps.compliance) {
 		const accepted =
 			operator.acceptCompliance && caps.compliance_info
@@ -29,9 +33,17 @@ export async function probeWithOperator(client: HostClient, operator: Operator):
 				: false;
 		if (!accepted) throw new StepFailure('host_auth_issue', complianceMessage(caps), caps);
 		await client.acceptCompliance(caps.compliance_info?.phrase_en ?? '', 'en');
-		caps = await probeHost(client);
+		caps = await probeHost(client, options);
 	}
 	return caps;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A probe of this host within a day found chat completions: no need to send an invalid key again. */
+export function recentlyKnownChat(host: HostRecord): true | undefined {
+	const at = host.last_probe_at ? Date.parse(host.last_probe_at) : NaN;
+	return host.capabilities.chat_completions === true && Date.now() - at < DAY_MS ? true : undefined;
 }
 
 export async function hostProbeStep(
@@ -43,7 +55,7 @@ export async function hostProbeStep(
 	api.progress(`probing ${host.url}`);
 	let caps: Capabilities;
 	try {
-		caps = await probeWithOperator(client, operator);
+		caps = await probeWithOperator(client, operator, {chatCompletionsKnown: recentlyKnownChat(host)});
 	} catch (error) {
 		if (error instanceof HostError)
 			throw new StepFailure(classFromHostError(error.kind), `host probe: ${error.message}`);

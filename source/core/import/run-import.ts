@@ -227,7 +227,9 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			};
 		});
 
-		await runner.run('account_test', async (api) => {
+		// The account test is advisory (the access smoke decides) and the closure does not need its
+		// answer: both run at once.
+		const accountTest = runner.run('account_test', async (api) => {
 			api.progress(`testing the account with ${choice.smokeModel}`);
 			const test = await client.testAccount(account.id, choice.smokeModel);
 			if (test.ok)
@@ -255,7 +257,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			};
 		});
 
-		const closure: AccessClosure = await runner.run('access_closure', (api) =>
+		const closing = runner.run('access_closure', (api) =>
 			accessClosureStep(
 				{
 					client,
@@ -272,6 +274,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 				api,
 			),
 		);
+		const [testResult, closureResult] = await Promise.allSettled([accountTest, closing]);
+		if (closureResult.status === 'rejected') throw closureResult.reason;
+		if (testResult.status === 'rejected') throw testResult.reason;
+		const closure: AccessClosure = closureResult.value;
 
 		smoke = await runner.run('access_smoke', async (api) => {
 			const out = await runSmoke(

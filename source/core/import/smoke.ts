@@ -69,33 +69,41 @@ export async function runSmoke(
 	for (;;) {
 		api.throwIfStopped();
 		out.attempts += 1;
+		// /v1/models and the completion do not depend on each other: ask both at once. A completion
+		// that already worked is not sent again while the models list catches up (~15 s host cache).
+		const [models, chat] = await Promise.allSettled([
+			out.models_ok ? Promise.resolve(out.models ?? []) : gateway.models(),
+			out.completion_ok ? Promise.resolve(null) : gateway.chat({model: o.model, max_tokens: 8}),
+		]);
 		let again = false;
-		try {
-			out.models = await gateway.models();
-			out.models_ok = out.models.includes(o.model);
-			if (!out.models_ok) again = true; // the host caches /v1/models for ~15 s
-		} catch (error) {
-			out.last_error = describe(error);
-			again = retryable(error);
+		let stop = false;
+		if (models.status === 'fulfilled') {
+			out.models = models.value;
+			out.models_ok = models.value.includes(o.model);
+			if (!out.models_ok) again = true;
+		} else {
+			out.last_error = describe(models.reason);
+			if (retryable(models.reason)) again = true;
+			else stop = true;
 		}
-		if (out.models_ok || !again) {
-			try {
-				const chat = await gateway.chat({model: o.model, max_tokens: 8});
+		if (chat.status === 'fulfilled') {
+			if (chat.value) {
 				out.completion_ok = true;
-				out.completion_status = chat.status;
-				out.completion_type = chat.type;
-				out.completion_preview = chat.preview;
-				out.last_error = null;
-				again = !out.models_ok;
-			} catch (error) {
-				out.completion_ok = false;
-				out.completion_status = error instanceof HostError ? error.status : null;
-				out.last_error = describe(error);
-				again = retryable(error);
+				out.completion_status = chat.value.status;
+				out.completion_type = chat.value.type;
+				out.completion_preview = chat.value.preview;
 			}
+		} else {
+			out.completion_status = chat.reason instanceof HostError ? chat.reason.status : null;
+			out.last_error = describe(chat.reason);
+			if (retryable(chat.reason)) again = true;
+			else stop = true;
 		}
-		if (out.models_ok && out.completion_ok) break;
-		if (!again || Date.now() + o.timing.smokeRetryIntervalMs > deadline) break;
+		if (out.models_ok && out.completion_ok) {
+			out.last_error = null;
+			break;
+		}
+		if (stop || !again || Date.now() + o.timing.smokeRetryIntervalMs > deadline) break;
 		out.retried = true;
 		api.progress(
 			`attempt ${out.attempts}: ${out.last_error?.message ?? 'smoke model not listed yet'}; retrying`,
