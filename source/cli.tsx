@@ -23,6 +23,7 @@ const help = `
     reconcile                  compare recorded resources with the host (drift)
     rollback                   delete exactly a batch's recorded resources
     repair                     re-run access closure and smoke for a drifted batch
+    smoke --batch BATCH        run a batch's access smoke again and record it
     accept                     fresh-host acceptance run with numbered evidence
     evidence list|keep|archive|export
     matrix                     provider validation matrix
@@ -44,52 +45,69 @@ const str = {type: 'string'} as const;
 const num = {type: 'number'} as const;
 const bool = {type: 'boolean'} as const;
 
-const cli = meow(help, {
-	importMeta: import.meta,
-	allowUnknownFlags: false,
-	flags: {
-		data: str,
-		json: bool,
-		// hosts
-		name: str,
-		url: str,
-		adminKeyEnv: str,
-		adminKeyFile: str,
-		email: str,
-		passwordEnv: str,
-		totpEnv: str,
-		acceptCompliance: bool,
-		prefix: str,
-		userDomain: str,
-		// import
-		host: str,
-		pack: str,
-		keyEnv: str,
-		keyFile: str,
-		keyStdin: bool,
-		access: str,
-		smokeModel: str,
-		user: str,
-		userPasswordEnv: str,
-		continueOnUpstreamFailure: bool,
-		force: bool,
-		batch: str,
-		dryRun: bool,
-		yes: bool,
-		file: str,
-		concurrency: num,
-		skipInvalid: bool,
-		out: str,
-		// sandbox
-		port: num,
-		profile: str,
-		latencyMs: num,
-		// waits and retries
-		timeoutS: num,
-		smokeRetryS: num,
-		lockWaitS: num,
-	},
-});
+function parse() {
+	return meow(help, {
+		importMeta: import.meta,
+		allowUnknownFlags: false,
+		flags: {
+			data: str,
+			json: bool,
+			// hosts
+			name: str,
+			url: str,
+			adminKeyEnv: str,
+			adminKeyFile: str,
+			email: str,
+			passwordEnv: str,
+			totpEnv: str,
+			acceptCompliance: bool,
+			prefix: str,
+			userDomain: str,
+			// import
+			host: str,
+			pack: str,
+			keyEnv: str,
+			keyFile: str,
+			keyStdin: bool,
+			access: str,
+			smokeModel: str,
+			user: str,
+			userPasswordEnv: str,
+			continueOnUpstreamFailure: bool,
+			force: bool,
+			batch: str,
+			dryRun: bool,
+			yes: bool,
+			file: str,
+			concurrency: num,
+			skipInvalid: bool,
+			out: str,
+			// sandbox
+			port: num,
+			profile: str,
+			latencyMs: num,
+			// waits and retries
+			timeoutS: num,
+			smokeRetryS: num,
+			lockWaitS: num,
+		},
+	});
+}
+
+// meow throws (a stack trace, exit 1) for a flag given twice: that is bad input, exit 2 naming it.
+let cli: ReturnType<typeof parse>;
+try {
+	cli = parse();
+} catch (error) {
+	const message = error instanceof Error ? error.message : String(error);
+	const field = /--[\w-]+/.exec(message)?.[0] ?? null;
+	if (process.argv.includes('--json'))
+		process.stdout.write(
+			`${JSON.stringify({error: {exit_code: 2, kind: 'usage', field, message}}, null, 2)}\n`,
+		);
+	process.stderr.write(`error${field ? ` (${field})` : ''}: ${message}\n`);
+	process.exit(2);
+}
 
 const [command, ...rest] = cli.input;
 

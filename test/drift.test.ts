@@ -179,6 +179,27 @@ test('repair recreates a missing key and subscription and re-checks readiness, l
 	const groups = liveOurs(env.sandbox).groups.map((g) => g.id);
 	t.deepEqual(groups, [idOf(imp, 'group')], 'the group is untouched');
 	const after = await env.run(['reconcile', '--host', 'sb', '--batch', imp.batch_id, '--json']);
+	t.is(after.code, 0, 'in sync again after the repair');
 	const items = parseJson(after).items;
-	t.true(items.filter((i: any) => i.state === 'present').length >= 5);
+	t.true(items.every((i: any) => i.state === 'present'));
+	t.is(items.length, 5, 'the replaced records no longer count');
+
+	// The smoke can be run again at any time and is recorded with the batch.
+	const smoke = await env.run(['smoke', '--batch', imp.batch_id, '--json']);
+	t.is(smoke.code, 0, smoke.stderr);
+	t.is(parseJson(smoke).access_status, 'subscription_ready');
+	const shown = parseJson(await env.run(['batch', 'show', imp.batch_id, '--json']));
+	t.is(shown.access_results.length, 3, 'import, repair and smoke each recorded an access result');
+});
+
+test('provider status follows the latest batch that created resources: broken after a failed import', async (t) => {
+	const env = await hostEnv(t);
+	const ok = await env.importPack('step');
+	t.is(ok.code, 0);
+	env.sandbox.setFaults({upstream: {step: 'chat_fail'}});
+	const bad = await env.importPack('step', ['--force', '--continue-on-upstream-failure']);
+	t.is(bad.code, 1);
+	const row = parseJson(await env.run(['status', '--json'])).hosts[0].providers[0];
+	t.is(row.provider_status, 'broken');
+	t.is(row.access_status, 'models_only', 'the latest access result of the provider');
 });

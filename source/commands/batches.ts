@@ -1,5 +1,6 @@
 // `crm batches`, `crm batch show BATCH`, `crm status`: reads only, never locks.
 import {CrmError} from '../core/errors.js';
+import {shown} from '../core/validate.js';
 import {resolveHost} from '../core/hosts.js';
 import {batchListView, providerRows} from '../core/status.js';
 import {StateStore} from '../store/state-store.js';
@@ -9,7 +10,7 @@ import {table} from './output.js';
 export async function batchesCommand(ctx: CommandContext): Promise<number> {
 	const store = await StateStore.open(ctx.dataDir);
 	const hostRef = flagString(ctx.flags, 'host');
-	const hostId = hostRef ? resolveHost(store.data, hostRef).host_id : undefined;
+	const hostId = hostRef !== undefined ? resolveHost(store.data, hostRef).host_id : undefined;
 	const batches = store.data.batches
 		.filter((b) => !hostId || b.host_id === hostId)
 		.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0))
@@ -40,7 +41,9 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 	const batchId = id ?? flagString(ctx.flags, 'batch');
 	const index = store.data.batches.find((b) => b.batch_id === batchId);
 	if (!batchId || !index)
-		throw new CrmError('invalid_input', `no batch "${batchId ?? ''}"; see crm batches`, {field: 'BATCH'});
+		throw new CrmError('invalid_input', `no batch ${shown(batchId ?? '')}; see crm batches`, {
+			field: 'BATCH',
+		});
 	const file = await store.readBatch(index.batch_id);
 	const doc = {
 		...index,
@@ -84,7 +87,7 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 export async function statusCommand(ctx: CommandContext): Promise<number> {
 	const store = await StateStore.open(ctx.dataDir);
 	const hostRef = flagString(ctx.flags, 'host');
-	const hostId = hostRef ? resolveHost(store.data, hostRef).host_id : undefined;
+	const hostId = hostRef !== undefined ? resolveHost(store.data, hostRef).host_id : undefined;
 	const hosts = store.data.hosts
 		.filter((h) => !hostId || h.host_id === hostId)
 		.map((h) => ({

@@ -1,4 +1,5 @@
 // What every non-interactive command receives: parsed flags, the data folder and the output channel.
+import {invalidInput} from '../core/errors.js';
 import {resolveDataDir} from '../store/paths.js';
 import {Output} from './output.js';
 
@@ -9,6 +10,40 @@ export interface CommandContext {
 	flags: Flags;
 	dataDir: string;
 	out: Output;
+}
+
+// Every number flag, and the env variables behind the wait flags, with the range it accepts. A value
+// meow could not read as a number arrives as NaN: it is refused, never silently replaced by a default.
+const NUMBER_FLAGS: Array<{
+	key: string;
+	flag: string;
+	env?: string;
+	min: number;
+	max: number;
+	above?: boolean;
+}> = [
+	{key: 'timeoutS', flag: '--timeout-s', env: 'CRM_TIMEOUT_S', min: 0, max: 3600, above: true},
+	{key: 'smokeRetryS', flag: '--smoke-retry-s', env: 'CRM_SMOKE_RETRY_S', min: 0, max: 3600},
+	{key: 'lockWaitS', flag: '--lock-wait-s', env: 'CRM_LOCK_WAIT_S', min: 0, max: 3600},
+	{key: 'concurrency', flag: '--concurrency', min: 1, max: 64},
+	{key: 'port', flag: '--port', min: 0, max: 65535},
+	{key: 'latencyMs', flag: '--latency-ms', min: 0, max: 60000},
+];
+
+/** Checks the flags every command shares before any command runs (exit 2 naming the flag). */
+export function checkCommonFlags(flags: Flags): void {
+	if (flags.data !== undefined && (typeof flags.data !== 'string' || flags.data.trim() === ''))
+		throw invalidInput('--data', '--data is empty: give the data folder (or leave the flag out)');
+	for (const n of NUMBER_FLAGS) {
+		const range = `${n.above ? `more than ${n.min}` : `from ${n.min}`} to ${n.max}`;
+		const bad = (v: number) => !Number.isFinite(v) || (n.above ? v <= n.min : v < n.min) || v > n.max;
+		const value = flags[n.key];
+		if (value !== undefined && (typeof value !== 'number' || bad(value)))
+			throw invalidInput(n.flag, `${n.flag} must be a number ${range}`);
+		const fromEnv = n.env ? process.env[n.env] : undefined;
+		if (n.env && fromEnv !== undefined && fromEnv !== '' && bad(Number(fromEnv)))
+			throw invalidInput(n.env, `${n.env} must be a number ${range} (or unset)`);
+	}
 }
 
 export function makeContext(args: string[], flags: Flags): CommandContext {

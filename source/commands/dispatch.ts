@@ -1,6 +1,6 @@
 // Maps `crm <command> [sub]` to the module that runs it; each module is imported only when used.
 import {CrmError} from '../core/errors.js';
-import {makeContext, type CommandContext, type Flags} from './context.js';
+import {checkCommonFlags, makeContext, type CommandContext, type Flags} from './context.js';
 
 type Runner = (ctx: CommandContext) => Promise<number>;
 
@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Runner>> = {
 	reconcile: async () => (await import('./drift.js')).reconcileCommand,
 	rollback: async () => (await import('./drift.js')).rollbackCommand,
 	repair: async () => (await import('./drift.js')).repairCommand,
+	smoke: async () => (await import('./drift.js')).smokeCommand,
 	'import-batch': async () => (await import('./import-batch.js')).importBatchCommand,
 	accept: async () => (await import('./accept.js')).acceptCommand,
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,
@@ -28,6 +29,7 @@ export async function dispatch(command: string, args: string[], flags: Flags): P
 		return ctx.out.fail(new CrmError('usage', `unknown command "${command}"; see crm --help`));
 	}
 	try {
+		checkCommonFlags(flags);
 		const run = await load();
 		return await run(ctx);
 	} catch (error) {

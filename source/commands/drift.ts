@@ -142,3 +142,31 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
 		store.release();
 	}
 }
+
+export async function smokeCommand(ctx: CommandContext): Promise<number> {
+	const {runSmokeAgain} = await import('../core/resmoke.js');
+	const store = await openLocked(ctx, 'crm smoke');
+	const {signal, dispose} = abortOnSignals(ctx);
+	try {
+		const result = await runSmokeAgain({
+			store,
+			batchId: flagString(ctx.flags, 'batch'),
+			sink: engineOptions(ctx).sink,
+			signal,
+			timing: {
+				requestTimeoutMs: seconds(ctx.flags, 'timeoutS', 'CRM_TIMEOUT_S', 15) * 1000,
+				smokeRetryMs: seconds(ctx.flags, 'smokeRetryS', 'CRM_SMOKE_RETRY_S', 25) * 1000,
+				smokeRetryIntervalMs: Number(process.env.CRM_SMOKE_RETRY_INTERVAL_MS ?? 1000),
+			},
+		});
+		ctx.out.result(
+			result,
+			() =>
+				`smoke of ${result.batch_id} with ${result.smoke_model}: ${result.access_status}${result.completion_ok ? ` — "${result.completion_preview}"` : ''}`,
+		);
+		return result.access_status.endsWith('_ready') ? EXIT.ok : EXIT.failed;
+	} finally {
+		dispose();
+		store.release();
+	}
+}

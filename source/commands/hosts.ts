@@ -1,5 +1,6 @@
 // `crm host add|list|show|remove`.
 import {CrmError} from '../core/errors.js';
+import {removeHost} from '../core/host-removal.js';
 import {hostView, resolveHost} from '../core/hosts.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, type CommandContext} from './context.js';
@@ -60,19 +61,7 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 async function hostRemove(ctx: CommandContext, ref: string | undefined): Promise<number> {
 	const store = await StateStore.open(ctx.dataDir, {lock: {command: 'crm host remove'}});
 	try {
-		const host = resolveHost(store.data, ref ?? flagString(ctx.flags, 'host'), 'HOST');
-		const live = store.data.batches.filter(
-			(b) => b.host_id === host.host_id && b.batch_status !== 'rolled_back' && b.resource_count > 0,
-		);
-		if (live.length > 0 && !ctx.flags.force) {
-			throw new CrmError(
-				'invalid_input',
-				`host ${host.name} still has ${live.length} batch(es) with resources on it (e.g. ${live[0]?.batch_id}); roll them back first, or pass --force to forget the host (its resources stay on the host)`,
-				{field: 'HOST'},
-			);
-		}
-		store.data.hosts = store.data.hosts.filter((h) => h.host_id !== host.host_id);
-		await store.write();
+		const host = await removeHost(store, ref ?? flagString(ctx.flags, 'host'), ctx.flags.force === true);
 		ctx.out.result(
 			{removed: host.host_id},
 			() => `Removed host ${host.name} (${host.host_id}) from this data folder.`,

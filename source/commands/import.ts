@@ -1,5 +1,5 @@
 // `crm import`: the whole import, with step lines on stderr and the result (JSON with --json).
-import {EXIT} from '../core/errors.js';
+import {EXIT, invalidInput} from '../core/errors.js';
 import {hostSecrets} from '../core/host-access.js';
 import {runImport} from '../core/import/run-import.js';
 import type {ImportRequest, ImportResult} from '../core/import/types.js';
@@ -27,6 +27,22 @@ export async function importRequestFromFlags(ctx: CommandContext): Promise<Impor
 		continueOnUpstreamFailure: ctx.flags.continueOnUpstreamFailure === true,
 		force: ctx.flags.force === true,
 	};
+}
+
+/** `--user-password-env VAR`: the password of an existing --user, read from VAR (never a flag value). */
+function readUserPassword(name: string): string {
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+		throw invalidInput(
+			'--user-password-env',
+			'--user-password-env takes the NAME of an environment variable',
+		);
+	const value = process.env[name];
+	if (!value)
+		throw invalidInput(
+			'--user-password-env',
+			`environment variable ${name} (from --user-password-env) is not set or empty`,
+		);
+	return value;
 }
 
 export function timingFromFlags(ctx: CommandContext) {
@@ -61,6 +77,8 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
 	const packs = loadPacks();
 	for (const p of packs.problems) ctx.out.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 	const userPasswordEnv = flagString(ctx.flags, 'userPasswordEnv');
+	const userPassword = userPasswordEnv === undefined ? null : readUserPassword(userPasswordEnv);
+	if (userPassword) ctx.out.secrets.push(userPassword);
 	const store = await StateStore.open(ctx.dataDir, {
 		lock: {command: 'crm import', waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},
 	});
@@ -75,7 +93,7 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
 			signal,
 			operator: {totp: totpFromFlags(ctx.flags), acceptCompliance: complianceOperator(ctx)},
 			timing: timingFromFlags(ctx),
-			userPassword: userPasswordEnv ? (process.env[userPasswordEnv] ?? null) : null,
+			userPassword,
 			onBatch: (id) => ctx.out.note(`batch ${id}`),
 		});
 		ctx.out.result(result, () => humanResult(result));

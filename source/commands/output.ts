@@ -36,7 +36,7 @@ export class Output {
 	}
 
 	warn(text: string): void {
-		this.note(paint('yellow', 'warning: ') + text);
+		this.note(paint('yellow', 'warning: ') + printable(this.clean(text)));
 	}
 
 	/** The command's result: JSON document in --json mode, else the human rendering. */
@@ -54,10 +54,24 @@ export class Output {
 			};
 			this.out.write(this.clean(JSON.stringify(doc, null, 2)) + '\n');
 		}
-		const where = crm.field ? ` (${crm.field})` : '';
-		this.err.write(this.clean(`${paint('red', 'error')}${where}: ${crm.message}`) + '\n');
+		const where = crm.field ? ` (${printable(crm.field)})` : '';
+		this.err.write(`${paint('red', 'error')}${where}: ${printable(this.clean(crm.message))}\n`);
 		return crm.exitCode;
 	}
+}
+
+// C0 controls but newline and tab, and DEL; built from code points so the source holds none.
+const code = (n: number) => String.fromCharCode(n);
+const UNPRINTABLE = new RegExp(`[${code(0)}-${code(8)}${code(11)}-${code(31)}${code(127)}]`, 'g');
+
+/**
+ * Text that may quote what the operator typed, made safe for a terminal: control characters other
+ * than newline and tab are shown escaped (a value can carry an escape sequence), and the length is
+ * capped.
+ */
+export function printable(text: string, max = 1000): string {
+	const escaped = text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 
 export function paint(color: 'red' | 'yellow' | 'green' | 'dim' | 'bold', text: string): string {

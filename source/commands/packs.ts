@@ -1,11 +1,20 @@
 // `crm packs [--json]`: the provider packs, with any pack file that failed its schema reported.
-import {loadPacks, packView} from '../core/packs.js';
+import {invalidInput} from '../core/errors.js';
+import {loadPacks, packsDir, packView} from '../core/packs.js';
 import type {CommandContext} from './context.js';
 import {table} from './output.js';
 
 export async function packsCommand(ctx: CommandContext): Promise<number> {
 	const {packs, problems} = loadPacks();
+	const folder = problems.find((p) => p.field === '(folder)');
+	if (folder)
+		throw invalidInput('CRM_PACKS_DIR', `cannot read the packs folder ${folder.file}: ${folder.message}`);
 	for (const p of problems) ctx.out.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
+	if (packs.length === 0)
+		throw invalidInput(
+			'CRM_PACKS_DIR',
+			`no valid pack in ${packsDir()}; point CRM_PACKS_DIR at a folder of pack files`,
+		);
 	ctx.out.result({packs: packs.map(packView)}, () =>
 		table(
 			['PACK', 'NAME', 'BASE URL', 'SMOKE MODEL', 'ACCESS', 'MODELS'],

@@ -2,6 +2,7 @@
 // of shell history. Each reader names the flag that was wrong.
 import {readFileSync, statSync} from 'node:fs';
 import {invalidInput} from '../core/errors.js';
+import {validateEmail} from '../core/validate.js';
 import {flagString, type Flags} from './context.js';
 
 export interface SecretValue {
@@ -108,7 +109,7 @@ export function readAdminCredential(flags: Flags, warn?: (m: string) => void): A
 			);
 		return {type: 'admin_api_key', key};
 	}
-	if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+	if (!email || validateEmail(email, '--email') === null)
 		throw invalidInput('--email', '--email must be the admin email address');
 	if (passwordEnv === undefined)
 		throw invalidInput('--password-env', '--email needs --password-env VAR holding the password');

@@ -181,6 +181,21 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 			});
 		}
 		if (!key) throw new StepFailure('host_compatibility_gap', 'no user key could be made');
+		// What was recreated replaces records that are gone from the host: mark them so, or every
+		// later reconcile would report them missing again.
+		for (const item of drift.items) {
+			if (item.state !== 'missing' || !repaired.some((r) => r.resource_type === item.resource_type)) continue;
+			const old = recorder.file.resources.find(
+				(r) =>
+					r.resource_type === item.resource_type &&
+					r.host_resource_id === item.host_resource_id &&
+					r.status === 'created',
+			);
+			if (!old) continue;
+			old.status = 'gone';
+			old.deleted_at = new Date().toISOString();
+			old.deleted_by = 'repair: missing on the host, replaced';
+		}
 		return {
 			status: 'ok',
 			message: repaired.length

@@ -41,7 +41,6 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 	for (const list of groups.values()) {
 		list.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
 		const latest = list[0]!;
-		const live = list.filter((b) => b.batch_status === 'succeeded');
 		const modes = new Set<string>();
 		for (const mode of ['self_service', 'subscription'] as const) {
 			const newest = list.find((b) => b.access_mode === mode && b.batch_status !== 'rolled_back');
@@ -64,8 +63,10 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 			base_url: latest.base_url,
 			latest_batch: latest.batch_id,
 			batch_status: latest.batch_status,
+			// DOMAIN.md: the provider's status is its latest batch's, among those that created resources
+			// and still hold them (a batch that stopped before creating anything changes nothing there).
 			provider_status:
-				latest.batch_status === 'rolled_back' ? null : (live[0]?.provider_status ?? latest.provider_status),
+				list.find((b) => b.resource_count > 0 && b.batch_status !== 'rolled_back')?.provider_status ?? null,
 			access_status: access,
 			modes_ready: [...modes],
 			failure_class: latest.failure_class,

@@ -25,16 +25,17 @@ import {
 	type ImportResult,
 	type Timing,
 } from '../core/import/types.js';
-import {runSmoke, smokeResult, type SmokeOutcome} from '../core/import/smoke.js';
+import type {SmokeOutcome} from '../core/import/smoke.js';
+import {liveBatchesOn, removeHost as removeHostInCore} from '../core/host-removal.js';
+import {runSmokeAgain} from '../core/resmoke.js';
 import {loadPacks, type PackSet} from '../core/packs.js';
-import {StepFailure, StepRunner} from '../core/steps.js';
 import {runReconcile, type ReconcileResult} from '../core/reconcile.js';
 import {registerHost, reprobeHost, type AdminCredential} from '../core/register-host.js';
 import {runRepair, type RepairResult} from '../core/repair.js';
 import {planRollback, runRollback, type RollbackPlan, type RollbackResult} from '../core/rollback.js';
 import type {Capabilities} from '../host/probe.js';
 import {startSandbox, type SandboxHandle} from '../sandbox/index.js';
-import type {BatchFile, HostRecord, State} from '../store/schema.js';
+import type {BatchFile, HostRecord} from '../store/schema.js';
 import {dataPaths} from '../store/paths.js';
 import {StateStore} from '../store/state-store.js';
 
@@ -145,25 +146,12 @@ export function reprobe(
 	});
 }
 
-/** Batches that still hold resources on the host (removing it would orphan them). */
-export function liveBatchesOn(state: State, hostId: string) {
-	return state.batches.filter(
-		(b) => b.host_id === hostId && b.batch_status !== 'rolled_back' && b.resource_count > 0,
-	);
-}
+export {liveBatchesOn};
 
 /** Forgets a host (as `crm host remove [--force]`); its resources stay on the host. */
 export function removeHost(config: EngineConfig, hostId: string, force: boolean): Promise<void> {
 	return withLock(config, 'crm tui host remove', async (store) => {
-		const live = liveBatchesOn(store.data, hostId);
-		if (live.length > 0 && !force) {
-			throw new CrmError(
-				'invalid_input',
-				`the host still has ${live.length} batch(es) with resources on it; roll them back first`,
-			);
-		}
-		store.data.hosts = store.data.hosts.filter((h) => h.host_id !== hostId);
-		await store.write();
+		await removeHostInCore(store, hostId, force);
 	});
 }
 
@@ -253,44 +241,17 @@ export async function trySandbox(
 
 /**
  * Runs the access smoke of a finished batch again (the managed user's key, /v1/models + one chat
- * completion through the host), as one `access_smoke` step. Reads only: nothing is recorded.
+ * completion through the host), as one `access_smoke` step, and records the result (crm smoke).
  */
-export async function smokeAgain(
+export function smokeAgain(
 	config: EngineConfig,
-	batch: {
-		batch_id: string;
-		host_id: string;
-		access_mode: 'self_service' | 'subscription';
-		smoke_model: string | null;
-	},
+	batch: {batch_id: string},
 	sink: EventSink,
 	signal: AbortSignal,
 ): Promise<SmokeOutcome> {
-	const store = await openRead(config);
-	const host = store.data.hosts.find((h) => h.host_id === batch.host_id);
-	const userKey = store.data.batch_secrets[batch.batch_id]?.user_key;
-	const runner = new StepRunner(sink, signal);
-	return runner.run('access_smoke', async (api) => {
-		if (!host) throw new StepFailure('invalid_input', `host ${batch.host_id} is no longer registered`);
-		if (!userKey || !batch.smoke_model)
-			throw new StepFailure(
-				'invalid_input',
-				'this batch has no managed user key or smoke model to test with',
-			);
-		const out = await runSmoke(
-			{
-				hostUrl: host.url,
-				userKey,
-				model: batch.smoke_model,
-				accessMode: batch.access_mode,
-				timing: config.timing,
-			},
-			api,
-		);
-		const result = smokeResult(out, batch.smoke_model);
-		if (!out.access_status.endsWith('_ready')) throw new StepFailure('unknown', result.message, out);
-		return result;
-	});
+	return withLock(config, 'crm tui smoke', (store) =>
+		runSmokeAgain({store, batchId: batch.batch_id, sink, signal, timing: config.timing}),
+	);
 }
 
 // ---- drift & rollback ----
