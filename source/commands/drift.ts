@@ -1,5 +1,5 @@
 // `crm reconcile` and `crm rollback`.
-import {CrmError, EXIT} from '../core/errors.js';
+import {CrmError, EXIT, invalidInput} from '../core/errors.js';
 import {hostSecrets} from '../core/host-access.js';
 import {runReconcile} from '../core/reconcile.js';
 import {planRollback, runRollback} from '../core/rollback.js';
@@ -34,8 +34,10 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const batchId = flagString(ctx.flags, 'batch');
+		if (batchId === '') throw invalidInput('--batch', '--batch is empty: give a batch id (see crm batches)');
 		let hostRef = flagString(ctx.flags, 'host');
-		if (!hostRef && batchId) hostRef = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
+		if (hostRef === undefined && batchId)
+			hostRef = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
 		const result = await runReconcile({store, hostRef, batchId, signal, ...engineOptions(ctx)});
 		ctx.out.result(result, () =>
 			[
