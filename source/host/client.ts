@@ -209,13 +209,16 @@ export class HostClient {
 		await this.call('DELETE', `/api/v1/admin/accounts/${seg(id)}`, MessageSchema);
 	}
 
-	/** Runs the host's account test (SSE, HTTP 200 even on failure) and parses its events. */
+	/**
+	 * Runs the host's account test (SSE, HTTP 200 even on failure) and parses its events. Bounded by
+	 * the configured request timeout like every other request (--timeout-s): it is advisory (the
+	 * access smoke decides), so a slow test costs a warning, never a run far past the limit.
+	 */
 	async testAccount(id: Id, modelId: string): Promise<AccountTestResult> {
 		const path = `/api/v1/admin/accounts/${seg(id)}/test`;
 		const res = await this.send('POST', path, {
 			json: {model_id: modelId},
 			headers: {accept: 'text/event-stream'},
-			timeoutMs: Math.max(this.transport.timeoutMs, 60_000),
 		});
 		if (!isOk(res)) throw this.failure(res, 'POST', path);
 		return parseAccountTest(res.body);
