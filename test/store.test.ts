@@ -162,7 +162,20 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 				input: {base_url: 'https://api.deepseek.com'},
 				steps: [{name: 'preflight', status: 'ok', started_at: now, duration_ms: 1, message: 'ok'}],
 				resources: [resource('group', '7'), resource('account', '9')],
-				access_results: [],
+				access_results: [
+					{
+						at: now,
+						access_mode: 'subscription',
+						access_status: 'subscription_ready',
+						smoke_model: 'deepseek-flash',
+						models_ok: true,
+						completion_ok: true,
+						completion_status: 200,
+						completion_type: 'json',
+						completion_preview: 'pong',
+						attempts: 1,
+					},
+				],
 				reconcile_runs: [
 					{run_id: 'r1', host_id: 'h1', batch_id: 'b1', reconcile_status: 'in_sync', at: now, items: []},
 				],
@@ -205,4 +218,21 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 	t.false(JSON.stringify(batch).includes('canary'), 'batch files hold no secret');
 	t.is((await after.readHostRun('r2'))?.reconcile_status, 'drifted');
 	t.true(existsSync(`${dataPaths(dir).state}.v1.bak`), 'the old file is kept');
+	// Every record, field for field: the host, the batch index, and the batch's detail.
+	const [old] = v1.batches;
+	const {input, steps, resources, access_results, reconcile_runs, summary, secrets: _s, ...index} = old!;
+	t.deepEqual(after.data.hosts, v1.hosts);
+	t.deepEqual(after.data.batches[0], {...index, resource_count: resources.length});
+	t.deepEqual(
+		{
+			input: batch?.input,
+			steps: batch?.steps,
+			resources: batch?.resources,
+			access_results: batch?.access_results,
+			reconcile_runs: batch?.reconcile_runs,
+			summary: batch?.summary,
+		},
+		{input, steps, resources, access_results, reconcile_runs, summary},
+	);
+	t.deepEqual(await after.readHostRun('r2'), v1.reconcile_runs[0]);
 });
