@@ -424,10 +424,7 @@ function repeats(top: Req[]): string[] {
 	return [...counts].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
 }
 
-export async function benchCriticalPath(options: {
-	latencyMs: number;
-	runs: number;
-}): Promise<
+export async function benchCriticalPath(options: {latencyMs: number; runs: number}): Promise<
 	SectionResult & {
 		importRssKb: number | null;
 		importWallMs: number;
