@@ -31,6 +31,8 @@ test('home without hosts: data folder, host count, Try the sandbox host first; ?
 				'Status',
 				'Drift & rollback',
 				'Hosts',
+				'Acceptance run',
+				'Validation matrix',
 				'Quit',
 			],
 		);
@@ -73,6 +75,9 @@ test('home menu: each item opens its screen and Esc comes back', async (t) => {
 			[2, 'PROVIDERS'],
 			[3, 'Drift & rollback'],
 			[4, 'LAST PROBE'],
+			// one host: the acceptance run starts at the pack
+			[5, 'Acceptance run › pack'],
+			[6, 'No acceptance results yet'],
 		];
 		for (const [downs, expected] of targets) {
 			await tui.waitFor('❯ Import a provider');

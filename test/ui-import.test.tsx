@@ -86,7 +86,7 @@ test('Try the sandbox host: starts it in-process, registers it, prefilled wizard
 		t.is(after.batches[0]!.batch_status, 'succeeded');
 		// run the smoke again (live, one step)
 		await tui.press(KEY.enter);
-		await tui.waitFor('the smoke passed again');
+		await tui.waitFor('the smoke passed again: subscription_ready');
 		await tui.press(KEY.enter);
 		await tui.waitFor('❯ Run the smoke again');
 		// the lock is free once the run ended
@@ -294,6 +294,59 @@ test('the data folder locked by another process: the run says so, and Try again 
 		t.pass();
 	} finally {
 		if (!released) other.release();
+		await tui.close();
+		await sb.close();
+	}
+});
+
+test('smoke model: picked from the pack on the plan, used by the import; run the smoke again records a failure', async (t) => {
+	const sb = await startSandbox();
+	const dataDir = tempData();
+	const hostId = await hostIn(dataDir, sb);
+	const tui = renderTui({dataDir, initialScreen: {id: 'import', hostId}});
+	try {
+		await tui.waitFor('Which provider pack?');
+		await tui.press(KEY.enter);
+		await tui.waitFor('Provider base URL:');
+		await clearField(tui, 'https://api.deepseek.com'.length);
+		await tui.type(sb.info.upstreams.deepseek!.base_url);
+		await tui.press(KEY.enter);
+		await tui.waitFor('Provider key:');
+		await tui.type(sb.info.upstreams.deepseek!.api_key);
+		await tui.press(KEY.enter);
+		await tui.waitFor('Access mode:');
+		await tui.press(KEY.enter);
+		const plan = await tui.waitFor('Change the smoke model');
+		t.regex(plan, /smoke model pack default \(deepseek-flash\)/);
+		await tui.press(KEY.down, KEY.enter);
+		const list = await tui.waitFor('Smoke model:');
+		t.regex(list, /❯ pack default \(deepseek-flash\)/);
+		t.regex(list, /deepseek-v4-pro/);
+		t.regex(list, /Another model \(type its id\)…/);
+		// Esc returns to the plan unchanged
+		await tui.press(KEY.escape);
+		await tui.waitFor('Change the smoke model');
+		await tui.press(KEY.down, KEY.enter);
+		await tui.waitFor('❯ pack default');
+		await tui.press(KEY.down, KEY.enter);
+		const chosen = await tui.waitFor('smoke model deepseek-v4-pro (chosen)');
+		t.regex(chosen, /pack: deepseek · smoke deepseek-v4-pro \(chosen\)/);
+		await tui.press(KEY.home, KEY.enter);
+		const done = await tui.waitFor(/access subscription_ready/, 30_000);
+		t.regex(done, /completion 200 \(json\) with deepseek-v4-pro/);
+		const batch = (await readState(dataDir)).batches[0]!;
+		t.is(batch.batch_status, 'succeeded');
+
+		// the upstream's chat now fails: the smoke again says so and records it
+		sb.setFaults({upstream: {deepseek: 'chat_fail'}});
+		await tui.waitFor('❯ Run the smoke again');
+		await tui.press(KEY.enter);
+		const failed = await tui.waitFor('the smoke failed this time', 30_000);
+		t.regex(failed, /recorded in the batch/);
+		t.false((await readState(dataDir)).batches[0]!.access_status.endsWith('_ready'));
+		await tui.press(KEY.enter);
+		await tui.waitFor('❯ Run the smoke again');
+	} finally {
 		await tui.close();
 		await sb.close();
 	}

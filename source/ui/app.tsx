@@ -1,23 +1,33 @@
 // The TUI root: a raw-mode guard, the typed state/actions provider, the screen router, the operator
 // prompt layer and the global Ctrl-C (stop a running operation cleanly, else quit).
-import React, {useEffect} from 'react';
+import React, {lazy, Suspense, useEffect, type ComponentType} from 'react';
 import {Box, Text, useApp, useInput, useStdin} from 'ink';
 import {UIProvider, useUIActions, useUIState, type Screen, type TuiSession} from './context.js';
 import type {EngineConfig} from './engine.js';
 import {OperatorPrompt} from './components/operator-prompt.js';
 import {ScrollbackLog} from './components/step-list.js';
 import {HomeScreen} from './screens/home.js';
-import {HostsScreen} from './screens/hosts.js';
-import {HostAddScreen} from './screens/host-add.js';
-import {HostDetailScreen} from './screens/host-detail.js';
-import {ImportWizard} from './screens/import-wizard.js';
-import {StatusScreen} from './screens/status.js';
-import {ProvidersScreen} from './screens/providers.js';
-import {BatchesScreen} from './screens/batches.js';
-import {BatchScreen} from './screens/batch.js';
-import {DriftScreen} from './screens/drift.js';
-import {BatchImportScreen} from './screens/batch-import.js';
 import {NoRawMode} from './screens/no-raw-mode.js';
+
+// Home is the only screen in the start-up graph (issue 9: first frame fast); every other screen is
+// loaded the first time it is opened (a loading line meanwhile), and with it whatever it imports.
+function screen<P>(load: () => Promise<ComponentType<P>>) {
+	return lazy(async () => ({default: await load()}));
+}
+
+const HostsScreen = screen(async () => (await import('./screens/hosts.js')).HostsScreen);
+const HostAddScreen = screen(async () => (await import('./screens/host-add.js')).HostAddScreen);
+const HostDetailScreen = screen(async () => (await import('./screens/host-detail.js')).HostDetailScreen);
+const ImportWizard = screen(async () => (await import('./screens/import-wizard.js')).ImportWizard);
+const StatusScreen = screen(async () => (await import('./screens/status.js')).StatusScreen);
+const ProvidersScreen = screen(async () => (await import('./screens/providers.js')).ProvidersScreen);
+const BatchesScreen = screen(async () => (await import('./screens/batches.js')).BatchesScreen);
+const BatchScreen = screen(async () => (await import('./screens/batch.js')).BatchScreen);
+const DriftScreen = screen(async () => (await import('./screens/drift.js')).DriftScreen);
+const BatchImportScreen = screen(async () => (await import('./screens/batch-import.js')).BatchImportScreen);
+const AcceptanceScreen = screen(async () => (await import('./screens/acceptance.js')).AcceptanceScreen);
+const MatrixScreen = screen(async () => (await import('./screens/matrix.js')).MatrixScreen);
+const EvidenceScreen = screen(async () => (await import('./screens/evidence.js')).EvidenceScreen);
 
 export interface AppProps {
 	config: EngineConfig;
@@ -93,6 +103,14 @@ function Router() {
 			</Box>
 		);
 	}
+	return (
+		<Suspense fallback={<Text dimColor>loading…</Text>}>
+			<Current screen={screen} depth={depth} />
+		</Suspense>
+	);
+}
+
+function Current({screen, depth}: {screen: Screen; depth: number}) {
 	const key = `${depth}-${screen.id}`;
 	switch (screen.id) {
 		case 'home':
@@ -117,5 +135,11 @@ function Router() {
 			return <DriftScreen key={key} hostId={screen.hostId} batchId={screen.batchId} then={screen.then} />;
 		case 'batch-import':
 			return <BatchImportScreen key={key} />;
+		case 'acceptance':
+			return <AcceptanceScreen key={key} hostId={screen.hostId} />;
+		case 'matrix':
+			return <MatrixScreen key={key} />;
+		case 'evidence':
+			return <EvidenceScreen key={key} runId={screen.runId} />;
 	}
 }

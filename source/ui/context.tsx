@@ -26,7 +26,10 @@ export type Screen =
 	| {id: 'batches'; hostId: string; pack?: string; baseUrl?: string}
 	| {id: 'batch'; batchId: string}
 	| {id: 'drift'; hostId?: string; batchId?: string; then?: 'rollback' | 'reconcile'}
-	| {id: 'batch-import'};
+	| {id: 'batch-import'}
+	| {id: 'acceptance'; hostId?: string}
+	| {id: 'matrix'}
+	| {id: 'evidence'; runId?: string};
 
 /** A finished line kept in the terminal's scrollback (rendered once, by the root's <Static>). */
 export type LogEntry =

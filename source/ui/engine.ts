@@ -1,23 +1,32 @@
 // The TUI's one door into the engine: every call the screens make to core/, the store and the
 // sandbox goes through here, so the screens hold no domain logic and tests can see the surface.
 // Reads open the store without the lock; an operation opens a locked store for its run only.
+//
+// Start-up matters (issue 9: the first frame within 400 ms of bare Node), so this module statically
+// imports only what Home needs (the store, the packs, errors); every engine module (import,
+// reconcile, rollback, repair, batch import, acceptance, host registration, the sandbox) is loaded
+// with `await import()` inside the function that uses it, the first time it is used.
 import {readdirSync} from 'node:fs';
-import {
-	DEFAULT_CONCURRENCY,
-	planBatch,
-	readBatchFile as readImportCsv,
-	runBatch,
-	type BatchFileRead,
-	type BatchResult,
-	type BatchRow,
-	type BatchSink,
-	type DetectedRow,
-	type RowProblem,
+import type {
+	BatchFileRead,
+	BatchResult,
+	BatchRow,
+	BatchSink,
+	DetectedRow,
+	RowProblem,
 } from '../core/batch-import/index.js';
+import type {
+	AcceptAccess,
+	AcceptancePhase,
+	AcceptanceOptions,
+	AcceptanceResult,
+	ArchiveResult,
+	MatrixRow,
+	RunView,
+} from '../core/acceptance/index.js';
 import {CrmError} from '../core/errors.js';
 import type {EventSink} from '../core/events.js';
 import type {Operator} from '../core/host-access.js';
-import {checkImport, runImport} from '../core/import/run-import.js';
 import {
 	DEFAULT_TIMING,
 	type ImportPlanInput,
@@ -27,20 +36,21 @@ import {
 } from '../core/import/types.js';
 import type {SmokeOutcome} from '../core/import/smoke.js';
 import {liveBatchesOn, removeHost as removeHostInCore} from '../core/host-removal.js';
-import {runSmokeAgain} from '../core/resmoke.js';
 import {loadPacks, type PackSet} from '../core/packs.js';
-import {runReconcile, type ReconcileResult} from '../core/reconcile.js';
-import {registerHost, reprobeHost, type AdminCredential} from '../core/register-host.js';
-import {runRepair, type RepairResult} from '../core/repair.js';
-import {planRollback, runRollback, type RollbackPlan, type RollbackResult} from '../core/rollback.js';
+import type {ReconcileResult} from '../core/reconcile.js';
+import type {AdminCredential} from '../core/register-host.js';
+import type {RepairResult} from '../core/repair.js';
+import type {RollbackPlan, RollbackResult} from '../core/rollback.js';
 import type {Capabilities} from '../host/probe.js';
-import {startSandbox, type SandboxHandle} from '../sandbox/index.js';
+import type {SandboxHandle} from '../sandbox/index.js';
 import type {BatchFile, HostRecord} from '../store/schema.js';
 import {dataPaths} from '../store/paths.js';
 import {StateStore} from '../store/state-store.js';
 
 export type {BatchEvent} from '../core/batch-import/index.js';
 export type {BatchFileRead, BatchResult, BatchRow, DetectedRow, RowProblem};
+export type {AcceptAccess, AcceptancePhase, AcceptanceResult, ArchiveResult, MatrixRow, RunView};
+export type {SmokeOutcome};
 export type {
 	ImportPlanInput,
 	ImportRequest,
@@ -123,8 +133,8 @@ export function addHost(
 	onProgress: (message: string) => void,
 	signal?: AbortSignal,
 ): Promise<HostRecord> {
-	return withLock(config, 'crm tui host add', (store) =>
-		registerHost(store, input, {
+	return withLock(config, 'crm tui host add', async (store) =>
+		(await import('../core/register-host.js')).registerHost(store, input, {
 			operator,
 			timeoutMs: config.timing.requestTimeoutMs,
 			onProgress,
@@ -142,6 +152,7 @@ export function reprobe(
 	return withLock(config, 'crm tui host reprobe', async (store) => {
 		const host = store.data.hosts.find((h) => h.host_id === hostId);
 		if (!host) throw new CrmError('not_found', `host ${hostId} is no longer registered`);
+		const {reprobeHost} = await import('../core/register-host.js');
 		return reprobeHost(store, host, {operator, timeoutMs: config.timing.requestTimeoutMs, onProgress});
 	});
 }
@@ -158,7 +169,10 @@ export function removeHost(config: EngineConfig, hostId: string, force: boolean)
 // ---- import ----
 
 export async function planImport(config: EngineConfig, request: ImportRequest): Promise<ImportPlanInput> {
-	const store = await openRead(config);
+	const [store, {checkImport}] = await Promise.all([
+		openRead(config),
+		import('../core/import/run-import.js'),
+	]);
 	return checkImport(store, config.packs, request);
 }
 
@@ -171,8 +185,8 @@ export interface ImportRun {
 }
 
 export function startImport(config: EngineConfig, run: ImportRun): Promise<ImportResult> {
-	return withLock(config, 'crm tui import', (store) =>
-		runImport({
+	return withLock(config, 'crm tui import', async (store) =>
+		(await import('../core/import/run-import.js')).runImport({
 			store,
 			packs: config.packs,
 			request: run.request,
@@ -220,6 +234,7 @@ export async function trySandbox(
 	onProgress: (message: string) => void,
 ): Promise<SandboxSession> {
 	onProgress('starting the built-in sandbox host on 127.0.0.1');
+	const {startSandbox} = await import('../sandbox/index.js');
 	const handle = await startSandbox({profile: 'recent'});
 	try {
 		const state = (await openRead(config)).data;
@@ -249,8 +264,14 @@ export function smokeAgain(
 	sink: EventSink,
 	signal: AbortSignal,
 ): Promise<SmokeOutcome> {
-	return withLock(config, 'crm tui smoke', (store) =>
-		runSmokeAgain({store, batchId: batch.batch_id, sink, signal, timing: config.timing}),
+	return withLock(config, 'crm tui smoke', async (store) =>
+		(await import('../core/resmoke.js')).runSmokeAgain({
+			store,
+			batchId: batch.batch_id,
+			sink,
+			signal,
+			timing: config.timing,
+		}),
 	);
 }
 
@@ -260,8 +281,8 @@ export function reconcile(
 	config: EngineConfig,
 	run: {hostId: string; batchId?: string; sink: EventSink; signal: AbortSignal; operator: Operator},
 ): Promise<ReconcileResult> {
-	return withLock(config, 'crm tui reconcile', (store) =>
-		runReconcile({
+	return withLock(config, 'crm tui reconcile', async (store) =>
+		(await import('../core/reconcile.js')).runReconcile({
 			store,
 			hostRef: run.hostId,
 			batchId: run.batchId,
@@ -275,15 +296,16 @@ export function reconcile(
 
 /** What a rollback would do (reads only, no lock). */
 export async function rollbackPlan(config: EngineConfig, batchId: string): Promise<RollbackPlan> {
-	return planRollback(await openRead(config), batchId);
+	const [store, {planRollback}] = await Promise.all([openRead(config), import('../core/rollback.js')]);
+	return planRollback(store, batchId);
 }
 
 export function rollback(
 	config: EngineConfig,
 	run: {batchId: string; sink: EventSink; signal: AbortSignal; operator: Operator},
 ): Promise<RollbackResult> {
-	return withLock(config, 'crm tui rollback', (store) =>
-		runRollback({
+	return withLock(config, 'crm tui rollback', async (store) =>
+		(await import('../core/rollback.js')).runRollback({
 			store,
 			batchId: run.batchId,
 			sink: run.sink,
@@ -298,8 +320,8 @@ export function repair(
 	config: EngineConfig,
 	run: {batchId: string; sink: EventSink; signal: AbortSignal; operator: Operator},
 ): Promise<RepairResult> {
-	return withLock(config, 'crm tui repair', (store) =>
-		runRepair({
+	return withLock(config, 'crm tui repair', async (store) =>
+		(await import('../core/repair.js')).runRepair({
 			store,
 			batchId: run.batchId,
 			sink: run.sink,
@@ -312,16 +334,19 @@ export function repair(
 
 // ---- batch import ----
 
-export function readImportFile(config: EngineConfig, file: string): BatchFileRead {
-	return readImportCsv(file, config.packs);
+const batchImport = () => import('../core/batch-import/index.js');
+
+export async function readImportFile(config: EngineConfig, file: string): Promise<BatchFileRead> {
+	return (await batchImport()).readBatchFile(file, config.packs);
 }
 
-export function detectPacks(
+export async function detectPacks(
 	config: EngineConfig,
 	rows: BatchRow[],
 	sink: BatchSink,
 	signal: AbortSignal,
 ): Promise<DetectedRow[]> {
+	const {planBatch, DEFAULT_CONCURRENCY} = await batchImport();
 	return planBatch({
 		packs: config.packs,
 		rows,
@@ -344,8 +369,9 @@ export function importRows(
 		operator: Operator;
 	},
 ): Promise<BatchResult> {
-	return withLock(config, 'crm tui import-batch', (store) =>
-		runBatch({
+	return withLock(config, 'crm tui import-batch', async (store) => {
+		const {runBatch, DEFAULT_CONCURRENCY} = await batchImport();
+		return runBatch({
 			store,
 			packs: config.packs,
 			host: run.hostId,
@@ -357,6 +383,99 @@ export function importRows(
 			operator: run.operator,
 			timing: config.timing,
 			sink: run.sink,
+		});
+	});
+}
+
+// ---- acceptance, evidence retention, validation matrix ----
+
+const acceptance = () => import('../core/acceptance/index.js');
+
+export interface AcceptanceRunInput {
+	hostId: string;
+	pack: string;
+	url: string;
+	key: string;
+	/** The field the key came from, for input errors. */
+	keySource: string;
+	access: AcceptAccess;
+	smokeModel?: string;
+	sink: EventSink;
+	signal: AbortSignal;
+	operator: Operator;
+	onPhase: NonNullable<AcceptanceOptions['onPhase']>;
+	onRun: NonNullable<AcceptanceOptions['onRun']>;
+}
+
+/** The access modes an acceptance run imports, in order (subscription first when both). */
+export function acceptanceModes(access: AcceptAccess): Array<'subscription' | 'self_service'> {
+	return access === 'both' ? ['subscription', 'self_service'] : [access];
+}
+
+/** A fresh-host acceptance run (as `crm accept`): probe, import per mode (forced), smoke, reconcile, evidence. */
+export function startAcceptance(config: EngineConfig, run: AcceptanceRunInput): Promise<AcceptanceResult> {
+	return withLock(config, 'crm tui accept', async (store) =>
+		(await acceptance()).runAcceptance({
+			store,
+			packs: config.packs,
+			hostRef: run.hostId,
+			pack: run.pack,
+			url: run.url,
+			key: run.key,
+			keySource: run.keySource,
+			access: run.access,
+			smokeModel: run.smokeModel,
+			sink: run.sink,
+			signal: run.signal,
+			operator: run.operator,
+			timing: config.timing,
+			onPhase: run.onPhase,
+			onRun: run.onRun,
 		}),
 	);
+}
+
+/** What each file of a run's evidence folder holds (the run README's guide). */
+export async function evidenceGuide(): Promise<Array<[string, string]>> {
+	return (await acceptance()).FILE_GUIDE;
+}
+
+/** Every acceptance run, newest first (reads only). */
+export async function evidenceRuns(config: EngineConfig): Promise<RunView[]> {
+	const [store, {listRuns}] = await Promise.all([openRead(config), acceptance()]);
+	return listRuns(store);
+}
+
+/** Marks a run final (`crm evidence keep RUN`); an archived one moves back to the main folder. */
+export function keepEvidence(config: EngineConfig, runId: string): Promise<RunView> {
+	return withLock(config, 'crm tui evidence keep', async (store) =>
+		(await acceptance()).keepRun(store, runId),
+	);
+}
+
+/** Moves every run not kept to acceptance/archive/ (`crm evidence archive`). */
+export function archiveEvidence(config: EngineConfig): Promise<ArchiveResult & {archiveDir: string}> {
+	return withLock(config, 'crm tui evidence archive', async (store) => ({
+		...(await (await acceptance()).archiveRuns(store)),
+		archiveDir: store.paths.acceptanceArchive,
+	}));
+}
+
+export interface Matrix {
+	rows: MatrixRow[];
+	/** Per host, the packs with no acceptance verdict there yet. */
+	unvalidated: Array<{host_id: string; host: string; packs: string[]}>;
+}
+
+/** The provider validation matrix (`crm matrix`): the latest verdict per host and pack. Reads only. */
+export async function validationMatrix(config: EngineConfig): Promise<Matrix> {
+	const [store, {matrixRows, unvalidatedPacks}] = await Promise.all([openRead(config), acceptance()]);
+	const rows = matrixRows(store.data, store.paths);
+	const hosts = store.data.hosts;
+	const unvalidated = unvalidatedPacks(
+		rows,
+		hosts.map((h) => h.host_id),
+		config.packs.packs.map((p) => p.id),
+	).map((u) => ({...u, host: hosts.find((h) => h.host_id === u.host_id)?.name ?? u.host_id}));
+	return {rows, unvalidated};
 }

@@ -4,10 +4,14 @@ import {resolveDataDir} from '../store/paths.js';
 
 export async function runTui(options: {data?: string}): Promise<number> {
 	if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-	const {render} = await import('ink');
-	const {App} = await import('./app.js');
-	const {makeConfig} = await import('./engine.js');
-	const {TuiSession} = await import('./context.js');
+	// Loaded together (their graphs overlap and load in parallel); app.js holds Home only, the other
+	// screens and the engine load when first used.
+	const [{render}, {App}, {makeConfig}, {TuiSession}] = await Promise.all([
+		import('ink'),
+		import('./app.js'),
+		import('./engine.js'),
+		import('./context.js'),
+	]);
 	const config = makeConfig(resolveDataDir(options.data ?? null));
 	const session = new TuiSession();
 	const instance = render(<App config={config} session={session} />, {exitOnCtrlC: false});

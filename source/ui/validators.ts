@@ -1,5 +1,5 @@
 // The engine's field validators as validate-as-you-type checks: null when fine, else its message.
-import {validateEmail, validateKey, validateName, validateUrl} from '../core/validate.js';
+import {validateEmail, validateKey, validateModelName, validateName, validateUrl} from '../core/validate.js';
 
 function check(fn: () => unknown): string | null {
 	try {
@@ -19,3 +19,5 @@ export const checkEmail = (value: string, field = 'email') =>
 	});
 export const checkSecret = (value: string, what: string) =>
 	value.trim() === '' ? `${what} is empty` : /\s/.test(value) ? `${what} contains spaces` : null;
+export const checkModel = (value: string, field = 'the model id') =>
+	check(() => validateModelName(value, field));

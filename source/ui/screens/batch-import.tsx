@@ -169,12 +169,12 @@ export function BatchImportScreen() {
 	});
 
 	const checkFile = (path: string) => {
-		try {
-			setRead({file: readImportFile(config, path.trim()), error: null});
-		} catch (error) {
-			setRead({file: null, error: errorText(error)});
-		}
+		setRead(null);
 		setStage('checked');
+		readImportFile(config, path.trim()).then(
+			(file) => setRead({file, error: null}),
+			(error: unknown) => setRead({file: null, error: errorText(error)}),
+		);
 	};
 
 	const startDetect = () => {
@@ -251,6 +251,7 @@ export function BatchImportScreen() {
 					note="keys stay in the file; they are never shown or stored (only fingerprints)"
 				/>
 			) : null}
+			{stage === 'checked' && !read ? <Text dimColor>reading the file…</Text> : null}
 			{stage === 'checked' && read ? (
 				<Box flexDirection="column">
 					{read.error ? (

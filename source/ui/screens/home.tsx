@@ -16,7 +16,8 @@ import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {color, statusColor} from '../theme.js';
 import type {State} from '../../store/schema.js';
 
-type Choice = 'sandbox' | 'import' | 'batch-import' | 'status' | 'drift' | 'hosts' | 'quit';
+type Choice =
+	'sandbox' | 'import' | 'batch-import' | 'status' | 'drift' | 'accept' | 'matrix' | 'hosts' | 'quit';
 
 const MAX_HOSTS = 5;
 
@@ -49,6 +50,8 @@ export function HomeScreen() {
 		{label: 'Status', value: 'status' as Choice},
 		{label: 'Drift & rollback', value: 'drift' as Choice},
 		{label: 'Hosts', value: 'hosts' as Choice},
+		{label: 'Acceptance run', value: 'accept' as Choice},
+		{label: 'Validation matrix', value: 'matrix' as Choice},
 		{label: 'Quit', value: 'quit' as Choice},
 	];
 
@@ -74,6 +77,12 @@ export function HomeScreen() {
 				return;
 			case 'drift':
 				actions.push({id: 'drift'});
+				return;
+			case 'accept':
+				actions.push({id: 'acceptance'});
+				return;
+			case 'matrix':
+				actions.push({id: 'matrix'});
 				return;
 			case 'hosts':
 				actions.push({id: 'hosts'});

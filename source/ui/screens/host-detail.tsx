@@ -87,6 +87,9 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 						if (!yes) return setMode('menu');
 						op.start(async () => {
 							await removeHost(config, hostId, true);
+							// The message shows once the host is gone from the app's view too, so the
+							// next key goes to "Back to Hosts" and not to the menu it replaces.
+							await actions.reload();
 							return `removed ${host.name}`;
 						});
 						setMode('menu');

@@ -14,6 +14,7 @@ import {
 	startImport,
 	type ImportRequest,
 	type ImportResult,
+	type SmokeOutcome,
 } from '../engine.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
@@ -222,7 +223,7 @@ export function SmokeAgain({
 }) {
 	const {config, stopping} = useUIState();
 	const steps = useSteps();
-	const op = useOperation<unknown>();
+	const op = useOperation<SmokeOutcome>();
 	const started = useRef(false);
 	const {sink} = steps;
 	const {start} = op;
@@ -240,12 +241,36 @@ export function SmokeAgain({
 			<RunningLines running={steps.running} stopping={stopping} />
 			{finished ? (
 				<Box flexDirection="column">
-					<Text color={op.phase === 'done' ? color.ok : color.fail}>
-						{op.phase === 'done' ? '✓ the smoke passed again (not recorded)' : `✗ ${errorText(op.error)}`}
-					</Text>
+					<SmokeAgainResult phase={op.phase} result={op.result} error={op.error} />
 					<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={onDone} />
 				</Box>
 			) : null}
 		</Box>
+	);
+}
+
+/** The smoke's outcome, as recorded in the batch (its access status is updated either way). */
+function SmokeAgainResult({
+	phase,
+	result,
+	error,
+}: {
+	phase: string;
+	result: SmokeOutcome | null;
+	error: unknown;
+}) {
+	if (phase === 'error' || !result) return <Text color={color.fail}>✗ {errorText(error)}</Text>;
+	if (result.access_status.endsWith('_ready'))
+		return (
+			<Text color={color.ok} wrap="truncate-end">
+				✓ the smoke passed again: {result.access_status}, completion {result.completion_status} (recorded)
+			</Text>
+		);
+	return (
+		<Text color={color.fail} wrap="wrap">
+			✗ the smoke failed this time: access {result.access_status}
+			{result.last_error ? ` (${result.last_error.message})` : ''}; recorded in the batch. Reconcile or repair
+			from {'Drift & rollback'}.
+		</Text>
 	);
 }

@@ -1,6 +1,7 @@
 // Import a provider, in this order: host, pack (its models and smoke model), URL (prefilled from the
-// pack, validated as typed), key (masked), access mode, then the plan. Esc goes back one stage at
-// every stage before the plan is confirmed; after that the run screen takes over.
+// pack, validated as typed), key (masked), access mode, then the plan. From the plan, an optional
+// step chooses the smoke model (the pack default, another of its models, or a typed id). Esc goes
+// back one stage at every stage before the plan is confirmed; after that the run screen takes over.
 import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Pack} from '../../core/packs.js';
@@ -10,13 +11,14 @@ import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS, type KeySpec} from '../components/key-help.js';
 import {MaskedField, TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
+import {SmokeModelField, SmokeModelList, smokeModelLabel} from '../components/smoke-model.js';
 import {cell} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {color} from '../theme.js';
 import {checkKey, checkUrl} from '../validators.js';
 import {ImportRun} from './import-run.js';
 
-type Stage = 'host' | 'pack' | 'url' | 'key' | 'access' | 'plan' | 'run';
+type Stage = 'host' | 'pack' | 'url' | 'key' | 'access' | 'plan' | 'smoke' | 'smoke-name' | 'run';
 type Access = 'self_service' | 'subscription';
 
 const ORDER: Stage[] = ['host', 'pack', 'url', 'key', 'access', 'plan'];
@@ -35,6 +37,8 @@ function stageOfField(field: string | null): Stage | null {
 			return 'key';
 		case '--access':
 			return 'access';
+		case '--smoke-model':
+			return 'smoke';
 		default:
 			return null;
 	}
@@ -57,6 +61,7 @@ export function ImportWizard({hostId: initialHost}: {hostId?: string}) {
 	const [key, setKey] = useState('');
 	const [keyNote, setKeyNote] = useState<string | undefined>();
 	const [access, setAccess] = useState<Access>('subscription');
+	const [smokeModel, setSmokeModel] = useState<string | undefined>();
 	const [force, setForce] = useState(false);
 	const [plan, setPlan] = useState<{input: ImportPlanInput | null; error: unknown; for: string} | null>(null);
 	const [runId, setRunId] = useState(0);
@@ -66,8 +71,17 @@ export function ImportWizard({hostId: initialHost}: {hostId?: string}) {
 	const onSandbox = Boolean(sandbox && host && sandbox.hostId === host.host_id);
 
 	const request = useMemo<ImportRequest>(
-		() => ({host: hostId, pack: packId, url: url.trim(), key, keySource: KEY_FIELD, access, force}),
-		[hostId, packId, url, key, access, force],
+		() => ({
+			host: hostId,
+			pack: packId,
+			url: url.trim(),
+			key,
+			keySource: KEY_FIELD,
+			access,
+			smokeModel,
+			force,
+		}),
+		[hostId, packId, url, key, access, smokeModel, force],
 	);
 	const planKey = JSON.stringify({...request, key: key.length});
 
@@ -85,14 +99,16 @@ export function ImportWizard({hostId: initialHost}: {hostId?: string}) {
 
 	const back = () => {
 		if (stage === 'run') return;
+		if (stage === 'smoke') return setStage('plan');
+		if (stage === 'smoke-name') return setStage('smoke');
 		const i = ORDER.indexOf(stage);
 		if (i <= 0 || (stage === 'pack' && initialHost && !data?.hosts.length)) actions.back();
 		else setStage(ORDER[i - 1]!);
 	};
-	const text = stage === 'url' || stage === 'key';
+	const text = stage === 'url' || stage === 'key' || stage === 'smoke-name';
 	useScreenKeys({
 		text,
-		list: stage === 'host' || stage === 'pack',
+		list: stage === 'host' || stage === 'pack' || stage === 'smoke',
 		onBack: stage === 'run' ? undefined : back,
 	});
 
@@ -103,6 +119,7 @@ export function ImportWizard({hostId: initialHost}: {hostId?: string}) {
 			setKey(upstream?.api_key ?? '');
 			setKeyNote(upstream ? 'sandbox key filled in (the fake upstream accepts it)' : undefined);
 			setAccess(p.access_mode);
+			setSmokeModel(undefined);
 			setForce(false);
 		}
 		setPackId(p.id);
@@ -132,27 +149,35 @@ export function ImportWizard({hostId: initialHost}: {hostId?: string}) {
 					host: {host.name} ({host.url})
 				</Text>
 			) : null}
-			{pack && ORDER.indexOf(stage) > 1 ? (
+			{pack && (ORDER.indexOf(stage) > 1 || stage.startsWith('smoke')) ? (
 				<Text dimColor wrap="truncate-end">
-					pack: {pack.id} · smoke {pack.smoke_test_model ?? 'picked from the upstream'}
+					pack: {pack.id} · smoke {smokeModelLabel(pack, smokeModel)}
 				</Text>
 			) : null}
-			{ORDER.indexOf(stage) > 2 ? (
+			{ORDER.indexOf(stage) > 2 || stage.startsWith('smoke') ? (
 				<Text dimColor wrap="truncate-end">
 					url: {url.trim()}
 				</Text>
 			) : null}
-			{ORDER.indexOf(stage) > 3 ? <Text dimColor>key: {'*'.repeat(Math.min(key.length, 12))}</Text> : null}
+			{ORDER.indexOf(stage) > 3 || stage.startsWith('smoke') ? (
+				<Text dimColor>key: {'*'.repeat(Math.min(key.length, 12))}</Text>
+			) : null}
 		</Box>
 	);
 
 	const highlightedPack = packs.find((p) => p.id === highlighted);
+	const step =
+		stage === 'smoke' || stage === 'smoke-name'
+			? 'optional step'
+			: `step ${ORDER.indexOf(stage) + 1} of ${ORDER.length}`;
+	const pickSmoke = (model: string | undefined) => {
+		setSmokeModel(model);
+		setPlan(null);
+		setStage('plan');
+	};
 	return (
 		<Box flexDirection="column">
-			<Header
-				title={`Import a provider › ${stage}`}
-				subtitle={`step ${ORDER.indexOf(stage) + 1} of ${ORDER.length}`}
-			/>
+			<Header title={`Import a provider › ${stage === 'smoke-name' ? 'smoke' : stage}`} subtitle={step} />
 			{summary}
 			{stage === 'host' ? (
 				<Box flexDirection="column">
@@ -273,10 +298,20 @@ export function ImportWizard({hostId: initialHost}: {hostId?: string}) {
 						setForce(true);
 						setPlan(null);
 					}}
+					onSmoke={() => setStage('smoke')}
 					onFix={(s) => setStage(s)}
 					onBack={back}
 				/>
 			) : null}
+			{stage === 'smoke' && pack ? (
+				<SmokeModelList
+					pack={pack}
+					value={smokeModel}
+					onPick={pickSmoke}
+					onType={() => setStage('smoke-name')}
+				/>
+			) : null}
+			{stage === 'smoke-name' ? <SmokeModelField value={smokeModel} onSubmit={pickSmoke} /> : null}
 			<KeyHelp keys={text ? TEXT_KEYS : LIST_KEYS} typing={text} />
 		</Box>
 	);
@@ -288,10 +323,12 @@ function PlanView({
 	onForce,
 	onFix,
 	onBack,
+	onSmoke,
 }: {
 	plan: {input: ImportPlanInput | null; error: unknown} | null;
 	onStart: () => void;
 	onForce: () => void;
+	onSmoke: () => void;
 	onFix: (stage: Stage) => void;
 	onBack: () => void;
 }) {
@@ -330,8 +367,7 @@ function PlanView({
 				{'  '}provider {p.pack.id} at {p.baseUrl} · key {p.fingerprint}
 			</Text>
 			<Text wrap="truncate-end">
-				{'  '}access {p.accessMode} · smoke model{' '}
-				{p.smokeModel ?? p.pack.smoke_test_model ?? 'picked from the upstream'}
+				{'  '}access {p.accessMode} · smoke model {smokeModelLabel(p.pack, p.smokeModel ?? undefined)}
 			</Text>
 			<Text>Will create on {p.host.name}:</Text>
 			{[
@@ -353,9 +389,10 @@ function PlanView({
 			<SelectList
 				items={[
 					{label: 'Start the import', value: 'start'},
+					{label: 'Change the smoke model', value: 'smoke'},
 					{label: 'Back', value: 'back'},
 				]}
-				onSelect={(v) => (v === 'start' ? onStart() : onBack())}
+				onSelect={(v) => (v === 'start' ? onStart() : v === 'smoke' ? onSmoke() : onBack())}
 			/>
 		</Box>
 	);

@@ -1,0 +1,130 @@
+// The provider validation matrix (`crm matrix` in the TUI, issue 10): per host and pack, the latest
+// acceptance verdict (ready, or its failure class), the access status, when, and where the evidence
+// is (shown for the highlighted row); packs not validated on a host yet are named below. From here:
+// the evidence runs (list, keep, archive) and a new acceptance run.
+import React, {useEffect, useMemo, useState} from 'react';
+import {Box, Text} from 'ink';
+import {NEXT_STEP} from '../../core/failure.js';
+import type {FailureClass} from '../../store/schema.js';
+import {useUIActions, useUIState} from '../context.js';
+import {errorText, validationMatrix, type Matrix, type MatrixRow} from '../engine.js';
+import {Header} from '../components/header.js';
+import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {SelectList} from '../components/select-list.js';
+import {row, TableHeader, type Column} from '../components/table.js';
+import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useListRows} from '../hooks/use-window.js';
+import {color, shortTime, statusColor} from '../theme.js';
+
+const COLUMNS: Column[] = [
+	{title: 'HOST', width: 10},
+	{title: 'PACK', width: 9},
+	{title: 'RESULT', width: 24},
+	{title: 'ACCESS', width: 18},
+	{title: 'AT', width: 11},
+];
+
+const MAX_UNVALIDATED = 3;
+
+type Item = {row: MatrixRow} | {action: 'evidence' | 'accept' | 'back'};
+
+export function MatrixScreen() {
+	const {config, data} = useUIState();
+	const actions = useUIActions();
+	const [matrix, setMatrix] = useState<{value: Matrix | null; error: unknown} | null>(null);
+	const [highlighted, setHighlighted] = useState<Item | null>(null);
+	const limit = useListRows(16, 4);
+	useScreenKeys({list: true, onBack: actions.back});
+
+	// Re-read whenever the app's view of state changes (an acceptance run, keep or archive).
+	useEffect(() => {
+		let live = true;
+		validationMatrix(config).then(
+			(value) => live && setMatrix({value, error: null}),
+			(error: unknown) => live && setMatrix({value: null, error}),
+		);
+		return () => {
+			live = false;
+		};
+	}, [config, data]);
+
+	const rows = matrix?.value?.rows;
+	const items = useMemo(
+		() => [
+			...(rows ?? []).map((r) => ({
+				key: `${r.host_id}|${r.pack}`,
+				label: row([r.host, r.pack, r.result, r.access_status, shortTime(r.at).slice(5)], COLUMNS),
+				value: {row: r} as Item,
+				color: r.result === 'ready' ? color.ok : color.fail,
+			})),
+			{key: '+evidence', label: 'Evidence runs (list, keep, archive)', value: {action: 'evidence'} as Item},
+			{key: '+accept', label: 'New acceptance run', value: {action: 'accept'} as Item},
+			{key: '+back', label: 'Back', value: {action: 'back'} as Item},
+		],
+		[rows],
+	);
+
+	if (!matrix) return <Text dimColor>reading the acceptance runs…</Text>;
+	const current = highlighted ?? items[0]?.value ?? null;
+	const unvalidated = (matrix.value?.unvalidated ?? []).filter((u) => u.packs.length > 0);
+
+	return (
+		<Box flexDirection="column">
+			<Header
+				title="Validation matrix"
+				subtitle={`latest acceptance verdict per host and pack · ${rows?.length ?? 0} result(s)`}
+			/>
+			{matrix.error ? <Text color={color.fail}>✗ {errorText(matrix.error)}</Text> : null}
+			{rows && rows.length === 0 ? (
+				<Text dimColor wrap="wrap">
+					No acceptance results yet: start one with New acceptance run (or crm accept).
+				</Text>
+			) : (
+				<TableHeader columns={COLUMNS} indent={2} />
+			)}
+			<SelectList
+				items={items}
+				limit={limit}
+				onHighlight={(v) => setHighlighted(v)}
+				onSelect={(v) => {
+					if ('row' in v) actions.push({id: 'evidence', runId: v.row.run_id});
+					else if (v.action === 'evidence') actions.push({id: 'evidence'});
+					else if (v.action === 'accept') actions.push({id: 'acceptance'});
+					else actions.back();
+				}}
+			/>
+			{current && 'row' in current ? <RowDetail row={current.row} /> : null}
+			{unvalidated.slice(0, MAX_UNVALIDATED).map((u) => (
+				<Text key={u.host_id} color={color.warn} wrap="truncate-end">
+					not validated on {u.host}: {u.packs.join(', ')}
+				</Text>
+			))}
+			{unvalidated.length > MAX_UNVALIDATED ? (
+				<Text dimColor>
+					… and {unvalidated.length - MAX_UNVALIDATED} more host(s) with packs not validated
+				</Text>
+			) : null}
+			<KeyHelp keys={LIST_KEYS} />
+		</Box>
+	);
+}
+
+function RowDetail({row: r}: {row: MatrixRow}) {
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text wrap="truncate-end">
+				<Text color={statusColor(r.access_status)}>{r.result}</Text>
+				{r.failure_class ? ` · failure class ${r.failure_class}` : ''} · access {r.access} ·{' '}
+				{r.final ? 'final' : 'trial'} run {r.run_id} · {shortTime(r.at)}
+			</Text>
+			{r.failure_class ? (
+				<Text color={color.fail} wrap="truncate-end">
+					next: {NEXT_STEP[r.failure_class as FailureClass]}
+				</Text>
+			) : null}
+			<Text dimColor wrap="truncate-middle">
+				evidence {r.evidence_dir}
+			</Text>
+		</Box>
+	);
+}
