@@ -178,14 +178,16 @@ function importHolding(e: HostEnv, extra: string[]) {
 }
 
 test('two imports into one data folder: the second exits 4 naming the holder, or waits with --lock-wait-s', async (t) => {
-	// A slow host keeps the first import (and its lock) busy for many seconds.
-	const e = await hostEnv(t, {latencyMs: 400});
+	const e = await hostEnv(t, {latencyMs: 50});
 	guard.dir(e.data);
 	guard.secrets(...e.secrets());
 	const first = importHolding(e, ['--access', 'subscription']);
 	await first.holding;
 	let firstDone = false;
 	void first.done.then(() => (firstDone = true));
+	// While the second tries, the host answers slowly, so the first surely still holds the lock (a
+	// loaded machine can take seconds just to start node).
+	e.sandbox.setFaults({latency_ms: 2500});
 	const second = await e.run([
 		'import',
 		'--host',
@@ -199,6 +201,7 @@ test('two imports into one data folder: the second exits 4 naming the holder, or
 		'--json',
 	]);
 	t.false(firstDone, 'the first import still ran while the second tried (else this proves nothing)');
+	e.sandbox.setFaults({latency_ms: 50});
 	t.is(second.code, 4, second.stderr);
 	const err = parseJson(second).error;
 	t.is(err.kind, 'state_locked');
