@@ -63,6 +63,7 @@ test('acceptance run from Home: both modes live, fully_ready, evidence folder an
 	const upstream = sb.info.upstreams.deepseek!;
 	const tui = renderTui({dataDir});
 	try {
+		tui.resize(80, 24);
 		await tui.waitFor('❯ Import a provider');
 		await tui.press(...Array<string>(5).fill(KEY.down), KEY.enter);
 		// one host: straight to the pack
@@ -106,6 +107,10 @@ test('acceptance run from Home: both modes live, fully_ready, evidence folder an
 		t.regex(done, /files: 01-host-probe\.json · 02-run-input\.json/);
 		t.regex(done, /21-summary\.json · README\.md/);
 		t.regex(done, /❯ Keep it as final evidence/);
+		// the live part (below the run's scrollback lines) fits 80x24
+		const live = done.slice(done.indexOf('crm › Acceptance of')).split('\n');
+		t.true(live.length <= 24, live.join('\n'));
+		for (const l of live) t.true(l.length <= 80, l);
 		t.false(
 			tui.frames.some((f) => f.includes(upstream.api_key)),
 			'the provider key is never drawn',
