@@ -236,3 +236,15 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 	);
 	t.deepEqual(await after.readHostRun('r2'), v1.reconcile_runs[0]);
 });
+
+test('a temp state file left by a killed writer is removed when the lock is taken', async (t) => {
+	const dir = tempDataDir();
+	const tmp = path.join(dir, '.state.json.tmp');
+	writeFileSync(tmp, '{"schema_version": 2, "hosts": [{"credential": "secret-canary"}]}');
+	const reader = await StateStore.open(dir);
+	t.true(existsSync(tmp), 'a reader never deletes');
+	const store = await StateStore.open(dir, {lock: {command: 'test'}});
+	store.release();
+	t.false(existsSync(tmp));
+	t.not(reader, null);
+});

@@ -6,7 +6,7 @@ import {planRollback, runRollback} from '../core/rollback.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, seconds, type CommandContext} from './context.js';
 import {complianceOperator} from './host-add.js';
-import {abortOnSignals} from './import.js';
+import {abortOnSignals, timingFromFlags} from './import.js';
 import {table} from './output.js';
 import {printEvent} from './print-events.js';
 import {totpFromFlags} from './secret-input.js';
@@ -21,24 +21,26 @@ export async function openLocked(ctx: CommandContext, command: string): Promise<
 	return store;
 }
 
+/** Everything the engine needs from flags; computed before the lock so bad flags exit 2, not 4. */
 export function engineOptions(ctx: CommandContext) {
 	return {
 		sink: (e: Parameters<typeof printEvent>[1]) => printEvent(ctx.out, e),
 		operator: {totp: totpFromFlags(ctx.flags), acceptCompliance: complianceOperator(ctx)},
-		timing: {requestTimeoutMs: seconds(ctx.flags, 'timeoutS', 'CRM_TIMEOUT_S', 15) * 1000},
+		timing: timingFromFlags(ctx),
 	};
 }
 
 export async function reconcileCommand(ctx: CommandContext): Promise<number> {
+	const batchId = flagString(ctx.flags, 'batch');
+	if (batchId === '') throw invalidInput('--batch', '--batch is empty: give a batch id (see crm batches)');
+	const options = engineOptions(ctx);
 	const store = await openLocked(ctx, 'crm reconcile');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const batchId = flagString(ctx.flags, 'batch');
-		if (batchId === '') throw invalidInput('--batch', '--batch is empty: give a batch id (see crm batches)');
 		let hostRef = flagString(ctx.flags, 'host');
 		if (hostRef === undefined && batchId)
 			hostRef = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
-		const result = await runReconcile({store, hostRef, batchId, signal, ...engineOptions(ctx)});
+		const result = await runReconcile({store, hostRef, batchId, signal, ...options});
 		ctx.out.result(result, () =>
 			[
 				`reconcile ${result.run_id}: ${result.reconcile_status}`,
@@ -88,10 +90,11 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 			{field: '--yes'},
 		);
 	}
+	const options = engineOptions(ctx);
 	const store = await openLocked(ctx, 'crm rollback');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const result = await runRollback({store, batchId, signal, ...engineOptions(ctx)});
+		const result = await runRollback({store, batchId, signal, ...options});
 		ctx.out.result(result, () =>
 			[
 				`rollback of ${result.batch_id}: ${result.batch_status}`,
@@ -115,21 +118,11 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 
 export async function repairCommand(ctx: CommandContext): Promise<number> {
 	const {runRepair} = await import('../core/repair.js');
+	const options = engineOptions(ctx);
 	const store = await openLocked(ctx, 'crm repair');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const options = engineOptions(ctx);
-		const result = await runRepair({
-			store,
-			batchId: flagString(ctx.flags, 'batch'),
-			signal,
-			...options,
-			timing: {
-				...options.timing,
-				smokeRetryMs: seconds(ctx.flags, 'smokeRetryS', 'CRM_SMOKE_RETRY_S', 25) * 1000,
-				smokeRetryIntervalMs: Number(process.env.CRM_SMOKE_RETRY_INTERVAL_MS ?? 1000),
-			},
-		});
+		const result = await runRepair({store, batchId: flagString(ctx.flags, 'batch'), signal, ...options});
 		ctx.out.result(result, () =>
 			[
 				`repair of ${result.batch_id}: ${result.batch_status}, access ${result.access_status}`,
@@ -147,19 +140,16 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
 
 export async function smokeCommand(ctx: CommandContext): Promise<number> {
 	const {runSmokeAgain} = await import('../core/resmoke.js');
+	const {sink, timing} = engineOptions(ctx);
 	const store = await openLocked(ctx, 'crm smoke');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const result = await runSmokeAgain({
 			store,
 			batchId: flagString(ctx.flags, 'batch'),
-			sink: engineOptions(ctx).sink,
+			sink,
 			signal,
-			timing: {
-				requestTimeoutMs: seconds(ctx.flags, 'timeoutS', 'CRM_TIMEOUT_S', 15) * 1000,
-				smokeRetryMs: seconds(ctx.flags, 'smokeRetryS', 'CRM_SMOKE_RETRY_S', 25) * 1000,
-				smokeRetryIntervalMs: Number(process.env.CRM_SMOKE_RETRY_INTERVAL_MS ?? 1000),
-			},
+			timing,
 		});
 		ctx.out.result(
 			result,

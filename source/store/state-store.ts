@@ -1,7 +1,8 @@
 // The state store: lowdb over state.json (atomic temp-file + rename writes through steno), plus the
 // per-batch and per-reconcile detail files beside it. A file that is not valid JSON, fails the
 // schema or has a newer schema_version is refused (exit 4) and never rewritten.
-import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync} from 'node:fs';
+import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs';
+import path from 'node:path';
 import {Low} from 'lowdb';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../core/errors.js';
@@ -31,6 +32,15 @@ function jsonFile<T>(file: string, stringify: (data: unknown) => string = pretty
 		adapters.set(file, adapter);
 	}
 	return adapter as DataFile<T>;
+}
+
+/**
+ * A writer killed between steno's temp write and its rename leaves `.state.json.tmp` (which holds
+ * secrets) behind; with the lock held no write is under way, so any such file is stale.
+ */
+function removeStaleTemp(paths: DataPaths): void {
+	const tmp = path.join(paths.dir, `.${path.basename(paths.state)}.tmp`);
+	rmSync(tmp, {force: true});
 }
 
 /** Creates the data folder (0700) and its subfolders when writing. */
@@ -77,6 +87,7 @@ export class StateStore {
 		if (options.lock) {
 			ensureDataDir(paths);
 			held = await acquireLock(paths.lock, options.lock.command, options.lock.waitMs ?? 0);
+			removeStaleTemp(paths);
 		}
 		try {
 			// state.json is compact: at 10,000 batches indentation alone adds a third to every write.
