@@ -2,7 +2,6 @@
 // Entry point. Kept tiny so `crm --version` and `--help` start fast: every command and the TUI are
 // loaded only when they run.
 import process from 'node:process';
-import meow from 'meow';
 
 process.umask(0o077);
 
@@ -45,7 +44,7 @@ const str = {type: 'string'} as const;
 const num = {type: 'number'} as const;
 const bool = {type: 'boolean'} as const;
 
-function parse() {
+function parse(meow: typeof import('meow').default) {
 	return meow(help, {
 		importMeta: import.meta,
 		allowUnknownFlags: false,
@@ -94,26 +93,41 @@ function parse() {
 	});
 }
 
-// meow throws (a stack trace, exit 1) for a flag given twice: that is bad input, exit 2 naming it.
-let cli: ReturnType<typeof parse>;
-try {
-	cli = parse();
-} catch (error) {
-	const message = error instanceof Error ? error.message : String(error);
-	const field = /--[\w-]+/.exec(message)?.[0] ?? null;
-	if (process.argv.includes('--json'))
-		process.stdout.write(
-			`${JSON.stringify({error: {exit_code: 2, kind: 'usage', field, message}}, null, 2)}\n`,
-		);
-	process.stderr.write(`error${field ? ` (${field})` : ''}: ${message}\n`);
-	process.exit(2);
+/**
+ * `crm` or `crm --data DIR` on a terminal opens the TUI without loading the flag parser: the first
+ * frame is what an operator waits for. Anything else goes through meow.
+ */
+function tuiDataArg(argv: string[]): string | null | undefined {
+	if (argv.length === 0) return null;
+	if (argv.length === 2 && argv[0] === '--data' && argv[1] && !argv[1].startsWith('-')) return argv[1];
+	if (argv.length === 1 && argv[0]?.startsWith('--data=') && argv[0].length > 7) return argv[0].slice(7);
+	return undefined;
 }
 
-const [command, ...rest] = cli.input;
-
 async function main(): Promise<number> {
+	const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+	const fastData = tuiDataArg(process.argv.slice(2));
+	if (fastData !== undefined && tty) {
+		const {runTui} = await import('./ui/run.js');
+		return runTui({data: fastData ?? undefined});
+	}
+	let cli: ReturnType<typeof parse>;
+	try {
+		cli = parse((await import('meow')).default);
+	} catch (error) {
+		// meow throws (a stack trace, exit 1) for a flag given twice: that is bad input, exit 2 naming it.
+		const message = error instanceof Error ? error.message : String(error);
+		const field = /--[\w-]+/.exec(message)?.[0] ?? null;
+		if (process.argv.includes('--json'))
+			process.stdout.write(
+				`${JSON.stringify({error: {exit_code: 2, kind: 'usage', field, message}}, null, 2)}\n`,
+			);
+		process.stderr.write(`error${field ? ` (${field})` : ''}: ${message}\n`);
+		return 2;
+	}
+	const [command, ...rest] = cli.input;
 	if (!command) {
-		if (process.stdin.isTTY && process.stdout.isTTY) {
+		if (tty) {
 			const {runTui} = await import('./ui/run.js');
 			return runTui({data: cli.flags.data});
 		}

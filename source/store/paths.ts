@@ -1,10 +1,37 @@
 // Where things live on disk (CLI.md "Global"): the data folder and the files inside it.
+import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-/** The folder holding package.json, whether running from source/ (tsx) or dist/ (built). */
+let root: string | null = null;
+
+/**
+ * The folder holding this package's package.json, whether running from source/ (tsx), dist/ (tsc)
+ * or a bundled chunk of dist/ui/ (esbuild): walk up from this module until it is found.
+ */
 export function packageRoot(): string {
-	return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+	if (root) return root;
+	let dir = path.dirname(fileURLToPath(import.meta.url));
+	for (;;) {
+		const candidate = path.join(dir, 'package.json');
+		if (existsSync(candidate)) {
+			try {
+				if (
+					(JSON.parse(readFileSync(candidate, 'utf8')) as {name?: string}).name === 'sub2api-cn-relay-manager'
+				) {
+					root = dir;
+					return dir;
+				}
+			} catch {
+				/* not ours: keep walking */
+			}
+		}
+		const parent = path.dirname(dir);
+		if (parent === dir) break;
+		dir = parent;
+	}
+	root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+	return root;
 }
 
 /** `--data DIR`, else `CRM_DATA_DIR`, else `data/` in the package's own folder. */
