@@ -492,7 +492,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 				met: wall <= 1.1 * bound,
 				note:
 					wall > 1.1 * bound
-						? `each of the ${run.chain.length} links costs ${ms(perLink)} over its latency (state.json and batch-file rewrites between requests, CPU on a loaded machine); the first request leaves ${ms(head - startupMs)} after the measured start-up (dead-batch recovery, batch creation writes, pending resolution); ${ms(tail)} after the last answer. Fewer whole-file state writes per step would shrink both; see the reading`
+						? `each of the ${run.chain.length} links costs ${ms(perLink)} over its latency (batch-file writes between requests, CPU); the first request leaves ${ms(head - startupMs)} after the measured start-up (dead-batch recovery, batch creation writes, pending resolution); ${ms(tail)} after the last answer. Fewer whole-file state writes per step would shrink both; see the reading`
 						: undefined,
 			},
 			{

@@ -301,7 +301,7 @@ export async function benchScale(options: {
 				met: frameMs < 1000,
 				note:
 					frameMs >= 1000
-						? 'spawn to frame includes the TUI start-up (Ink, React, every screen) and reading and validating state.json; the screen itself draws in the key-to-frame time'
+						? 'spawn to frame includes the TUI start-up (Ink, React, Home) and reading and validating state.json; the screen itself draws in the key-to-frame time'
 						: undefined,
 			},
 			{
@@ -313,7 +313,7 @@ export async function benchScale(options: {
 				met: writeMs < 50,
 				note:
 					writeMs >= 50
-						? 'state.json is rewritten whole (pretty-printed) at every step; see the reading below'
+						? 'state.json is rewritten whole (compact JSON) 3-4 times per import; see the reading below'
 						: undefined,
 			},
 			{
