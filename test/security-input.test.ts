@@ -620,5 +620,5 @@ test.after.always('bad inputs tried', (t) => {
 	mkdirSync(SPOOL, {recursive: true});
 	writeFileSync(path.join(SPOOL, 'bad-inputs.json'), JSON.stringify({bad_inputs: tried}) + '\n');
 	t.log(`bad inputs tried: ${tried}`);
-	t.pass();
+	t.true(tried > 0, 'the table of bad inputs was run');
 });

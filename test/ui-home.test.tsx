@@ -82,11 +82,11 @@ test('home menu: each item opens its screen and Esc comes back', async (t) => {
 		for (const [downs, expected] of targets) {
 			await tui.waitFor('❯ Import a provider');
 			await tui.press(...Array<string>(downs).fill(KEY.down), KEY.enter);
-			await tui.waitFor(expected);
+			const shown = await tui.waitFor(expected);
+			t.true(shown.includes(expected), `menu item ${downs} opens ${expected}`);
 			await tui.press(KEY.escape);
 			await tui.waitFor('crm › Home');
 		}
-		t.pass();
 	} finally {
 		await tui.close();
 		await sb.close();
