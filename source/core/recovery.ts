@@ -5,18 +5,10 @@ import {hostname} from 'node:os';
 import type {HostClient} from '../host/client.js';
 import {HostError} from '../host/errors.js';
 import {resourceKey, type HostRecord, type ResourceRecord} from '../store/schema.js';
+import {pidAlive} from '../store/lock.js';
 import type {StateStore} from '../store/state-store.js';
 import {BatchRecorder} from './batch-recorder.js';
 import {byExactName} from './tracked-create.js';
-
-function pidAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 
 /** Marks batches of dead processes failed. Returns the ids it changed. */
 export async function recoverDeadBatches(store: StateStore): Promise<string[]> {

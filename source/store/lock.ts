@@ -18,7 +18,8 @@ export interface HeldLock {
 	release(): void;
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid exists on this machine (EPERM: it exists, owned by someone else). */
+export function pidAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;
