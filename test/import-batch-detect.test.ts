@@ -13,8 +13,8 @@ import {
 	type BatchRow,
 	type DetectedRow,
 } from '../source/core/batch-import/index.js';
-import {CrmError} from '../source/core/errors.js';
-import {loadPacks} from '../source/core/packs.js';
+import {CrmError} from '../source/lib/errors.js';
+import {loadPacks} from '../source/core/packs/packs.js';
 
 const packs = loadPacks();
 const KEY = 'sk-unit-0123456789abcdef';

@@ -2,7 +2,7 @@ import test from 'ava';
 import {mkdtempSync, readFileSync, writeFileSync, readdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {loadPacks, packsDir} from '../source/core/packs.js';
+import {loadPacks, packsDir} from '../source/core/packs/packs.js';
 import {parseJson, runCli} from './helpers/cli.js';
 
 const realPacks = readdirSync(packsDir()).filter((f) => f.endsWith('.json'));

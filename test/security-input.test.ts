@@ -7,7 +7,7 @@
 import test, {type ExecutionContext} from 'ava';
 import {mkdirSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {CrmError} from '../source/core/errors.js';
+import {CrmError} from '../source/lib/errors.js';
 import {
 	validateAccessMode,
 	validateDomain,
@@ -17,7 +17,7 @@ import {
 	validateName,
 	validatePrefix,
 	validateUrl,
-} from '../source/core/validate.js';
+} from '../source/core/input/validate.js';
 import {checkEmail, checkKey, checkName, checkUrl} from '../source/ui/validators.js';
 import {runCli, tempDataDir} from './helpers/cli.js';
 import {hostEnv, parseJson, type HostEnv} from './helpers/host-env.js';

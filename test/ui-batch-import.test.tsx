@@ -3,7 +3,7 @@
 import {chmodSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import {registerHost} from '../source/core/register-host.js';
+import {registerHost} from '../source/core/hosts/register.js';
 import {startSandbox} from '../source/sandbox/index.js';
 import {StateStore} from '../source/store/state-store.js';
 import {KEY, renderTui, tempData} from './ui-helpers.js';

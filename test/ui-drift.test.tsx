@@ -3,8 +3,8 @@
 // typing the batch id.
 import test from 'ava';
 import {runImport} from '../source/core/import/run-import.js';
-import {loadPacks} from '../source/core/packs.js';
-import {registerHost} from '../source/core/register-host.js';
+import {loadPacks} from '../source/core/packs/packs.js';
+import {registerHost} from '../source/core/hosts/register.js';
 import {startSandbox, type SandboxHandle} from '../source/sandbox/index.js';
 import {StateStore} from '../source/store/state-store.js';
 import {FAST, KEY, renderTui, tempData} from './ui-helpers.js';

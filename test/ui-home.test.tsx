@@ -4,7 +4,7 @@ import {EventEmitter} from 'node:events';
 import test from 'ava';
 import React from 'react';
 import {render} from 'ink';
-import {registerHost} from '../source/core/register-host.js';
+import {registerHost} from '../source/core/hosts/register.js';
 import {startSandbox} from '../source/sandbox/index.js';
 import {StateStore} from '../source/store/state-store.js';
 import {App} from '../source/ui/app.js';

@@ -2,7 +2,7 @@
 // asserted. Try the sandbox host; a typed URL and key; validation as typed; Esc back through every
 // stage; failures with class and next step; Ctrl-C stopping a run cleanly; a held lock; duplicates.
 import test from 'ava';
-import {registerHost} from '../source/core/register-host.js';
+import {registerHost} from '../source/core/hosts/register.js';
 import {startSandbox, type SandboxHandle} from '../source/sandbox/index.js';
 import {StateStore} from '../source/store/state-store.js';
 import {KEY, renderTui, tempData, type Tui} from './ui-helpers.js';

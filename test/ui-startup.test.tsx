@@ -69,11 +69,11 @@ test('start-up graph: Home only, no engine module, no other screen', (t) => {
 	t.deepEqual(screens, ['source/ui/screens/home.tsx', 'source/ui/screens/no-raw-mode.tsx']);
 	const heavy = [
 		'source/core/import/run-import.ts',
-		'source/core/reconcile.ts',
-		'source/core/rollback.ts',
-		'source/core/repair.ts',
-		'source/core/resmoke.ts',
-		'source/core/register-host.ts',
+		'source/core/drift/reconcile.ts',
+		'source/core/drift/rollback.ts',
+		'source/core/drift/repair.ts',
+		'source/core/drift/smoke-again.ts',
+		'source/core/hosts/register.ts',
 		'source/core/batch-import/index.ts',
 		'source/core/acceptance/index.ts',
 		'source/sandbox/index.ts',

@@ -3,8 +3,8 @@
 // and reads exactly one batch file: the one opened.
 import test from 'ava';
 import {runImport} from '../source/core/import/run-import.js';
-import {loadPacks} from '../source/core/packs.js';
-import {registerHost} from '../source/core/register-host.js';
+import {loadPacks} from '../source/core/packs/packs.js';
+import {registerHost} from '../source/core/hosts/register.js';
 import {startSandbox} from '../source/sandbox/index.js';
 import type {BatchIndex} from '../source/store/schema.js';
 import {StateStore} from '../source/store/state-store.js';

@@ -1,8 +1,8 @@
 // `crm accept`: a fresh-host acceptance run with a numbered evidence folder (CLI.md).
 import {runAcceptance, validateAcceptAccess, type AcceptanceResult} from '../core/acceptance/index.js';
-import {EXIT} from '../core/errors.js';
-import {NEXT_STEP} from '../core/failure.js';
-import {loadPacks} from '../core/packs.js';
+import {EXIT} from '../lib/errors.js';
+import {NEXT_STEP} from '../core/pipeline/failure.js';
+import {loadPacks} from '../core/packs/packs.js';
 import type {FailureClass} from '../store/schema.js';
 import {flagString, type CommandContext} from './context.js';
 import {engineOptions, openLocked} from './drift.js';

@@ -1,8 +1,8 @@
 // `crm batches`, `crm batch show BATCH`, `crm status`: reads only, never locks.
-import {CrmError} from '../core/errors.js';
-import {shown} from '../core/validate.js';
-import {resolveHost} from '../core/hosts.js';
-import {batchListView, providerRows} from '../core/status.js';
+import {CrmError} from '../lib/errors.js';
+import {shown} from '../core/input/validate.js';
+import {resolveHost} from '../core/hosts/lookup.js';
+import {batchListView, providerRows} from '../core/reads/status.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, type CommandContext} from './context.js';
 import {table} from './output.js';

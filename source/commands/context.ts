@@ -1,5 +1,5 @@
 // What every non-interactive command receives: parsed flags, the data folder and the output channel.
-import {invalidInput} from '../core/errors.js';
+import {invalidInput} from '../lib/errors.js';
 import {resolveDataDir} from '../store/paths.js';
 import {Output} from './output.js';
 

@@ -1,5 +1,5 @@
 // Maps `crm <command> [sub]` to the module that runs it; each module is imported only when used.
-import {CrmError} from '../core/errors.js';
+import {CrmError} from '../lib/errors.js';
 import {checkCommonFlags, makeContext, type CommandContext, type Flags} from './context.js';
 
 type Runner = (ctx: CommandContext) => Promise<number>;

@@ -1,8 +1,8 @@
 // `crm reconcile` and `crm rollback`.
-import {CrmError, EXIT, invalidInput} from '../core/errors.js';
-import {hostSecrets} from '../core/host-access.js';
-import {runReconcile} from '../core/reconcile.js';
-import {planRollback, runRollback} from '../core/rollback.js';
+import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
+import {hostSecrets} from '../core/hosts/access.js';
+import {runReconcile} from '../core/drift/reconcile.js';
+import {planRollback, runRollback} from '../core/drift/rollback.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, seconds, type CommandContext} from './context.js';
 import {complianceOperator} from './host-add.js';
@@ -117,7 +117,7 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function repairCommand(ctx: CommandContext): Promise<number> {
-	const {runRepair} = await import('../core/repair.js');
+	const {runRepair} = await import('../core/drift/repair.js');
 	const options = engineOptions(ctx);
 	const store = await openLocked(ctx, 'crm repair');
 	const {signal, dispose} = abortOnSignals(ctx);
@@ -139,7 +139,7 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function smokeCommand(ctx: CommandContext): Promise<number> {
-	const {runSmokeAgain} = await import('../core/resmoke.js');
+	const {runSmokeAgain} = await import('../core/drift/smoke-again.js');
 	const {sink, timing} = engineOptions(ctx);
 	const store = await openLocked(ctx, 'crm smoke');
 	const {signal, dispose} = abortOnSignals(ctx);

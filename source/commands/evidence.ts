@@ -1,6 +1,6 @@
 // `crm evidence list|keep RUN|archive|export RUN --out FILE.tar.gz`: acceptance-run retention.
 import {archiveRuns, exportRun, keepRun, listRuns, type RunView} from '../core/acceptance/index.js';
-import {CrmError, EXIT} from '../core/errors.js';
+import {CrmError, EXIT} from '../lib/errors.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, type CommandContext} from './context.js';
 import {openLocked} from './drift.js';

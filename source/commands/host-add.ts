@@ -1,9 +1,9 @@
 // `crm host add`: a side-effect-free probe, then the host is saved with its credential (0600 state).
 // A wrong credential, an unreachable URL or a non-sub2api URL: exit 1, nothing saved.
-import {hostView} from '../core/hosts.js';
-import type {Operator} from '../core/host-access.js';
-import {registerHost} from '../core/register-host.js';
-import {validateDomain, validateName, validatePrefix, validateUrl} from '../core/validate.js';
+import {hostView} from '../core/hosts/lookup.js';
+import type {Operator} from '../core/hosts/access.js';
+import {registerHost} from '../core/hosts/register.js';
+import {validateDomain, validateName, validatePrefix, validateUrl} from '../core/input/validate.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, seconds, type CommandContext} from './context.js';
 import {readAdminCredential, totpFromFlags} from './secret-input.js';

@@ -1,7 +1,7 @@
 // `crm host add|list|show|remove`.
-import {CrmError} from '../core/errors.js';
-import {removeHost} from '../core/host-removal.js';
-import {hostView, resolveHost} from '../core/hosts.js';
+import {CrmError} from '../lib/errors.js';
+import {removeHost} from '../core/hosts/removal.js';
+import {hostView, resolveHost} from '../core/hosts/lookup.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, type CommandContext} from './context.js';
 import {table} from './output.js';

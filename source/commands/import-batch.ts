@@ -10,9 +10,9 @@ import {
 	type BatchEvent,
 	type BatchResult,
 } from '../core/batch-import/index.js';
-import {EXIT, invalidInput} from '../core/errors.js';
-import {resolveHost} from '../core/hosts.js';
-import {loadPacks} from '../core/packs.js';
+import {EXIT, invalidInput} from '../lib/errors.js';
+import {resolveHost} from '../core/hosts/lookup.js';
+import {loadPacks} from '../core/packs/packs.js';
 import {flagString, type CommandContext} from './context.js';
 import {openLocked} from './drift.js';
 import {complianceOperator} from './host-add.js';

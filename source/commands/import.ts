@@ -1,10 +1,10 @@
 // `crm import`: the whole import, with step lines on stderr and the result (JSON with --json).
-import {EXIT, invalidInput} from '../core/errors.js';
-import {hostSecrets} from '../core/host-access.js';
+import {EXIT, invalidInput} from '../lib/errors.js';
+import {hostSecrets} from '../core/hosts/access.js';
 import {runImport} from '../core/import/run-import.js';
 import type {ImportRequest, ImportResult} from '../core/import/types.js';
-import {loadPacks} from '../core/packs.js';
-import {NEXT_STEP} from '../core/failure.js';
+import {loadPacks} from '../core/packs/packs.js';
+import {NEXT_STEP} from '../core/pipeline/failure.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, seconds, type CommandContext} from './context.js';
 import {complianceOperator} from './host-add.js';

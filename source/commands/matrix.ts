@@ -1,7 +1,7 @@
 // `crm matrix`: the provider validation matrix, the latest acceptance result per host and pack.
 import {matrixRows, unvalidatedPacks} from '../core/acceptance/index.js';
-import {EXIT} from '../core/errors.js';
-import {loadPacks} from '../core/packs.js';
+import {EXIT} from '../lib/errors.js';
+import {loadPacks} from '../core/packs/packs.js';
 import {StateStore} from '../store/state-store.js';
 import type {CommandContext} from './context.js';
 import {table} from './output.js';

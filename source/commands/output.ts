@@ -1,7 +1,7 @@
 // How non-interactive commands speak: with --json one JSON document on stdout and nothing else there;
 // progress, warnings and human text on stderr (or stdout for human results). Never mounts Ink.
-import {CrmError, EXIT, type ExitCode} from '../core/errors.js';
-import {scrub} from '../core/secrets.js';
+import {CrmError, EXIT, type ExitCode} from '../lib/errors.js';
+import {scrub} from '../lib/secrets.js';
 
 export interface OutputOptions {
 	json: boolean;

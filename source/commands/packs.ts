@@ -1,6 +1,6 @@
 // `crm packs [--json]`: the provider packs, with any pack file that failed its schema reported.
-import {invalidInput} from '../core/errors.js';
-import {loadPacks, packsDir, packView} from '../core/packs.js';
+import {invalidInput} from '../lib/errors.js';
+import {loadPacks, packsDir, packView} from '../core/packs/packs.js';
 import type {CommandContext} from './context.js';
 import {table} from './output.js';
 

@@ -1,5 +1,5 @@
 // Step events as lines on stderr, for people watching a non-interactive run.
-import type {StepEvent} from '../core/events.js';
+import type {StepEvent} from '../core/pipeline/events.js';
 import {paint, type Output} from './output.js';
 
 const MARK = {ok: '✔', warn: '!', fail: '✖', skipped: '-'} as const;

@@ -1,5 +1,5 @@
 // `crm sandbox [--port N] [--profile recent|old|gated] [--latency-ms N]`.
-import {invalidInput} from '../core/errors.js';
+import {invalidInput} from '../lib/errors.js';
 import {flagNumber, flagString, type CommandContext} from './context.js';
 
 const PROFILES = ['recent', 'old', 'gated'] as const;

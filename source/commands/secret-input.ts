@@ -1,8 +1,8 @@
 // Secrets come from env variables, files or stdin, never from flag values (CLI.md), so they stay out
 // of shell history. Each reader names the flag that was wrong.
 import {readFileSync, statSync} from 'node:fs';
-import {invalidInput} from '../core/errors.js';
-import {validateEmail} from '../core/validate.js';
+import {invalidInput} from '../lib/errors.js';
+import {validateEmail} from '../core/input/validate.js';
 import {flagString, type Flags} from './context.js';
 
 export interface SecretValue {

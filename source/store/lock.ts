@@ -4,7 +4,7 @@
 // Creation is atomic (write a temp file, then link() it into place, which fails if a lock exists).
 import {hostname} from 'node:os';
 import {linkSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
-import {CrmError} from '../core/errors.js';
+import {CrmError} from '../lib/errors.js';
 
 export interface LockHolder {
 	pid: number;

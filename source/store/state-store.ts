@@ -5,7 +5,7 @@ import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, sta
 import path from 'node:path';
 import {Low} from 'lowdb';
 import {DataFile} from 'lowdb/node';
-import {CrmError} from '../core/errors.js';
+import {CrmError} from '../lib/errors.js';
 import {acquireLock, type HeldLock} from './lock.js';
 import {migrateV1, stateV1Schema} from './migrations.js';
 import {dataPaths, type DataPaths} from './paths.js';

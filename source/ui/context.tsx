@@ -9,7 +9,7 @@ import React, {
 	useState,
 	type ReactNode,
 } from 'react';
-import type {Operator} from '../core/host-access.js';
+import type {Operator} from '../core/hosts/access.js';
 import type {ComplianceInfo} from '../host/probe.js';
 import type {State} from '../store/schema.js';
 import type {StepView} from './hooks/use-steps.js';

@@ -24,9 +24,9 @@ import type {
 	MatrixRow,
 	RunView,
 } from '../core/acceptance/index.js';
-import {CrmError} from '../core/errors.js';
-import type {EventSink} from '../core/events.js';
-import type {Operator} from '../core/host-access.js';
+import {CrmError} from '../lib/errors.js';
+import type {EventSink} from '../core/pipeline/events.js';
+import type {Operator} from '../core/hosts/access.js';
 import {
 	DEFAULT_TIMING,
 	type ImportPlanInput,
@@ -35,12 +35,12 @@ import {
 	type Timing,
 } from '../core/import/types.js';
 import type {SmokeOutcome} from '../core/import/smoke.js';
-import {liveBatchesOn, removeHost as removeHostInCore} from '../core/host-removal.js';
-import {loadPacks, type PackSet} from '../core/packs.js';
-import type {ReconcileResult} from '../core/reconcile.js';
-import type {AdminCredential} from '../core/register-host.js';
-import type {RepairResult} from '../core/repair.js';
-import type {RollbackPlan, RollbackResult} from '../core/rollback.js';
+import {liveBatchesOn, removeHost as removeHostInCore} from '../core/hosts/removal.js';
+import {loadPacks, type PackSet} from '../core/packs/packs.js';
+import type {ReconcileResult} from '../core/drift/reconcile.js';
+import type {AdminCredential} from '../core/hosts/register.js';
+import type {RepairResult} from '../core/drift/repair.js';
+import type {RollbackPlan, RollbackResult} from '../core/drift/rollback.js';
 import type {Capabilities} from '../host/probe.js';
 import type {SandboxHandle} from '../sandbox/index.js';
 import type {BatchFile, HostRecord} from '../store/schema.js';
@@ -134,7 +134,7 @@ export function addHost(
 	signal?: AbortSignal,
 ): Promise<HostRecord> {
 	return withLock(config, 'crm tui host add', async (store) =>
-		(await import('../core/register-host.js')).registerHost(store, input, {
+		(await import('../core/hosts/register.js')).registerHost(store, input, {
 			operator,
 			timeoutMs: config.timing.requestTimeoutMs,
 			onProgress,
@@ -152,7 +152,7 @@ export function reprobe(
 	return withLock(config, 'crm tui host reprobe', async (store) => {
 		const host = store.data.hosts.find((h) => h.host_id === hostId);
 		if (!host) throw new CrmError('not_found', `host ${hostId} is no longer registered`);
-		const {reprobeHost} = await import('../core/register-host.js');
+		const {reprobeHost} = await import('../core/hosts/register.js');
 		return reprobeHost(store, host, {operator, timeoutMs: config.timing.requestTimeoutMs, onProgress});
 	});
 }
@@ -265,7 +265,7 @@ export function smokeAgain(
 	signal: AbortSignal,
 ): Promise<SmokeOutcome> {
 	return withLock(config, 'crm tui smoke', async (store) =>
-		(await import('../core/resmoke.js')).runSmokeAgain({
+		(await import('../core/drift/smoke-again.js')).runSmokeAgain({
 			store,
 			batchId: batch.batch_id,
 			sink,
@@ -282,7 +282,7 @@ export function reconcile(
 	run: {hostId: string; batchId?: string; sink: EventSink; signal: AbortSignal; operator: Operator},
 ): Promise<ReconcileResult> {
 	return withLock(config, 'crm tui reconcile', async (store) =>
-		(await import('../core/reconcile.js')).runReconcile({
+		(await import('../core/drift/reconcile.js')).runReconcile({
 			store,
 			hostRef: run.hostId,
 			batchId: run.batchId,
@@ -296,7 +296,7 @@ export function reconcile(
 
 /** What a rollback would do (reads only, no lock). */
 export async function rollbackPlan(config: EngineConfig, batchId: string): Promise<RollbackPlan> {
-	const [store, {planRollback}] = await Promise.all([openRead(config), import('../core/rollback.js')]);
+	const [store, {planRollback}] = await Promise.all([openRead(config), import('../core/drift/rollback.js')]);
 	return planRollback(store, batchId);
 }
 
@@ -305,7 +305,7 @@ export function rollback(
 	run: {batchId: string; sink: EventSink; signal: AbortSignal; operator: Operator},
 ): Promise<RollbackResult> {
 	return withLock(config, 'crm tui rollback', async (store) =>
-		(await import('../core/rollback.js')).runRollback({
+		(await import('../core/drift/rollback.js')).runRollback({
 			store,
 			batchId: run.batchId,
 			sink: run.sink,
@@ -321,7 +321,7 @@ export function repair(
 	run: {batchId: string; sink: EventSink; signal: AbortSignal; operator: Operator},
 ): Promise<RepairResult> {
 	return withLock(config, 'crm tui repair', async (store) =>
-		(await import('../core/repair.js')).runRepair({
+		(await import('../core/drift/repair.js')).runRepair({
 			store,
 			batchId: run.batchId,
 			sink: run.sink,

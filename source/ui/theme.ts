@@ -1,5 +1,5 @@
 // Colours and marks in one place. Marks differ by shape too, so NO_COLOR output stays readable.
-import type {StepOutcome} from '../core/events.js';
+import type {StepOutcome} from '../core/pipeline/events.js';
 
 export const color = {
 	ok: 'green',

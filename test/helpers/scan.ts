@@ -1,7 +1,7 @@
 // The leak scan (DOMAIN.md rule 11): no secret, raw or base64- or URL-encoded, anywhere but state.json.
 import {readFileSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {secretForms} from '../../source/core/secrets.js';
+import {secretForms} from '../../source/lib/secrets.js';
 import type {CliResult} from './cli.js';
 
 function files(dir: string): string[] {

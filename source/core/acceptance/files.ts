@@ -4,7 +4,7 @@
 // single-mode run looks exactly like the seed's and a two-mode run stays unambiguous.
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import type {AccessMode} from '../packs.js';
+import type {AccessMode} from '../packs/packs.js';
 import {packageRoot} from '../../store/paths.js';
 
 export const FILES = {

@@ -1,5 +1,5 @@
 // The short human README.md of an acceptance run: result, versions, one line per mode, the files.
-import {NEXT_STEP} from '../failure.js';
+import {NEXT_STEP} from '../pipeline/failure.js';
 import type {FailureClass} from '../../store/schema.js';
 import {FILE_GUIDE, TOOL_NAME} from './files.js';
 import type {AcceptanceResult} from './types.js';

@@ -6,8 +6,8 @@ import path from 'node:path';
 // operator's `tar -xzf` reads; Node has no tar writer of its own, and a hand-rolled one would be a
 // format bug waiting to happen in a hand-over artifact.
 import {create as tarCreate, list as tarList} from 'tar';
-import {CrmError, invalidInput} from '../errors.js';
-import {secretForms} from '../secrets.js';
+import {CrmError, invalidInput} from '../../lib/errors.js';
+import {secretForms} from '../../lib/secrets.js';
 import type {StateStore} from '../../store/state-store.js';
 import {
 	acceptanceRuns,

@@ -2,8 +2,8 @@
 // for redaction and checks, and the folder each run lives in.
 import {existsSync} from 'node:fs';
 import path from 'node:path';
-import {CrmError} from '../errors.js';
-import {hostSecrets} from '../host-access.js';
+import {CrmError} from '../../lib/errors.js';
+import {hostSecrets} from '../hosts/access.js';
 import type {AcceptanceRun, State} from '../../store/schema.js';
 import type {DataPaths} from '../../store/paths.js';
 import type {StateStore} from '../../store/state-store.js';

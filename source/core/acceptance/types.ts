@@ -1,7 +1,7 @@
 // Inputs and results of an acceptance run (`crm accept`, CLI.md) and its index views.
-import type {AccessMode, PackSet} from '../packs.js';
-import type {EventSink} from '../events.js';
-import type {Operator} from '../host-access.js';
+import type {AccessMode, PackSet} from '../packs/packs.js';
+import type {EventSink} from '../pipeline/events.js';
+import type {Operator} from '../hosts/access.js';
 import type {ImportResult, Timing} from '../import/types.js';
 import type {AccessStatus, FailureClass} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';

@@ -9,7 +9,7 @@
 // The evidence (hosts matched, families seen with counts and examples, the /models error) is kept
 // so the operator can see why.
 import {listUpstreamModels, UpstreamError} from '../../upstream/index.js';
-import {findPack, type Pack, type PackSet} from '../packs.js';
+import {findPack, type Pack, type PackSet} from '../packs/packs.js';
 import type {BatchRow, Detection, DetectionEvidence, FamilyCount} from './types.js';
 
 export const FALLBACK_PACK = 'relay';

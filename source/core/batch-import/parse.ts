@@ -11,10 +11,10 @@
 // could be one), so they are never shown: each is turned into our own wording.
 import {readFileSync, statSync} from 'node:fs';
 import {parse, CsvError} from 'csv-parse/sync';
-import {CrmError, invalidInput} from '../errors.js';
-import {findPack, type PackSet} from '../packs.js';
-import {maskSecret} from '../secrets.js';
-import {validateAccessMode, validateKey, validateUrl} from '../validate.js';
+import {CrmError, invalidInput} from '../../lib/errors.js';
+import {findPack, type PackSet} from '../packs/packs.js';
+import {maskSecret} from '../../lib/secrets.js';
+import {validateAccessMode, validateKey, validateUrl} from '../input/validate.js';
 import type {BatchRow, ParsedBatchFile, RowProblem} from './types.js';
 
 /** More lines than this is surely not a hand-kept list of providers. */

@@ -10,18 +10,18 @@
 // All rows share one locked StateStore: its state.json writes go through one steno writer per file
 // (a queue that always writes the newest snapshot of the one shared object), each batch has its own
 // file and recorder chain, so concurrent runImports cannot lose each other's writes.
-import type {Operator} from '../host-access.js';
-import {hostClientFor} from '../host-access.js';
-import {resolveHost} from '../hosts.js';
-import {writeEvidenceSync} from '../evidence.js';
-import {CrmError} from '../errors.js';
+import type {Operator} from '../hosts/access.js';
+import {hostClientFor} from '../hosts/access.js';
+import {resolveHost} from '../hosts/lookup.js';
+import {writeEvidenceSync} from '../records/evidence.js';
+import {CrmError} from '../../lib/errors.js';
 import {findSucceededImport, preflight} from '../import/preflight.js';
 import {runImport} from '../import/run-import.js';
 import type {ImportRequest, Timing} from '../import/types.js';
 import {DEFAULT_TIMING} from '../import/types.js';
-import type {PackSet} from '../packs.js';
-import {recoverDeadBatches, resolvePending} from '../recovery.js';
-import {keyFingerprint} from '../secrets.js';
+import type {PackSet} from '../packs/packs.js';
+import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {keyFingerprint} from '../../lib/secrets.js';
 import type {HostRecord} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {detectRow} from './detect.js';

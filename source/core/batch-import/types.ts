@@ -1,7 +1,7 @@
 // Batch auto-import (issue 7): the shapes shared by the parser, the detector, the runner and their
 // views (the CLI's stderr lines and JSON, the TUI's detection table and live table). UI-free.
-import type {StepEvent} from '../events.js';
-import type {AccessMode} from '../packs.js';
+import type {StepEvent} from '../pipeline/events.js';
+import type {AccessMode} from '../packs/packs.js';
 import type {AccessStatus, BatchStatus, FailureClass} from '../../store/schema.js';
 import type {UpstreamErrorKind} from '../../upstream/index.js';
 

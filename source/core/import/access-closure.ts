@@ -6,12 +6,12 @@ import {UserClient} from '../../host/user-client.js';
 import type {HostClient} from '../../host/client.js';
 import type {Capabilities} from '../../host/probe.js';
 import type {HostApiKey} from '../../host/schemas.js';
-import type {BatchRecorder} from '../batch-recorder.js';
-import {USER_AGENT} from '../host-access.js';
-import type {PlannedNames} from '../naming.js';
-import type {Pack, AccessMode} from '../packs.js';
-import {StepFailure, type StepApi, type StepResult} from '../steps.js';
-import {byExactName, trackedCreate} from '../tracked-create.js';
+import type {BatchRecorder} from '../records/batch-recorder.js';
+import {USER_AGENT} from '../hosts/access.js';
+import type {PlannedNames} from '../records/naming.js';
+import type {Pack, AccessMode} from '../packs/packs.js';
+import {StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
+import {byExactName, trackedCreate} from '../records/tracked-create.js';
 
 export interface AccessClosureInput {
 	client: HostClient;

@@ -1,7 +1,7 @@
 // Which side a failed access smoke is on (DOMAIN.md rule 5): host_compatibility_gap only when the
 // provider answered the same key directly.
 import type {FailureClass} from '../../store/schema.js';
-import {classFromUpstream} from '../failure.js';
+import {classFromUpstream} from '../pipeline/failure.js';
 import type {SmokeOutcome} from './smoke.js';
 import type {UpstreamProbe} from './upstream-probe.js';
 

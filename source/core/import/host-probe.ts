@@ -3,9 +3,9 @@
 import {HostError} from '../../host/errors.js';
 import {probeHost, type Capabilities, type ProbeOptions} from '../../host/probe.js';
 import type {HostClient} from '../../host/client.js';
-import {classFromHostError} from '../failure.js';
-import type {Operator} from '../host-access.js';
-import {StepFailure, type StepApi, type StepResult} from '../steps.js';
+import {classFromHostError} from '../pipeline/failure.js';
+import type {Operator} from '../hosts/access.js';
+import {StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
 import type {HostRecord} from '../../store/schema.js';
 
 export function complianceMessage(caps: Capabilities): string {

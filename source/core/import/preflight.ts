@@ -1,9 +1,15 @@
 // preflight: everything checkable without the network. A failure here exits 2 and creates no batch.
-import {CrmError, invalidInput} from '../errors.js';
-import {resolveHost} from '../hosts.js';
-import {findPack, type PackSet} from '../packs.js';
-import {keyFingerprint} from '../secrets.js';
-import {validateAccessMode, validateEmail, validateKey, validateModelName, validateUrl} from '../validate.js';
+import {CrmError, invalidInput} from '../../lib/errors.js';
+import {resolveHost} from '../hosts/lookup.js';
+import {findPack, type PackSet} from '../packs/packs.js';
+import {keyFingerprint} from '../../lib/secrets.js';
+import {
+	validateAccessMode,
+	validateEmail,
+	validateKey,
+	validateModelName,
+	validateUrl,
+} from '../input/validate.js';
 import type {BatchIndex, State} from '../../store/schema.js';
 import type {ImportPlanInput, ImportRequest} from './types.js';
 

@@ -3,9 +3,9 @@
 // cover the fresh-host races of rule 6b (503 "no available accounts", a stale models cache).
 import {GatewayClient} from '../../host/gateway-client.js';
 import {HostError} from '../../host/errors.js';
-import type {AccessMode} from '../packs.js';
+import type {AccessMode} from '../packs/packs.js';
 import type {AccessStatus} from '../../store/schema.js';
-import type {StepApi, StepResult} from '../steps.js';
+import type {StepApi, StepResult} from '../pipeline/steps.js';
 import type {Timing} from './types.js';
 
 export interface SmokeOutcome {

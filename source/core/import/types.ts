@@ -1,5 +1,5 @@
 // The import's inputs and its result (the JSON of `crm import`, CLI.md).
-import type {Pack, AccessMode} from '../packs.js';
+import type {Pack, AccessMode} from '../packs/packs.js';
 import type {
 	AccessStatus,
 	BatchStatus,

@@ -7,9 +7,9 @@ import {
 	UpstreamError,
 	type UpstreamErrorKind,
 } from '../../upstream/index.js';
-import {classFromUpstream} from '../failure.js';
-import type {Pack} from '../packs.js';
-import {StepFailure, type StepApi, type StepResult} from '../steps.js';
+import {classFromUpstream} from '../pipeline/failure.js';
+import type {Pack} from '../packs/packs.js';
+import {StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
 
 export interface ModelChoice {
 	/** host-facing name -> upstream name: the account's model_mapping. */

@@ -4,7 +4,7 @@
 // model when the default is not offered.
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {Pack} from '../../core/packs.js';
+import type {Pack} from '../../core/packs/packs.js';
 import {checkModel} from '../validators.js';
 import {TextField} from './masked-field.js';
 import {SelectList} from './select-list.js';

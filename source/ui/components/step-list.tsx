@@ -3,7 +3,7 @@
 import React from 'react';
 import {Box, Static, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {NEXT_STEP} from '../../core/failure.js';
+import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import type {StepView} from '../hooks/use-steps.js';
 import type {LogEntry} from '../context.js';
 import {color, mark, outcomeColor, seconds} from '../theme.js';

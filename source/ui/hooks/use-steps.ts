@@ -1,7 +1,7 @@
 // Engine step events -> what the StepList shows: finished steps (append-only, for <Static>) and the
 // steps running now (with their latest progress message).
 import {useCallback, useReducer} from 'react';
-import type {StepEvent, StepOutcome} from '../../core/events.js';
+import type {StepEvent, StepOutcome} from '../../core/pipeline/events.js';
 import type {FailureClass} from '../../store/schema.js';
 import {useUIActions} from '../context.js';
 

@@ -6,8 +6,8 @@
 // cleanly (the evidence folder says how far it got).
 import React, {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import {NEXT_STEP} from '../../core/failure.js';
-import type {Pack} from '../../core/packs.js';
+import {NEXT_STEP} from '../../core/pipeline/failure.js';
+import type {Pack} from '../../core/packs/packs.js';
 import type {FailureClass} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {

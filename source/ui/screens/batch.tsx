@@ -3,7 +3,7 @@
 import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {BatchFile} from '../../store/schema.js';
-import {NEXT_STEP} from '../../core/failure.js';
+import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import {useUIActions, useUIState} from '../context.js';
 import {artifactsDir, errorText, evidenceFiles, readBatchFile} from '../engine.js';
 import {Header} from '../components/header.js';

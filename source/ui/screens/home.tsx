@@ -4,7 +4,7 @@
 import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {providerRows} from '../../core/status.js';
+import {providerRows} from '../../core/reads/status.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText, trySandbox, type SandboxSession} from '../engine.js';
 import {Header} from '../components/header.js';

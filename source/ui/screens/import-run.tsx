@@ -5,7 +5,7 @@
 // stopped).
 import React, {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import {NEXT_STEP} from '../../core/failure.js';
+import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import {useUIActions, useUIState} from '../context.js';
 import {
 	errorKind,

@@ -4,7 +4,7 @@
 // back one stage at every stage before the plan is confirmed; after that the run screen takes over.
 import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {Pack} from '../../core/packs.js';
+import type {Pack} from '../../core/packs/packs.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorField, errorText, planImport, type ImportPlanInput, type ImportRequest} from '../engine.js';
 import {Header} from '../components/header.js';

@@ -4,7 +4,7 @@
 // the evidence runs (list, keep, archive) and a new acceptance run.
 import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import {NEXT_STEP} from '../../core/failure.js';
+import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import type {FailureClass} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText, validationMatrix, type Matrix, type MatrixRow} from '../engine.js';

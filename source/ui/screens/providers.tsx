@@ -2,7 +2,7 @@
 // provider and access status and last reconcile; Enter lists that provider's batches.
 import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
-import {providerRows, type ProviderRow} from '../../core/status.js';
+import {providerRows, type ProviderRow} from '../../core/reads/status.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';

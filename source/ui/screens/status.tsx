@@ -2,7 +2,7 @@
 // state.json only (never a batch file), so it opens fast with thousands of batches.
 import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
-import {providerRows} from '../../core/status.js';
+import {providerRows} from '../../core/reads/status.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';

@@ -1,7 +1,7 @@
 // What `crm status` and the TUI's Status screen show: per host and provider (host, pack, normalised
 // base URL), the latest batch, the access status (fully_ready once both modes are ready there) and
 // the last reconcile. Reads the index in state.json only, so it stays fast at 10,000 batches.
-import type {AccessStatus, BatchIndex, State} from '../store/schema.js';
+import type {AccessStatus, BatchIndex, State} from '../../store/schema.js';
 
 export interface ProviderRow {
 	host_id: string;

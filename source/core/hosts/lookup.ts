@@ -1,7 +1,7 @@
 // Registered hosts: lookup by id or name, and the secret-free view every output uses.
-import {CrmError} from './errors.js';
-import {shown} from './validate.js';
-import type {HostRecord, State} from '../store/schema.js';
+import {CrmError} from '../../lib/errors.js';
+import {shown} from '../input/validate.js';
+import type {HostRecord, State} from '../../store/schema.js';
 
 export function resolveHost(state: State, ref: string | undefined, field = '--host'): HostRecord {
 	if (!ref)

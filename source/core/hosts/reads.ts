@@ -1,10 +1,10 @@
 // Reading a recorded resource back from the host: null when it is gone (404, soft-deleted). Shared
 // by reconcile (compare fields) and rollback (check it is still the one recorded before deleting).
-import type {HostClient} from '../host/client.js';
-import {HostError} from '../host/errors.js';
-import {UserClient} from '../host/user-client.js';
-import type {BatchSecrets, ResourceRecord} from '../store/schema.js';
-import {USER_AGENT} from './host-access.js';
+import type {HostClient} from '../../host/client.js';
+import {HostError} from '../../host/errors.js';
+import {UserClient} from '../../host/user-client.js';
+import type {BatchSecrets, ResourceRecord} from '../../store/schema.js';
+import {USER_AGENT} from './access.js';
 
 export type LiveResource = Record<string, unknown> & {id: string | number};
 

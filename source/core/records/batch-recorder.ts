@@ -2,7 +2,7 @@
 // resource records (pending before the create request, confirmed after) and the evidence files.
 // Writes are chained so concurrent steps never interleave a half-updated file.
 import {randomBytes} from 'node:crypto';
-import type {StateStore} from '../store/state-store.js';
+import type {StateStore} from '../../store/state-store.js';
 import {
 	SCHEMA_VERSION,
 	resourceKey,
@@ -13,7 +13,7 @@ import {
 	type ResourceRecord,
 	type ResourceType,
 	type StepRecord,
-} from '../store/schema.js';
+} from '../../store/schema.js';
 import {stepArtifactName, writeEvidence} from './evidence.js';
 
 export function newBatchId(): string {

@@ -1,9 +1,9 @@
 // Builds the host client for a registered host: its stored credential, its cached session (persisted
 // back when it changes) and the operator hooks for the prompts a host may need (TOTP, compliance).
-import {HostClient} from '../host/client.js';
-import type {ComplianceInfo} from '../host/probe.js';
-import type {HostRecord} from '../store/schema.js';
-import type {StateStore} from '../store/state-store.js';
+import {HostClient} from '../../host/client.js';
+import type {ComplianceInfo} from '../../host/probe.js';
+import type {HostRecord} from '../../store/schema.js';
+import type {StateStore} from '../../store/state-store.js';
 
 export interface Operator {
 	/** A TOTP code for a 2FA login or a step-up; undefined when the operator gave none. */

@@ -3,8 +3,8 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {STEP_NAMES} from '../store/schema.js';
-import {redact} from './secrets.js';
+import {STEP_NAMES} from '../../store/schema.js';
+import {redact} from '../../lib/secrets.js';
 
 export function stepArtifactName(step: string): string {
 	const index = (STEP_NAMES as readonly string[]).indexOf(step);

@@ -1,15 +1,15 @@
 // Registering a host: probe it (reads only; login first when the credential is a login), then save it
 // with its credential and capabilities. Used by `crm host add` and the TUI's Hosts screen.
 import {randomBytes} from 'node:crypto';
-import {HostClient} from '../host/client.js';
-import {HostError} from '../host/errors.js';
-import type {Capabilities} from '../host/probe.js';
-import type {HostRecord} from '../store/schema.js';
-import type {StateStore} from '../store/state-store.js';
-import {CrmError, invalidInput} from './errors.js';
-import {USER_AGENT, type Operator} from './host-access.js';
-import {complianceMessage, probeWithOperator} from './import/host-probe.js';
-import {StepFailure} from './steps.js';
+import {HostClient} from '../../host/client.js';
+import {HostError} from '../../host/errors.js';
+import type {Capabilities} from '../../host/probe.js';
+import type {HostRecord} from '../../store/schema.js';
+import type {StateStore} from '../../store/state-store.js';
+import {CrmError, invalidInput} from '../../lib/errors.js';
+import {USER_AGENT, type Operator} from './access.js';
+import {complianceMessage, probeWithOperator} from '../import/host-probe.js';
+import {StepFailure} from '../pipeline/steps.js';
 
 export type AdminCredential =
 	{type: 'admin_api_key'; key: string} | {type: 'login'; email: string; password: string};

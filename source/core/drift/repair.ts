@@ -1,21 +1,21 @@
 // Repair where it is safe (issue: drift and rollback): for a drifted batch, re-run the access closure
 // and the smoke. A missing user, key or subscription is recreated (and recorded); what is intact is
 // left alone. A missing or changed group or account is not repaired: roll back and import again.
-import type {StateStore} from '../store/state-store.js';
-import {BatchRecorder} from './batch-recorder.js';
-import {CrmError} from './errors.js';
-import {shown} from './validate.js';
-import type {EventSink} from './events.js';
-import {hostClientFor, hostSecrets, type Operator} from './host-access.js';
-import {assignSubscription, createUserKey, newPassword} from './import/access-closure.js';
-import {runSmoke} from './import/smoke.js';
-import {DEFAULT_TIMING, type Timing} from './import/types.js';
-import {plannedNames} from './naming.js';
-import {loadPacks, findPack} from './packs.js';
+import type {StateStore} from '../../store/state-store.js';
+import {BatchRecorder} from '../records/batch-recorder.js';
+import {CrmError} from '../../lib/errors.js';
+import {shown} from '../input/validate.js';
+import type {EventSink} from '../pipeline/events.js';
+import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {assignSubscription, createUserKey, newPassword} from '../import/access-closure.js';
+import {runSmoke} from '../import/smoke.js';
+import {DEFAULT_TIMING, type Timing} from '../import/types.js';
+import {plannedNames} from '../records/naming.js';
+import {loadPacks, findPack} from '../packs/packs.js';
 import {runReconcile} from './reconcile.js';
-import {StepFailure, StepRunner} from './steps.js';
-import {byExactName, trackedCreate} from './tracked-create.js';
-import type {Capabilities} from '../host/probe.js';
+import {StepFailure, StepRunner} from '../pipeline/steps.js';
+import {byExactName, trackedCreate} from '../records/tracked-create.js';
+import type {Capabilities} from '../../host/probe.js';
 
 export interface RepairOptions {
 	store: StateStore;

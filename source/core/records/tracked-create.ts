@@ -2,8 +2,8 @@
 // state does not know: the record is written as pending before the request; after it, confirmed with
 // the host id. When the answer is lost (network, timeout, 5xx) the resource is looked up by its unique
 // name before anyone thinks of sending it again.
-import {HostError} from '../host/errors.js';
-import type {ResourceType} from '../store/schema.js';
+import {HostError} from '../../host/errors.js';
+import type {ResourceType} from '../../store/schema.js';
 import type {BatchRecorder} from './batch-recorder.js';
 
 export interface Created {

@@ -2,7 +2,7 @@
 // present, missing, changed (a field this tool set differs) or, host-wide only, unmanaged (named like
 // ours but unknown to state). Reads only on the host; each run is stored with its batch_id.
 import {randomBytes} from 'node:crypto';
-import type {HostClient} from '../host/client.js';
+import type {HostClient} from '../../host/client.js';
 import type {
 	BatchFile,
 	HostRecord,
@@ -10,19 +10,19 @@ import type {
 	ReconcileRun,
 	ResourceRecord,
 	State,
-} from '../store/schema.js';
-import {resourceKey} from '../store/schema.js';
-import type {StateStore} from '../store/state-store.js';
-import {countItems} from '../store/migrations.js';
-import {CrmError} from './errors.js';
-import {shown} from './validate.js';
-import type {EventSink} from './events.js';
-import {hostClientFor, type Operator} from './host-access.js';
-import {readLive, type LiveResource} from './host-reads.js';
-import {resolveHost} from './hosts.js';
-import {isOurName} from './naming.js';
-import {recoverDeadBatches, resolvePending} from './recovery.js';
-import {StepRunner} from './steps.js';
+} from '../../store/schema.js';
+import {resourceKey} from '../../store/schema.js';
+import type {StateStore} from '../../store/state-store.js';
+import {countItems} from '../../store/migrations.js';
+import {CrmError} from '../../lib/errors.js';
+import {shown} from '../input/validate.js';
+import type {EventSink} from '../pipeline/events.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
+import {readLive, type LiveResource} from '../hosts/reads.js';
+import {resolveHost} from '../hosts/lookup.js';
+import {isOurName} from '../records/naming.js';
+import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {StepRunner} from '../pipeline/steps.js';
 
 export interface ReconcileOptions {
 	store: StateStore;

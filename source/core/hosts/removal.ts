@@ -1,9 +1,9 @@
 // Forgetting a registered host (`crm host remove`, the TUI's Hosts screen). Its resources stay on the
 // host; removing one that still holds recorded resources needs force, since nothing could roll them back.
-import type {State} from '../store/schema.js';
-import type {StateStore} from '../store/state-store.js';
-import {CrmError} from './errors.js';
-import {resolveHost} from './hosts.js';
+import type {State} from '../../store/schema.js';
+import type {StateStore} from '../../store/state-store.js';
+import {CrmError} from '../../lib/errors.js';
+import {resolveHost} from './lookup.js';
 
 /** Batches that still hold resources on the host (removing it would orphan them). */
 export function liveBatchesOn(state: State, hostId: string) {

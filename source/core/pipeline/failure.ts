@@ -1,8 +1,8 @@
 // Failure classes (DOMAIN.md rule 5): what the operator should look at. The host path is compared
 // with the direct upstream path so a failed completion is never blamed on the wrong side.
-import type {HostErrorKind} from '../host/errors.js';
-import type {FailureClass} from '../store/schema.js';
-import type {UpstreamErrorKind} from '../upstream/errors.js';
+import type {HostErrorKind} from '../../host/errors.js';
+import type {FailureClass} from '../../store/schema.js';
+import type {UpstreamErrorKind} from '../../upstream/errors.js';
 
 export function classFromUpstream(kind: UpstreamErrorKind): FailureClass {
 	switch (kind) {

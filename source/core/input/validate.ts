@@ -1,6 +1,6 @@
 // Input checks shared by the CLI, the TUI and batch import: each names the field and what to do.
-import {invalidInput} from './errors.js';
-import {ACCESS_MODES, type AccessMode} from './packs.js';
+import {invalidInput} from '../../lib/errors.js';
+import {ACCESS_MODES, type AccessMode} from '../packs/packs.js';
 
 // Control characters, built from code points so the source holds none (eslint no-control-regex).
 const CONTROL = new RegExp(

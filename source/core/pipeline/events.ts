@@ -1,5 +1,5 @@
 // What the engine tells its views. The CLI prints these as lines on stderr; the TUI renders them.
-import type {FailureClass} from '../store/schema.js';
+import type {FailureClass} from '../../store/schema.js';
 
 export type StepOutcome = 'ok' | 'warn' | 'fail' | 'skipped';
 

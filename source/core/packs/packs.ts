@@ -3,7 +3,7 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {z} from 'zod';
-import {packageRoot} from '../store/paths.js';
+import {packageRoot} from '../../store/paths.js';
 
 export const ACCESS_MODES = ['self_service', 'subscription'] as const;
 export type AccessMode = (typeof ACCESS_MODES)[number];

@@ -1,7 +1,7 @@
 // The step pipeline: each step is a plain async function run under an AbortSignal; the runner times
 // it, emits start/progress/end events and records it. A step ends ok, warn (with the reason) or by
 // throwing a StepFailure that carries the failure class.
-import type {FailureClass, StepRecord} from '../store/schema.js';
+import type {FailureClass, StepRecord} from '../../store/schema.js';
 import type {EventSink, StepOutcome} from './events.js';
 
 export class StepFailure extends Error {

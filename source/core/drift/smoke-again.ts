@@ -1,13 +1,13 @@
 // Runs a finished batch's access smoke again with its managed user's key (/v1/models + one chat
 // completion through the host) and records the result: `crm smoke --batch`, the TUI's "run smoke again".
-import type {StateStore} from '../store/state-store.js';
-import {BatchRecorder} from './batch-recorder.js';
-import {CrmError} from './errors.js';
-import type {EventSink} from './events.js';
-import {hostSecrets} from './host-access.js';
-import {runSmoke, smokeResult, type SmokeOutcome} from './import/smoke.js';
-import {DEFAULT_TIMING, type Timing} from './import/types.js';
-import {StepFailure, StepRunner} from './steps.js';
+import type {StateStore} from '../../store/state-store.js';
+import {BatchRecorder} from '../records/batch-recorder.js';
+import {CrmError} from '../../lib/errors.js';
+import type {EventSink} from '../pipeline/events.js';
+import {hostSecrets} from '../hosts/access.js';
+import {runSmoke, smokeResult, type SmokeOutcome} from '../import/smoke.js';
+import {DEFAULT_TIMING, type Timing} from '../import/types.js';
+import {StepFailure, StepRunner} from '../pipeline/steps.js';
 
 export async function runSmokeAgain(o: {
 	store: StateStore;

@@ -1,5 +1,5 @@
 // Names say who made them (DOMAIN.md rule 9): the host's prefix, the pack, the batch's short id.
-import type {HostRecord} from '../store/schema.js';
+import type {HostRecord} from '../../store/schema.js';
 import {shortId} from './batch-recorder.js';
 
 export interface PlannedNames {

@@ -2,11 +2,11 @@
 // process died reads `failed` with the step it died in (DOMAIN.md statuses), and resources left
 // `pending` (the create was sent, the answer never recorded) are resolved by their unique name.
 import {hostname} from 'node:os';
-import type {HostClient} from '../host/client.js';
-import {HostError} from '../host/errors.js';
-import {resourceKey, type HostRecord, type ResourceRecord} from '../store/schema.js';
-import {pidAlive} from '../store/lock.js';
-import type {StateStore} from '../store/state-store.js';
+import type {HostClient} from '../../host/client.js';
+import {HostError} from '../../host/errors.js';
+import {resourceKey, type HostRecord, type ResourceRecord} from '../../store/schema.js';
+import {pidAlive} from '../../store/lock.js';
+import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from './batch-recorder.js';
 import {byExactName} from './tracked-create.js';
 

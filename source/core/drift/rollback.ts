@@ -1,17 +1,17 @@
 // Rollback (DOMAIN.md rule 4): delete exactly a batch's recorded resources, children first (key,
 // subscription, user, account, group). Each is read back first and deleted only when it is still the
 // one recorded; a mismatch is skipped and reported. Never deletes by name match. Re-runnable.
-import type {ResourceRecord, ResourceType} from '../store/schema.js';
-import type {StateStore} from '../store/state-store.js';
-import {BatchRecorder} from './batch-recorder.js';
-import {HostError} from '../host/errors.js';
-import {CrmError} from './errors.js';
-import {shown} from './validate.js';
-import type {EventSink} from './events.js';
-import {hostClientFor, hostSecrets, type Operator} from './host-access.js';
-import {readLive, sameResource, userClientFor} from './host-reads.js';
-import {recoverDeadBatches, resolvePending} from './recovery.js';
-import {StepRunner} from './steps.js';
+import type {ResourceRecord, ResourceType} from '../../store/schema.js';
+import type {StateStore} from '../../store/state-store.js';
+import {BatchRecorder} from '../records/batch-recorder.js';
+import {HostError} from '../../host/errors.js';
+import {CrmError} from '../../lib/errors.js';
+import {shown} from '../input/validate.js';
+import type {EventSink} from '../pipeline/events.js';
+import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {readLive, sameResource, userClientFor} from '../hosts/reads.js';
+import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {StepRunner} from '../pipeline/steps.js';
 
 const ORDER: ResourceType[] = ['api_key', 'subscription', 'user', 'account', 'group'];
 
