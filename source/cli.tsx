@@ -23,6 +23,13 @@ const help = `
     rollback                   delete exactly a batch's recorded resources
     repair                     re-run access closure and smoke for a drifted batch
     smoke --batch BATCH        run a batch's access smoke again and record it
+    watch [--once]             health checks of every ready batch (loop, or one pass for cron)
+    health --batch BATCH       a batch's health history, newest first
+    balance                    provider balances (where the provider has a balance API)
+    alerts set|show|test       the health alerts webhook (generic, feishu, dingtalk, slack)
+    rotate-key --batch BATCH   give a batch's account a new provider key, in place
+    keep-key --batch BATCH     keep a batch's provider key (balances, direct checks)
+    host set HOST              per-host settings: --auto-pause on|off --pause-after N
     accept                     fresh-host acceptance run with numbered evidence
     evidence list|keep|archive|export
     matrix                     provider validation matrix
@@ -74,6 +81,7 @@ function parse(meow: typeof import('meow').default) {
 			userPasswordEnv: str,
 			continueOnUpstreamFailure: bool,
 			force: bool,
+			keepKey: bool,
 			batch: str,
 			dryRun: bool,
 			yes: bool,
@@ -81,6 +89,15 @@ function parse(meow: typeof import('meow').default) {
 			concurrency: num,
 			skipInvalid: bool,
 			out: str,
+			// health, alerts, auto-pause
+			once: bool,
+			intervalS: num,
+			brokenAfter: num,
+			autoPause: str,
+			pauseAfter: num,
+			webhookUrlEnv: str,
+			format: str,
+			minBalance: num,
 			// sandbox
 			port: num,
 			profile: str,

@@ -66,10 +66,14 @@ export class Session {
 		return store;
 	}
 
-	/** Runs `fn` holding the data folder's lock, released whatever happens. */
-	async withLock<T>(operation: string, fn: (store: StateStore) => Promise<T>): Promise<T> {
+	/** Runs `fn` holding the data folder's lock, released whatever happens (`waitMs`: this call's wait). */
+	async withLock<T>(
+		operation: string,
+		fn: (store: StateStore) => Promise<T>,
+		options: {waitMs?: number} = {},
+	): Promise<T> {
 		const store = await StateStore.open(this.dataDir, {
-			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs},
+			lock: {command: `${this.actor} ${operation}`, waitMs: options.waitMs ?? this.lockWaitMs},
 		});
 		try {
 			learnSecrets(store);
@@ -89,7 +93,9 @@ function learnSecrets(store: StateStore): void {
 	for (const s of Object.values(store.data.batch_secrets)) {
 		if (s.user_password) knownSecrets.add(s.user_password);
 		if (s.user_key) knownSecrets.add(s.user_key);
+		if (s.provider_key) knownSecrets.add(s.provider_key);
 	}
+	if (store.data.alerts?.webhook_url) knownSecrets.add(store.data.alerts.webhook_url);
 }
 
 /** Until the registry lands: the secrets this process learned from state (read by views). */

@@ -20,6 +20,12 @@ const commands: Record<string, () => Promise<Runner>> = {
 	accept: async () => (await import('./accept.js')).acceptCommand,
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,
 	matrix: async () => (await import('./matrix.js')).matrixCommand,
+	watch: async () => (await import('./watch.js')).watchCommand,
+	health: async () => (await import('./watch.js')).healthCommand,
+	balance: async () => (await import('./watch.js')).balanceCommand,
+	alerts: async () => (await import('./alerts.js')).alertsCommand,
+	'rotate-key': async () => (await import('./rotate-key.js')).rotateKeyCommand,
+	'keep-key': async () => (await import('./rotate-key.js')).keepKeyCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

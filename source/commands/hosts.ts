@@ -15,12 +15,16 @@ export async function hostCommand(ctx: CommandContext): Promise<number> {
 			return hostShow(ctx, rest[0]);
 		case 'remove':
 			return hostRemove(ctx, rest[0]);
+		case 'set': {
+			const {hostSet} = await import('./host-set.js');
+			return hostSet(ctx, rest[0]);
+		}
 		case 'add': {
 			const {hostAdd} = await import('./host-add.js');
 			return hostAdd(ctx);
 		}
 		default:
-			throw new CrmError('usage', 'use one of: crm host add | list | show HOST | remove HOST');
+			throw new CrmError('usage', 'use one of: crm host add | list | show HOST | set HOST | remove HOST');
 	}
 }
 

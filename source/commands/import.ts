@@ -22,6 +22,7 @@ export async function importRequestFromFlags(ctx: CommandContext): Promise<Impor
 		user: flagString(ctx.flags, 'user'),
 		continueOnUpstreamFailure: ctx.flags.continueOnUpstreamFailure === true,
 		force: ctx.flags.force === true,
+		keepKey: ctx.flags.keepKey === true,
 	};
 }
 

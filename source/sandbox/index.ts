@@ -6,6 +6,7 @@ import {SandboxState} from './state.js';
 import type {SandboxFaults, SandboxHandle, SandboxInfo, SandboxOptions} from './types.js';
 import {createUpstreamServer, PACK_IDS, PACKS, upstreamKeys} from './upstreams.js';
 import {CONTROL_PREFIX} from './control.js';
+import {mergeUpstreamSettings} from './upstream-billing.js';
 
 export type {
 	AccountRow,
@@ -21,6 +22,7 @@ export type {
 	SubscriptionRow,
 	UpstreamFault,
 	UpstreamLogEntry,
+	UpstreamSettings,
 	UserRow,
 } from './types.js';
 export {PACK_IDS} from './upstreams.js';
@@ -71,6 +73,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
 		profile,
 		setFaults(patch: Partial<SandboxFaults>) {
 			mergeFaults(state.faults, patch, PACK_IDS);
+		},
+		setUpstream(patch) {
+			mergeUpstreamSettings(state.upstream, patch, PACK_IDS);
 		},
 		snapshot: () => state.snapshot(),
 		requestLog: () => state.requestLog.map((entry) => ({...entry})),

@@ -28,6 +28,7 @@ const BatchImportScreen = screen(async () => (await import('./screens/batch-impo
 const AcceptanceScreen = screen(async () => (await import('./screens/acceptance.js')).AcceptanceScreen);
 const MatrixScreen = screen(async () => (await import('./screens/matrix.js')).MatrixScreen);
 const EvidenceScreen = screen(async () => (await import('./screens/evidence.js')).EvidenceScreen);
+const WatchScreen = screen(async () => (await import('./screens/watch.js')).WatchScreen);
 
 export interface AppProps {
 	config: EngineConfig;
@@ -141,5 +142,14 @@ function Current({screen, depth}: {screen: Screen; depth: number}) {
 			return <MatrixScreen key={key} />;
 		case 'evidence':
 			return <EvidenceScreen key={key} runId={screen.runId} />;
+		case 'watch':
+			return (
+				<WatchScreen
+					key={key}
+					hostId={screen.hostId}
+					batchIds={screen.batchIds}
+					intervalS={screen.intervalS}
+				/>
+			);
 	}
 }

@@ -29,7 +29,8 @@ export type Screen =
 	| {id: 'batch-import'}
 	| {id: 'acceptance'; hostId?: string}
 	| {id: 'matrix'}
-	| {id: 'evidence'; runId?: string};
+	| {id: 'evidence'; runId?: string}
+	| {id: 'watch'; hostId?: string; batchIds?: string[]; intervalS?: number};
 
 /** A finished line kept in the terminal's scrollback (rendered once, by the root's <Static>). */
 export type LogEntry =

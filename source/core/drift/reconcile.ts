@@ -71,6 +71,9 @@ export function changedFields(r: ResourceRecord, live: LiveResource): string[] {
 			check('base_url', s.base_url, creds.base_url);
 			check('model_mapping', s.model_mapping, creds.model_mapping);
 			check('openai_responses_mode', s.openai_responses_mode, extra.openai_responses_mode);
+			// Recorded only once the tool paused or resumed the account itself (auto-pause): its own
+			// switch is then in sync, and an operator's later change is drift.
+			check('schedulable', s.schedulable, live.schedulable);
 			break;
 		}
 		case 'user':

@@ -57,6 +57,14 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 	await recoverDeadBatches(store);
 	const batchId = newBatchId();
 	const secrets = [input.key, ...hostSecrets(host)];
+	// Kept only when asked (docs/domain.md rule 11), in state.json alone, written with the batch.
+	if (input.keepKey)
+		store.data.batch_secrets[batchId] = {
+			user_email: null,
+			user_password: null,
+			user_key: null,
+			provider_key: input.key,
+		};
 	const recorder = await BatchRecorder.create(
 		store,
 		{
@@ -81,6 +89,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			user: input.user,
 			key_fingerprint: input.fingerprint,
 			continue_on_upstream_failure: input.continueOnUpstreamFailure,
+			key_kept: input.keepKey,
 		},
 		secrets,
 	);

@@ -17,7 +17,16 @@ import {color, statusColor} from '../theme.js';
 import type {State} from '../../store/schema.js';
 
 type Choice =
-	'sandbox' | 'import' | 'batch-import' | 'status' | 'drift' | 'accept' | 'matrix' | 'hosts' | 'quit';
+	| 'sandbox'
+	| 'import'
+	| 'batch-import'
+	| 'status'
+	| 'drift'
+	| 'accept'
+	| 'matrix'
+	| 'hosts'
+	| 'watch'
+	| 'quit';
 
 const MAX_HOSTS = 5;
 
@@ -52,6 +61,7 @@ export function HomeScreen() {
 		{label: 'Hosts', value: 'hosts' as Choice},
 		{label: 'Acceptance run', value: 'accept' as Choice},
 		{label: 'Validation matrix', value: 'matrix' as Choice},
+		{label: 'Watch health', value: 'watch' as Choice},
 		{label: 'Quit', value: 'quit' as Choice},
 	];
 
@@ -86,6 +96,9 @@ export function HomeScreen() {
 				return;
 			case 'hosts':
 				actions.push({id: 'hosts'});
+				return;
+			case 'watch':
+				actions.push({id: 'watch'});
 				return;
 			case 'quit':
 				actions.quit(0);

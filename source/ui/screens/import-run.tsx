@@ -25,7 +25,7 @@ import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useSteps} from '../hooks/use-steps.js';
 import {color, statusColor} from '../theme.js';
 
-type Action = 'smoke' | 'reconcile' | 'rollback' | 'status' | 'again' | 'home' | 'retry';
+type Action = 'smoke' | 'reconcile' | 'rollback' | 'status' | 'again' | 'home' | 'retry' | 'watch';
 
 export function ImportRun({
 	request,
@@ -85,6 +85,8 @@ export function ImportRun({
 				return actions.push({id: 'batch', batchId: result!.batch_id});
 			case 'again':
 				return onAgain();
+			case 'watch':
+				return actions.push({id: 'watch', hostId: result!.host_id, batchIds: [result!.batch_id]});
 			case 'retry':
 				return setAttempt((n) => n + 1);
 			case 'home':
@@ -198,6 +200,7 @@ function ResultView({
 							...(r.resources.length ? [{label: 'Reconcile this batch', value: 'reconcile' as Action}] : []),
 							...(r.resources.length ? [{label: 'Roll back this batch', value: 'rollback' as Action}] : []),
 							{label: 'Import another', value: 'again' as Action},
+							...(ready ? [{label: 'Keep watching this provider', value: 'watch' as Action}] : []),
 							{label: 'Home', value: 'home' as Action},
 						]}
 						onSelect={onChoose}

@@ -1,0 +1,72 @@
+// The health of one provider on the Status screen (docs/domain.md rule 14): its last check, a
+// 24-hour sparkline of latency and failures, its balance and its alert state, from the watch's
+// summary and the batch's history file (one file read, for the highlighted provider only).
+import React, {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import {readHistory} from '../../core/health/history.js';
+import type {BatchHealth, HealthCheck} from '../../core/health/types.js';
+import {dataPaths} from '../../store/paths.js';
+import {statusColor, shortTime} from '../theme.js';
+import {Sparkline} from './sparkline.js';
+
+/** The one-cell mark of the HEALTH column. */
+export function healthMark(h: BatchHealth | undefined): string {
+	if (!h) return '·';
+	if (h.paused) return '‖';
+	return h.health === 'ok' ? '✓' : h.health === 'failing' ? '✗' : '?';
+}
+
+function alertState(h: BatchHealth): string {
+	if (h.paused) return `paused by the tool since ${shortTime(h.paused.at)}`;
+	if (h.alert.health === 'failing') return `failing alert sent ${shortTime(h.alert.sent_at)}`;
+	if (h.low_balance.active) return `low balance alert sent ${shortTime(h.low_balance.sent_at)}`;
+	return 'none';
+}
+
+export function ProviderHealth({
+	dataDir,
+	batchId,
+	health,
+}: {
+	dataDir: string;
+	batchId: string | null;
+	health: BatchHealth | undefined;
+}) {
+	const [history, setHistory] = useState<{checks: HealthCheck[]; now: number}>({checks: [], now: 0});
+	useEffect(() => {
+		let live = true;
+		// Read after the frame is drawn: one small file, for the highlighted provider only.
+		void Promise.resolve().then(() => {
+			const now = Date.now();
+			const since = now - 24 * 3_600_000;
+			const checks = batchId ? readHistory(dataPaths(dataDir).healthFile(batchId), {sinceMs: since}) : [];
+			if (live) setHistory({checks, now});
+		});
+		return () => {
+			live = false;
+		};
+	}, [dataDir, batchId, health]);
+	if (!batchId) return <Text dimColor>no ready batch for this provider: nothing is watched</Text>;
+	if (!health) return <Text dimColor>not checked yet: Watch health (Home) or crm watch --once</Text>;
+	const balance =
+		health.balance?.amount != null
+			? `${health.balance.amount} ${health.balance.currency ?? ''}`.trim()
+			: 'n/a';
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">
+				<Text dimColor>health </Text>
+				<Text color={statusColor(health.health)}>{health.health}</Text>
+				{health.failure_class ? <Text color={statusColor('failing')}> {health.failure_class}</Text> : null}
+				<Text dimColor> · checked </Text>
+				{shortTime(health.last_check_at)}
+				{health.latency_ms !== null ? ` · ${health.latency_ms}ms` : ''}
+				<Text dimColor> · balance </Text>
+				{balance}
+				<Text dimColor> · alert </Text>
+				{alertState(health)}
+			</Text>
+			<Sparkline checks={history.checks} now={history.now} />
+		</Box>
+	);
+}
