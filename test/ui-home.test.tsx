@@ -33,6 +33,7 @@ test('home without hosts: data folder, host count, Try the sandbox host first; ?
 				'Hosts',
 				'Acceptance run',
 				'Validation matrix',
+				'Watch health',
 				'Quit',
 			],
 		);
@@ -78,6 +79,7 @@ test('home menu: each item opens its screen and Esc comes back', async (t) => {
 			// one host: the acceptance run starts at the pack
 			[5, 'Acceptance run › pack'],
 			[6, 'No acceptance results yet'],
+			[7, 'each provider every'],
 		];
 		for (const [downs, expected] of targets) {
 			await tui.waitFor('❯ Import a provider');

@@ -49,17 +49,10 @@ export function Sparkline({checks, now}: {checks: HealthCheck[]; now?: number}) 
 	const s = sparkOf(checks, now);
 	return (
 		<>
+			<Text wrap="truncate-end">{`${'24h latency'.padEnd(12)}${s.latency}`}</Text>
 			<Text wrap="truncate-end">
-				<Text dimColor>24h latency </Text>
-				{s.latency}
-			</Text>
-			<Text wrap="truncate-end">
-				<Text dimColor>24h checks </Text>
-				<Text color={s.failed ? color.warn : undefined}>{s.failures}</Text>
-				<Text dimColor>
-					{' '}
-					{s.checks} checks, {s.failed} failed
-				</Text>
+				<Text color={s.failed ? color.warn : undefined}>{`${'24h checks'.padEnd(12)}${s.failures}`}</Text>
+				<Text dimColor>{` ${s.checks} checks, ${s.failed} failed`}</Text>
 			</Text>
 		</>
 	);

@@ -44,24 +44,31 @@ export function WatchScreen({hostId, batchIds, intervalS}: WatchScreenProps) {
 	const limit = useListRows(12);
 	const {start} = op;
 
+	// The loop also stops when the screen goes away (the app quits, a test unmounts it).
+	const own = useRef(new AbortController());
+	useEffect(() => {
+		const controller = own.current;
+		return () => controller.abort();
+	}, []);
 	useEffect(() => {
 		if (started.current) return;
 		started.current = true;
-		start((signal) =>
-			watch(
+		start((signal) => {
+			signal.addEventListener('abort', () => own.current.abort(), {once: true});
+			return watch(
 				sessionOf(config),
 				{host: hostId, batchIds: batchIds ?? null, intervalS, once: false},
 				{
 					sink: () => {},
-					signal,
+					signal: own.current.signal,
 					onCheck: (c) => {
 						setChecks((prev) => ({...prev, [c.batch_id]: c}));
 						setCount((n) => n + 1);
 					},
 					onAlert: (a) => setAlerts((prev) => [...prev, a].slice(-3)),
 				},
-			),
-		);
+			);
+		});
 	}, [start, config, hostId, batchIds, intervalS]);
 
 	const running = op.phase === 'running';
