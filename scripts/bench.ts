@@ -16,6 +16,7 @@ import {benchCriticalPath} from './bench/critical-path.js';
 import {renderMarkdown, renderTable} from './bench/report.js';
 import {benchScale} from './bench/scale.js';
 import {benchStartup} from './bench/startup.js';
+import {benchWatch} from './bench/watch.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const budget = new Budget(Number(process.env.BENCH_BUDGET_S ?? 300));
@@ -74,6 +75,9 @@ async function main(): Promise<void> {
 		}),
 	);
 
+	const watchPass = await benchWatch({hosts: 10, batchesPerHost: quick ? 30 : 100, latencyMs: 20});
+	sections.push(watchPass);
+
 	const kb = (v: number | null) => (v === null ? 'n/a' : `${(v / 1024).toFixed(0)} MiB`);
 	const memory: Figure[] = [
 		{
@@ -90,6 +94,14 @@ async function main(): Promise<void> {
 			value: kb(scale.bigImportRssKb),
 			ratio: null,
 			target: 'informational',
+			met: null,
+		},
+		{
+			section: 'Memory',
+			measure: 'peak RSS of `crm watch --once` (1,000 batches on 10 hosts)',
+			value: kb(watchPass.rssKb),
+			ratio: null,
+			target: 'informational (bound under Watch at scale)',
 			met: null,
 		},
 		{

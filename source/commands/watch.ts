@@ -56,7 +56,16 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
 		perHostConcurrency: flagNumber(ctx.flags, 'concurrency'),
 	};
 	await planWatch(session, input);
-	ctx.out.secrets.push(...knownSecrets);
+	// Secrets learned from state (and from a re-read in the loop) are scrubbed from every line; only
+	// the new ones are added, so a long watch does not grow the list with every check.
+	let learned = 0;
+	const learn = () => {
+		if (knownSecrets.size === learned) return;
+		learned = knownSecrets.size;
+		const have = new Set(ctx.out.secrets);
+		for (const secret of knownSecrets) if (!have.has(secret)) ctx.out.secrets.push(secret);
+	};
+	learn();
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		if (!once) ctx.out.note('watching; Ctrl-C stops after the checks under way');
@@ -64,7 +73,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
 			sink: () => {},
 			signal,
 			onCheck: (c) => {
-				ctx.out.secrets.push(...knownSecrets);
+				learn();
 				ctx.out.note(checkLine(c));
 			},
 			onAlert: (a) => ctx.out.note(alertLine(a)),
