@@ -3,7 +3,7 @@
 // per-host bound against the host; the summary and history are written when it stops. A second
 // watch on the same data folder is refused (exit 4) naming the first.
 import test from 'ava';
-import {mkdtempSync} from 'node:fs';
+import {copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {importProvider} from '../source/app/import.js';
@@ -14,6 +14,7 @@ import {Watcher} from '../source/core/health/watcher.js';
 import {registerHost} from '../source/core/hosts/register.js';
 import {startSandbox} from '../source/sandbox/index.js';
 import {CrmError} from '../source/lib/errors.js';
+import {repoRoot} from './helpers/cli.js';
 
 const FAST = {requestTimeoutMs: 5000, smokeRetryMs: 2000, smokeRetryIntervalMs: 100};
 
@@ -92,3 +93,75 @@ test('one watch per data folder: a second is refused naming the first', async (t
 	stop.abort();
 	t.deepEqual((await first).checks, []);
 });
+
+test.serial(
+	'models mode from the pack; the gateway address first, the admin address when it is unreachable',
+	async (t) => {
+		const packs = mkdtempSync(path.join(tmpdir(), 'crm-packs-'));
+		for (const f of readdirSync(path.join(repoRoot, 'packs')))
+			copyFileSync(path.join(repoRoot, 'packs', f), path.join(packs, f));
+		const step = JSON.parse(readFileSync(path.join(packs, 'step.json'), 'utf8'));
+		writeFileSync(path.join(packs, 'step.json'), JSON.stringify({...step, health: {mode: 'models'}}));
+		const before = process.env.CRM_PACKS_DIR;
+		process.env.CRM_PACKS_DIR = packs;
+		t.teardown(() => {
+			if (before === undefined) delete process.env.CRM_PACKS_DIR;
+			else process.env.CRM_PACKS_DIR = before;
+		});
+		const sb = await startSandbox();
+		t.teardown(() => sb.close());
+		const session = new Session({dataDir: mkdtempSync(path.join(tmpdir(), 'crm-loop-')), timing: FAST});
+		await session.withLock('host add', (store) =>
+			registerHost(
+				store,
+				{name: 'sb', url: sb.info.host_url, credential: {type: 'admin_api_key', key: sb.info.admin_api_key}},
+				{operator: {}},
+			),
+		);
+		const run = {sink: () => {}, signal: new AbortController().signal};
+		const up = sb.info.upstreams.step!;
+		t.is(
+			(
+				await importProvider(
+					session,
+					{host: 'sb', pack: 'step', url: up.base_url, key: up.api_key, keySource: 'test'},
+					run,
+				)
+			).batch_status,
+			'succeeded',
+		);
+		const setGateway = (url: string) =>
+			session.withLock('test', async (store) => {
+				(store.data.hosts[0] as {gateway_url?: string}).gateway_url = url;
+				await store.write();
+			});
+
+		const chats = () => sb.snapshot().upstream_log.filter((e) => e.path.endsWith('/chat/completions')).length;
+		const chatsBefore = chats();
+		const viaLocalhost = sb.info.host_url.replace('127.0.0.1', 'localhost');
+		await setGateway(viaLocalhost);
+		const models = (await watch(session, {once: true}, run)).checks[0]!;
+		t.like(models, {
+			mode: 'models',
+			health: 'ok',
+			completion_ok: null,
+			models_ok: true,
+			gateway_used: viaLocalhost,
+		});
+		t.is(chats(), chatsBefore, 'models mode sends no completion');
+
+		await setGateway('http://127.0.0.1:1');
+		const fallback = (await watch(session, {once: true}, run)).checks[0]!;
+		t.like(fallback, {health: 'ok', gateway_used: sb.info.host_url});
+		t.regex(
+			fallback.message,
+			/gateway address http:\/\/127\.0\.0\.1:1 is unreachable from here; checked through the admin address/,
+		);
+
+		sb.setFaults({host_down: true});
+		const skipped = (await watch(session, {once: true}, run)).checks[0]!;
+		t.is(skipped.health, 'skipped', 'a host unreachable from here is skipped, not failing');
+		t.regex(skipped.message, /host unreachable from here/);
+		sb.setFaults({host_down: false});
+	},
+);
