@@ -105,6 +105,7 @@ test('watch --once exits 0 with nothing to watch; bad flags exit 2 naming the fl
 	t.is(empty.code, 0);
 	t.deepEqual(parseJson(empty), {checks: [], alerts: []});
 
+	const stateBefore = readFileSync(path.join(env.data, 'state.json'), 'utf8');
 	for (const [args, field] of [
 		[['watch', '--once', '--interval-s', '0'], '--interval-s'],
 		[['watch', '--once', '--host', 'nope'], '--host'],
@@ -113,11 +114,18 @@ test('watch --once exits 0 with nothing to watch; bad flags exit 2 naming the fl
 		[['host', 'set', 'sb', '--auto-pause', 'maybe'], '--auto-pause'],
 		[['host', 'set', 'sb', '--pause-after', '0'], '--pause-after'],
 		[['health', '--batch', 'b-none'], '--batch'],
+		[['rotate-key', '--batch', 'b-none', '--key-env', 'K'], '--batch'],
+		[['rotate-key', '--batch', 'b-none'], '--key-env'],
+		[['keep-key', '--batch', 'b-none', '--key-env', 'K'], '--batch'],
+		[['alerts', 'set', '--webhook-url-env', 'HOOK', '--min-balance', '-1'], '--min-balance'],
+		[['watch', '--once', '--broken-after', 'x'], '--broken-after'],
 	] as const) {
-		const r = await env.run([...args, '--json'], {HOOK: hook.url});
+		const r = await env.run([...args, '--json'], {HOOK: hook.url, K: 'sk-some-provider-key-0001'});
 		t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
 		t.is(parseJson(r).error.field, field);
+		t.true(parseJson(r).error.message.length > 15, 'a message that says what to do');
 	}
+	t.is(readFileSync(path.join(env.data, 'state.json'), 'utf8'), stateBefore, 'bad input changes nothing');
 	const plain = await env.run(['alerts', 'set', '--webhook-url-env', 'HOOK', '--json'], {
 		HOOK: 'http://hooks.example.com/robot?access_token=abcdefabcdef',
 	});
