@@ -26,6 +26,7 @@ const help = `
     accept                     fresh-host acceptance run with numbered evidence
     evidence list|keep|archive|export
     matrix                     provider validation matrix
+    serve                      the control plane as an HTTP service (API, live events, status page)
 
   Global options
     --data DIR                 state folder (env CRM_DATA_DIR; default data/ beside package.json)
@@ -85,6 +86,11 @@ function parse(meow: typeof import('meow').default) {
 			port: num,
 			profile: str,
 			latencyMs: num,
+			// serve
+			listen: str,
+			allowRemote: bool,
+			tokenFile: str,
+			watch: bool,
 			// waits and retries
 			timeoutS: num,
 			smokeRetryS: num,
