@@ -81,7 +81,10 @@ test('reads answer in the CLI JSON shapes: packs, hosts, host, status, batches, 
 	t.deepEqual((await svc.api('GET', '/api/v1/batches?host=sb')).json, await cli(['batches', '--host', 'sb']));
 	const byPack = (await svc.api('GET', '/api/v1/batches?pack=kimi')).json;
 	t.deepEqual(byPack, {batches: []});
-	t.deepEqual((await svc.api('GET', `/api/v1/batches/${batchId}`)).json, await cli(['batch', 'show', batchId]));
+	t.deepEqual(
+		(await svc.api('GET', `/api/v1/batches/${batchId}`)).json,
+		await cli(['batch', 'show', batchId]),
+	);
 
 	const noHost = await svc.api('GET', '/api/v1/hosts/nope');
 	t.is(noHost.status, 404);
@@ -130,14 +133,19 @@ test('bad bodies: 400 naming the field (wrong type, missing, unknown, rows.N, no
 		t.is(answer.json.error.field, field, answer.text);
 		t.true(answer.json.error.message.length > 10);
 	}
-	const notJson = await svc.api('POST', '/api/v1/imports', '{"host": "sb", ', {'content-type': 'application/json'});
+	const notJson = await svc.api('POST', '/api/v1/imports', '{"host": "sb", ', {
+		'content-type': 'application/json',
+	});
 	t.is(notJson.status, 400);
 	t.is(notJson.json.error.field, 'body');
 	const waitBad = await svc.api('POST', '/api/v1/imports?wait_s=9999', {host: 'sb', pack: 'deepseek', key});
 	t.is(waitBad.status, 400);
 	t.is(waitBad.json.error.field, 'wait_s');
 	t.is(readFileSync(dataPaths(env.data).state, 'utf8'), before, 'no change to state');
-	t.deepEqual(env.sandbox.snapshot().groups.filter((g) => g.name.startsWith('crm-')), []);
+	t.deepEqual(
+		env.sandbox.snapshot().groups.filter((g) => g.name.startsWith('crm-')),
+		[],
+	);
 	t.deepEqual(scanForSecrets([env.data], seen, env.secrets(), {allowStateFile: true}), []);
 });
 
@@ -194,8 +202,7 @@ test('/openapi.json is valid OpenAPI 3.1 and lists every route, with the bearer 
 		description: doc.components.securitySchemes.bearer.description,
 	});
 	// The request schema is the one that validates: the import body names its required fields.
-	const importBody =
-		doc.paths['/api/v1/imports'].post.requestBody.content['application/json'].schema;
+	const importBody = doc.paths['/api/v1/imports'].post.requestBody.content['application/json'].schema;
 	const schema = importBody.$ref ? doc.components.schemas[importBody.$ref.split('/').pop()] : importBody;
 	t.deepEqual([...schema.required].sort(), ['host', 'key', 'pack']);
 	t.false(schema.additionalProperties);
@@ -228,7 +235,16 @@ test('serve.json while it runs; SIGTERM exits 0 and removes it; --listen and --t
 	t.is(garbled.code, 2);
 	t.is(parseJson(garbled).error.field, '--listen');
 	writeFileSync(tokenFile, 'short\n');
-	const shortToken = await runCli(['serve', '--listen', '127.0.0.1:0', '--data', data, '--token-file', tokenFile, '--json']);
+	const shortToken = await runCli([
+		'serve',
+		'--listen',
+		'127.0.0.1:0',
+		'--data',
+		data,
+		'--token-file',
+		tokenFile,
+		'--json',
+	]);
 	t.is(shortToken.code, 2);
 	t.is(parseJson(shortToken).error.field, '--token-file');
 	t.false(shortToken.stdout.includes('short'));

@@ -46,7 +46,8 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
 		watch: ctx.flags.watch === true ? await healthLoop() : undefined,
 	});
 	process.stdout.write(
-		JSON.stringify({url: service.url, token_file: service.token_file, openapi_url: service.openapi_url}) + '\n',
+		JSON.stringify({url: service.url, token_file: service.token_file, openapi_url: service.openapi_url}) +
+			'\n',
 	);
 	const sig = await untilSignal();
 	ctx.out.note(`${sig}: stopping; running operations stop at their next step`);

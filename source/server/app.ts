@@ -67,7 +67,11 @@ export function createServiceApp(deps: ServiceDeps, options: {logFormat?: LogFor
 			onError: (c) =>
 				sendError(
 					c,
-					new HttpError('payload_too_large', `the request body is over the limit of ${BODY_LIMIT} bytes (1 MiB)`, 'body'),
+					new HttpError(
+						'payload_too_large',
+						`the request body is over the limit of ${BODY_LIMIT} bytes (1 MiB)`,
+						'body',
+					),
 				),
 		}),
 	);
@@ -75,10 +79,13 @@ export function createServiceApp(deps: ServiceDeps, options: {logFormat?: LogFor
 	registerPageRoutes(app, deps);
 	registerReadRoutes(app, deps);
 	registerImportRoutes(app, deps);
-	app.notFound((c) => sendError(c, notFound('path', `no route ${c.req.method} ${c.req.path}; see /openapi.json`)));
+	app.notFound((c) =>
+		sendError(c, notFound('path', `no route ${c.req.method} ${c.req.path}; see /openapi.json`)),
+	);
 	app.onError((error, c) => {
 		const answer = sendError(c, error);
-		if (answer.status >= 500) deps.log(`error: ${scrubText(error instanceof Error ? error.message : String(error))}`);
+		if (answer.status >= 500)
+			deps.log(`error: ${scrubText(error instanceof Error ? error.message : String(error))}`);
 		return answer;
 	});
 	return app;

@@ -22,6 +22,5 @@ export interface ServiceDeps {
 }
 
 export function sessionFactory(base: SessionOptions): (waitS?: number) => Session {
-	return (waitS) =>
-		new Session({...base, lockWaitMs: waitS === undefined ? base.lockWaitMs : waitS * 1000});
+	return (waitS) => new Session({...base, lockWaitMs: waitS === undefined ? base.lockWaitMs : waitS * 1000});
 }

@@ -73,8 +73,7 @@ export function toHttpError(error: unknown): {status: ErrorStatus; body: ErrorBo
 	if (error instanceof HTTPException) {
 		// Hono's own refusals: a body that is not JSON (400), a body over the limit (413).
 		const status = ([400, 401, 404, 413] as const).find((s) => s === error.status) ?? 500;
-		const kind =
-			status === 413 ? 'payload_too_large' : status === 400 ? 'invalid_input' : 'operation_failed';
+		const kind = status === 413 ? 'payload_too_large' : status === 400 ? 'invalid_input' : 'operation_failed';
 		return {status, body: errorBody(kind, status === 400 ? 'body' : null, error.message)};
 	}
 	if (error instanceof Error && 'kind' in error)

@@ -29,7 +29,12 @@ export async function startImport(
 			},
 			onBatch: (id) => {
 				batchId = id;
-				deps.hub.open({batch_id: id, host_id: plan.host.host_id, pack: plan.pack.id, started_at: new Date().toISOString()});
+				deps.hub.open({
+					batch_id: id,
+					host_id: plan.host.host_id,
+					pack: plan.pack.id,
+					started_at: new Date().toISOString(),
+				});
 				announce(id);
 			},
 		}),
@@ -43,7 +48,9 @@ export async function startImport(
 			if (batchId) deps.hub.end(batchId, toHttpError(error).body);
 		},
 	);
-	const ended = done.then(() => batchId ?? Promise.reject(new Error('the import ended before its batch existed')));
+	const ended = done.then(
+		() => batchId ?? Promise.reject(new Error('the import ended before its batch existed')),
+	);
 	const id = await Promise.race([created, ended]);
 	return {batch_id: id, events_url: `/api/v1/batches/${encodeURIComponent(id)}/events`};
 }

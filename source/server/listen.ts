@@ -20,7 +20,8 @@ export function parseListen(raw: string): ListenAddress {
 			'--listen',
 			'--listen takes ADDR:PORT, e.g. 127.0.0.1:18100, [::1]:18100 or 127.0.0.1:0 for a free port',
 		);
-	if (match[1] && isIP(host) !== 6) throw invalidInput('--listen', `--listen: [${host}] is not an IPv6 address`);
+	if (match[1] && isIP(host) !== 6)
+		throw invalidInput('--listen', `--listen: [${host}] is not an IPv6 address`);
 	return {host, port};
 }
 

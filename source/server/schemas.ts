@@ -6,7 +6,11 @@ import {z} from '@hono/zod-openapi';
 import {ACCESS_STATUSES, BATCH_STATUSES, FAILURE_CLASSES, PROVIDER_STATUSES} from '../store/schema.js';
 
 const id = (name: string, example: string) =>
-	z.string().min(1).max(200).openapi({param: {name, in: 'path'}, example});
+	z
+		.string()
+		.min(1)
+		.max(200)
+		.openapi({param: {name, in: 'path'}, example});
 const text = (max = 2048) => z.string().min(1).max(max);
 const nullable = <T extends z.ZodType>(t: T) => t.nullable();
 
@@ -21,7 +25,10 @@ export const ErrorSchema = z
 	.openapi('Error');
 
 export const errorResponses = {
-	400: {description: 'Bad input: the field and what to do', content: {'application/json': {schema: ErrorSchema}}},
+	400: {
+		description: 'Bad input: the field and what to do',
+		content: {'application/json': {schema: ErrorSchema}},
+	},
 	401: {description: 'No or wrong bearer token', content: {'application/json': {schema: ErrorSchema}}},
 	404: {description: 'No such host, batch or run', content: {'application/json': {schema: ErrorSchema}}},
 	409: {
@@ -93,7 +100,10 @@ export const HostAddBody = z
 		admin_key: text(4096).optional(),
 		email: text(320).optional(),
 		password: text(4096).optional(),
-		totp: z.string().regex(/^\d{6}$/).optional(),
+		totp: z
+			.string()
+			.regex(/^\d{6}$/)
+			.optional(),
 		accept_compliance: z.boolean().optional(),
 		prefix: text(32).optional(),
 		user_domain: text(253).optional(),

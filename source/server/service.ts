@@ -49,7 +49,9 @@ function listenOn(server: Server, listen: ListenAddress): Promise<AddressInfo> {
 					: error.code === 'EADDRNOTAVAIL'
 						? 'is not an address of this machine'
 						: `cannot be listened on (${error.code ?? error.message})`;
-			reject(new CrmError('invalid_input', `--listen ${listen.host}:${listen.port} ${why}`, {field: '--listen'}));
+			reject(
+				new CrmError('invalid_input', `--listen ${listen.host}:${listen.port} ${why}`, {field: '--listen'}),
+			);
 		};
 		server.once('error', onError);
 		server.listen(listen.port, listen.host, () => {
@@ -69,7 +71,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			'state_locked',
 			`a service already runs on this data folder: pid ${other.pid} on ${other.hostname} at ${other.url} (since ${other.started_at}); stop it first`,
 		);
-	const tokenFile = loadOrCreateToken(options.tokenFile ?? paths.serveToken, options.tokenFile ? '--token-file' : 'serve.token');
+	const tokenFile = loadOrCreateToken(
+		options.tokenFile ?? paths.serveToken,
+		options.tokenFile ? '--token-file' : 'serve.token',
+	);
 	rememberSecret(tokenFile.token);
 	if (tokenFile.warning) options.log(`warning: ${tokenFile.warning}`);
 
@@ -86,7 +91,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 		stopping: stopping.signal,
 		watching: Boolean(options.watch),
 		log: options.log,
-		session: sessionFactory({...options.session, dataDir, actor: 'crm serve', warn: (m) => options.log(`warning: ${m}`)}),
+		session: sessionFactory({
+			...options.session,
+			dataDir,
+			actor: 'crm serve',
+			warn: (m) => options.log(`warning: ${m}`),
+		}),
 	};
 	const app = createServiceApp(deps, {logFormat: options.logFormat});
 	const server = createAdaptorServer({fetch: app.fetch}) as Server;

@@ -55,7 +55,11 @@ export function hubStream(c: Context, hub: EventHub, batchId: string, afterId: n
  * A batch this service did not run (or ran long ago): its recorded steps as `step` events (each as the
  * end event of that step), then `end` with the batch's document.
  */
-export async function recordedStream(c: Context, store: StateStore, batchId: string): Promise<Response | null> {
+export async function recordedStream(
+	c: Context,
+	store: StateStore,
+	batchId: string,
+): Promise<Response | null> {
 	const doc = await batchDocument(store, batchId);
 	if (!doc) return null;
 	return streamSSE(c, async (stream) => {

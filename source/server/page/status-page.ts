@@ -36,25 +36,51 @@ const badge = (status: string | null) => html`<span class="${tone(status)}">${st
 function hostsSection(state: State): Html {
 	if (state.hosts.length === 0)
 		return html`<p class="dim">No host registered. Add one with <code>crm host add</code>.</p>`;
-	return html`<div class="scroll"><table>
-		<tr><th>host</th><th>url</th><th>sub2api</th><th>last probe</th></tr>
-		${state.hosts.map(
-			(h) =>
-				html`<tr data-host="${h.name}"><td><b>${h.name}</b><br /><span class="dim">${h.host_id}</span></td><td>${h.url}</td><td>${h.version ?? '?'}</td><td>${h.last_probe_at ?? 'never'}</td></tr>`,
-		)}
-	</table></div>`;
+	return html`<div class="scroll">
+		<table>
+			<tr>
+				<th>host</th>
+				<th>url</th>
+				<th>sub2api</th>
+				<th>last probe</th>
+			</tr>
+			${state.hosts.map(
+				(h) =>
+					html`<tr data-host="${h.name}">
+						<td><b>${h.name}</b><br /><span class="dim">${h.host_id}</span></td>
+						<td>${h.url}</td>
+						<td>${h.version ?? '?'}</td>
+						<td>${h.last_probe_at ?? 'never'}</td>
+					</tr>`,
+			)}
+		</table>
+	</div>`;
 }
 
 function providersSection(state: State): Html {
 	const rows = providerRows(state);
 	if (rows.length === 0) return html`<p class="dim">No imports yet.</p>`;
-	return html`<div class="scroll"><table>
-		<tr><th>provider</th><th>access</th><th>provider status</th><th>latest batch</th></tr>
-		${rows.map(
-			(r) =>
-				html`<tr data-pack="${r.pack}"><td><b>${r.pack}</b> on ${r.host}<br /><span class="dim">${r.base_url}</span></td><td>${badge(r.access_status)}</td><td>${badge(r.provider_status)}${r.failure_class ? html`<br /><span class="bad">${r.failure_class}</span>` : ''}</td><td>${r.latest_batch}<br />${badge(r.batch_status)}</td></tr>`,
-		)}
-	</table></div>`;
+	return html`<div class="scroll">
+		<table>
+			<tr>
+				<th>provider</th>
+				<th>access</th>
+				<th>provider status</th>
+				<th>latest batch</th>
+			</tr>
+			${rows.map(
+				(r) =>
+					html`<tr data-pack="${r.pack}">
+						<td><b>${r.pack}</b> on ${r.host}<br /><span class="dim">${r.base_url}</span></td>
+						<td>${badge(r.access_status)}</td>
+						<td>
+							${badge(r.provider_status)}${r.failure_class ? html`<br /><span class="bad">${r.failure_class}</span>` : ''}
+						</td>
+						<td>${r.latest_batch}<br />${badge(r.batch_status)}</td>
+					</tr>`,
+			)}
+		</table>
+	</div>`;
 }
 
 function batchesSection(state: State): Html {
@@ -62,47 +88,77 @@ function batchesSection(state: State): Html {
 		.sort((a, b) => (a.created_at < b.created_at ? 1 : -1))
 		.slice(0, RECENT_BATCHES);
 	if (recent.length === 0) return html`<p class="dim">No batches yet.</p>`;
-	return html`<div class="scroll"><table>
-		<tr><th>batch</th><th>pack</th><th>status</th><th>created</th></tr>
-		${recent.map(
-			(b) =>
-				html`<tr><td>${b.batch_id}</td><td>${b.pack} <span class="dim">${b.access_mode}</span></td><td>${badge(b.batch_status)} ${badge(b.access_status)}</td><td>${b.created_at}</td></tr>`,
-		)}
-	</table></div>
-	${state.batches.length > RECENT_BATCHES ? html`<p class="dim">${state.batches.length - RECENT_BATCHES} older batches: GET /api/v1/batches</p>` : ''}`;
+	return html`<div class="scroll">
+			<table>
+				<tr>
+					<th>batch</th>
+					<th>pack</th>
+					<th>status</th>
+					<th>created</th>
+				</tr>
+				${recent.map(
+					(b) =>
+						html`<tr>
+							<td>${b.batch_id}</td>
+							<td>${b.pack} <span class="dim">${b.access_mode}</span></td>
+							<td>${badge(b.batch_status)} ${badge(b.access_status)}</td>
+							<td>${b.created_at}</td>
+						</tr>`,
+				)}
+			</table>
+		</div>
+		${state.batches.length > RECENT_BATCHES ? html`<p class="dim">${state.batches.length - RECENT_BATCHES} older batches: GET /api/v1/batches</p>` : ''}`;
 }
 
 export function statusPage(d: PageData): Html {
 	const running = d.imports.filter((i) => i.state === 'running');
 	return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1" />
-<title>crm · status</title>
-<style nonce="${d.nonce}">${raw(PAGE_STYLE)}</style>
-</head>
-<body>
-<header><b>crm</b> ${d.version} · <span class="dim">${d.dataDir}</span><br />
-<span class="dim">service since ${d.startedAt}${d.watching ? ' · health loop on' : ''}</span></header>
-<h2>Live imports</h2>
-<div id="live" data-running="${running.length}"><p class="dim" id="live-none">${running.length ? '' : 'No import running.'}</p></div>
-<h2>Hosts</h2>
-${hostsSection(d.state)}
-<h2>Providers</h2>
-${providersSection(d.state)}
-<h2>Batches</h2>
-${batchesSection(d.state)}
-<script nonce="${d.nonce}">${raw(PAGE_SCRIPT)}</script>
-</body>
-</html>`;
+		<html lang="en">
+			<head>
+				<meta charset="utf-8" />
+				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				<title>crm · status</title>
+				<style nonce="${d.nonce}">
+					${raw(PAGE_STYLE)}
+				</style>
+			</head>
+			<body>
+				<header>
+					<b>crm</b> ${d.version} · <span class="dim">${d.dataDir}</span><br />
+					<span class="dim">service since ${d.startedAt}${d.watching ? ' · health loop on' : ''}</span>
+				</header>
+				<h2>Live imports</h2>
+				<div id="live" data-running="${running.length}">
+					<p class="dim" id="live-none">${running.length ? '' : 'No import running.'}</p>
+				</div>
+				<h2>Hosts</h2>
+				${hostsSection(d.state)}
+				<h2>Providers</h2>
+				${providersSection(d.state)}
+				<h2>Batches</h2>
+				${batchesSection(d.state)}
+				<script nonce="${d.nonce}">
+					${raw(PAGE_SCRIPT)};
+				</script>
+			</body>
+		</html>`;
 }
 
 export function tokenPage(message: string): Html {
 	return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" /><title>crm · token needed</title></head>
-<body style="font-family: monospace; max-width: 60ch; margin: 1em auto; padding: 0 1ch">
-<h1>Token needed</h1><p>${message}</p>
-<p>Open <code>/?token=TOKEN</code> once with the token from the file <code>crm serve</code> printed as <code>token_file</code>; the page then remembers it in a cookie.</p>
-</body></html>`;
+		<html lang="en">
+			<head>
+				<meta charset="utf-8" />
+				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				<title>crm · token needed</title>
+			</head>
+			<body style="font-family: monospace; max-width: 60ch; margin: 1em auto; padding: 0 1ch">
+				<h1>Token needed</h1>
+				<p>${message}</p>
+				<p>
+					Open <code>/?token=TOKEN</code> once with the token from the file <code>crm serve</code> printed as
+					<code>token_file</code>; the page then remembers it in a cookie.
+				</p>
+			</body>
+		</html>`;
 }

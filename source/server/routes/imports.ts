@@ -63,7 +63,11 @@ export const importRoutes = {
 		request: {
 			params: BatchParam,
 			headers: z.object({
-				'last-event-id': z.string().regex(/^\d+$/).optional().openapi({description: 'resume after this event id'}),
+				'last-event-id': z
+					.string()
+					.regex(/^\d+$/)
+					.optional()
+					.openapi({description: 'resume after this event id'}),
 			}),
 		},
 		responses: {200: sse('The step events'), 401: errorResponses[401], 404: errorResponses[404]},

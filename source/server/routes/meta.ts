@@ -42,5 +42,7 @@ export function registerMetaRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	};
 	// Generated once, on first request (every route is registered by then).
 	let doc: ReturnType<typeof app.getOpenAPI31Document> | null = null;
-	app.openapi(metaRoutes.openapi, (c) => c.json((doc ??= app.getOpenAPI31Document(config)) as unknown as Record<string, unknown>, 200));
+	app.openapi(metaRoutes.openapi, (c) =>
+		c.json((doc ??= app.getOpenAPI31Document(config)) as unknown as Record<string, unknown>, 200),
+	);
 }

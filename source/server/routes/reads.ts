@@ -133,7 +133,8 @@ export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	app.openapi(readRoutes.host, async (c) => {
 		const {host: ref} = c.req.valid('param');
 		const store = await deps.session().read();
-		const host = store.data.hosts.find((h) => h.host_id === ref) ?? store.data.hosts.find((h) => h.name === ref);
+		const host =
+			store.data.hosts.find((h) => h.host_id === ref) ?? store.data.hosts.find((h) => h.name === ref);
 		if (!host) throw notFound('host', `no host ${JSON.stringify(ref)} is registered; see GET /api/v1/hosts`);
 		return c.json(hostView(host), 200);
 	});
