@@ -63,8 +63,7 @@ export async function recordedStream(
 	const doc = await batchDocument(store, batchId);
 	if (!doc) return null;
 	return streamSSE(c, async (stream) => {
-		let id = 0;
-		for (const s of doc.steps) {
+		for (const [i, s] of doc.steps.entries()) {
 			const event = {
 				type: 'end',
 				step: s.name,
@@ -73,9 +72,10 @@ export async function recordedStream(
 				message: s.message,
 				failure_class: s.status === 'fail' ? doc.failure_class : null,
 			};
-			await stream.writeSSE({event: 'step', data: scrubText(JSON.stringify(event)), id: String(++id)});
+			await stream.writeSSE({event: 'step', data: scrubText(JSON.stringify(event)), id: String(i + 1)});
 		}
-		await stream.writeSSE({event: 'end', data: scrubText(JSON.stringify(doc)), id: String(++id)});
+		const id = String(doc.steps.length + 1);
+		await stream.writeSSE({event: 'end', data: scrubText(JSON.stringify(doc)), id});
 	});
 }
 
