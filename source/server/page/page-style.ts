@@ -7,6 +7,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 0.15em 1ch 0.15em 0; border-bottom: 1px solid #eee; }
 th { font-weight: normal; color: #666; }
 .scroll { overflow-x: auto; }
+.id { white-space: nowrap; }
 .dim { color: #777; }
 .ok { color: #17702a; }
 .warn { color: #8a5a00; }

@@ -31,6 +31,9 @@ function tone(status: string | null): string {
 	return 'bad';
 }
 
+/** `2025-01-02T03:04:05.678Z` as `2025-01-02 03:04` (UTC): enough to read, short enough for a narrow window. */
+const when = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : 'never');
+
 const badge = (status: string | null) => html`<span class="${tone(status)}">${status ?? '-'}</span>`;
 
 function hostsSection(state: State): Html {
@@ -50,7 +53,7 @@ function hostsSection(state: State): Html {
 						<td><b>${h.name}</b><br /><span class="dim">${h.host_id}</span></td>
 						<td>${h.url}</td>
 						<td>${h.version ?? '?'}</td>
-						<td>${h.last_probe_at ?? 'never'}</td>
+						<td>${when(h.last_probe_at)}</td>
 					</tr>`,
 			)}
 		</table>
@@ -65,18 +68,23 @@ function providersSection(state: State): Html {
 			<tr>
 				<th>provider</th>
 				<th>access</th>
-				<th>provider status</th>
-				<th>latest batch</th>
+				<th>status</th>
 			</tr>
 			${rows.map(
 				(r) =>
 					html`<tr data-pack="${r.pack}">
-						<td><b>${r.pack}</b> on ${r.host}<br /><span class="dim">${r.base_url}</span></td>
+						<td>
+							<b>${r.pack}</b> on ${r.host}<br /><span class="dim">${r.base_url}</span><br /><span
+								class="dim id"
+								>${r.latest_batch}</span
+							>
+						</td>
 						<td>${badge(r.access_status)}</td>
 						<td>
-							${badge(r.provider_status)}${r.failure_class ? html`<br /><span class="bad">${r.failure_class}</span>` : ''}
+							${badge(r.provider_status)}<br />${badge(r.batch_status)}${
+								r.failure_class ? html`<br /><span class="bad">${r.failure_class}</span>` : ''
+							}
 						</td>
-						<td>${r.latest_batch}<br />${badge(r.batch_status)}</td>
 					</tr>`,
 			)}
 		</table>
@@ -99,10 +107,10 @@ function batchesSection(state: State): Html {
 				${recent.map(
 					(b) =>
 						html`<tr>
-							<td>${b.batch_id}</td>
+							<td class="id">${b.batch_id}</td>
 							<td>${b.pack} <span class="dim">${b.access_mode}</span></td>
 							<td>${badge(b.batch_status)} ${badge(b.access_status)}</td>
-							<td>${b.created_at}</td>
+							<td>${when(b.created_at)}</td>
 						</tr>`,
 				)}
 			</table>
@@ -125,7 +133,9 @@ export function statusPage(d: PageData): Html {
 			<body>
 				<header>
 					<b>crm</b> ${d.version} · <span class="dim">${d.dataDir}</span><br />
-					<span class="dim">service since ${d.startedAt}${d.watching ? ' · health loop on' : ''}</span>
+					<span class="dim"
+						>service since ${when(d.startedAt)} UTC${d.watching ? ' · health loop on' : ''}</span
+					>
 				</header>
 				<h2>Live imports</h2>
 				<div id="live" data-running="${running.length}">
@@ -144,15 +154,18 @@ export function statusPage(d: PageData): Html {
 		</html>`;
 }
 
-export function tokenPage(message: string): Html {
+export function tokenPage(message: string, nonce: string): Html {
 	return html`<!doctype html>
 		<html lang="en">
 			<head>
 				<meta charset="utf-8" />
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
 				<title>crm · token needed</title>
+				<style nonce="${nonce}">
+					${raw(PAGE_STYLE)}
+				</style>
 			</head>
-			<body style="font-family: monospace; max-width: 60ch; margin: 1em auto; padding: 0 1ch">
+			<body>
 				<h1>Token needed</h1>
 				<p>${message}</p>
 				<p>

@@ -23,15 +23,15 @@ export function registerPageRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	app.openapi(pageRoutes.page, async (c) => {
 		c.header('cache-control', 'no-store');
 		c.header('referrer-policy', 'no-referrer');
+		const nonce = (c.get('secureHeadersNonce' as never) as string | undefined) ?? '';
 		const {token} = c.req.valid('query');
 		if (token !== undefined) {
-			if (!sameToken(token, deps.token)) return c.html(tokenPage('That token is not this service’s.'), 401);
+			if (!sameToken(token, deps.token)) return c.html(tokenPage('That token is not this service’s.', nonce), 401);
 			setPageCookie(c, deps.token);
 			return c.redirect('/', 303);
 		}
-		if (!authorized(c, deps.token)) return c.html(tokenPage('This page needs the service token.'), 401);
+		if (!authorized(c, deps.token)) return c.html(tokenPage('This page needs the service token.', nonce), 401);
 		const store = await deps.session().read();
-		const nonce = (c.get('secureHeadersNonce' as never) as string | undefined) ?? '';
 		const page = statusPage({
 			version: deps.version,
 			dataDir: deps.dataDir,
