@@ -2,6 +2,7 @@
 // live event hub, and a way to make the application session an operation runs in (docs/architecture.md:
 // the service is a view of source/app, like the CLI and the TUI).
 import {Session, type SessionOptions} from '../app/session.js';
+import type {StateStore} from '../store/state-store.js';
 import type {EventHub} from './events.js';
 import type {Operations} from './operations.js';
 
@@ -17,6 +18,8 @@ export interface ServiceDeps {
 	/** Whether the health loop runs inside this service (`--watch`). */
 	watching: boolean;
 	log(line: string): void;
+	/** The current state, read-only and shared between requests (re-read when state.json changes). */
+	read(): Promise<StateStore>;
 	/** A session for one operation; `waitS` is how long it waits for a busy data folder. */
 	session(waitS?: number): Session;
 }

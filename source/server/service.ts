@@ -16,6 +16,7 @@ import {sessionFactory, type ServiceDeps} from './deps.js';
 import {EventHub} from './events.js';
 import {urlHost, type ListenAddress} from './listen.js';
 import {Operations} from './operations.js';
+import {ReadCache} from './read-cache.js';
 import type {LogFormat} from './request-log.js';
 import {rememberSecret} from './secrets.js';
 import {loadOrCreateToken} from './token.js';
@@ -81,6 +82,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 	const stopping = new AbortController();
 	const ops = new Operations();
 	const hub = new EventHub();
+	const session = sessionFactory({
+		...options.session,
+		dataDir,
+		actor: 'crm serve',
+		warn: (m) => options.log(`warning: ${m}`),
+	});
+	const reader = session();
+	const reads = new ReadCache(() => reader);
 	const deps: ServiceDeps = {
 		version: toolVersion(),
 		token: tokenFile.token,
@@ -91,12 +100,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 		stopping: stopping.signal,
 		watching: Boolean(options.watch),
 		log: options.log,
-		session: sessionFactory({
-			...options.session,
-			dataDir,
-			actor: 'crm serve',
-			warn: (m) => options.log(`warning: ${m}`),
-		}),
+		session,
+		read: () => reads.read(),
 	};
 	const app = createServiceApp(deps, {logFormat: options.logFormat});
 	const server = createAdaptorServer({fetch: app.fetch}) as Server;

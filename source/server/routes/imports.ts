@@ -101,7 +101,7 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ServiceDeps): void 
 		const {id} = c.req.valid('param');
 		const after = Number(c.req.valid('header')['last-event-id'] ?? 0);
 		if (deps.hub.has(id)) return hubStream(c, deps.hub, id, after) as never;
-		const recorded = await recordedStream(c, await deps.session().read(), id);
+		const recorded = await recordedStream(c, await deps.read(), id);
 		if (!recorded) throw notFound('id', `no batch ${JSON.stringify(id)}; see GET /api/v1/batches`);
 		return recorded as never;
 	});

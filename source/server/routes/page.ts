@@ -26,12 +26,14 @@ export function registerPageRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 		const nonce = (c.get('secureHeadersNonce' as never) as string | undefined) ?? '';
 		const {token} = c.req.valid('query');
 		if (token !== undefined) {
-			if (!sameToken(token, deps.token)) return c.html(tokenPage('That token is not this service’s.', nonce), 401);
+			if (!sameToken(token, deps.token))
+				return c.html(tokenPage('That token is not this service’s.', nonce), 401);
 			setPageCookie(c, deps.token);
 			return c.redirect('/', 303);
 		}
-		if (!authorized(c, deps.token)) return c.html(tokenPage('This page needs the service token.', nonce), 401);
-		const store = await deps.session().read();
+		if (!authorized(c, deps.token))
+			return c.html(tokenPage('This page needs the service token.', nonce), 401);
+		const store = await deps.read();
 		const page = statusPage({
 			version: deps.version,
 			dataDir: deps.dataDir,

@@ -126,13 +126,13 @@ export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	});
 
 	app.openapi(readRoutes.hosts, async (c) => {
-		const store = await deps.session().read();
+		const store = await deps.read();
 		return c.json({hosts: store.data.hosts.map(hostView)}, 200);
 	});
 
 	app.openapi(readRoutes.host, async (c) => {
 		const {host: ref} = c.req.valid('param');
-		const store = await deps.session().read();
+		const store = await deps.read();
 		const host =
 			store.data.hosts.find((h) => h.host_id === ref) ?? store.data.hosts.find((h) => h.name === ref);
 		if (!host) throw notFound('host', `no host ${JSON.stringify(ref)} is registered; see GET /api/v1/hosts`);
@@ -140,7 +140,7 @@ export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	});
 
 	app.openapi(readRoutes.status, async (c) => {
-		const store = await deps.session().read();
+		const store = await deps.read();
 		const hostId = hostFilter(store, c.req.valid('query').host);
 		const hosts = store.data.hosts
 			.filter((h) => !hostId || h.host_id === hostId)
@@ -156,7 +156,7 @@ export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 
 	app.openapi(readRoutes.batches, async (c) => {
 		const query = c.req.valid('query');
-		const store = await deps.session().read();
+		const store = await deps.read();
 		const hostId = hostFilter(store, query.host);
 		const batches = store.data.batches
 			.filter((b) => (!hostId || b.host_id === hostId) && (!query.pack || b.pack === query.pack))
@@ -167,7 +167,7 @@ export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 
 	app.openapi(readRoutes.batch, async (c) => {
 		const {id} = c.req.valid('param');
-		const doc = await batchDocument(await deps.session().read(), id);
+		const doc = await batchDocument(await deps.read(), id);
 		if (!doc) throw notFound('id', `no batch ${JSON.stringify(id)}; see GET /api/v1/batches`);
 		return c.json(doc, 200);
 	});
