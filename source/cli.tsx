@@ -20,7 +20,8 @@ const help = `
     batch show BATCH           one batch with steps, resources and reconcile runs
     status                     per host and provider: latest batch, access status, last reconcile
     reconcile                  compare recorded resources with the host (drift)
-    rollback                   delete exactly a batch's recorded resources
+    rollback                   delete exactly a batch's recorded resources (--force: changed ones too)
+    adopt                      record a host resource as a batch's (--batch B --type T --id ID --yes)
     repair                     re-run access closure and smoke for a drifted batch
     smoke --batch BATCH        run a batch's access smoke again and record it
     accept                     fresh-host acceptance run with numbered evidence
@@ -75,6 +76,8 @@ function parse(meow: typeof import('meow').default) {
 			continueOnUpstreamFailure: bool,
 			force: bool,
 			batch: str,
+			type: str,
+			id: str,
 			dryRun: bool,
 			yes: bool,
 			file: str,

@@ -1,4 +1,4 @@
-// `crm reconcile` and `crm rollback`.
+// `crm reconcile`, `crm rollback`, `crm repair`, `crm smoke` and `crm adopt`.
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
 import {hostSecrets} from '../core/hosts/access.js';
 import {runReconcile} from '../core/drift/reconcile.js';
@@ -94,7 +94,7 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 	const store = await openLocked(ctx, 'crm rollback');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const result = await runRollback({store, batchId, signal, ...options});
+		const result = await runRollback({store, batchId, signal, force: ctx.flags.force === true, ...options});
 		ctx.out.result(result, () =>
 			[
 				`rollback of ${result.batch_id}: ${result.batch_status}`,
@@ -157,6 +157,56 @@ export async function smokeCommand(ctx: CommandContext): Promise<number> {
 				`smoke of ${result.batch_id} with ${result.smoke_model}: ${result.access_status}${result.completion_ok ? ` — "${result.completion_preview}"` : ''}`,
 		);
 		return result.access_status.endsWith('_ready') ? EXIT.ok : EXIT.failed;
+	} finally {
+		dispose();
+		store.release();
+	}
+}
+
+/** `crm adopt --batch B --type T --id ID [--yes]`: record a host resource as the batch's, once shown. */
+export async function adoptCommand(ctx: CommandContext): Promise<number> {
+	const {checkAdoptInput, runAdopt} = await import('../core/drift/adopt.js');
+	const input = checkAdoptInput(
+		flagString(ctx.flags, 'batch'),
+		flagString(ctx.flags, 'type'),
+		flagString(ctx.flags, 'id'),
+	);
+	const yes = ctx.flags.yes === true;
+	if (!yes && !process.stdin.isTTY)
+		throw new CrmError('usage', 'adopt records a host resource as the batch\'s: pass --yes to confirm', {
+			field: '--yes',
+		});
+	const options = engineOptions(ctx);
+	const store = await openLocked(ctx, 'crm adopt');
+	const {signal, dispose} = abortOnSignals(ctx);
+	try {
+		const result = await runAdopt({
+			store,
+			...input,
+			signal,
+			operator: options.operator,
+			timing: options.timing,
+			confirm: async (found) => {
+				ctx.out.note(
+					`${found.resource_type} ${found.host_resource_id} "${found.name}" on the host:\n${JSON.stringify(found.snapshot, null, 2)}`,
+				);
+				if (yes) return true;
+				const {createInterface} = await import('node:readline/promises');
+				const rl = createInterface({input: process.stdin, output: process.stderr});
+				try {
+					const answer = await rl.question(`record it as batch ${found.batch_id}'s? [y/N] `);
+					return /^y(es)?$/i.test(answer.trim());
+				} finally {
+					rl.close();
+				}
+			},
+		});
+		ctx.out.result(result, () =>
+			result.adopted
+				? `${result.resource_type} ${result.host_resource_id} is now recorded as batch ${result.batch_id}'s${result.replaces_unknown ? ' (it resolves the unknown record)' : ''}`
+				: 'not adopted; nothing changed',
+		);
+		return result.adopted ? EXIT.ok : EXIT.usage;
 	} finally {
 		dispose();
 		store.release();

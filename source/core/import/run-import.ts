@@ -2,6 +2,7 @@
 // group and account, account test, access closure, access smoke, summary. Every step emits events;
 // the CLI prints them, the TUI renders them.
 import {HostError} from '../../host/errors.js';
+import type {AccountTestResult} from '../../host/account-test.js';
 import type {Capabilities} from '../../host/probe.js';
 import type {StateStore} from '../../store/state-store.js';
 import type {FailureClass, ProviderStatus} from '../../store/schema.js';
@@ -14,6 +15,8 @@ import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import type {PackSet} from '../packs/packs.js';
 import {StepFailure, StepRunner, StepStopped} from '../pipeline/steps.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
+import {makeMarker, withMarker} from '../records/marker.js';
+import {markerSnapshot} from '../records/provenance.js';
 import {accessClosureStep, type AccessClosure} from './access-closure.js';
 import {classifySmokeFailure} from './classify-smoke.js';
 import {hostProbeStep} from './host-probe.js';
@@ -153,9 +156,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			subscription: input.accessMode === 'subscription' ? `${pack.subscription.validity_days} days` : null,
 		};
 		const group = await runner.run('create_group', async () => {
+			const marker = makeMarker(batchId);
 			const body = {
 				name: names.group,
-				description: `${pack.group_template.description} (batch ${batchId})`,
+				description: withMarker(pack.group_template.description, marker),
 				platform: 'openai',
 				rate_multiplier: pack.group_template.rate_multiplier,
 				is_exclusive: input.accessMode === 'self_service',
@@ -172,6 +176,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 					subscription_type: body.subscription_type,
 					is_exclusive: body.is_exclusive,
 					status: 'active',
+					...markerSnapshot(marker),
 				},
 				() => client.createGroup(body),
 				async () =>
@@ -187,9 +192,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		const groupId = Number(group.id);
 
 		const account = await runner.run('create_account', async () => {
+			const marker = makeMarker(batchId);
 			const body = {
 				name: names.account,
-				notes: `crm batch ${batchId}`,
+				notes: withMarker('imported by crm', marker),
 				platform: 'openai',
 				type: 'apikey',
 				credentials: {api_key: input.key, base_url: input.baseUrl, model_mapping: choice.mapping},
@@ -211,6 +217,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 					base_url: input.baseUrl,
 					model_mapping: choice.mapping,
 					openai_responses_mode: 'force_chat_completions',
+					...markerSnapshot(marker),
 				},
 				() => client.createAccount(body, {idempotencyKey: `${batchId}-account`}),
 				async () =>
@@ -231,7 +238,19 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		// answer: both run at once.
 		const accountTest = runner.run('account_test', async (api) => {
 			api.progress(`testing the account with ${choice.smokeModel}`);
-			const test = await client.testAccount(account.id, choice.smokeModel);
+			let test: AccountTestResult;
+			try {
+				test = await client.testAccount(account.id, choice.smokeModel);
+			} catch (error) {
+				// Advisory: a test that times out or cannot be read is a warning; the smoke decides.
+				if (signal.aborted || !(error instanceof HostError)) throw error;
+				return {
+					status: 'warn',
+					message: `the host's account test gave no usable answer (${error.message}); the access smoke decides`,
+					value: null,
+					evidence: {error: {kind: error.kind, code: error.code, message: error.message}},
+				};
+			}
 			if (test.ok)
 				return {
 					status: 'ok',
@@ -333,10 +352,9 @@ async function planStep(
 	let names: PlannedNames = plannedNames(host, pack, batchId);
 	for (let attempt = 1; attempt < 5; attempt++) {
 		progress(`checking that ${names.group} is free`);
-		const taken = byExactName(
-			(await client.listGroups({search: names.group, page_size: 100})).items,
-			names.group,
-		);
+		const taken =
+			byExactName((await client.listGroups({search: names.group, page_size: 100})).items, names.group)
+				.length > 0;
 		if (!taken) break;
 		names = plannedNames(host, pack, batchId, attempt);
 	}
@@ -362,7 +380,9 @@ interface FinishInput {
 async function finish(f: FinishInput): Promise<ImportResult> {
 	const {recorder, input} = f;
 	const ready = Boolean(f.smoke?.access_status.endsWith('_ready'));
-	const created = recorder.file.resources.some((r) => r.status === 'created' || r.status === 'pending');
+	const created = recorder.file.resources.some(
+		(r) => r.status === 'created' || r.status === 'pending' || r.status === 'unknown',
+	);
 	const warned = recorder.file.steps.some((s) => s.status === 'warn');
 	const stopped = f.signal.aborted;
 	const providerStatus: ProviderStatus | null = ready
