@@ -173,7 +173,7 @@ export async function adoptCommand(ctx: CommandContext): Promise<number> {
 	);
 	const yes = ctx.flags.yes === true;
 	if (!yes && !process.stdin.isTTY)
-		throw new CrmError('usage', 'adopt records a host resource as the batch\'s: pass --yes to confirm', {
+		throw new CrmError('usage', "adopt records a host resource as the batch's: pass --yes to confirm", {
 			field: '--yes',
 		});
 	const options = engineOptions(ctx);

@@ -37,8 +37,10 @@ function loseCreateAnswer(value: unknown): LoseCreateAnswer | null {
 		if (!['type', 'when', 'twin'].includes(key)) throw new Error(`lose_create_answer: unknown field ${key}`);
 	if (!CREATE_TYPES.includes(v.type as CreateType))
 		throw new Error(`lose_create_answer.type must be one of ${CREATE_TYPES.join(', ')}`);
-	if (v.when !== 'before' && v.when !== 'after') throw new Error('lose_create_answer.when must be before or after');
-	if (v.twin !== undefined && typeof v.twin !== 'boolean') throw new Error('lose_create_answer.twin must be a boolean');
+	if (v.when !== 'before' && v.when !== 'after')
+		throw new Error('lose_create_answer.when must be before or after');
+	if (v.twin !== undefined && typeof v.twin !== 'boolean')
+		throw new Error('lose_create_answer.twin must be a boolean');
 	if (v.twin && !['group', 'account', 'user'].includes(v.type as string))
 		throw new Error('lose_create_answer.twin supports group, account and user');
 	return {type: v.type as CreateType, when: v.when, ...(v.twin ? {twin: true} : {})};

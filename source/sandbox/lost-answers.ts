@@ -18,7 +18,7 @@ export function createTypeOf(method: string, path: string): CreateType | null {
 }
 
 function makeTwin(state: SandboxState, type: CreateType, rawBody: string): void {
-	let body: Record<string, unknown> = {};
+	let body: Record<string, unknown>;
 	try {
 		body = JSON.parse(rawBody) as Record<string, unknown>;
 	} catch {

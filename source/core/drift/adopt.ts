@@ -39,10 +39,17 @@ export interface AdoptResult extends AdoptFound {
 }
 
 /** Checks the flags without touching state or the host (exit 2 naming the flag). */
-export function checkAdoptInput(batchId: string | undefined, type: string | undefined, id: string | undefined) {
-	if (!batchId) throw new CrmError('invalid_input', '--batch is required (see crm batches)', {field: '--batch'});
+export function checkAdoptInput(
+	batchId: string | undefined,
+	type: string | undefined,
+	id: string | undefined,
+) {
+	if (!batchId)
+		throw new CrmError('invalid_input', '--batch is required (see crm batches)', {field: '--batch'});
 	if (!type || !(RESOURCE_TYPES as readonly string[]).includes(type))
-		throw new CrmError('invalid_input', `--type must be one of ${RESOURCE_TYPES.join(', ')}`, {field: '--type'});
+		throw new CrmError('invalid_input', `--type must be one of ${RESOURCE_TYPES.join(', ')}`, {
+			field: '--type',
+		});
 	if (!id || !/^\d{1,18}$/.test(id))
 		throw new CrmError('invalid_input', "--id must be the host resource's numeric id", {field: '--id'});
 	return {batchId, type: type as ResourceType, id};
@@ -84,7 +91,12 @@ export function snapshotFromLive(type: ResourceType, live: LiveResource): Record
 			s = {name: live.name, group_id: str(live.group_id), user_id: str(live.user_id)};
 			break;
 		case 'subscription':
-			s = {user_id: str(live.user_id), group_id: str(live.group_id), status: live.status, expires_at: live.expires_at};
+			s = {
+				user_id: str(live.user_id),
+				group_id: str(live.group_id),
+				status: live.status,
+				expires_at: live.expires_at,
+			};
 			break;
 	}
 	const m = liveMarker(type, live);
@@ -104,14 +116,20 @@ export async function runAdopt(o: AdoptOptions): Promise<AdoptResult> {
 	const input = checkAdoptInput(o.batchId, o.type, o.id);
 	const index = store.data.batches.find((b) => b.batch_id === input.batchId);
 	if (!index)
-		throw new CrmError('invalid_input', `no batch ${shown(input.batchId)}; see crm batches`, {field: '--batch'});
+		throw new CrmError('invalid_input', `no batch ${shown(input.batchId)}; see crm batches`, {
+			field: '--batch',
+		});
 	if (index.batch_status === 'running')
 		throw new CrmError('operation_failed', `batch ${index.batch_id} is still running (pid ${index.pid})`);
 	const host = store.data.hosts.find((h) => h.host_id === index.host_id);
 	if (!host)
-		throw new CrmError('invalid_input', `batch ${index.batch_id}'s host ${index.host_id} is no longer registered`, {
-			field: '--batch',
-		});
+		throw new CrmError(
+			'invalid_input',
+			`batch ${index.batch_id}'s host ${index.host_id} is no longer registered`,
+			{
+				field: '--batch',
+			},
+		);
 	const owner = store.data.resource_index[resourceKey(host.host_id, input.type, input.id)];
 	if (owner)
 		throw new CrmError('invalid_input', `${input.type} ${input.id} is already recorded by batch ${owner}`, {

@@ -29,7 +29,8 @@ export function fieldChanges(r: ResourceRecord, live: LiveResource): FieldChange
 	const s = r.snapshot;
 	const out: FieldChange[] = [];
 	const check = (field: string, expected: unknown, actual: unknown) => {
-		if (expected !== undefined && !same(expected, actual)) out.push({field, old: expected, new: actual ?? null});
+		if (expected !== undefined && !same(expected, actual))
+			out.push({field, old: expected, new: actual ?? null});
 	};
 	const ids = (field: string, expected: unknown, actual: unknown) => {
 		if (expected !== undefined) check(field, sortedIds(expected), sortedIds(actual));

@@ -215,13 +215,20 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 				r.deleted_by = `crm rollback${changes.length > 0 ? ' --force' : ''} (pid ${process.pid})`;
 				result.deleted.push({
 					...item,
-					detail: changes.length > 0 ? `deleted although changed (--force): ${describeChanges(changes)}` : 'deleted',
+					detail:
+						changes.length > 0
+							? `deleted although changed (--force): ${describeChanges(changes)}`
+							: 'deleted',
 					fields,
 				});
 				await recorder.flushBatch();
 			} catch (error) {
 				if (o.signal.aborted) throw error;
-				result.failed.push({...item, detail: error instanceof Error ? error.message : String(error), fields: []});
+				result.failed.push({
+					...item,
+					detail: error instanceof Error ? error.message : String(error),
+					fields: [],
+				});
 				// A host that does not answer (timeout, unreachable) would cost a full timeout per
 				// remaining resource: stop here; they stay recorded and a rerun finishes them.
 				if (hostUnreachable(error)) {

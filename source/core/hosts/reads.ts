@@ -50,7 +50,8 @@ export async function readLive(
 	}
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+	typeof v === 'string' || typeof v === 'number' ? String(v) : null;
 
 /** The managed user's own client (for deleting its key), when state holds its password. */
 export function userClientFor(

@@ -54,7 +54,11 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 type Found = Record<string, unknown> & {id: string | number};
 
 /** The host's resources of the record's name (for a subscription: of its user and group). */
-async function findPending(client: HostClient, r: ResourceRecord, resources: ResourceRecord[]): Promise<Found[]> {
+async function findPending(
+	client: HostClient,
+	r: ResourceRecord,
+	resources: ResourceRecord[],
+): Promise<Found[]> {
 	const idOf = (type: string) =>
 		resources.find((x) => x.resource_type === type && x.host_resource_id)?.host_resource_id;
 	switch (r.resource_type) {

@@ -51,7 +51,8 @@ export async function trackedCreate<T extends Created & Record<string, unknown>>
 			}
 			if (other) {
 				await recorder.unknown(record, other.id);
-				if (error instanceof HostError) error.message = `${error.message}; ${unknownNote(record, other.id, why)}`;
+				if (error instanceof HostError)
+					error.message = `${error.message}; ${unknownNote(record, other.id, why)}`;
 			}
 			// Nothing of that name: the record stays pending; the next run on this host resolves it.
 		} else if (error instanceof HostError) {
@@ -62,7 +63,11 @@ export async function trackedCreate<T extends Created & Record<string, unknown>>
 }
 
 /** What an `unknown` record means, for messages and reconcile. */
-export function unknownNote(record: ResourceRecord, candidateId: string | number, why: string | null): string {
+export function unknownNote(
+	record: ResourceRecord,
+	candidateId: string | number,
+	why: string | null,
+): string {
 	return `the host's ${record.resource_type} ${candidateId} has the recorded name but ${why ?? 'not its marker'}, so it is not proven this batch's: recorded as unknown, never deleted (crm adopt records it if it is)`;
 }
 
