@@ -7,6 +7,8 @@
 // --force, and reconcile names each change as `field: old -> new`. All against the sandbox through
 // the built CLI.
 import test from 'ava';
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import {BatchRecorder, newBatchId, shortId} from '../source/core/records/batch-recorder.js';
 import {makeMarker} from '../source/core/records/marker.js';
 import {markerSnapshot} from '../source/core/records/provenance.js';
@@ -185,6 +187,14 @@ test('lost answer before the host acted while someone makes a same-named user: u
 		['user'],
 	);
 	t.falsy(e.sandbox.snapshot().users.find((u) => u.id === twin.id)!.deleted_at, 'the twin is not deleted');
+
+	// Its owner removes the twin: nothing of that name is left, so the record is gone and the
+	// rollback completes.
+	await control(e, 'oob', {op: 'delete', type: 'user', id: twin.id});
+	const again = await e.run(['rollback', '--batch', imp.batch_id, '--yes', '--json']);
+	t.is(again.code, 0, again.stdout);
+	t.is(parseJson(again).batch_status, 'rolled_back');
+	t.is((await records(e, imp.batch_id)).find((x) => x.resource_type === 'user').status, 'gone');
 });
 
 test('lost answer after the host acted: confirmed by name and marker, and rolled back', async (t) => {
@@ -210,6 +220,29 @@ test('lost answer after the host acted: confirmed by name and marker, and rolled
 		(x) => !x.deleted_at && x.name.startsWith('crm-'),
 	);
 	t.deepEqual(alive, [], 'nothing of the four batches is left');
+});
+
+test('adopt: bad flags exit 2 naming the flag, with state.json and the host untouched', async (t) => {
+	const e = await env(t);
+	const state = () => readFileSync(path.join(e.data, 'state.json'), 'utf8');
+	const before = state();
+	const requests = e.sandbox.requestLog().length;
+	const cases: Array<[string[], string]> = [
+		[['--type', 'group', '--id', '1', '--yes'], '--batch'],
+		[['--batch', 'b20260101-000000-abcdef', '--id', '1', '--yes'], '--type'],
+		[['--batch', 'b20260101-000000-abcdef', '--type', 'keys', '--id', '1', '--yes'], '--type'],
+		[['--batch', 'b20260101-000000-abcdef', '--type', 'group', '--yes'], '--id'],
+		[['--batch', 'b20260101-000000-abcdef', '--type', 'group', '--id', '1x', '--yes'], '--id'],
+		[['--batch', 'b20260101-000000-abcdef', '--type', 'group', '--id', '1'], '--yes'],
+		[['--batch', 'b20260101-000000-abcdef', '--type', 'group', '--id', '1', '--yes'], '--batch'],
+	];
+	for (const [args, field] of cases) {
+		const r = await e.run(['adopt', ...args, '--json']);
+		t.is(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
+		t.is(parseJson(r).error.field, field, args.join(' '));
+	}
+	t.is(state(), before);
+	t.is(e.sandbox.requestLog().length, requests, 'no request reached the host');
 });
 
 test('a build that keeps no account notes: a lost-answer account is confirmed by short id and a created_at after its record, else unknown', async (t) => {

@@ -23,7 +23,8 @@ import {readLive, type LiveResource} from '../hosts/reads.js';
 import {describeChanges, fieldChanges} from './compare.js';
 import {resolveHost} from '../hosts/lookup.js';
 import {isOurName} from '../records/naming.js';
-import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {recheckUnknown, recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {BatchRecorder} from '../records/batch-recorder.js';
 import {StepRunner} from '../pipeline/steps.js';
 
 export interface ReconcileOptions {
@@ -166,8 +167,13 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 		);
 		for (const b of batches) {
 			api.throwIfStopped();
-			const file = await store.readBatch(b.batch_id);
+			let file = await store.readBatch(b.batch_id);
 			if (!file) continue;
+			if (file.resources.some((r) => r.status === 'unknown')) {
+				const recorder = await BatchRecorder.open(store, b.batch_id, []);
+				await recheckUnknown(client, recorder);
+				file = recorder.file;
+			}
 			files.push(file);
 			const live = file.resources.filter((r) => r.status === 'created');
 			api.progress(`batch ${b.batch_id}: reading ${live.length} resources`);

@@ -14,7 +14,7 @@ import type {EventSink} from '../pipeline/events.js';
 import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
 import {readLive, userClientFor} from '../hosts/reads.js';
 import {describeChanges, identityChanges} from './compare.js';
-import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {recheckUnknown, recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {StepRunner} from '../pipeline/steps.js';
 
 const ORDER: ResourceType[] = ['api_key', 'subscription', 'user', 'account', 'group'];
@@ -82,7 +82,11 @@ function planItem(store: StateStore, batchId: string, r: ResourceRecord): PlanIt
 	const other = otherLiveUse(store, batchId, r);
 	if (other) return {...base, action: 'keep', reason: `still used by batch ${other}`};
 	if (r.status === 'pending')
-		return {...base, action: 'delete', reason: 'pending: resolved by its name first, then deleted if found'};
+		return {
+			...base,
+			action: 'delete',
+			reason: 'pending: resolved by its name and marker first, then deleted if proven',
+		};
 	return {...base, action: 'delete', reason: 'recorded by this batch'};
 }
 
@@ -156,6 +160,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 			secrets?.user_password ?? '',
 			secrets?.user_key ?? '',
 		]);
+		await recheckUnknown(client, recorder);
 		const userClient = userClientFor(host.url, secrets, timeoutMs, o.signal);
 		let hostGone: string | null = null;
 		// Records left on the host because they changed or are unknown: their parents stay too.

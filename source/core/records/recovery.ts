@@ -121,3 +121,32 @@ export async function resolvePending(
 	}
 	return resolved;
 }
+
+/**
+ * Looks again at a batch's `unknown` records: one whose marker now shows is confirmed; one with
+ * nothing of its name left on the host is `gone` (nothing there can be this batch's); the rest stay
+ * unknown with their current candidate. Lookups that fail leave the record as it was.
+ */
+export async function recheckUnknown(client: HostClient, recorder: BatchRecorder): Promise<void> {
+	for (const r of recorder.file.resources.filter((x) => x.status === 'unknown')) {
+		let found: Found[];
+		try {
+			found = await findPending(client, r, recorder.file.resources);
+		} catch {
+			continue;
+		}
+		const {proven, other} = pickCandidate(r, found, recorder.batchId);
+		if (proven) {
+			r.candidate_id = null;
+			await recorder.confirm(r, proven.id);
+		} else if (other) {
+			if (r.candidate_id !== String(other.id)) await recorder.unknown(r, other.id);
+		} else {
+			r.status = 'gone';
+			r.candidate_id = null;
+			r.deleted_at = new Date().toISOString();
+			r.deleted_by = 'nothing of its name is on the host any more (it was unknown)';
+			await recorder.flushBatch();
+		}
+	}
+}
