@@ -2,7 +2,6 @@
 // group and account, account test, access closure, access smoke, summary. Every step emits events;
 // the CLI prints them, the TUI renders them.
 import {HostError} from '../../host/errors.js';
-import type {AccountTestResult} from '../../host/account-test.js';
 import type {Capabilities} from '../../host/probe.js';
 import type {StateStore} from '../../store/state-store.js';
 import type {FailureClass, ProviderStatus} from '../../store/schema.js';
@@ -18,6 +17,7 @@ import {byExactName, trackedCreate} from '../records/tracked-create.js';
 import {makeMarker, withMarker} from '../records/marker.js';
 import {markerSnapshot} from '../records/provenance.js';
 import {accessClosureStep, type AccessClosure} from './access-closure.js';
+import {accountTestStep} from './account-test-step.js';
 import {classifySmokeFailure} from './classify-smoke.js';
 import {hostProbeStep} from './host-probe.js';
 import {checkDuplicate, preflight} from './preflight.js';
@@ -236,45 +236,11 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 
 		// The account test is advisory (the access smoke decides) and the closure does not need its
 		// answer: both run at once.
-		const accountTest = runner.run('account_test', async (api) => {
-			api.progress(`testing the account with ${choice.smokeModel}`);
-			let test: AccountTestResult;
-			try {
-				test = await client.testAccount(account.id, choice.smokeModel);
-			} catch (error) {
-				// Advisory: a test that times out or cannot be read is a warning; the smoke decides.
-				if (signal.aborted || !(error instanceof HostError)) throw error;
-				return {
-					status: 'warn',
-					message: `the host's account test gave no usable answer (${error.message}); the access smoke decides`,
-					value: null,
-					evidence: {error: {kind: error.kind, code: error.code, message: error.message}},
-				};
-			}
-			if (test.ok)
-				return {
-					status: 'ok',
-					message: `host account test with ${choice.smokeModel} passed`,
-					value: null,
-					evidence: test,
-				};
-			const models = await client.accountModels(account.id).catch(() => [] as string[]);
-			if (test.status === 403 && models.includes(choice.smokeModel)) {
-				probeAdvisory = true;
-				return {
-					status: 'warn',
-					message: `probe_advisory: the first account test answered 403 while the account already lists ${choice.smokeModel} (a known fresh-host race); the access smoke decides`,
-					value: null,
-					evidence: {test, models, probe_advisory: true, validation_status: 'warning'},
-				};
-			}
-			return {
-				status: 'warn',
-				message: `the host's account test failed (${test.error ?? (test.empty ? 'empty answer' : 'no success event')}); the access smoke decides`,
-				value: null,
-				evidence: {test, models},
-			};
-		});
+		const accountTest = runner
+			.run('account_test', (api) => accountTestStep(client, account.id, choice.smokeModel, api))
+			.then((advisory) => {
+				probeAdvisory = advisory;
+			});
 
 		const closing = runner.run('access_closure', (api) =>
 			accessClosureStep(
