@@ -4,7 +4,7 @@ import {hostSecrets} from '../core/hosts/access.js';
 import {runReconcile} from '../core/drift/reconcile.js';
 import {planRollback, runRollback} from '../core/drift/rollback.js';
 import {StateStore} from '../store/state-store.js';
-import {flagString, seconds, type CommandContext} from './context.js';
+import {flagString, seconds, sessionFor, type CommandContext} from './context.js';
 import {complianceOperator} from './host-add.js';
 import {abortOnSignals, timingFromFlags} from './import.js';
 import {table} from './output.js';
@@ -165,28 +165,26 @@ export async function smokeCommand(ctx: CommandContext): Promise<number> {
 
 /** `crm adopt --batch B --type T --id ID [--yes]`: record a host resource as the batch's, once shown. */
 export async function adoptCommand(ctx: CommandContext): Promise<number> {
-	const {checkAdoptInput, runAdopt} = await import('../core/drift/adopt.js');
-	const input = checkAdoptInput(
-		flagString(ctx.flags, 'batch'),
-		flagString(ctx.flags, 'type'),
-		flagString(ctx.flags, 'id'),
-	);
+	const {adoptResource, planAdopt} = await import('../app/adopt.js');
+	const input = {
+		batchId: flagString(ctx.flags, 'batch'),
+		type: flagString(ctx.flags, 'type'),
+		id: flagString(ctx.flags, 'id'),
+	};
+	planAdopt(input);
 	const yes = ctx.flags.yes === true;
 	if (!yes && !process.stdin.isTTY)
 		throw new CrmError('usage', "adopt records a host resource as the batch's: pass --yes to confirm", {
 			field: '--yes',
 		});
-	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm adopt');
+	const session = await sessionFor(ctx, 'crm', engineOptions(ctx).operator);
+	const {knownSecrets} = await import('../app/session.js');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const result = await runAdopt({
-			store,
-			...input,
+		const result = await adoptResource(session, input, {
 			signal,
-			operator: options.operator,
-			timing: options.timing,
 			confirm: async (found) => {
+				ctx.out.secrets.push(...knownSecrets);
 				ctx.out.note(
 					`${found.resource_type} ${found.host_resource_id} "${found.name}" on the host:\n${JSON.stringify(found.snapshot, null, 2)}`,
 				);
@@ -201,6 +199,7 @@ export async function adoptCommand(ctx: CommandContext): Promise<number> {
 				}
 			},
 		});
+		ctx.out.secrets.push(...knownSecrets);
 		ctx.out.result(result, () =>
 			result.adopted
 				? `${result.resource_type} ${result.host_resource_id} is now recorded as batch ${result.batch_id}'s${result.replaces_unknown ? ' (it resolves the unknown record)' : ''}`
@@ -209,6 +208,5 @@ export async function adoptCommand(ctx: CommandContext): Promise<number> {
 		return result.adopted ? EXIT.ok : EXIT.usage;
 	} finally {
 		dispose();
-		store.release();
 	}
 }
