@@ -21,7 +21,7 @@ import {
 	writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import {FLAGS, flagName} from '../source/commands/usage.js';
+import {COMMANDS, FLAGS, flagName} from '../source/commands/usage.js';
 import {CrmError} from '../source/lib/errors.js';
 import {StateStore} from '../source/store/state-store.js';
 import {
@@ -921,6 +921,7 @@ test("--help and -h anywhere on any command line print that command's usage, exi
 		['rollback', ['rollback', '--batch', batch, '--yes']],
 		['repair', ['repair', '--batch', batch]],
 		['smoke', ['smoke', '--batch', batch]],
+		['adopt', ['adopt', '--batch', batch, '--type', 'group', '--id', '1', '--yes']],
 		['accept', ['accept', '--host', 'sb', '--pack', 'glm', '--url', up('glm'), '--key-env', 'KEY_GLM']],
 		['evidence list', ['evidence', 'list']],
 		['evidence keep', ['evidence', 'keep', 'a-run']],
@@ -968,7 +969,12 @@ test("--help and -h anywhere on any command line print that command's usage, exi
 	t.is(e.sandbox.requestLog().length, requests, 'no request reached the host');
 	t.is(JSON.stringify(e.sandbox.snapshot()), snap, 'the host and its upstreams saw nothing');
 	t.false(existsSync(out), 'no bundle was written');
-	// Every flag crm knows is documented under at least one command.
+	// Every command of the table was tried, and every flag crm knows is documented under one.
+	t.deepEqual(
+		COMMANDS.map((c) => c.name).filter((name) => !lines.some(([n]) => n === name)),
+		[],
+		'commands whose --help is not tried here',
+	);
 	const missing = Object.keys(FLAGS)
 		.map(flagName)
 		.filter((f) => !printed.has(f));

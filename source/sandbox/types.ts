@@ -22,6 +22,23 @@ export interface SandboxFaults {
 	host_truncated_json: boolean;
 	/** Next N /api/v1/admin/* requests get 429 RATE_LIMITED with Retry-After: 1. */
 	admin_429: number;
+	/**
+	 * The next create of `type` loses its answer (the socket is closed): `before` the host acts
+	 * (nothing is made) or `after` it acted. `twin`: as the answer is lost, someone else makes a
+	 * resource of the same name (group, account, user) without the caller's description or notes.
+	 * Cleared once it fired.
+	 */
+	lose_create_answer: LoseCreateAnswer | null;
+	/** Account tests accept the request, send test_start and never finish. */
+	account_test_stall: boolean;
+}
+
+export type CreateType = 'group' | 'account' | 'user' | 'api_key' | 'subscription';
+
+export interface LoseCreateAnswer {
+	type: CreateType;
+	when: 'before' | 'after';
+	twin?: boolean;
 }
 
 export interface SandboxInfo {
