@@ -1,6 +1,5 @@
 // `crm reconcile` and `crm rollback`.
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
-import {hostSecrets} from '../core/hosts/access.js';
 import {runReconcile} from '../core/drift/reconcile.js';
 import {planRollback, runRollback} from '../core/drift/rollback.js';
 import {StateStore} from '../store/state-store.js';
@@ -15,9 +14,6 @@ export async function openLocked(ctx: CommandContext, command: string): Promise<
 	const store = await StateStore.open(ctx.dataDir, {
 		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},
 	});
-	for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
-	for (const s of Object.values(store.data.batch_secrets))
-		ctx.out.secrets.push(s.user_password ?? '', s.user_key ?? '');
 	return store;
 }
 

@@ -1,6 +1,6 @@
 // `crm import`: the whole import, with step lines on stderr and the result (JSON with --json).
 import {EXIT, invalidInput} from '../lib/errors.js';
-import {hostSecrets} from '../core/hosts/access.js';
+import {registerSecret} from '../lib/secrets.js';
 import {runImport} from '../core/import/run-import.js';
 import type {ImportRequest, ImportResult} from '../core/import/types.js';
 import {loadPacks} from '../core/packs/packs.js';
@@ -14,7 +14,6 @@ import {paint} from './output.js';
 
 export async function importRequestFromFlags(ctx: CommandContext): Promise<ImportRequest> {
 	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
-	ctx.out.secrets.push(key.value);
 	return {
 		host: flagString(ctx.flags, 'host'),
 		pack: flagString(ctx.flags, 'pack'),
@@ -42,6 +41,7 @@ function readUserPassword(name: string): string {
 			'--user-password-env',
 			`environment variable ${name} (from --user-password-env) is not set or empty`,
 		);
+	registerSecret(value);
 	return value;
 }
 
@@ -78,13 +78,11 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
 	for (const p of packs.problems) ctx.out.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 	const userPasswordEnv = flagString(ctx.flags, 'userPasswordEnv');
 	const userPassword = userPasswordEnv === undefined ? null : readUserPassword(userPasswordEnv);
-	if (userPassword) ctx.out.secrets.push(userPassword);
 	const store = await StateStore.open(ctx.dataDir, {
 		lock: {command: 'crm import', waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},
 	});
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
 		const result = await runImport({
 			store,
 			packs,

@@ -7,7 +7,7 @@ import path from 'node:path';
 // format bug waiting to happen in a hand-over artifact.
 import {create as tarCreate, list as tarList} from 'tar';
 import {CrmError, invalidInput} from '../../lib/errors.js';
-import {secretForms} from '../../lib/secrets.js';
+import {knownSecrets, secretForms} from '../../lib/secrets.js';
 import type {StateStore} from '../../store/state-store.js';
 import {
 	acceptanceRuns,
@@ -18,7 +18,6 @@ import {
 	markInterrupted,
 	runDir,
 	runView,
-	stateSecrets,
 } from './runs.js';
 import type {RunView} from './types.js';
 
@@ -146,7 +145,7 @@ export async function exportRun(
 		throw new CrmError('operation_failed', `the folder of acceptance run ${run.run_id} is gone (${dir})`);
 	if (unfinished(run.result) && store.locked)
 		throw new CrmError('operation_failed', `acceptance run ${run.run_id} is still running`);
-	assertNoSecrets(dir, stateSecrets(store.data));
+	assertNoSecrets(dir, knownSecrets()); // state.json's secrets are registered when it is read
 	// portable: no uid/gid/user names of this machine in the bundle. The file is 0600 (the CLI's umask).
 	await tarCreate({gzip: true, file: out, cwd: path.dirname(dir), portable: true}, [path.basename(dir)]);
 	const entries = await listBundle(out);

@@ -8,7 +8,7 @@ import {HostError} from '../../host/errors.js';
 import {CrmError} from '../../lib/errors.js';
 import {shown} from '../input/validate.js';
 import type {EventSink} from '../pipeline/events.js';
-import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
 import {readLive, sameResource, userClientFor} from '../hosts/reads.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {StepRunner} from '../pipeline/steps.js';
@@ -137,11 +137,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 	const runner = new StepRunner(o.sink, o.signal);
 	await runner.run('rollback', async (api) => {
 		await resolvePending(store, host, client);
-		const recorder = await BatchRecorder.open(store, index.batch_id, [
-			...hostSecrets(host),
-			secrets?.user_password ?? '',
-			secrets?.user_key ?? '',
-		]);
+		const recorder = await BatchRecorder.open(store, index.batch_id);
 		const userClient = userClientFor(host.url, secrets, timeoutMs, o.signal);
 		let hostGone: string | null = null;
 		for (const r of sortForDelete(recorder.file.resources.filter((x) => x.status !== 'failed'))) {
