@@ -127,7 +127,8 @@ export function toCrmError(error: unknown): CrmError {
 
 /** Renders rows as an aligned text table for human output. */
 export function table(headers: string[], rows: Array<Array<string | number | null>>): string {
-	const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '-' : String(c))))];
+	// Cells are made safe before widths are measured: a host's name may carry control characters.
+	const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '-' : safeText(String(c)))))];
 	const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
 	return cells
 		.map((r) =>
