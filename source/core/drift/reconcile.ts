@@ -170,7 +170,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 			let file = await store.readBatch(b.batch_id);
 			if (!file) continue;
 			if (file.resources.some((r) => r.status === 'unknown')) {
-				const recorder = await BatchRecorder.open(store, b.batch_id, []);
+				const recorder = await BatchRecorder.open(store, b.batch_id);
 				await recheckUnknown(client, recorder);
 				file = recorder.file;
 			}
