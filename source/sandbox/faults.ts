@@ -8,6 +8,9 @@ export const UPSTREAM_FAULTS: ReadonlyArray<Exclude<UpstreamFault, null>> = [
 	'server_error',
 	'rate_limited',
 	'down',
+	'echo_key',
+	'huge_body',
+	'control_chars',
 ];
 
 export function defaultFaults(): SandboxFaults {
@@ -23,6 +26,9 @@ export function defaultFaults(): SandboxFaults {
 		admin_429: 0,
 		lose_create_answer: null,
 		account_test_stall: false,
+		host_401_echo: false,
+		host_400_echo: false,
+		host_huge_body: false,
 	};
 }
 
@@ -53,6 +59,9 @@ const BOOLEAN_KEYS = [
 	'host_html',
 	'host_truncated_json',
 	'account_test_stall',
+	'host_401_echo',
+	'host_400_echo',
+	'host_huge_body',
 ] as const;
 const COUNT_KEYS = ['gateway_503_count', 'latency_ms', 'admin_429'] as const;
 
