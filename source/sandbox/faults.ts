@@ -8,6 +8,9 @@ export const UPSTREAM_FAULTS: ReadonlyArray<Exclude<UpstreamFault, null>> = [
 	'server_error',
 	'rate_limited',
 	'down',
+	'echo_key',
+	'huge_body',
+	'control_chars',
 ];
 
 export function defaultFaults(): SandboxFaults {
@@ -21,6 +24,9 @@ export function defaultFaults(): SandboxFaults {
 		host_html: false,
 		host_truncated_json: false,
 		admin_429: 0,
+		host_401_echo: false,
+		host_400_echo: false,
+		host_huge_body: false,
 		lose_create_answer: null,
 		account_test_stall: false,
 	};
@@ -52,6 +58,9 @@ const BOOLEAN_KEYS = [
 	'host_stall',
 	'host_html',
 	'host_truncated_json',
+	'host_401_echo',
+	'host_400_echo',
+	'host_huge_body',
 	'account_test_stall',
 ] as const;
 const COUNT_KEYS = ['gateway_503_count', 'latency_ms', 'admin_429'] as const;

@@ -4,7 +4,8 @@
 // (DATA/serve.json names a live process), Home says so and where: the TUI and the service share the
 // folder, each holding the lock only while an operation runs.
 import React, {useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {providerRows} from '../../core/reads/status.js';
 import {readServiceRecord} from '../../store/service-file.js';
