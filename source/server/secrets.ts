@@ -1,20 +1,13 @@
-// Every secret the service learns (a provider key in a request body, the service token, what
-// state.json holds) is known to the process at once, and every answer, log line and event is
-// scrubbed of all of them before it leaves (docs/architecture.md, Secrets).
-import {knownSecrets} from '../app/session.js';
-import {scrub} from '../lib/secrets.js';
-
-const learned = new Set<string>();
+// Every secret the service learns (a provider key in a request body, the service token; what
+// state.json holds is registered as it is read) enters the process-wide registry at once, and every
+// answer, log line and event is redacted through it before it leaves (docs/architecture.md, Secrets).
+import {redactText, registerSecret} from '../lib/secrets.js';
 
 export function rememberSecret(value: string | null | undefined): void {
-	if (value && value.length >= 6) learned.add(value);
+	registerSecret(value);
 }
 
-export function serviceSecrets(): string[] {
-	return [...learned, ...knownSecrets];
-}
-
-/** Text with every known secret (raw, base64, URL-encoded) masked. */
+/** Text with every known secret (in every encoding) and every key-shaped substring masked. */
 export function scrubText(text: string): string {
-	return scrub(text, serviceSecrets());
+	return redactText(text);
 }
