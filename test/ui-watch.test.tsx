@@ -95,11 +95,11 @@ test('Status health column: a mark per provider, then last check, 24-hour sparkl
 		tui.resize(80, 24);
 		const frame = await tui.waitFor((f) => f.includes('24h checks') && f.includes('All batches'), 20_000);
 		t.regex(frame, /❯ ✓ deepseek\s+http:\/\/127\.0\.0\.1:\d+/);
-		t.regex(frame, /  · kimi\s+http/, 'kimi has not been checked yet');
+		t.regex(frame, / {2}· kimi\s+http/, 'kimi has not been checked yet');
 		t.regex(frame, /health ok · checked \d{4}-\d\d-\d\d \d\d:\d\d · \d+ms · balance 110\.5 CNY · alert none/);
 		t.regex(frame, /24h latency [·▁-█ ]{24}/);
-		t.regex(frame, /24h checks  [·✓✗]{23}✗ 2 checks, 1 failed/);
-		t.regex(frame, /    PACK     BASE URL/, 'the mark column comes first');
+		t.regex(frame, /24h checks {2}[·✓✗]{23}✗ 2 checks, 1 failed/);
+		t.regex(frame, / {4}PACK {5}BASE URL/, 'the mark column comes first');
 		for (const line of frame.split('\n')) t.true(line.length <= 80, line);
 		await tui.press(KEY.down);
 		await tui.waitFor(/not checked yet: Watch health/);

@@ -47,14 +47,19 @@ export interface WatchBenchOptions {
 	latencyMs: number;
 }
 
-async function admin(s: SandboxHandle, method: string, p: string, body?: unknown): Promise<any> {
+interface Row {
+	id: number;
+	key?: string;
+}
+
+async function admin(s: SandboxHandle, method: string, p: string, body?: unknown): Promise<Row> {
 	const res = await fetch(`${s.info.host_url}/api/v1/admin${p}`, {
 		method,
 		headers: {'x-api-key': s.info.admin_api_key, 'content-type': 'application/json'},
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
-	const json = (await res.json()) as {data?: unknown};
-	if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+	const json = (await res.json()) as {data?: Row};
+	if (!res.ok || !json.data) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
 	return json.data;
 }
 

@@ -6,7 +6,8 @@ import {AlertDispatcher} from '../core/alerts/deliver.js';
 import {readSummary} from '../core/health/summary.js';
 import type {AlertFormat} from '../store/schema.js';
 import {dataPaths} from '../store/paths.js';
-import {knownSecrets, type Run, type Session} from './session.js';
+import {registerSecret} from '../lib/secrets.js';
+import type {Run, Session} from './session.js';
 
 export interface AlertsInput {
 	/** The webhook URL itself (read by the view from --webhook-url-env). */
@@ -44,7 +45,7 @@ export function checkAlertsInput(input: AlertsInput): {
 
 export async function setAlerts(session: Session, input: AlertsInput): Promise<AlertsView> {
 	const checked = checkAlertsInput(input);
-	knownSecrets.add(checked.url);
+	registerSecret(checked.url);
 	await session.withLock('alerts set', async (store) => {
 		store.data.alerts = {
 			webhook_url: checked.url,

@@ -4,7 +4,8 @@
 import {CrmError} from '../lib/errors.js';
 import {keyFingerprint} from '../lib/secrets.js';
 import {shown, validateKey} from '../core/input/validate.js';
-import {knownSecrets, type Session} from './session.js';
+import {registerSecret} from '../lib/secrets.js';
+import type {Session} from './session.js';
 
 export interface KeepKeyInput {
 	batchId: string | undefined;
@@ -17,7 +18,7 @@ export async function keepProviderKey(
 	input: KeepKeyInput,
 ): Promise<{batch_id: string; key_fingerprint: string; kept: true}> {
 	const key = validateKey(input.key, input.keySource);
-	knownSecrets.add(key);
+	registerSecret(key);
 	return session.withLock('keep-key', async (store) => {
 		const index = store.data.batches.find((b) => b.batch_id === input.batchId);
 		if (!input.batchId || !index)

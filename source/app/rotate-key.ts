@@ -8,7 +8,8 @@ import {
 	type RotateRequest,
 	type RotateResult,
 } from '../core/rotation/rotate-key.js';
-import {knownSecrets, type Run, type Session} from './session.js';
+import {registerSecret} from '../lib/secrets.js';
+import type {Run, Session} from './session.js';
 
 export type {RotateRequest, RotateResult};
 
@@ -19,7 +20,7 @@ export async function rotateProviderKey(
 ): Promise<RotateResult> {
 	const store = await session.read();
 	const plan = await planRotation(store.data, store, input);
-	knownSecrets.add(plan.key);
+	registerSecret(plan.key);
 	await checkNewKey(plan, session.timing, run.signal);
 	return session.withLock('rotate-key', (store) =>
 		rotateKey(

@@ -1,6 +1,7 @@
 // `crm alerts set|show|test` (docs/cli.md): the webhook URL comes from an environment variable
 // (--webhook-url-env VAR), never a flag value, and is only ever shown masked.
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
+import {registerSecret} from '../lib/secrets.js';
 import type {AlertsView} from '../app/alerts.js';
 import {flagNumber, flagString, sessionFor, type CommandContext} from './context.js';
 
@@ -39,7 +40,7 @@ export async function alertsCommand(ctx: CommandContext): Promise<number> {
 	switch (sub) {
 		case 'set': {
 			const webhookUrl = webhookFromEnv(ctx);
-			ctx.out.secrets.push(webhookUrl);
+			registerSecret(webhookUrl);
 			const input = {
 				webhookUrl,
 				format: flagString(ctx.flags, 'format'),
@@ -59,9 +60,6 @@ export async function alertsCommand(ctx: CommandContext): Promise<number> {
 		}
 		case 'test': {
 			const session = await sessionFor(ctx, 'crm');
-			const {knownSecrets} = await import('../app/session.js');
-			await session.read();
-			ctx.out.secrets.push(...knownSecrets);
 			const result = await app.testAlert(session);
 			ctx.out.result(result, () =>
 				result.delivered

@@ -8,13 +8,11 @@ import {readProviderKey, totpFromFlags} from './secret-input.js';
 
 export async function rotateKeyCommand(ctx: CommandContext): Promise<number> {
 	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
-	ctx.out.secrets.push(key.value);
 	const session = await sessionFor(ctx, 'crm', {
 		totp: totpFromFlags(ctx.flags),
 		acceptCompliance: complianceOperator(ctx),
 	});
 	const {rotateProviderKey} = await import('../app/rotate-key.js');
-	const {knownSecrets} = await import('../app/session.js');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const result = await rotateProviderKey(
@@ -27,7 +25,6 @@ export async function rotateKeyCommand(ctx: CommandContext): Promise<number> {
 			},
 			{sink: () => {}, signal},
 		);
-		ctx.out.secrets.push(...knownSecrets);
 		ctx.out.result(
 			result,
 			() =>
@@ -41,7 +38,6 @@ export async function rotateKeyCommand(ctx: CommandContext): Promise<number> {
 
 export async function keepKeyCommand(ctx: CommandContext): Promise<number> {
 	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
-	ctx.out.secrets.push(key.value);
 	const session = await sessionFor(ctx, 'crm');
 	const {keepProviderKey} = await import('../app/keep-key.js');
 	const result = await keepProviderKey(session, {

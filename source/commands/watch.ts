@@ -47,7 +47,6 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
 	const once = ctx.flags.once === true;
 	const session = await sessionFor(ctx, 'crm', {totp: totpFromFlags(ctx.flags)});
 	const {watch, planWatch} = await import('../app/watch.js');
-	const {knownSecrets} = await import('../app/session.js');
 	const input = {
 		host: flagString(ctx.flags, 'host'),
 		once,
@@ -56,26 +55,13 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
 		perHostConcurrency: flagNumber(ctx.flags, 'concurrency'),
 	};
 	await planWatch(session, input);
-	// Secrets learned from state (and from a re-read in the loop) are scrubbed from every line; only
-	// the new ones are added, so a long watch does not grow the list with every check.
-	let learned = 0;
-	const learn = () => {
-		if (knownSecrets.size === learned) return;
-		learned = knownSecrets.size;
-		const have = new Set(ctx.out.secrets);
-		for (const secret of knownSecrets) if (!have.has(secret)) ctx.out.secrets.push(secret);
-	};
-	learn();
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		if (!once) ctx.out.note('watching; Ctrl-C stops after the checks under way');
 		const result = await watch(session, input, {
 			sink: () => {},
 			signal,
-			onCheck: (c) => {
-				learn();
-				ctx.out.note(checkLine(c));
-			},
+			onCheck: (c) => ctx.out.note(checkLine(c)),
 			onAlert: (a) => ctx.out.note(alertLine(a)),
 			onNote: (m) => ctx.out.warn(m),
 		});

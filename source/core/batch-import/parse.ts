@@ -13,12 +13,37 @@ import {readFileSync, statSync} from 'node:fs';
 import {parse, CsvError} from 'csv-parse/sync';
 import {CrmError, invalidInput} from '../../lib/errors.js';
 import {findPack, type PackSet} from '../packs/packs.js';
-import {maskSecret} from '../../lib/secrets.js';
+import {maskSecret, registerSecret} from '../../lib/secrets.js';
 import {validateAccessMode, validateKey, validateUrl} from '../input/validate.js';
 import type {BatchRow, ParsedBatchFile, RowProblem} from './types.js';
 
 /** More lines than this is surely not a hand-kept list of providers. */
 export const MAX_ROWS = 5000;
+
+/**
+ * Checked before anything is parsed (docs/cli.md): a file over these is refused whole, so a wrong
+ * file (a log, a dump) costs neither memory nor minutes of CSV parsing.
+ */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export const MAX_FILE_LINES = 10_000;
+
+const tooBig = (file: string, what: string) =>
+	invalidInput(
+		'--file',
+		`--file ${file} ${what}; a batch file holds at most ${MAX_FILE_LINES.toLocaleString('en')} lines and 5 MiB: split it into smaller files`,
+	);
+
+/** Refuses text over the limits without splitting it (counting line breaks allocates nothing). */
+export function checkBatchSize(text: string, file: string): void {
+	if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) throw tooBig(file, 'is larger than 5 MiB');
+	let lines = 1;
+	for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+		if (at === text.length - 1) break; // a final line break ends the last line, it starts none
+		lines += 1;
+		if (lines > MAX_FILE_LINES)
+			throw tooBig(file, `has more than ${MAX_FILE_LINES.toLocaleString('en')} lines`);
+	}
+}
 
 const PACK_ID = /^[a-z][a-z0-9-]{1,30}$/;
 
@@ -133,8 +158,6 @@ export function parseBatchText(text: string, packs: PackSet): ParsedBatchFile {
 export interface BatchFileRead extends ParsedBatchFile {
 	/** Set when group or others may read the file (it holds provider keys). */
 	permissionWarning: string | null;
-	/** Every key-looking value of the file, valid lines or not, for scrubbing output. */
-	secrets: string[];
 }
 
 /** Reads FILE (or stdin when FILE is "-", given as `stdinText`), parses and checks it. */
@@ -148,6 +171,7 @@ export function readBatchFile(file: string, packs: PackSet, stdinText?: string):
 		try {
 			const st = statSync(file);
 			if (!st.isFile()) throw invalidInput('--file', `--file ${file} is not a regular file`);
+			if (st.size > MAX_FILE_BYTES) throw tooBig(file, `is larger than 5 MiB (${st.size} bytes)`);
 			mode = st.mode & 0o777;
 			text = readFileSync(file, 'utf8');
 		} catch (error) {
@@ -161,18 +185,19 @@ export function readBatchFile(file: string, packs: PackSet, stdinText?: string):
 			permissionWarning = `${file} is readable by ${mode & 0o004 ? 'every user' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}) and holds provider keys: chmod 600 ${file}`;
 		}
 	}
+	checkBatchSize(text, file === '-' ? '- (standard input)' : file);
 	const parsed = parseBatchText(text, packs);
-	// Anything in a key column, valid or not, is scrubbed from output; so is any long token elsewhere.
-	const secrets = new Set<string>(parsed.rows.map((r) => r.key));
+	// Anything in a key column, valid or not, is a secret from now on; so is any long token elsewhere.
+	for (const r of parsed.rows) registerSecret(r.key);
 	const known = (v: string) =>
 		/^https?:\/\//i.test(v) || PACK_ID.test(v) || v === 'self_service' || v === 'subscription';
 	for (const line of text.split(/\r?\n/)) {
 		line.split(',').forEach((cell, column) => {
 			const v = cell.trim().replace(/^"|"$/g, '');
-			if ((column === 1 && v.length >= 6) || (v.length >= 12 && !known(v))) secrets.add(v);
+			if ((column === 1 && v.length >= 6) || (v.length >= 12 && !known(v))) registerSecret(v);
 		});
 	}
-	return {...parsed, permissionWarning, secrets: [...secrets]};
+	return {...parsed, permissionWarning};
 }
 
 /** All problems as one exit-2 error (nothing has run). */

@@ -6,7 +6,7 @@ import type {HostClient} from '../../host/client.js';
 import {HostError} from '../../host/errors.js';
 import type {BatchFile, ResourceRecord, ToolAction} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
-import {changedFields} from '../drift/reconcile.js';
+import {fieldChanges} from '../drift/compare.js';
 import type {LiveResource} from '../hosts/reads.js';
 
 /** The batch's own account: created by this tool (owned), on the host (created), with a host id. */
@@ -39,10 +39,12 @@ export async function liveAccount(
 		if (error instanceof HostError && error.kind === 'not_found') return {kind: 'gone'};
 		throw error;
 	}
-	const fields = changedFields(
+	const fields = fieldChanges(
 		{...record, snapshot: {...record.snapshot, schedulable: expectSchedulable}},
 		live,
-	).filter((f) => f !== 'status');
+	)
+		.map((c) => c.field)
+		.filter((f) => f !== 'status');
 	return fields.length === 0 ? {kind: 'as_left', live} : {kind: 'changed', live, fields};
 }
 

@@ -2,7 +2,8 @@
 // 24-hour sparkline of latency and failures, its balance and its alert state, from the watch's
 // summary and the batch's history file (one file read, for the highlighted provider only).
 import React, {useEffect, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {readHistory} from '../../core/health/history.js';
 import type {BatchHealth, HealthCheck} from '../../core/health/types.js';
 import {dataPaths} from '../../store/paths.js';

@@ -1,7 +1,7 @@
 // A provider's last 24 hours in two lines of 24 cells, one an hour (docs/domain.md rule 14): the
 // latency of the checks that passed, as bars, and the hours that had a failed check, as ✗.
 import React from 'react';
-import {Text} from 'ink';
+import {Text} from './text.js';
 import type {HealthCheck} from '../../core/health/types.js';
 import {color} from '../theme.js';
 

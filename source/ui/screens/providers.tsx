@@ -2,7 +2,8 @@
 // latest batch, provider and access status and last reconcile; below, the highlighted provider's
 // health (last check, 24-hour sparkline, balance, alert state). Enter lists its batches.
 import React, {useEffect, useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {providerRows, type ProviderRow} from '../../core/reads/status.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';

@@ -2,7 +2,8 @@
 // typed into a masked field, checked against the provider directly first (a key it refuses changes
 // nothing), then the account gets it in place and the smoke runs again.
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {rotateProviderKey, type RotateResult} from '../../app/rotate-key.js';
 import {useUIState} from '../context.js';

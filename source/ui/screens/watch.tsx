@@ -2,7 +2,8 @@
 // batch with its last check (health, failure class, latency, balance) and the last alerts raised.
 // Esc or Ctrl-C stops it cleanly (the checks under way finish, the summary is written).
 import React, {useEffect, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {watch, type HealthCheck, type RaisedAlert, type WatchResult} from '../../app/watch.js';
 import {useUIActions, useUIState} from '../context.js';
