@@ -6,7 +6,7 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {rotateProviderKey, type RotateResult} from '../../app/rotate-key.js';
-import {useUIState} from '../context.js';
+import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../engine.js';
 import {MaskedField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
@@ -22,12 +22,13 @@ function validate(value: string): string | null {
 
 export function RotateKey({batchId, onDone}: {batchId: string; onDone: () => void}) {
 	const {config} = useUIState();
+	const actions = useUIActions();
 	const op = useOperation<RotateResult>();
 	const [key, setKey] = useState('');
 	const submit = (value: string) =>
 		op.start((signal) =>
 			rotateProviderKey(
-				sessionOf(config),
+				sessionOf(config, actions.operator),
 				{batchId, key: value.trim(), keySource: 'the new key'},
 				{sink: () => {}, signal},
 			),
