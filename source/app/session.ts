@@ -1,15 +1,18 @@
 // A session is resolved once per process (CLI run, TUI, service): the data folder, the packs, the
 // timing, how long to wait for the lock, and the operator who answers prompts. Every operation in
 // source/app takes a session; the session owns the lock: an operation that changes state runs inside
-// `withLock`, which takes the lock when the work starts and releases it when it ends, the same way
-// for every view (docs/architecture.md).
+// `withLock`, which takes the lock when the work starts (after the input checks that need no state)
+// and releases it when it ends, the same way for every view (docs/architecture.md "The session").
 import type {Operator} from '../core/hosts/access.js';
-import {hostSecrets} from '../core/hosts/access.js';
-import type {EventSink} from '../core/pipeline/events.js';
+import {hostSecrets} from '../core/hosts/secrets.js';
+import type {StepEvent} from '../core/pipeline/events.js';
 import {loadPacks, type PackSet} from '../core/packs/packs.js';
 import {resolveDataDir} from '../store/paths.js';
+import type {State} from '../store/schema.js';
 import {StateStore} from '../store/state-store.js';
 import {resolveLockWaitMs, resolveTiming, type Timing} from './timing.js';
+
+export type {Operator, Timing};
 
 export interface SessionOptions {
 	/** The data folder as given (flag, TUI argument); null: CRM_DATA_DIR or the default. */
@@ -22,12 +25,22 @@ export interface SessionOptions {
 	env?: NodeJS.ProcessEnv;
 	/** The name the lock holder is shown under (`crm import`, `crm tui`, `crm serve`). */
 	actor?: string;
+	/** Told every secret the session learns from state (a view scrubs what it prints with them). */
+	onSecret?: (secret: string) => void;
 }
 
-/** What every long operation receives besides its input: where its events go and how to stop it. */
-export interface Run {
-	sink: EventSink;
+/**
+ * What every long operation receives besides its input: where its events go and how to stop it.
+ * Operations emit step events (docs/architecture.md "The event stream"); batch import emits row events.
+ */
+export interface Run<E = StepEvent> {
+	sink: (event: E) => void;
 	signal: AbortSignal;
+}
+
+/** A run nobody watches (an operation called for its result only). */
+export function quietRun<E = StepEvent>(signal: AbortSignal = new AbortController().signal): Run<E> {
+	return {sink: () => {}, signal};
 }
 
 export class Session {
@@ -36,17 +49,30 @@ export class Session {
 	readonly lockWaitMs: number;
 	readonly operator: Operator;
 	readonly actor: string;
-	private readonly warn: (message: string) => void;
+	private readonly options: SessionOptions;
 	private packSet: PackSet | null = null;
 
 	constructor(options: SessionOptions = {}) {
 		const env = options.env ?? process.env;
+		this.options = options;
 		this.dataDir = resolveDataDir(options.dataDir ?? null);
 		this.timing = resolveTiming(options.timing, env);
 		this.lockWaitMs = resolveLockWaitMs(options.lockWaitMs, env);
 		this.operator = options.operator ?? {};
 		this.actor = options.actor ?? 'crm';
-		this.warn = options.warn ?? (() => {});
+	}
+
+	/** The same session answered by another operator (the TUI's prompts); the packs are shared. */
+	withOperator(operator: Operator): Session {
+		const next = new Session({
+			...this.options,
+			dataDir: this.dataDir,
+			timing: this.timing,
+			lockWaitMs: this.lockWaitMs,
+			operator,
+		});
+		next.packSet = this.packSet;
+		return next;
 	}
 
 	/** The provider packs, loaded on first use; a bad pack file is reported once and skipped. */
@@ -54,7 +80,7 @@ export class Session {
 		if (!this.packSet) {
 			this.packSet = loadPacks();
 			for (const p of this.packSet.problems)
-				this.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
+				this.options.warn?.(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 		}
 		return this.packSet;
 	}
@@ -62,7 +88,7 @@ export class Session {
 	/** A read-only view of the data folder: never locks, never writes. */
 	async read(): Promise<StateStore> {
 		const store = await StateStore.open(this.dataDir);
-		learnSecrets(store);
+		this.learnSecrets(store.data);
 		return store;
 	}
 
@@ -72,23 +98,30 @@ export class Session {
 			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs},
 		});
 		try {
-			learnSecrets(store);
+			this.learnSecrets(store.data);
 			return await fn(store);
 		} finally {
+			// What the operation created (a managed user's password and key) is known before it is shown.
+			this.learnSecrets(store.data);
 			store.release();
 		}
 	}
-}
 
-/**
- * Every secret state.json holds is known to the process before anything read from it is shown.
- * (The process-wide secret registry lives in source/lib/secrets.ts.)
- */
-function learnSecrets(store: StateStore): void {
-	for (const host of store.data.hosts) for (const s of hostSecrets(host)) knownSecrets.add(s);
-	for (const s of Object.values(store.data.batch_secrets)) {
-		if (s.user_password) knownSecrets.add(s.user_password);
-		if (s.user_key) knownSecrets.add(s.user_key);
+	/**
+	 * Every secret state.json holds is known to the process before anything read from it is shown.
+	 * (The process-wide secret registry lives in source/lib/secrets.ts.)
+	 */
+	private learnSecrets(state: State): void {
+		const learn = (secret: string | null | undefined) => {
+			if (!secret) return;
+			knownSecrets.add(secret);
+			this.options.onSecret?.(secret);
+		};
+		for (const host of state.hosts) for (const s of hostSecrets(host)) learn(s);
+		for (const s of Object.values(state.batch_secrets)) {
+			learn(s.user_password);
+			learn(s.user_key);
+		}
 	}
 }
 

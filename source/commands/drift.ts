@@ -1,164 +1,98 @@
-// `crm reconcile` and `crm rollback`.
-import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
-import {hostSecrets} from '../core/hosts/access.js';
-import {runReconcile} from '../core/drift/reconcile.js';
-import {planRollback, runRollback} from '../core/drift/rollback.js';
-import {StateStore} from '../store/state-store.js';
-import {flagString, seconds, type CommandContext} from './context.js';
-import {complianceOperator} from './host-add.js';
-import {abortOnSignals, timingFromFlags} from './import.js';
+// `crm reconcile`, `crm rollback`, `crm repair`, `crm smoke`: flags -> input -> source/app/drift ->
+// the result (docs/cli.md "Drift, repair, rollback").
+import {CrmError, EXIT} from '../lib/errors.js';
+import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {table} from './output.js';
-import {printEvent} from './print-events.js';
-import {totpFromFlags} from './secret-input.js';
 
-export async function openLocked(ctx: CommandContext, command: string): Promise<StateStore> {
-	const store = await StateStore.open(ctx.dataDir, {
-		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},
-	});
-	for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
-	for (const s of Object.values(store.data.batch_secrets))
-		ctx.out.secrets.push(s.user_password ?? '', s.user_key ?? '');
-	return store;
-}
-
-/** Everything the engine needs from flags; computed before the lock so bad flags exit 2, not 4. */
-export function engineOptions(ctx: CommandContext) {
-	return {
-		sink: (e: Parameters<typeof printEvent>[1]) => printEvent(ctx.out, e),
-		operator: {totp: totpFromFlags(ctx.flags), acceptCompliance: complianceOperator(ctx)},
-		timing: timingFromFlags(ctx),
-	};
-}
+const drift = () => import('../app/drift.js');
 
 export async function reconcileCommand(ctx: CommandContext): Promise<number> {
-	const batchId = flagString(ctx.flags, 'batch');
-	if (batchId === '') throw invalidInput('--batch', '--batch is empty: give a batch id (see crm batches)');
-	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm reconcile');
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		let hostRef = flagString(ctx.flags, 'host');
-		if (hostRef === undefined && batchId)
-			hostRef = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
-		const result = await runReconcile({store, hostRef, batchId, signal, ...options});
-		ctx.out.result(result, () =>
-			[
-				`reconcile ${result.run_id}: ${result.reconcile_status}`,
-				result.items.length
-					? table(
-							['STATE', 'TYPE', 'HOST ID', 'NAME', 'DETAIL'],
-							result.items.map((i) => [i.state, i.resource_type, i.host_resource_id, i.name, i.detail]),
-						)
-					: 'no recorded resources on this host',
-			].join('\n'),
-		);
-		return result.reconcile_status === 'in_sync' ? EXIT.ok : EXIT.drift;
-	} finally {
-		dispose();
-		store.release();
-	}
+	const input = {host: flagString(ctx.flags, 'host'), batch: flagString(ctx.flags, 'batch')};
+	const session = await sessionFor(ctx);
+	const {reconcile} = await drift();
+	const result = await withRun(ctx, (run) => reconcile(session, input, run));
+	const {repair_applies: _, ...shown} = result;
+	ctx.out.result(shown, () =>
+		[
+			`reconcile ${result.run_id}: ${result.reconcile_status}`,
+			result.items.length
+				? table(
+						['STATE', 'TYPE', 'HOST ID', 'NAME', 'DETAIL'],
+						result.items.map((i) => [i.state, i.resource_type, i.host_resource_id, i.name, i.detail]),
+					)
+				: 'no recorded resources on this host',
+		].join('\n'),
+	);
+	return result.reconcile_status === 'in_sync' ? EXIT.ok : EXIT.drift;
+}
+
+async function rollbackPlanCommand(ctx: CommandContext, batch: string | undefined): Promise<number> {
+	const session = await sessionFor(ctx);
+	const plan = await (await drift()).planRollback(session, {batch});
+	ctx.out.result(plan, () =>
+		[
+			`rollback plan for ${plan.batch_id} (dry run: nothing changes)`,
+			table(
+				['ACTION', 'TYPE', 'HOST ID', 'NAME', 'WHY'],
+				plan.plan.map((p) => [p.action, p.resource_type, p.host_resource_id, p.name, p.reason]),
+			),
+		].join('\n'),
+	);
+	return EXIT.ok;
 }
 
 export async function rollbackCommand(ctx: CommandContext): Promise<number> {
-	const batchId = flagString(ctx.flags, 'batch');
-	if (ctx.flags.dryRun) {
-		// A dry run reads only: no lock, no host call.
-		const store = await StateStore.open(ctx.dataDir);
-		const plan = await planRollback(store, batchId);
-		ctx.out.result(plan, () =>
-			[
-				`rollback plan for ${plan.batch_id} (dry run: nothing changes)`,
-				table(
-					['ACTION', 'TYPE', 'HOST ID', 'NAME', 'WHY'],
-					plan.plan.map((p) => [p.action, p.resource_type, p.host_resource_id, p.name, p.reason]),
-				),
-			].join('\n'),
-		);
-		return EXIT.ok;
-	}
+	const batch = flagString(ctx.flags, 'batch');
+	// A dry run reads only: no lock, no host call.
+	if (ctx.flags.dryRun) return rollbackPlanCommand(ctx, batch);
 	if (!ctx.flags.yes) {
-		if (!process.stdin.isTTY) {
-			throw new CrmError(
-				'usage',
-				'rollback deletes resources on the host: pass --yes to confirm (or --dry-run to see the plan)',
-				{field: '--yes'},
-			);
-		}
 		throw new CrmError(
 			'usage',
-			'confirm with --yes, or use the TUI (Drift & rollback) to confirm interactively',
+			process.stdin.isTTY
+				? 'confirm with --yes, or use the TUI (Drift & rollback) to confirm interactively'
+				: 'rollback deletes resources on the host: pass --yes to confirm (or --dry-run to see the plan)',
 			{field: '--yes'},
 		);
 	}
-	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm rollback');
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		const result = await runRollback({store, batchId, signal, ...options});
-		ctx.out.result(result, () =>
-			[
-				`rollback of ${result.batch_id}: ${result.batch_status}`,
-				...result.deleted.map(
-					(d) => `  deleted  ${d.resource_type} ${d.host_resource_id} ${d.name} (${d.detail})`,
-				),
-				...result.skipped.map(
-					(d) => `  skipped  ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`,
-				),
-				...result.failed.map(
-					(d) => `  FAILED   ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`,
-				),
-			].join('\n'),
-		);
-		return result.failed.length === 0 && result.batch_status === 'rolled_back' ? EXIT.ok : EXIT.failed;
-	} finally {
-		dispose();
-		store.release();
-	}
+	const session = await sessionFor(ctx);
+	const {rollback} = await drift();
+	const result = await withRun(ctx, (run) => rollback(session, {batch}, run));
+	ctx.out.result(result, () =>
+		[
+			`rollback of ${result.batch_id}: ${result.batch_status}`,
+			...result.deleted.map((d) => `  deleted  ${d.resource_type} ${d.host_resource_id} ${d.name} (${d.detail})`),
+			...result.skipped.map((d) => `  skipped  ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`),
+			...result.failed.map((d) => `  FAILED   ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`),
+		].join('\n'),
+	);
+	return result.failed.length === 0 && result.batch_status === 'rolled_back' ? EXIT.ok : EXIT.failed;
 }
 
 export async function repairCommand(ctx: CommandContext): Promise<number> {
-	const {runRepair} = await import('../core/drift/repair.js');
-	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm repair');
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		const result = await runRepair({store, batchId: flagString(ctx.flags, 'batch'), signal, ...options});
-		ctx.out.result(result, () =>
-			[
-				`repair of ${result.batch_id}: ${result.batch_status}, access ${result.access_status}`,
-				...(result.repaired.length
-					? result.repaired.map((r) => `  ${r.action} ${r.resource_type} ${r.host_resource_id} ${r.name}`)
-					: ['  nothing needed recreating']),
-			].join('\n'),
-		);
-		return result.batch_status === 'succeeded' ? EXIT.ok : EXIT.failed;
-	} finally {
-		dispose();
-		store.release();
-	}
+	const batch = flagString(ctx.flags, 'batch');
+	const session = await sessionFor(ctx);
+	const {repair} = await drift();
+	const result = await withRun(ctx, (run) => repair(session, {batch}, run));
+	ctx.out.result(result, () =>
+		[
+			`repair of ${result.batch_id}: ${result.batch_status}, access ${result.access_status}`,
+			...(result.repaired.length
+				? result.repaired.map((r) => `  ${r.action} ${r.resource_type} ${r.host_resource_id} ${r.name}`)
+				: ['  nothing needed recreating']),
+		].join('\n'),
+	);
+	return result.batch_status === 'succeeded' ? EXIT.ok : EXIT.failed;
 }
 
 export async function smokeCommand(ctx: CommandContext): Promise<number> {
-	const {runSmokeAgain} = await import('../core/drift/smoke-again.js');
-	const {sink, timing} = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm smoke');
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		const result = await runSmokeAgain({
-			store,
-			batchId: flagString(ctx.flags, 'batch'),
-			sink,
-			signal,
-			timing,
-		});
-		ctx.out.result(
-			result,
-			() =>
-				`smoke of ${result.batch_id} with ${result.smoke_model}: ${result.access_status}${result.completion_ok ? ` — "${result.completion_preview}"` : ''}`,
-		);
-		return result.access_status.endsWith('_ready') ? EXIT.ok : EXIT.failed;
-	} finally {
-		dispose();
-		store.release();
-	}
+	const batch = flagString(ctx.flags, 'batch');
+	const session = await sessionFor(ctx);
+	const {smokeAgain} = await drift();
+	const result = await withRun(ctx, (run) => smokeAgain(session, {batch}, run));
+	ctx.out.result(
+		result,
+		() =>
+			`smoke of ${result.batch_id} with ${result.smoke_model}: ${result.access_status}${result.completion_ok ? ` — "${result.completion_preview}"` : ''}`,
+	);
+	return result.access_status.endsWith('_ready') ? EXIT.ok : EXIT.failed;
 }

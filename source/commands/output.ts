@@ -1,7 +1,9 @@
 // How non-interactive commands speak: with --json one JSON document on stdout and nothing else there;
 // progress, warnings and human text on stderr (or stdout for human results). Never mounts Ink.
+// docs/cli.md "Output".
 import {CrmError, EXIT, type ExitCode} from '../lib/errors.js';
 import {scrub} from '../lib/secrets.js';
+import {FLAG_OF} from './fields.js';
 
 export interface OutputOptions {
 	json: boolean;
@@ -18,6 +20,8 @@ export class Output {
 	private readonly out: NodeJS.WritableStream;
 	private readonly err: NodeJS.WritableStream;
 	readonly secrets: string[];
+	/** This command's words for fields where they differ from FLAG_OF (a positional HOST, --key-file). */
+	readonly fields: Record<string, string> = {};
 
 	constructor(options: OutputOptions) {
 		this.json = options.json;
@@ -45,17 +49,22 @@ export class Output {
 		else this.out.write(this.clean(human()) + '\n');
 	}
 
-	/** Prints an error the CLI.md way and returns its exit code. */
+	/** The CLI's name for a field an operation named. */
+	fieldName(field: string): string {
+		return this.fields[field] ?? FLAG_OF[field] ?? field;
+	}
+
+	/** Prints an error (docs/cli.md "Errors"), the field in the CLI's words, and returns its exit code. */
 	fail(error: unknown): ExitCode {
 		const crm = toCrmError(error);
+		const field = crm.field === null ? null : this.fieldName(crm.field);
+		const message = field === null ? crm.message : crm.messageAs(field);
 		if (this.json) {
-			const doc = {
-				error: {exit_code: crm.exitCode, kind: crm.kind, field: crm.field, message: crm.message},
-			};
+			const doc = {error: {exit_code: crm.exitCode, kind: crm.kind, field, message}};
 			this.out.write(this.clean(JSON.stringify(doc, null, 2)) + '\n');
 		}
-		const where = crm.field ? ` (${printable(crm.field)})` : '';
-		this.err.write(`${paint('red', 'error')}${where}: ${printable(this.clean(crm.message))}\n`);
+		const where = field ? ` (${printable(field)})` : '';
+		this.err.write(`${paint('red', 'error')}${where}: ${printable(this.clean(message))}\n`);
 		return crm.exitCode;
 	}
 }

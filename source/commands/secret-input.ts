@@ -1,9 +1,10 @@
-// Secrets come from env variables, files or stdin, never from flag values (CLI.md), so they stay out
+// Secrets come from env variables, files or stdin, never from flag values (docs/cli.md), so they stay out
 // of shell history. Each reader names the flag that was wrong.
 import {readFileSync, statSync} from 'node:fs';
 import {invalidInput} from '../lib/errors.js';
-import {validateEmail} from '../core/input/validate.js';
-import {flagString, type Flags} from './context.js';
+import type {AdminCredential} from '../app/hosts.js';
+import {validateEmail} from '../app/input.js';
+import {flagString, type Flags} from './flags.js';
 
 export interface SecretValue {
 	value: string;
@@ -72,8 +73,7 @@ export async function readProviderKey(flags: Flags, warn?: (m: string) => void):
 	return fromStdin('--key-stdin');
 }
 
-export type AdminCredential =
-	{type: 'admin_api_key'; key: string} | {type: 'login'; email: string; password: string};
+export type {AdminCredential};
 
 export function readAdminCredential(flags: Flags, warn?: (m: string) => void): AdminCredential {
 	const keyEnv = flagString(flags, 'adminKeyEnv');

@@ -3,7 +3,7 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {CrmError} from '../../lib/errors.js';
-import {hostSecrets} from '../hosts/access.js';
+import {hostSecrets} from '../hosts/secrets.js';
 import type {AcceptanceRun, State} from '../../store/schema.js';
 import type {DataPaths} from '../../store/paths.js';
 import type {StateStore} from '../../store/state-store.js';
@@ -19,7 +19,7 @@ export function ensureRuns(state: State): AcceptanceRun[] {
 	return state.acceptance_runs;
 }
 
-export function findRun(state: State, runId: string | undefined, field = 'RUN'): AcceptanceRun {
+export function findRun(state: State, runId: string | undefined, field = 'run'): AcceptanceRun {
 	if (!runId) throw new CrmError('usage', 'name the acceptance run (see crm evidence list)', {field});
 	const run = acceptanceRuns(state).find((r) => r.run_id === runId);
 	if (!run)

@@ -17,8 +17,8 @@ import {writeEvidenceSync} from '../records/evidence.js';
 import {CrmError} from '../../lib/errors.js';
 import {findSucceededImport, preflight} from '../import/preflight.js';
 import {runImport} from '../import/run-import.js';
-import type {ImportRequest, Timing} from '../import/types.js';
-import {DEFAULT_TIMING} from '../import/types.js';
+import type {ImportRequest} from '../import/types.js';
+import {withDefaults, type Timing} from '../pipeline/timing.js';
 import type {PackSet} from '../packs/packs.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {keyFingerprint} from '../../lib/secrets.js';
@@ -81,7 +81,7 @@ export interface PlanOptions {
  * reports them as not run). Result in file order.
  */
 export async function planBatch(o: PlanOptions): Promise<DetectedRow[]> {
-	const timeoutMs = {...DEFAULT_TIMING, ...o.timing}.requestTimeoutMs;
+	const timeoutMs = withDefaults(o.timing).requestTimeoutMs;
 	const out = new Map<number, DetectedRow>();
 	await boundedPool(o.rows, o.concurrency, o.signal, async (row) => {
 		o.sink?.({type: 'detect_start', line: row.line, url: row.url});
@@ -167,7 +167,7 @@ async function prepareHost(
 /** Phase 2: imports the detected rows. Never throws for a row; returns one result per line in file order. */
 export async function runBatch(o: RunOptions): Promise<BatchResult> {
 	const {store, packs} = o;
-	const timing: Timing = {...DEFAULT_TIMING, ...o.timing};
+	const timing: Timing = withDefaults(o.timing);
 	const host = resolveHost(store.data, o.host);
 	const results = new Map<number, BatchRowResult>();
 	const finish = (result: BatchRowResult) => {
@@ -211,7 +211,6 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 			pack: row.detection.pack,
 			url: row.url,
 			key: row.key,
-			keySource: `the key column (line ${row.line})`,
 			access: row.detection.access_mode,
 		};
 		try {
@@ -285,7 +284,12 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				batch_status: null,
 				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : 'unknown',
 				duration_ms: result.duration_ms + (Date.now() - started),
-				message: error instanceof Error ? error.message : String(error),
+				message:
+					crm?.field === 'key'
+						? crm.messageAs(`the key column (line ${row.line})`)
+						: error instanceof Error
+							? error.message
+							: String(error),
 			});
 		}
 	};
