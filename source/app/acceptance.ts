@@ -1,11 +1,6 @@
 // Acceptance runs (docs/cli.md `crm accept`): a fresh-host proof that a normal user can call the
 // provider in each asked access mode, with a numbered evidence folder; and the validation matrix.
-import type {
-	AcceptAccess,
-	AcceptancePhase,
-	AcceptanceResult,
-	MatrixRow,
-} from '../core/acceptance/types.js';
+import type {AcceptAccess, AcceptancePhase, AcceptanceResult, MatrixRow} from '../core/acceptance/types.js';
 import type {ImportPlan} from '../core/import/plan.js';
 import type {AccessMode} from '../core/packs/packs.js';
 import {validateAcceptAccess} from '../core/acceptance/access.js';
@@ -66,7 +61,11 @@ export async function planAcceptance(
 	return {...withPlan(checked.inputs[0]!), access: checked.access, modes: checked.modes};
 }
 
-export async function accept(session: Session, input: AcceptInput, run: AcceptRun): Promise<AcceptanceResult> {
+export async function accept(
+	session: Session,
+	input: AcceptInput,
+	run: AcceptRun,
+): Promise<AcceptanceResult> {
 	validateAcceptAccess(input.access); // a bad access mode is refused before the lock is taken
 	const {runAcceptance} = await core();
 	return session.withLock('accept', (store) =>

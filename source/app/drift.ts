@@ -22,7 +22,8 @@ export interface ReconcileView extends ReconcileResult {
 }
 
 export async function reconcile(session: Session, input: ReconcileInput, run: Run): Promise<ReconcileView> {
-	if (input.batch === '') throw invalidInput('batch', (f) => `${f} is empty: give a batch id (see crm batches)`);
+	if (input.batch === '')
+		throw invalidInput('batch', (f) => `${f} is empty: give a batch id (see crm batches)`);
 	const [{runReconcile}, {repairApplies}] = await Promise.all([
 		import('../core/drift/reconcile.js'),
 		import('../core/drift/repair.js'),
@@ -45,13 +46,23 @@ export async function reconcile(session: Session, input: ReconcileInput, run: Ru
 }
 
 /** What a rollback would do: reads only, no lock, no host call. */
-export async function planRollback(session: Session, input: {batch: string | undefined}): Promise<RollbackPlan> {
-	const [store, {planRollback: plan}] = await Promise.all([session.read(), import('../core/drift/rollback.js')]);
+export async function planRollback(
+	session: Session,
+	input: {batch: string | undefined},
+): Promise<RollbackPlan> {
+	const [store, {planRollback: plan}] = await Promise.all([
+		session.read(),
+		import('../core/drift/rollback.js'),
+	]);
 	return plan(store, input.batch);
 }
 
 /** Deletes exactly the batch's recorded resources, children first; re-runnable. */
-export async function rollback(session: Session, input: {batch: string | undefined}, run: Run): Promise<RollbackResult> {
+export async function rollback(
+	session: Session,
+	input: {batch: string | undefined},
+	run: Run,
+): Promise<RollbackResult> {
 	const {runRollback} = await import('../core/drift/rollback.js');
 	return session.withLock('rollback', (store) =>
 		runRollback({
@@ -66,7 +77,11 @@ export async function rollback(session: Session, input: {batch: string | undefin
 }
 
 /** Recreates a batch's missing access (user, key, subscription) and runs its smoke. */
-export async function repair(session: Session, input: {batch: string | undefined}, run: Run): Promise<RepairResult> {
+export async function repair(
+	session: Session,
+	input: {batch: string | undefined},
+	run: Run,
+): Promise<RepairResult> {
 	const {runRepair} = await import('../core/drift/repair.js');
 	return session.withLock('repair', (store) =>
 		runRepair({

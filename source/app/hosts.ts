@@ -21,8 +21,7 @@ export interface RegisterHostInput {
 	userDomain?: string;
 }
 
-const progress = (run: Run) => (message: string) =>
-	run.sink({type: 'progress', step: 'host_probe', message});
+const progress = (run: Run) => (message: string) => run.sink({type: 'progress', step: 'host_probe', message});
 
 /** Probes the host (reads only) and saves it with its credential; nothing is saved when the probe fails. */
 export async function registerHost(session: Session, input: RegisterHostInput, run: Run): Promise<HostView> {

@@ -60,7 +60,11 @@ export interface ImportRowsInput {
 }
 
 /** Phase 2: imports the detected rows; one failure never stops the others. */
-export async function importRows(session: Session, input: ImportRowsInput, run: BatchRun): Promise<BatchResult> {
+export async function importRows(
+	session: Session,
+	input: ImportRowsInput,
+	run: BatchRun,
+): Promise<BatchResult> {
 	const concurrency = checkConcurrency(input.concurrency);
 	return session.withLock('import-batch', (store) =>
 		runBatch({

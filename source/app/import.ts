@@ -23,7 +23,11 @@ export async function planImport(session: Session, input: ImportInput): Promise<
 	return withPlan(checkImport(store, session.packs, input));
 }
 
-export async function importProvider(session: Session, input: ImportInput, run: ImportRun): Promise<ImportResult> {
+export async function importProvider(
+	session: Session,
+	input: ImportInput,
+	run: ImportRun,
+): Promise<ImportResult> {
 	await planImport(session, input);
 	const {runImport} = await import('../core/import/run-import.js');
 	return session.withLock('import', (store) =>

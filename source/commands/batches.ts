@@ -6,7 +6,9 @@ import {table} from './output.js';
 const reads = () => import('../app/reads.js');
 
 export async function batchesCommand(ctx: CommandContext): Promise<number> {
-	const batches = await (await reads()).listBatches(await sessionFor(ctx), {host: flagString(ctx.flags, 'host')});
+	const batches = await (
+		await reads()
+	).listBatches(await sessionFor(ctx), {host: flagString(ctx.flags, 'host')});
 	ctx.out.result({batches}, () =>
 		batches.length === 0
 			? 'No batches yet.'
@@ -30,9 +32,17 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 	const [sub, id] = ctx.args;
 	if (sub !== 'show') throw new CrmError('usage', 'use: crm batch show BATCH');
 	ctx.out.fields.batch = 'BATCH';
-	const detail = await (await reads()).showBatch(await sessionFor(ctx), {batch: id ?? flagString(ctx.flags, 'batch')});
-	const {file_present: _f, evidence_files: _e, smoke_model: _m, holds_resources: _h, smoke_again_applies: _s, ...doc} =
-		detail;
+	const detail = await (
+		await reads()
+	).showBatch(await sessionFor(ctx), {batch: id ?? flagString(ctx.flags, 'batch')});
+	const {
+		file_present: _f,
+		evidence_files: _e,
+		smoke_model: _m,
+		holds_resources: _h,
+		smoke_again_applies: _s,
+		...doc
+	} = detail;
 	ctx.out.result(doc, () =>
 		[
 			`batch ${doc.batch_id} · ${doc.pack} · ${doc.access_mode} · ${doc.batch_status} · access ${doc.access_status}`,

@@ -60,9 +60,15 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 	ctx.out.result(result, () =>
 		[
 			`rollback of ${result.batch_id}: ${result.batch_status}`,
-			...result.deleted.map((d) => `  deleted  ${d.resource_type} ${d.host_resource_id} ${d.name} (${d.detail})`),
-			...result.skipped.map((d) => `  skipped  ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`),
-			...result.failed.map((d) => `  FAILED   ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`),
+			...result.deleted.map(
+				(d) => `  deleted  ${d.resource_type} ${d.host_resource_id} ${d.name} (${d.detail})`,
+			),
+			...result.skipped.map(
+				(d) => `  skipped  ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`,
+			),
+			...result.failed.map(
+				(d) => `  FAILED   ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`,
+			),
 		].join('\n'),
 	);
 	return result.failed.length === 0 && result.batch_status === 'rolled_back' ? EXIT.ok : EXIT.failed;

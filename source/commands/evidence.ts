@@ -78,7 +78,9 @@ async function archive(ctx: CommandContext): Promise<number> {
 }
 
 async function exportCmd(ctx: CommandContext, run: string | undefined): Promise<number> {
-	const result = await (await evidence()).exportEvidence(await sessionFor(ctx), {
+	const result = await (
+		await evidence()
+	).exportEvidence(await sessionFor(ctx), {
 		run,
 		out: flagString(ctx.flags, 'out'),
 		overwrite: ctx.flags.force === true,

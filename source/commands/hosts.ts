@@ -38,7 +38,9 @@ async function hostList(ctx: CommandContext): Promise<number> {
 
 async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<number> {
 	ctx.out.fields.host = 'HOST';
-	const host = await (await hosts()).showHost(await sessionFor(ctx), {host: ref ?? flagString(ctx.flags, 'host')});
+	const host = await (
+		await hosts()
+	).showHost(await sessionFor(ctx), {host: ref ?? flagString(ctx.flags, 'host')});
 	ctx.out.result(host, () =>
 		[
 			`${host.name} (${host.host_id})`,
@@ -58,7 +60,9 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 
 async function hostRemove(ctx: CommandContext, ref: string | undefined): Promise<number> {
 	ctx.out.fields.host = 'HOST';
-	const host = await (await hosts()).removeHost(await sessionFor(ctx), {
+	const host = await (
+		await hosts()
+	).removeHost(await sessionFor(ctx), {
 		host: ref ?? flagString(ctx.flags, 'host'),
 		force: ctx.flags.force === true,
 	});

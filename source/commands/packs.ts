@@ -12,7 +12,10 @@ export async function packsCommand(ctx: CommandContext): Promise<number> {
 		throw invalidInput('CRM_PACKS_DIR', `cannot read the packs folder ${folder.file}: ${folder.message}`);
 	for (const p of problems) ctx.out.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 	if (packs.length === 0)
-		throw invalidInput('CRM_PACKS_DIR', `no valid pack in ${dir}; point CRM_PACKS_DIR at a folder of pack files`);
+		throw invalidInput(
+			'CRM_PACKS_DIR',
+			`no valid pack in ${dir}; point CRM_PACKS_DIR at a folder of pack files`,
+		);
 	ctx.out.result({packs: views}, () =>
 		table(
 			['PACK', 'NAME', 'BASE URL', 'SMOKE MODEL', 'ACCESS', 'MODELS'],

@@ -1,20 +1,18 @@
 // Mounts the TUI. Only imported when `crm` runs with no command on a terminal. NO_COLOR is honoured
 // by telling chalk (which Ink and the input widgets colour with) before any of them loads.
-import {resolveDataDir} from '../store/paths.js';
-
 export async function runTui(options: {data?: string}): Promise<number> {
 	if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
 	// Loaded together (their graphs overlap and load in parallel); app.js holds Home only, the other
 	// screens and the engine load when first used.
-	const [{render}, {App}, {makeConfig}, {TuiSession}] = await Promise.all([
+	const [{render}, {App}, {Session}, {TuiSession}] = await Promise.all([
 		import('ink'),
 		import('./app.js'),
-		import('./engine.js'),
+		import('../app/session.js'),
 		import('./context.js'),
 	]);
-	const config = makeConfig(resolveDataDir(options.data ?? null));
+	const app = new Session({dataDir: options.data ?? null, actor: 'crm tui'});
 	const session = new TuiSession();
-	const instance = render(<App config={config} session={session} />, {exitOnCtrlC: false});
+	const instance = render(<App app={app} session={session} />, {exitOnCtrlC: false});
 	// A SIGTERM/SIGHUP (terminal closed) unmounts cleanly too; Ctrl-C arrives as a key in raw mode.
 	const onSignal = () => instance.unmount();
 	process.once('SIGTERM', onSignal);

@@ -132,9 +132,13 @@ export async function writeSummary(
 		})),
 		stopped_by_operator: stopped,
 	});
-	writeFileSync(path.join(run.dir, FILES.readme), scrub(renderReadme(out, first.fingerprint), run.secrets()), {
-		mode: 0o600,
-	});
+	writeFileSync(
+		path.join(run.dir, FILES.readme),
+		scrub(renderReadme(out, first.fingerprint), run.secrets()),
+		{
+			mode: 0o600,
+		},
+	);
 	run.record(FILES.readme);
 	Object.assign(run.entry, {
 		result: out.result,

@@ -61,7 +61,12 @@ export async function runAcceptance(o: AcceptanceOptions): Promise<AcceptanceRes
 			if (signal.aborted) break;
 			o.onPhase?.({phase: 'import', mode, index, of: modes.length});
 			const request = requests[index]!;
-			const batch = await importMode({...o, packs}, {index, mode, input: inputs[index]!, request}, run, errors);
+			const batch = await importMode(
+				{...o, packs},
+				{index, mode, input: inputs[index]!, request},
+				run,
+				errors,
+			);
 			if (batch) batches.push(batch);
 		}
 		for (const [index, batch] of batches.entries()) {

@@ -4,7 +4,12 @@
 import type {Capabilities} from '../../host/probe.js';
 import type {HostClient} from '../../host/client.js';
 import type {BatchIndex, BatchSecrets, HostRecord, ReconcileItem} from '../../store/schema.js';
-import {assignSubscription, createUserKey, newPassword, type AccessClosureInput} from '../import/access-closure.js';
+import {
+	assignSubscription,
+	createUserKey,
+	newPassword,
+	type AccessClosureInput,
+} from '../import/access-closure.js';
 import type {Pack} from '../packs/packs.js';
 import {StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
 import type {BatchRecorder} from '../records/batch-recorder.js';
@@ -41,7 +46,10 @@ async function ensureUser(o: RepairAccessInput, repaired: Repaired[]): Promise<U
 	const state = o.drift.find((i) => i.resource_type === 'user')?.state;
 	if (!user || state === 'missing') {
 		if (user && !user.owned)
-			throw new StepFailure('invalid_input', `the existing user ${user.name} is gone; it is not this tool's to recreate`);
+			throw new StepFailure(
+				'invalid_input',
+				`the existing user ${user.name} is gone; it is not this tool's to recreate`,
+			);
 		const email = `${names.key}-r${Date.now().toString(36)}@${host.user_domain}`;
 		password = newPassword();
 		await recorder.setSecrets({user_email: email, user_password: password});
@@ -62,7 +70,12 @@ async function ensureUser(o: RepairAccessInput, repaired: Repaired[]): Promise<U
 			() => client.createUser(body),
 			async () => byExactName((await client.listUsers({search: email, page_size: 100})).items, email),
 		);
-		repaired.push({resource_type: 'user', host_resource_id: String(made.id), name: email, action: 'recreated'});
+		repaired.push({
+			resource_type: 'user',
+			host_resource_id: String(made.id),
+			name: email,
+			action: 'recreated',
+		});
 		user = recorder.file.resources.find(
 			(r) => r.resource_type === 'user' && r.host_resource_id === String(made.id),
 		);
@@ -107,7 +120,10 @@ export async function repairAccess(
 		timeoutMs: o.timeoutMs,
 	};
 	const user = await ensureUser(o, repaired);
-	if (o.index.access_mode === 'subscription' && (state('subscription') !== 'present' || repaired.length > 0)) {
+	if (
+		o.index.access_mode === 'subscription' &&
+		(state('subscription') !== 'present' || repaired.length > 0)
+	) {
 		const id = await assignSubscription(closure, user, api);
 		repaired.push({
 			resource_type: 'subscription',
@@ -125,13 +141,20 @@ export async function repairAccess(
 		);
 		key = made.key ?? null;
 		await o.recorder.setSecrets({user_key: key});
-		repaired.push({resource_type: 'api_key', host_resource_id: String(made.id), name: made.name, action: 'recreated'});
+		repaired.push({
+			resource_type: 'api_key',
+			host_resource_id: String(made.id),
+			name: made.name,
+			action: 'recreated',
+		});
 	}
 	if (!key) throw new StepFailure('host_compatibility_gap', 'no user key could be made');
 	markReplaced(o, repaired);
 	return {
 		status: 'ok',
-		message: repaired.length ? `recreated ${repaired.map((r) => r.resource_type).join(', ')}` : 'access intact',
+		message: repaired.length
+			? `recreated ${repaired.map((r) => r.resource_type).join(', ')}`
+			: 'access intact',
 		value: key,
 	};
 }

@@ -49,12 +49,16 @@ export function repairApplies(items: ReconcileItem[]): boolean {
 function loadBatch(store: StateStore, batchId: string | undefined) {
 	const index = store.data.batches.find((b) => b.batch_id === batchId);
 	if (!batchId || !index)
-		throw new CrmError('invalid_input', `no batch ${shown(batchId ?? '')}; see crm batches`, {field: 'batch'});
+		throw new CrmError('invalid_input', `no batch ${shown(batchId ?? '')}; see crm batches`, {
+			field: 'batch',
+		});
 	if (index.batch_status === 'rolled_back')
 		throw new CrmError('operation_failed', `batch ${index.batch_id} is rolled back; import again instead`);
 	const host = store.data.hosts.find((h) => h.host_id === index.host_id);
 	if (!host)
-		throw new CrmError('invalid_input', `the batch's host ${index.host_id} is not registered`, {field: 'batch'});
+		throw new CrmError('invalid_input', `the batch's host ${index.host_id} is not registered`, {
+			field: 'batch',
+		});
 	const pack = findPack(loadPacks(), index.pack);
 	if (!pack)
 		throw new CrmError('invalid_input', `pack ${index.pack} of the batch no longer loads`, {field: 'batch'});

@@ -28,7 +28,11 @@ export function plannedResources(input: ImportPlanInput): PlannedResource[] {
 			exclusive: !subscription,
 		},
 		{resource_type: 'account', name: base, models: models > 0 ? models : null},
-		{resource_type: 'user', name: input.user ?? `${base}@${input.host.user_domain}`, existing: Boolean(input.user)},
+		{
+			resource_type: 'user',
+			name: input.user ?? `${base}@${input.host.user_domain}`,
+			existing: Boolean(input.user),
+		},
 		{resource_type: 'api_key', name: base},
 		subscription
 			? {resource_type: 'subscription', validity_days: input.pack.subscription.validity_days}

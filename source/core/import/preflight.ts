@@ -17,8 +17,7 @@ export function preflight(state: State, packs: PackSet, request: ImportRequest):
 	const ids = packs.packs.map((p) => p.id).join(', ');
 	if (!request.pack) throw invalidInput('pack', (f) => `${f} is required: one of ${ids}`);
 	const pack = findPack(packs, request.pack);
-	if (!pack)
-		throw invalidInput('pack', `no pack "${request.pack.slice(0, 40)}"; choose one of ${ids}`);
+	if (!pack) throw invalidInput('pack', `no pack "${request.pack.slice(0, 40)}"; choose one of ${ids}`);
 	const rawUrl = request.url ?? pack.base_url ?? undefined;
 	if (!rawUrl)
 		throw invalidInput('url', (f) => `pack ${pack.id} has no fixed URL: give the relay's base URL with ${f}`);

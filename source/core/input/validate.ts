@@ -39,7 +39,8 @@ export function validateUrl(raw: string | undefined, field: string): string {
 	if (url.username || url.password) {
 		throw invalidInput(
 			field,
-			(f) => `${f} carries credentials; remove them from the URL and pass the key with --key-env/--key-file/--key-stdin`,
+			(f) =>
+				`${f} carries credentials; remove them from the URL and pass the key with --key-env/--key-file/--key-stdin`,
 		);
 	}
 	if (!url.hostname) throw invalidInput(field, (f) => `${f} has no host name`);
@@ -63,7 +64,10 @@ export function validateKey(raw: string | undefined, field: string): string {
 		);
 	}
 	if (CONTROL.test(value) || !/^[\x21-\x7E]+$/.test(value)) {
-		throw invalidInput(field, (f) => `the provider key from ${f} has characters that are not printable ASCII`);
+		throw invalidInput(
+			field,
+			(f) => `the provider key from ${f} has characters that are not printable ASCII`,
+		);
 	}
 	if (value.length > 4096)
 		throw invalidInput(field, (f) => `the provider key from ${f} is longer than 4096 characters`);
@@ -77,7 +81,10 @@ export function validateAccessMode(
 ): AccessMode {
 	if (raw === undefined) return fallback;
 	if (!(ACCESS_MODES as readonly string[]).includes(raw)) {
-		throw invalidInput(field, (f) => `${f} must be one of ${ACCESS_MODES.join(', ')} (got ${shown(raw, 40)})`);
+		throw invalidInput(
+			field,
+			(f) => `${f} must be one of ${ACCESS_MODES.join(', ')} (got ${shown(raw, 40)})`,
+		);
 	}
 	return raw as AccessMode;
 }

@@ -37,7 +37,9 @@ function listFiles(dir: string): string[] {
 export async function batchDetail(store: StateStore, batchId: string | undefined): Promise<BatchDetail> {
 	const index = store.data.batches.find((b) => b.batch_id === batchId);
 	if (!batchId || !index)
-		throw new CrmError('invalid_input', `no batch ${shown(batchId ?? '')}; see crm batches`, {field: 'batch'});
+		throw new CrmError('invalid_input', `no batch ${shown(batchId ?? '')}; see crm batches`, {
+			field: 'batch',
+		});
 	const file = await store.readBatch(index.batch_id);
 	const artifacts = store.paths.artifacts(index.batch_id);
 	const smokeModel = (file?.access_results.at(-1)?.smoke_model ?? null) as string | null;

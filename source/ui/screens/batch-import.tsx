@@ -5,22 +5,23 @@
 import React, {useCallback, useMemo, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {useUIActions, useUIState} from '../context.js';
 import {
 	detectPacks,
-	errorText,
 	importRows,
 	readImportFile,
 	type BatchEvent,
 	type BatchFileRead,
 	type BatchResult,
 	type DetectedRow,
-} from '../engine.js';
+} from '../../app/import-batch.js';
+import {useUIActions, useUIState} from '../context.js';
+import {ErrorLine, errorText} from '../components/error-line.js';
+import {HostPick} from '../components/host-pick.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
-import {cell, row, TableHeader, type Column} from '../components/table.js';
+import {row, TableHeader, type Column} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
@@ -138,7 +139,7 @@ function RowsTable({rows, limit}: {rows: RowView[]; limit: number}) {
 }
 
 export function BatchImportScreen() {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const hosts = data?.hosts ?? [];
 	const [stage, setStage] = useState<Stage>(hosts.length === 1 ? 'file' : 'host');
@@ -171,7 +172,7 @@ export function BatchImportScreen() {
 	const checkFile = (path: string) => {
 		setRead(null);
 		setStage('checked');
-		readImportFile(config, path.trim()).then(
+		readImportFile(app, {file: path.trim()}).then(
 			(file) => setRead({file, error: null}),
 			(error: unknown) => setRead({file: null, error: errorText(error)}),
 		);
@@ -182,7 +183,7 @@ export function BatchImportScreen() {
 		if (!f) return;
 		dispatch({type: 'reset'});
 		setStage('detect');
-		detect.start((signal) => detectPacks(config, f.rows, sink, signal));
+		detect.start((signal) => detectPacks(app, {rows: f.rows}, {sink, signal}));
 	};
 
 	const startRun = () => {
@@ -196,15 +197,16 @@ export function BatchImportScreen() {
 			text: `── batch import of ${file.trim()} into ${host?.name ?? hostId} ──`,
 		});
 		run.start((signal) =>
-			importRows(config, {
-				hostId,
-				rows: detected,
-				notDetected: f.rows.filter((r) => !seen.has(r.line)),
-				invalid: f.problems.filter((p) => p.line > 0),
-				sink,
-				signal,
-				operator: actions.operator,
-			}),
+			importRows(
+				app,
+				{
+					host: hostId,
+					rows: detected,
+					notDetected: f.rows.filter((r) => !seen.has(r.line)),
+					invalid: f.problems.filter((p) => p.line > 0),
+				},
+				{sink, signal},
+			),
 		);
 	};
 
@@ -217,28 +219,16 @@ export function BatchImportScreen() {
 				subtitle="one url,key[,pack[,access]] line per provider; the pack is detected when not given"
 			/>
 			{stage === 'host' ? (
-				<Box flexDirection="column">
-					{hosts.length === 0 ? (
-						<Text dimColor>No host registered yet: add one under Hosts first.</Text>
-					) : (
-						<Text bold>Into which host?</Text>
-					)}
-					<SelectList
-						items={hosts.map((h) => ({
-							key: h.host_id,
-							label: `${cell(h.name, 14)} ${h.url}`,
-							value: h.host_id,
-						}))}
-						initialIndex={Math.max(
-							0,
-							hosts.findIndex((h) => h.host_id === hostId),
-						)}
-						onSelect={(id) => {
-							setHostId(id);
-							setStage('file');
-						}}
-					/>
-				</Box>
+				<HostPick
+					hosts={hosts}
+					prompt="Into which host?"
+					selected={hostId}
+					versions={false}
+					onPick={(id) => {
+						setHostId(id);
+						setStage('file');
+					}}
+				/>
 			) : null}
 			{stage === 'file' ? (
 				<TextField
@@ -299,9 +289,7 @@ export function BatchImportScreen() {
 				</Box>
 			) : null}
 			{stage === 'detect' || stage === 'run' ? <RowsTable rows={table} limit={limit} /> : null}
-			{stage === 'detect' && detect.phase === 'error' ? (
-				<Text color={color.fail}>✗ {errorText(detect.error)}</Text>
-			) : null}
+			{stage === 'detect' && detect.phase === 'error' ? <ErrorLine error={detect.error} /> : null}
 			{stage === 'detect' && detect.phase === 'done' ? (
 				<SelectList
 					items={[
@@ -311,11 +299,7 @@ export function BatchImportScreen() {
 					onSelect={(v) => (v === 'run' ? startRun() : back())}
 				/>
 			) : null}
-			{stage === 'run' && run.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(run.error)}
-				</Text>
-			) : null}
+			{stage === 'run' && run.phase === 'error' ? <ErrorLine error={run.error} /> : null}
 			{stage === 'run' && run.result ? (
 				<Box flexDirection="column">
 					<Text>

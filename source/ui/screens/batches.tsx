@@ -2,6 +2,7 @@
 // list of thousands draws only the rows that fit. Enter opens one batch (its file only).
 import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
+import {batchesOf} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
@@ -26,16 +27,8 @@ export function BatchesScreen({hostId, pack, baseUrl}: {hostId: string; pack?: s
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const batches = useMemo(
-		() =>
-			(data?.batches ?? [])
-				.filter(
-					(b) =>
-						b.host_id === hostId &&
-						(!pack || b.pack === pack) &&
-						(baseUrl === undefined || b.base_url === baseUrl),
-				)
-				.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0)),
-		[data, hostId, pack, baseUrl],
+		() => (data && host ? batchesOf(data, {host: hostId, pack, baseUrl}) : []),
+		[data, host, hostId, pack, baseUrl],
 	);
 	const items = useMemo(
 		() =>

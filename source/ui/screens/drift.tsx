@@ -1,30 +1,30 @@
 // Drift & rollback: pick a host, then the whole host (with unmanaged residue) or one batch; run
 // reconcile with live progress; see the items by state with the changed fields; then repair, or
 // roll back: the plan, the operator types the batch id to confirm, live progress, the result.
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ReconcileItem} from '../../store/schema.js';
-import {useUIActions, useUIState} from '../context.js';
 import {
-	errorText,
+	planRollback,
 	reconcile,
 	repair,
 	rollback,
-	rollbackPlan,
-	type ReconcileResult,
+	type ReconcileView,
 	type RepairResult,
 	type RollbackPlan,
 	type RollbackResult,
-} from '../engine.js';
+} from '../../app/drift.js';
+import {liveBatchesOf} from '../../app/reads.js';
+import type {ReconcileItem} from '../../store/schema.js';
+import {useUIActions, useUIState} from '../context.js';
+import {ErrorLine, errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
 import {cell, row, TableHeader, type Column} from '../components/table.js';
 import {StepList} from '../components/step-list.js';
-import {useOperation} from '../hooks/use-operation.js';
+import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
-import {useSteps} from '../hooks/use-steps.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
 
@@ -159,11 +159,7 @@ function PickTarget({
 	useScreenKeys({list: true, onBack});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const items = useMemo(() => {
-		const lastRun = new Map<string, string>();
-		for (const r of data?.reconcile_runs ?? []) if (r.batch_id) lastRun.set(r.batch_id, r.reconcile_status);
-		const batches = (data?.batches ?? [])
-			.filter((b) => b.host_id === hostId && b.resource_count > 0 && b.batch_status !== 'rolled_back')
-			.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+		const batches = data && host ? liveBatchesOf(data, {host: hostId}) : [];
 		return [
 			{
 				key: '*host',
@@ -173,20 +169,13 @@ function PickTarget({
 			...batches.map((b) => ({
 				key: b.batch_id,
 				label: row(
-					[
-						b.batch_id,
-						b.pack,
-						b.batch_status,
-						b.access_status,
-						b.resource_count,
-						lastRun.get(b.batch_id) ?? '-',
-					],
+					[b.batch_id, b.pack, b.batch_status, b.access_status, b.resource_count, b.last_reconcile ?? '-'],
 					BATCH_COLUMNS,
 				),
 				value: b.batch_id as string | null,
 			})),
 		];
-	}, [data, hostId]);
+	}, [data, host, hostId]);
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -198,27 +187,6 @@ function PickTarget({
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);
-}
-
-/** Starts `fn` once when the stage mounts; the step events go to the scrollback log. */
-function useRunOnMount<T>(
-	note: string,
-	fn: (sink: ReturnType<typeof useSteps>['sink'], signal: AbortSignal) => Promise<T>,
-) {
-	const actions = useUIActions();
-	const steps = useSteps({log: true});
-	const op = useOperation<T>();
-	const started = useRef(false);
-	const fnRef = useRef(fn);
-	const {sink} = steps;
-	const {start} = op;
-	useEffect(() => {
-		if (started.current) return;
-		started.current = true;
-		actions.appendLog({kind: 'note', text: note});
-		start((signal) => fnRef.current(sink, signal));
-	}, [actions, note, start, sink]);
-	return {steps, op};
 }
 
 function ReconcileStage({
@@ -238,14 +206,12 @@ function ReconcileStage({
 	onRollback: (batchId: string) => void;
 	onRepair: (batchId: string) => void;
 }) {
-	const {config, stopping} = useUIState();
-	const actions = useUIActions();
+	const {app, stopping} = useUIState();
 	const rows = useListRows(15, 3);
-	const {steps, op} = useRunOnMount<ReconcileResult>(
+	const {steps, op, finished} = useRun<ReconcileView>(
 		`── reconcile ${batchId ?? `host ${hostName}`} ──`,
-		(sink, signal) => reconcile(config, {hostId, batchId, sink, signal, operator: actions.operator}),
+		(run) => reconcile(app, {host: hostId, batch: batchId}, run),
 	);
-	const finished = op.phase === 'done' || op.phase === 'error';
 	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
 	const r = op.result;
 	const sorted = useMemo(
@@ -260,8 +226,6 @@ function ReconcileStage({
 	const drifted = sorted.filter((i) => i.state !== 'present');
 	const shown = (drifted.length > 0 ? drifted : sorted).slice(0, rows);
 	const hidden = (drifted.length > 0 ? drifted : sorted).length - shown.length;
-	const repairable =
-		drifted.length > 0 && drifted.every((i) => i.resource_type !== 'group' && i.resource_type !== 'account');
 
 	return (
 		<Box flexDirection="column">
@@ -274,11 +238,7 @@ function ReconcileStage({
 				}
 			/>
 			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			{r ? (
 				<Box flexDirection="column">
 					<Text>
@@ -302,7 +262,7 @@ function ReconcileStage({
 				<Box marginTop={1}>
 					<SelectList
 						items={[
-							...(r && batchId && repairable
+							...(r?.repair_applies
 								? [{label: 'Repair (recreate the missing user, key or subscription; smoke)', value: 'repair'}]
 								: []),
 							...(batchId ? [{label: 'Roll back this batch', value: 'rollback'}] : []),
@@ -344,18 +304,18 @@ function RollbackPlanStage({
 	onConfirm: () => void;
 	onBack: () => void;
 }) {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const [plan, setPlan] = useState<{plan: RollbackPlan | null; error: string | null} | null>(null);
 	useEffect(() => {
 		let live = true;
-		rollbackPlan(config, batchId).then(
+		planRollback(app, {batch: batchId}).then(
 			(p) => live && setPlan({plan: p, error: null}),
 			(error: unknown) => live && setPlan({plan: null, error: errorText(error)}),
 		);
 		return () => {
 			live = false;
 		};
-	}, [config, batchId]);
+	}, [app, batchId]);
 	const index = data?.batches.find((b) => b.batch_id === batchId);
 	const nothing = plan?.plan?.plan.every((p) => p.action !== 'delete') ?? false;
 	useScreenKeys({text: Boolean(plan?.plan) && !nothing, list: !plan?.plan || nothing, onBack});
@@ -440,23 +400,17 @@ function ItemsLine({label, items, tint}: {label: string; items: RollbackResult['
 }
 
 function RollbackStage({batchId, onDone, onBack}: {batchId: string; onDone: () => void; onBack: () => void}) {
-	const {config, stopping} = useUIState();
-	const actions = useUIActions();
-	const {steps, op} = useRunOnMount<RollbackResult>(`── roll back ${batchId} ──`, (sink, signal) =>
-		rollback(config, {batchId, sink, signal, operator: actions.operator}),
+	const {app, stopping} = useUIState();
+	const {steps, op, finished} = useRun<RollbackResult>(`── roll back ${batchId} ──`, (run) =>
+		rollback(app, {batch: batchId}, run),
 	);
-	const finished = op.phase === 'done' || op.phase === 'error';
 	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
 	const r = op.result;
 	return (
 		<Box flexDirection="column">
 			<Header title={`Roll back › ${batchId}`} subtitle="deleting exactly the recorded resources" />
 			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			{r ? (
 				<Box flexDirection="column">
 					<Text>
@@ -492,23 +446,17 @@ function RollbackStage({batchId, onDone, onBack}: {batchId: string; onDone: () =
 }
 
 function RepairStage({batchId, onBack}: {batchId: string; onBack: () => void}) {
-	const {config, stopping} = useUIState();
-	const actions = useUIActions();
-	const {steps, op} = useRunOnMount<RepairResult>(`── repair ${batchId} ──`, (sink, signal) =>
-		repair(config, {batchId, sink, signal, operator: actions.operator}),
+	const {app, stopping} = useUIState();
+	const {steps, op, finished} = useRun<RepairResult>(`── repair ${batchId} ──`, (run) =>
+		repair(app, {batch: batchId}, run),
 	);
-	const finished = op.phase === 'done' || op.phase === 'error';
 	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
 	const r = op.result;
 	return (
 		<Box flexDirection="column">
 			<Header title={`Repair › ${batchId}`} subtitle="recreate what is safe to recreate, then the smoke" />
 			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			{r ? (
 				<Box flexDirection="column">
 					<Text>

@@ -1,11 +1,12 @@
-// Evidence runs (`crm evidence list|keep|archive` in the TUI, issue 10): every acceptance run,
+// Evidence runs (`crm evidence list|keep|archive` in the TUI): every acceptance run,
 // newest first, with its verdict and whether it is kept (final), a trial, or archived. Enter on a
 // run shows it and offers Keep (mark final; an archived run moves back); Archive moves every run
 // not kept to acceptance/archive/ after a confirm, so the main folder holds only final evidence.
 import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
+import {archiveEvidence, keepEvidence, listEvidence, type RunView} from '../../app/evidence.js';
 import {useUIActions, useUIState} from '../context.js';
-import {archiveEvidence, errorText, evidenceRuns, keepEvidence, type RunView} from '../engine.js';
+import {ErrorLine} from '../components/error-line.js';
 import {Confirm} from '../components/confirm.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
@@ -30,7 +31,7 @@ const archivable = (r: RunView) => !r.final && !r.archived && r.result !== 'runn
 type Mode = {kind: 'list'} | {kind: 'run'; runId: string} | {kind: 'confirm-archive'};
 
 export function EvidenceScreen({runId: initialRun}: {runId?: string}) {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const [runs, setRuns] = useState<{value: RunView[] | null; error: unknown} | null>(null);
 	const [mode, setMode] = useState<Mode>(initialRun ? {kind: 'run', runId: initialRun} : {kind: 'list'});
@@ -47,14 +48,14 @@ export function EvidenceScreen({runId: initialRun}: {runId?: string}) {
 	// Re-read after every change of state (keep and archive reload the app's view when they end).
 	useEffect(() => {
 		let live = true;
-		evidenceRuns(config).then(
+		listEvidence(app).then(
 			(value) => live && setRuns({value, error: null}),
 			(error: unknown) => live && setRuns({value: null, error}),
 		);
 		return () => {
 			live = false;
 		};
-	}, [config, data]);
+	}, [app, data]);
 
 	const list = runs?.value;
 	const items = useMemo(
@@ -74,20 +75,20 @@ export function EvidenceScreen({runId: initialRun}: {runId?: string}) {
 
 	if (!runs) return <Text dimColor>reading the acceptance runs…</Text>;
 	const count = (list ?? []).filter(archivable).length;
-	const archiveDir = `${config.dataDir}/acceptance/archive/`;
+	const archiveDir = `${app.dataDir}/acceptance/archive/`;
 	const selected = mode.kind === 'run' ? list?.find((r) => r.run_id === mode.runId) : undefined;
 
 	const keep = (run: RunView) =>
 		op.start(async () => {
-			const view = await keepEvidence(config, run.run_id);
+			const view = await keepEvidence(app, {run: run.run_id});
 			return `kept ${view.run_id} as final evidence in ${view.evidence_dir}`;
 		});
 	const archive = () =>
 		op.start(async () => {
-			const result = await archiveEvidence(config);
+			const result = await archiveEvidence(app);
 			return [
 				result.archived.length
-					? `archived ${result.archived.length} run(s) to ${result.archiveDir}`
+					? `archived ${result.archived.length} run(s) to ${result.archive_dir}`
 					: 'nothing to archive: every run in acceptance/ is final',
 				`${result.kept.length} final run(s) stay`,
 				...result.missing.map((m) => `the folder of ${m} is gone; nothing moved`),
@@ -100,7 +101,7 @@ export function EvidenceScreen({runId: initialRun}: {runId?: string}) {
 				title={selected ? `Evidence › ${selected.run_id}` : 'Evidence runs'}
 				subtitle={`${list?.length ?? 0} acceptance run(s) · final runs stay in acceptance/, the others can be archived`}
 			/>
-			{runs.error ? <Text color={color.fail}>✗ {errorText(runs.error)}</Text> : null}
+			{runs.error ? <ErrorLine error={runs.error} /> : null}
 			{mode.kind === 'run' && !selected ? (
 				<Box flexDirection="column">
 					<Text color={color.fail}>no acceptance run {mode.runId}</Text>
@@ -198,11 +199,7 @@ export function EvidenceScreen({runId: initialRun}: {runId?: string}) {
 					✓ {op.result}
 				</Text>
 			) : null}
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);

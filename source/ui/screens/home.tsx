@@ -4,43 +4,40 @@
 import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {providerRows} from '../../core/reads/status.js';
+import {statusOf, type HostStatus} from '../../app/reads.js';
+import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText, trySandbox, type SandboxSession} from '../engine.js';
+import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
 import {cell} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
-import {color, statusColor} from '../theme.js';
-import type {State} from '../../store/schema.js';
+import {color} from '../theme.js';
 
 type Choice =
 	'sandbox' | 'import' | 'batch-import' | 'status' | 'drift' | 'accept' | 'matrix' | 'hosts' | 'quit';
 
 const MAX_HOSTS = 5;
 
-function hostSummaries(data: State) {
-	return data.hosts.map((h) => {
-		const rows = providerRows(data, h.host_id);
-		const summary =
-			rows.length === 0 ? 'no imports yet' : rows.map((r) => `${r.pack} ${r.access_status}`).join(' · ');
-		const worst = rows.some((r) => r.access_status === 'broken' || r.batch_status === 'failed')
-			? 'broken'
-			: rows.some((r) => r.access_status.endsWith('_ready'))
-				? 'fully_ready'
-				: undefined;
-		return {id: h.host_id, name: h.name, version: h.version ?? '?', summary, tint: statusColor(worst)};
-	});
+const HEALTH_COLOR = {broken: color.fail, ready: color.ok, none: undefined} as const;
+
+/** One line per host: its providers' access, coloured by the host's health (from source/app). */
+function hostLine(h: HostStatus) {
+	const summary =
+		h.providers.length === 0
+			? 'no imports yet'
+			: h.providers.map((r) => `${r.pack} ${r.access_status}`).join(' · ');
+	return {id: h.host_id, name: h.name, version: h.version ?? '?', summary, tint: HEALTH_COLOR[h.health]};
 }
 
 export function HomeScreen() {
-	const {config, data, sandbox} = useUIState();
+	const {app, data, sandbox} = useUIState();
 	const actions = useUIActions();
-	const op = useOperation<SandboxSession>();
+	const op = useOperation<SandboxHost>();
 	const [progress, setProgress] = useState('');
-	const hosts = useMemo(() => (data ? hostSummaries(data) : []), [data]);
+	const hosts = useMemo(() => (data ? statusOf(data).map(hostLine) : []), [data]);
 	useScreenKeys({list: true, isActive: op.phase !== 'running'});
 
 	const items = [
@@ -58,12 +55,13 @@ export function HomeScreen() {
 	const choose = (choice: Choice) => {
 		switch (choice) {
 			case 'sandbox':
-				op.start(async () => {
-					const session = await trySandbox(config, actions.operator, setProgress);
-					actions.setSandbox(session);
+				op.start(async (signal) => {
+					const sink = (e: {type: string; message?: string}) => e.message && setProgress(e.message);
+					const started = await startSandboxHost(app, {}, {sink, signal});
+					actions.setSandbox(started);
 					await actions.reload();
-					actions.push({id: 'import', hostId: session.hostId});
-					return session;
+					actions.push({id: 'import', hostId: started.host.host_id});
+					return started;
 				});
 				return;
 			case 'import':
@@ -96,7 +94,7 @@ export function HomeScreen() {
 		<Box flexDirection="column">
 			<Header
 				title="Home"
-				subtitle={`data: ${config.dataDir} · hosts: ${hosts.length}${sandbox ? ` · sandbox running at ${sandbox.handle.info.host_url}` : ''}`}
+				subtitle={`data: ${app.dataDir} · hosts: ${hosts.length}${sandbox ? ` · sandbox running at ${sandbox.handle.info.host_url}` : ''}`}
 			/>
 			{hosts.length === 0 ? (
 				<Text dimColor wrap="wrap">
@@ -127,7 +125,7 @@ export function HomeScreen() {
 				) : (
 					<SelectList items={items} onSelect={choose} />
 				)}
-				{op.phase === 'error' ? <Text color={color.fail}>✗ {errorText(op.error)}</Text> : null}
+				{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			</Box>
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>

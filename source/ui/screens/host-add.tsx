@@ -4,9 +4,9 @@
 import React, {useState} from 'react';
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import type {HostRecord} from '../../store/schema.js';
+import {registerHost, type HostView} from '../../app/hosts.js';
 import {useUIActions, useUIState} from '../context.js';
-import {addHost, errorText} from '../engine.js';
+import {ErrorLine} from '../components/error-line.js';
 import {Capabilities} from '../components/capabilities.js';
 import {Header} from '../components/header.js';
 import {KeyHelp} from '../components/key-help.js';
@@ -31,7 +31,7 @@ const PREVIOUS: Record<Stage, Stage | null> = {
 };
 
 export function HostAddScreen({then}: {then?: 'import'}) {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const [stage, setStage] = useState<Stage>('name');
 	const [name, setName] = useState('');
@@ -41,7 +41,7 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 	const [email, setEmail] = useState('');
 	const [password, setPassword] = useState('');
 	const [progress, setProgress] = useState('');
-	const op = useOperation<HostRecord>();
+	const op = useOperation<HostView>();
 	const text = ['name', 'url', 'key', 'email', 'password'].includes(stage);
 
 	useScreenKeys({
@@ -69,20 +69,15 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 		const adminKey = (typed.key ?? key).trim();
 		const adminPassword = typed.password ?? password;
 		setStage('probe');
+		const credential =
+			auth === 'admin_api_key'
+				? {type: 'admin_api_key' as const, key: adminKey}
+				: {type: 'login' as const, email: email.trim(), password: adminPassword};
 		op.start((signal) =>
-			addHost(
-				config,
-				{
-					name: name.trim(),
-					url: url.trim(),
-					credential:
-						auth === 'admin_api_key'
-							? {type: 'admin_api_key', key: adminKey}
-							: {type: 'login', email: email.trim(), password: adminPassword},
-				},
-				actions.operator,
-				setProgress,
-				signal,
+			registerHost(
+				app,
+				{name: name.trim(), url: url.trim(), credential},
+				{sink: (e) => e.type === 'progress' && setProgress(e.message), signal},
 			),
 		);
 	};
@@ -201,9 +196,7 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 					) : null}
 					{op.phase === 'error' ? (
 						<Box flexDirection="column">
-							<Text color={color.fail} wrap="wrap">
-								✗ {errorText(op.error)}
-							</Text>
+							<ErrorLine error={op.error} />
 							<SelectList
 								items={[
 									{label: 'Change the URL or credential', value: 'edit'},

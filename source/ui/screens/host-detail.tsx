@@ -3,8 +3,10 @@
 import React, {useState} from 'react';
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
+import {removeHost, reprobeHost} from '../../app/hosts.js';
+import {liveBatchesOf} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText, liveBatchesOn, removeHost, reprobe} from '../engine.js';
+import {ErrorLine} from '../components/error-line.js';
 import {Capabilities} from '../components/capabilities.js';
 import {Confirm} from '../components/confirm.js';
 import {Header} from '../components/header.js';
@@ -17,7 +19,7 @@ import {color, shortTime} from '../theme.js';
 type Action = 'import' | 'reprobe' | 'remove' | 'back';
 
 export function HostDetailScreen({hostId}: {hostId: string}) {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const [mode, setMode] = useState<'menu' | 'confirm-remove'>('menu');
@@ -41,15 +43,16 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 			</Box>
 		);
 	}
-	const live = data ? liveBatchesOn(data, hostId) : [];
+	const live = data ? liveBatchesOf(data, {host: hostId}) : [];
 
 	const choose = (action: Action) => {
 		if (action === 'back') actions.back();
 		else if (action === 'import') actions.push({id: 'import', hostId});
 		else if (action === 'remove') setMode('confirm-remove');
 		else
-			op.start(async () => {
-				const caps = await reprobe(config, hostId, actions.operator, setProgress);
+			op.start(async (signal) => {
+				const sink = (e: {type: string; message?: string}) => e.message && setProgress(e.message);
+				const caps = await reprobeHost(app, {host: hostId}, {sink, signal});
 				return `re-probed: sub2api ${caps.version ?? '(version unknown)'}`;
 			});
 	};
@@ -86,7 +89,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 					onAnswer={(yes) => {
 						if (!yes) return setMode('menu');
 						op.start(async () => {
-							await removeHost(config, hostId, true);
+							await removeHost(app, {host: hostId, force: true});
 							// The message shows once the host is gone from the app's view too, so the
 							// next key goes to "Back to Hosts" and not to the menu it replaces.
 							await actions.reload();
@@ -107,11 +110,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 				/>
 			)}
 			{op.phase === 'done' ? <Text color={color.ok}>✓ {op.result}</Text> : null}
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);

@@ -1,13 +1,13 @@
-// The provider validation matrix (`crm matrix` in the TUI, issue 10): per host and pack, the latest
+// The provider validation matrix (`crm matrix` in the TUI): per host and pack, the latest
 // acceptance verdict (ready, or its failure class), the access status, when, and where the evidence
 // is (shown for the highlighted row); packs not validated on a host yet are named below. From here:
 // the evidence runs (list, keep, archive) and a new acceptance run.
 import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import {NEXT_STEP} from '../../core/pipeline/failure.js';
-import type {FailureClass} from '../../store/schema.js';
+import {validationMatrix, type Matrix, type MatrixRow} from '../../app/acceptance.js';
+import {nextStep} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText, validationMatrix, type Matrix, type MatrixRow} from '../engine.js';
+import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
@@ -29,7 +29,7 @@ const MAX_UNVALIDATED = 3;
 type Item = {row: MatrixRow} | {action: 'evidence' | 'accept' | 'back'};
 
 export function MatrixScreen() {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const [matrix, setMatrix] = useState<{value: Matrix | null; error: unknown} | null>(null);
 	const [highlighted, setHighlighted] = useState<Item | null>(null);
@@ -39,14 +39,14 @@ export function MatrixScreen() {
 	// Re-read whenever the app's view of state changes (an acceptance run, keep or archive).
 	useEffect(() => {
 		let live = true;
-		validationMatrix(config).then(
+		validationMatrix(app).then(
 			(value) => live && setMatrix({value, error: null}),
 			(error: unknown) => live && setMatrix({value: null, error}),
 		);
 		return () => {
 			live = false;
 		};
-	}, [config, data]);
+	}, [app, data]);
 
 	const rows = matrix?.value?.rows;
 	const items = useMemo(
@@ -74,7 +74,7 @@ export function MatrixScreen() {
 				title="Validation matrix"
 				subtitle={`latest acceptance verdict per host and pack · ${rows?.length ?? 0} result(s)`}
 			/>
-			{matrix.error ? <Text color={color.fail}>✗ {errorText(matrix.error)}</Text> : null}
+			{matrix.error ? <ErrorLine error={matrix.error} /> : null}
 			{rows && rows.length === 0 ? (
 				<Text dimColor wrap="wrap">
 					No acceptance results yet: start one with New acceptance run (or crm accept).
@@ -119,7 +119,7 @@ function RowDetail({row: r}: {row: MatrixRow}) {
 			</Text>
 			{r.failure_class ? (
 				<Text color={color.fail} wrap="truncate-end">
-					next: {NEXT_STEP[r.failure_class as FailureClass]}
+					next: {nextStep(r.failure_class)}
 				</Text>
 			) : null}
 			<Text dimColor wrap="truncate-middle">

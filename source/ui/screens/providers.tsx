@@ -2,7 +2,7 @@
 // provider and access status and last reconcile; Enter lists that provider's batches.
 import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
-import {providerRows, type ProviderRow} from '../../core/reads/status.js';
+import {statusOf, type ProviderRow} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
@@ -27,7 +27,10 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 	const limit = useListRows(10);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
-	const providers = useMemo(() => (data ? providerRows(data, hostId) : []), [data, hostId]);
+	const providers = useMemo(
+		() => (data && host ? (statusOf(data, {host: hostId})[0]?.providers ?? []) : []),
+		[data, host, hostId],
+	);
 	const items = [
 		...providers.map((p) => ({
 			key: `${p.pack}|${p.base_url}`,

@@ -2,7 +2,7 @@
 // state.json only (never a batch file), so it opens fast with thousands of batches.
 import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
-import {providerRows} from '../../core/reads/status.js';
+import {statusOf} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
@@ -25,16 +25,7 @@ export function StatusScreen() {
 	const actions = useUIActions();
 	const limit = useListRows(9);
 	useScreenKeys({list: true, onBack: actions.back});
-	const rows = useMemo(() => {
-		if (!data) return [];
-		const counts = new Map<string, number>();
-		for (const b of data.batches) counts.set(b.host_id, (counts.get(b.host_id) ?? 0) + 1);
-		return data.hosts.map((h) => {
-			const providers = providerRows(data, h.host_id);
-			const ready = providers.filter((p) => p.access_status.endsWith('_ready')).length;
-			return {h, providers: providers.length, ready, batches: counts.get(h.host_id) ?? 0};
-		});
-	}, [data]);
+	const rows = useMemo(() => (data ? statusOf(data) : []), [data]);
 	return (
 		<Box flexDirection="column">
 			<Header title="Status" subtitle={`${rows.length} host(s) · ${data?.batches.length ?? 0} batch(es)`} />
@@ -45,9 +36,9 @@ export function StatusScreen() {
 			)}
 			<SelectList
 				items={rows.map((r) => ({
-					key: r.h.host_id,
-					label: row([r.h.name, r.h.version ?? '?', r.providers, r.ready, r.batches, r.h.url], COLUMNS),
-					value: r.h.host_id,
+					key: r.host_id,
+					label: row([r.name, r.version ?? '?', r.providers.length, r.ready, r.batches, r.url], COLUMNS),
+					value: r.host_id,
 				}))}
 				limit={limit}
 				onSelect={(hostId) => actions.push({id: 'status-host', hostId})}
