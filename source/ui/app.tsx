@@ -120,7 +120,7 @@ function Current({screen, depth}: {screen: Screen; depth: number}) {
 		case 'hosts':
 			return <HostsScreen key={key} />;
 		case 'host-add':
-			return <HostAddScreen key={key} then={screen.then} />;
+			return <HostAddScreen key={key} />;
 		case 'host':
 			return <HostDetailScreen key={key} hostId={screen.hostId} />;
 		case 'import':

@@ -61,3 +61,10 @@ export function stepsReducer(state: StepsState, event: StepEvent): StepsState {
 			return state;
 	}
 }
+
+/** A sink that keeps only the latest progress message (work shown as one spinner line). */
+export function progressTo(set: (message: string) => void): (event: StepEvent) => void {
+	return (event) => {
+		if (event.type === 'progress') set(event.message);
+	};
+}

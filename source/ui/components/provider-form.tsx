@@ -51,6 +51,19 @@ export interface ProviderFields<A extends string> {
 	force: boolean;
 }
 
+/** The fields as an operation's input (source/app import and accept take this shape). */
+export function providerInput<A extends string>(f: ProviderFields<A>) {
+	return {
+		host: f.hostId,
+		pack: f.packId,
+		url: f.url,
+		key: f.key,
+		access: f.access,
+		smokeModel: f.smokeModel,
+		force: f.force,
+	};
+}
+
 /** What differs between the screens that use the form: a module constant (its `check` must not change). */
 export interface FormSpec<A extends string, P> {
 	title: string;

@@ -9,19 +9,13 @@ import {nextStep} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {SelectList} from '../components/select-list.js';
-import {cell, row, TableHeader, type Column} from '../components/table.js';
+import {cell, columns, row, TableHeader} from '../components/table.js';
 import type {Operation} from '../hooks/use-operation.js';
 import {color, statusColor} from '../theme.js';
 
 type Action = 'keep' | 'guide' | 'matrix' | 'again' | 'home';
 
-const BATCH_COLUMNS: Column[] = [
-	{title: 'MODE', width: 12},
-	{title: 'BATCH', width: 23},
-	{title: 'STATUS', width: 9},
-	{title: 'ACCESS', width: 18},
-	{title: 'RECONCILE', width: 9},
-];
+const BATCH_COLUMNS = columns('MODE:12, BATCH:23, STATUS:9, ACCESS:18, RECONCILE:9');
 
 /** The guide's entries for the files this run wrote (`<mode>` matches either mode). */
 function guideFor(guide: Array<[string, string]>, files: string[]): Array<[string, string]> {

@@ -18,6 +18,7 @@ import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {
+	providerInput,
 	ProviderFormView,
 	useProviderForm,
 	type FormSpec,
@@ -53,15 +54,7 @@ const SPEC: FormSpec<AcceptAccess, Plan> = {
 	defaultAccess: 'both',
 	// The input is checked as `crm accept` checks it (each mode's import, forced) before the run is
 	// offered, so a bad field is fixed here instead of ending the run.
-	check: (app, f) =>
-		planAcceptance(app, {
-			host: f.hostId,
-			pack: f.packId,
-			url: f.url,
-			key: f.key,
-			access: f.access,
-			smokeModel: f.smokeModel,
-		}),
+	check: (app, f) => planAcceptance(app, providerInput(f)),
 };
 
 export function AcceptanceScreen({hostId}: {hostId?: string}) {
@@ -71,14 +64,7 @@ export function AcceptanceScreen({hostId}: {hostId?: string}) {
 		return (
 			<AcceptanceRunView
 				key={form.runId}
-				input={{
-					host: host.host_id,
-					pack: pack.id,
-					url: fields.url,
-					key: fields.key,
-					access: fields.access,
-					smokeModel: fields.smokeModel,
-				}}
+				input={{...providerInput(fields), host: host.host_id, pack: pack.id}}
 				hostName={host.name}
 				onAgain={() => form.again('check')}
 			/>
@@ -139,14 +125,7 @@ function phaseText(phase: AcceptancePhase | null): string {
 	}
 }
 
-interface RunInput {
-	host: string;
-	pack: string;
-	url: string;
-	key: string;
-	access: AcceptAccess;
-	smokeModel?: string;
-}
+type RunInput = ReturnType<typeof providerInput<AcceptAccess>> & {host: string; pack: string};
 
 function AcceptanceRunView({
 	input,

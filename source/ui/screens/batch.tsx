@@ -1,7 +1,7 @@
 // Status, last level: one batch (source/app showBatch reads that batch's file only): its steps, the
 // resources it recorded (with host ids), its own reconcile runs, and its evidence files; smoke again,
 // reconcile and roll back when they apply. ← → switch tabs, ↑ ↓ scroll.
-import React, {useEffect, useMemo, useState} from 'react';
+import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import {nextStep, showBatch, type BatchDetail} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
@@ -9,6 +9,7 @@ import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp} from '../components/key-help.js';
 import {cell} from '../components/table.js';
+import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, mark, seconds, shortTime, statusColor} from '../theme.js';
@@ -75,22 +76,19 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const index = data?.batches.find((b) => b.batch_id === batchId);
-	const [loaded, setLoaded] = useState<{file: BatchDetail | null; error: string | null} | null>(null);
+	const read = useRead(() => showBatch(app, {batch: batchId}), [app, batchId, data]);
+	const loaded = useMemo(
+		() =>
+			read && {
+				file: read.value?.file_present ? read.value : null,
+				error: read.value ? null : errorText(read.error),
+			},
+		[read],
+	);
 	const [tab, setTab] = useState<Tab>('steps');
 	const [offset, setOffset] = useState(0);
 	const [smoke, setSmoke] = useState(0);
 	const rows = useListRows(12);
-
-	useEffect(() => {
-		let live = true;
-		showBatch(app, {batch: batchId}).then(
-			(file) => live && setLoaded({file: file.file_present ? file : null, error: null}),
-			(error: unknown) => live && setLoaded({file: null, error: errorText(error)}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [app, batchId, data]);
 
 	const lines = useMemo(() => (loaded?.file ? linesOf(tab, loaded.file) : []), [loaded, tab]);
 	const maxOffset = Math.max(0, lines.length - rows);

@@ -3,11 +3,12 @@
 // this process, registers it and leads into an import.
 import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import Spinner from 'ink-spinner';
 import {statusOf, type HostStatus} from '../../app/reads.js';
 import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
 import {useUIActions, useUIState} from '../context.js';
+import {Busy} from '../components/busy.js';
 import {ErrorLine} from '../components/error-line.js';
+import {progressTo} from '../steps.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
@@ -17,7 +18,19 @@ import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {color} from '../theme.js';
 
 type Choice =
-	'sandbox' | 'import' | 'batch-import' | 'status' | 'drift' | 'accept' | 'matrix' | 'hosts' | 'quit';
+	'sandbox' | 'import' | 'batch-import' | 'status' | 'drift' | 'acceptance' | 'matrix' | 'hosts' | 'quit';
+
+/** The menu: each item opens the screen of the same id (Quit quits). */
+const MENU: Array<{label: string; value: Choice}> = [
+	{label: 'Import a provider', value: 'import'},
+	{label: 'Batch import', value: 'batch-import'},
+	{label: 'Status', value: 'status'},
+	{label: 'Drift & rollback', value: 'drift'},
+	{label: 'Hosts', value: 'hosts'},
+	{label: 'Acceptance run', value: 'acceptance'},
+	{label: 'Validation matrix', value: 'matrix'},
+	{label: 'Quit', value: 'quit'},
+];
 
 const MAX_HOSTS = 5;
 
@@ -42,52 +55,18 @@ export function HomeScreen() {
 
 	const items = [
 		...(hosts.length === 0 ? [{label: 'Try the sandbox host', value: 'sandbox' as Choice}] : []),
-		{label: 'Import a provider', value: 'import' as Choice},
-		{label: 'Batch import', value: 'batch-import' as Choice},
-		{label: 'Status', value: 'status' as Choice},
-		{label: 'Drift & rollback', value: 'drift' as Choice},
-		{label: 'Hosts', value: 'hosts' as Choice},
-		{label: 'Acceptance run', value: 'accept' as Choice},
-		{label: 'Validation matrix', value: 'matrix' as Choice},
-		{label: 'Quit', value: 'quit' as Choice},
+		...MENU,
 	];
-
 	const choose = (choice: Choice) => {
-		switch (choice) {
-			case 'sandbox':
-				op.start(async (signal) => {
-					const sink = (e: {type: string; message?: string}) => e.message && setProgress(e.message);
-					const started = await startSandboxHost(app, {}, {sink, signal});
-					actions.setSandbox(started);
-					await actions.reload();
-					actions.push({id: 'import', hostId: started.host.host_id});
-					return started;
-				});
-				return;
-			case 'import':
-				actions.push({id: 'import'});
-				return;
-			case 'batch-import':
-				actions.push({id: 'batch-import'});
-				return;
-			case 'status':
-				actions.push({id: 'status'});
-				return;
-			case 'drift':
-				actions.push({id: 'drift'});
-				return;
-			case 'accept':
-				actions.push({id: 'acceptance'});
-				return;
-			case 'matrix':
-				actions.push({id: 'matrix'});
-				return;
-			case 'hosts':
-				actions.push({id: 'hosts'});
-				return;
-			case 'quit':
-				actions.quit(0);
-		}
+		if (choice === 'quit') return actions.quit(0);
+		if (choice !== 'sandbox') return actions.push({id: choice});
+		op.start(async (signal) => {
+			const started = await startSandboxHost(app, {}, {sink: progressTo(setProgress), signal});
+			actions.setSandbox(started);
+			await actions.reload();
+			actions.push({id: 'import', hostId: started.host.host_id});
+			return started;
+		});
 	};
 
 	return (
@@ -116,12 +95,7 @@ export function HomeScreen() {
 			)}
 			<Box marginTop={1} flexDirection="column">
 				{op.phase === 'running' ? (
-					<Text>
-						<Text color={color.accent}>
-							<Spinner type="dots" />
-						</Text>{' '}
-						{progress || 'starting the sandbox'}…
-					</Text>
+					<Busy text={progress || 'starting the sandbox'} />
 				) : (
 					<SelectList items={items} onSelect={choose} />
 				)}

@@ -2,11 +2,12 @@
 // fresh capabilities), remove (confirm), or import into it.
 import React, {useState} from 'react';
 import {Box, Text} from 'ink';
-import Spinner from 'ink-spinner';
 import {removeHost, reprobeHost} from '../../app/hosts.js';
 import {liveBatchesOf} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
-import {ErrorLine} from '../components/error-line.js';
+import {Busy} from '../components/busy.js';
+import {OperationLine} from '../components/operation-line.js';
+import {progressTo} from '../steps.js';
 import {Capabilities} from '../components/capabilities.js';
 import {Confirm} from '../components/confirm.js';
 import {Header} from '../components/header.js';
@@ -51,8 +52,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 		else if (action === 'remove') setMode('confirm-remove');
 		else
 			op.start(async (signal) => {
-				const sink = (e: {type: string; message?: string}) => e.message && setProgress(e.message);
-				const caps = await reprobeHost(app, {host: hostId}, {sink, signal});
+				const caps = await reprobeHost(app, {host: hostId}, {sink: progressTo(setProgress), signal});
 				return `re-probed: sub2api ${caps.version ?? '(version unknown)'}`;
 			});
 	};
@@ -71,12 +71,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 				<Capabilities caps={host.capabilities} />
 			</Box>
 			{busy ? (
-				<Text>
-					<Text color={color.accent}>
-						<Spinner type="dots" />
-					</Text>{' '}
-					{progress || 'probing'}…
-				</Text>
+				<Busy text={progress || 'probing'} />
 			) : mode === 'confirm-remove' ? (
 				<Confirm
 					danger
@@ -109,8 +104,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 					onSelect={choose}
 				/>
 			)}
-			{op.phase === 'done' ? <Text color={color.ok}>✓ {op.result}</Text> : null}
-			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
+			{busy ? null : <OperationLine op={op} />}
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);

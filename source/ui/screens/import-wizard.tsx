@@ -7,6 +7,7 @@ import {Box, Text} from 'ink';
 import {planImport, type ImportPlan, type PlannedResource} from '../../app/import.js';
 import type {Pack} from '../../app/reads.js';
 import {
+	providerInput,
 	ProviderFormView,
 	useProviderForm,
 	type FormSpec,
@@ -43,16 +44,7 @@ const SPEC: FormSpec<Access, ImportPlan> = {
 	],
 	defaultAccess: 'subscription',
 	packAccess: true,
-	check: (app, f) =>
-		planImport(app, {
-			host: f.hostId,
-			pack: f.packId,
-			url: f.url,
-			key: f.key,
-			access: f.access,
-			smokeModel: f.smokeModel,
-			force: f.force,
-		}),
+	check: (app, f) => planImport(app, providerInput(f)),
 };
 
 export function ImportWizard({hostId}: {hostId?: string}) {
@@ -62,15 +54,7 @@ export function ImportWizard({hostId}: {hostId?: string}) {
 		return (
 			<ImportRun
 				key={form.runId}
-				input={{
-					host: fields.hostId,
-					pack: fields.packId,
-					url: fields.url,
-					key: fields.key,
-					access: fields.access,
-					smokeModel: fields.smokeModel,
-					force: fields.force,
-				}}
+				input={providerInput(fields)}
 				hostName={host.name}
 				packId={pack.id}
 				onAgain={() => form.again('host')}

@@ -2,27 +2,22 @@
 // acceptance verdict (ready, or its failure class), the access status, when, and where the evidence
 // is (shown for the highlighted row); packs not validated on a host yet are named below. From here:
 // the evidence runs (list, keep, archive) and a new acceptance run.
-import React, {useEffect, useMemo, useState} from 'react';
+import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import {validationMatrix, type Matrix, type MatrixRow} from '../../app/acceptance.js';
+import {validationMatrix, type MatrixRow} from '../../app/acceptance.js';
 import {nextStep} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader} from '../components/table.js';
+import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
 
-const COLUMNS: Column[] = [
-	{title: 'HOST', width: 10},
-	{title: 'PACK', width: 9},
-	{title: 'RESULT', width: 24},
-	{title: 'ACCESS', width: 18},
-	{title: 'AT', width: 11},
-];
+const COLUMNS = columns('HOST:10, PACK:9, RESULT:24, ACCESS:18, AT:11');
 
 const MAX_UNVALIDATED = 3;
 
@@ -31,22 +26,13 @@ type Item = {row: MatrixRow} | {action: 'evidence' | 'accept' | 'back'};
 export function MatrixScreen() {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
-	const [matrix, setMatrix] = useState<{value: Matrix | null; error: unknown} | null>(null);
+
 	const [highlighted, setHighlighted] = useState<Item | null>(null);
 	const limit = useListRows(16, 4);
 	useScreenKeys({list: true, onBack: actions.back});
 
 	// Re-read whenever the app's view of state changes (an acceptance run, keep or archive).
-	useEffect(() => {
-		let live = true;
-		validationMatrix(app).then(
-			(value) => live && setMatrix({value, error: null}),
-			(error: unknown) => live && setMatrix({value: null, error}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [app, data]);
+	const matrix = useRead(() => validationMatrix(app), [app, data]);
 
 	const rows = matrix?.value?.rows;
 	const items = useMemo(

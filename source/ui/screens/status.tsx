@@ -7,18 +7,11 @@ import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 
-const COLUMNS: Column[] = [
-	{title: 'HOST', width: 14},
-	{title: 'VERSION', width: 8},
-	{title: 'PROVIDERS', width: 9},
-	{title: 'READY', width: 5},
-	{title: 'BATCHES', width: 7},
-	{title: 'URL', width: 27},
-];
+const COLUMNS = columns('HOST:14, VERSION:8, PROVIDERS:9, READY:5, BATCHES:7, URL:27');
 
 export function StatusScreen() {
 	const {data} = useUIState();
