@@ -164,6 +164,46 @@ async function prepareHost(
 	}
 }
 
+/** Later lines with an earlier line's identity wait for it and are skipped. */
+function splitDuplicates(rows: DetectedRow[]) {
+	const primaries: DetectedRow[] = [];
+	const firstOf = new Map<string, DetectedRow>();
+	const duplicates: Array<{row: DetectedRow; of: DetectedRow}> = [];
+	for (const row of rows) {
+		const id = rowIdentity(row);
+		const first = firstOf.get(id);
+		if (first) duplicates.push({row, of: first});
+		else {
+			firstOf.set(id, row);
+			primaries.push(row);
+		}
+	}
+	return {primaries, duplicates};
+}
+
+function notRun(row: BatchRow, detected: DetectedRow | null): BatchRowResult {
+	return {
+		...baseResult(row, detected),
+		not_run: true,
+		message: 'not started: the run was stopped by the operator',
+	};
+}
+
+/** A later line with an earlier line's identity: skipped, pointing at that line's outcome. */
+function duplicateResult(row: DetectedRow, of: DetectedRow, first: BatchRowResult): BatchRowResult {
+	if (first.not_run) return notRun(row, row);
+	return {
+		...baseResult(row, row),
+		batch_id: first.batch_id,
+		batch_status: first.batch_status,
+		access_status: first.access_status,
+		skipped: true,
+		skip_reason: 'duplicate_row',
+		duplicate_of: of.line,
+		message: `same provider, key and access mode as line ${of.line}${first.batch_id ? ` (batch ${first.batch_id}, ${first.batch_status})` : ''}: not imported twice`,
+	};
+}
+
 /** Phase 2: imports the detected rows. Never throws for a row; returns one result per line in file order. */
 export async function runBatch(o: RunOptions): Promise<BatchResult> {
 	const {store, packs} = o;
@@ -187,19 +227,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 		});
 	}
 
-	// Later lines with an earlier line's identity wait for it and are skipped.
-	const primaries: DetectedRow[] = [];
-	const firstOf = new Map<string, DetectedRow>();
-	const duplicates: Array<{row: DetectedRow; of: DetectedRow}> = [];
-	for (const row of o.rows) {
-		const id = rowIdentity(row);
-		const first = firstOf.get(id);
-		if (first) duplicates.push({row, of: first});
-		else {
-			firstOf.set(id, row);
-			primaries.push(row);
-		}
-	}
+	const {primaries, duplicates} = splitDuplicates(o.rows);
 
 	if (!o.signal.aborted && primaries.length > 0) await prepareHost(store, host, o, timing);
 
@@ -296,30 +324,9 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 
 	await boundedPool(primaries, o.concurrency, o.signal, runRow);
 
-	const notRun = (row: BatchRow, detected: DetectedRow | null): BatchRowResult => ({
-		...baseResult(row, detected),
-		not_run: true,
-		message: 'not started: the run was stopped by the operator',
-	});
 	for (const row of primaries) if (!results.has(row.line)) finish(notRun(row, row));
 	for (const row of o.notDetected ?? []) if (!results.has(row.line)) finish(notRun(row, null));
-	for (const {row, of} of duplicates) {
-		const first = results.get(of.line)!;
-		if (first.not_run) {
-			finish(notRun(row, row));
-			continue;
-		}
-		finish({
-			...baseResult(row, row),
-			batch_id: first.batch_id,
-			batch_status: first.batch_status,
-			access_status: first.access_status,
-			skipped: true,
-			skip_reason: 'duplicate_row',
-			duplicate_of: of.line,
-			message: `same provider, key and access mode as line ${of.line}${first.batch_id ? ` (batch ${first.batch_id}, ${first.batch_status})` : ''}: not imported twice`,
-		});
-	}
+	for (const {row, of} of duplicates) finish(duplicateResult(row, of, results.get(of.line)!));
 
 	const ordered = [...results.values()].sort((a, b) => a.line - b.line);
 	return {results: ordered, totals: totalsOf(ordered)};
