@@ -28,7 +28,7 @@ export async function reconcile(session: Session, input: ReconcileInput, run: Ru
 		import('../core/drift/reconcile.js'),
 		import('../core/drift/repair.js'),
 	]);
-	return session.withLock('reconcile', async (store) => {
+	return session.withRecords('reconcile', async (store) => {
 		const host =
 			input.host ??
 			(input.batch ? store.data.batches.find((b) => b.batch_id === input.batch)?.host_id : undefined);
@@ -64,7 +64,7 @@ export async function rollback(
 	run: Run,
 ): Promise<RollbackResult> {
 	const {runRollback} = await import('../core/drift/rollback.js');
-	return session.withLock('rollback', (store) =>
+	return session.withRecords('rollback', (store) =>
 		runRollback({
 			store,
 			batchId: input.batch,
@@ -83,7 +83,7 @@ export async function repair(
 	run: Run,
 ): Promise<RepairResult> {
 	const {runRepair} = await import('../core/drift/repair.js');
-	return session.withLock('repair', (store) =>
+	return session.withRecords('repair', (store) =>
 		runRepair({
 			store,
 			batchId: input.batch,
@@ -102,7 +102,7 @@ export async function smokeAgain(
 	run: Run,
 ): Promise<SmokeAgainResult> {
 	const {runSmokeAgain} = await import('../core/drift/smoke-again.js');
-	return session.withLock('smoke', (store) =>
+	return session.withRecords('smoke', (store) =>
 		runSmokeAgain({store, batchId: input.batch, sink: run.sink, signal: run.signal, timing: session.timing}),
 	);
 }

@@ -17,7 +17,7 @@ export async function listEvidence(session: Session): Promise<RunView[]> {
 /** Marks a run final; an archived one moves back to the main folder. */
 export async function keepEvidence(session: Session, input: {run: string | undefined}): Promise<RunView> {
 	const {keepRun} = await retention();
-	return session.withLock('evidence keep', (store) => keepRun(store, input.run));
+	return session.withRecords('evidence keep', (store) => keepRun(store, input.run));
 }
 
 /** Moves every run not kept to acceptance/archive/. */
@@ -25,7 +25,7 @@ export async function archiveEvidence(
 	session: Session,
 ): Promise<ArchiveResult & {archive_dir: string; main_dir: string}> {
 	const {archiveRuns} = await retention();
-	return session.withLock('evidence archive', async (store) => ({
+	return session.withRecords('evidence archive', async (store) => ({
 		...(await archiveRuns(store)),
 		archive_dir: store.paths.acceptanceArchive,
 		main_dir: store.paths.acceptance,

@@ -66,7 +66,7 @@ export async function removeHost(
 	input: {host: string | undefined; force?: boolean},
 ): Promise<{host_id: string; name: string}> {
 	const {removeHost: remove} = await import('../core/hosts/removal.js');
-	return session.withLock('host remove', async (store) => {
+	return session.withRecords('host remove', async (store) => {
 		const host = await remove(store, input.host, input.force === true);
 		return {host_id: host.host_id, name: host.name};
 	});

@@ -4,6 +4,7 @@
 import {
 	batchSucceeded,
 	checkConcurrency,
+	MAX_FILE_BYTES,
 	importBatch as importBoth,
 	planBatch,
 	problemsError,
@@ -20,7 +21,7 @@ import {resolveHost} from '../core/hosts/lookup.js';
 import type {Run, Session} from './session.js';
 
 export type {BatchEvent, BatchFileRead, BatchResult, BatchRow, DetectedRow, RowProblem};
-export {batchSucceeded, checkConcurrency, problemsError};
+export {batchSucceeded, checkConcurrency, MAX_FILE_BYTES, problemsError};
 
 export type BatchRun = Run<BatchEvent>;
 

@@ -92,10 +92,17 @@ export class Session {
 		return store;
 	}
 
-	/** Runs `fn` holding the data folder's lock, released whatever happens. */
-	async withLock<T>(operation: string, fn: (store: StateStore) => Promise<T>): Promise<T> {
+	/**
+	 * Runs `fn` holding the data folder's lock, released whatever happens. `existing`: the operation
+	 * acts only on what is recorded, so an absent data folder is not created (and is not locked).
+	 */
+	async withLock<T>(
+		operation: string,
+		fn: (store: StateStore) => Promise<T>,
+		options: {existing?: boolean} = {},
+	): Promise<T> {
 		const store = await StateStore.open(this.dataDir, {
-			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs},
+			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs, existing: options.existing},
 		});
 		try {
 			this.learnSecrets(store.data);
@@ -105,6 +112,11 @@ export class Session {
 			this.learnSecrets(store.data);
 			store.release();
 		}
+	}
+
+	/** `withLock` for an operation that acts only on what is recorded: an absent data folder stays absent. */
+	withRecords<T>(operation: string, fn: (store: StateStore) => Promise<T>): Promise<T> {
+		return this.withLock(operation, fn, {existing: true});
 	}
 
 	/**

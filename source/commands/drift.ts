@@ -1,13 +1,25 @@
 // `crm reconcile`, `crm rollback`, `crm repair`, `crm smoke`: flags -> input -> source/app/drift ->
 // the result (docs/cli.md "Drift, repair, rollback").
-import {CrmError, EXIT} from '../lib/errors.js';
+import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {table} from './output.js';
 
 const drift = () => import('../app/drift.js');
 
+/** `--batch` given and not empty: checked before the data folder is touched. */
+function requireBatch(ctx: CommandContext): string {
+	const batch = flagString(ctx.flags, 'batch');
+	if (!batch) throw invalidInput('--batch', '--batch is required (see crm batches)');
+	return batch;
+}
+
 export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const input = {host: flagString(ctx.flags, 'host'), batch: flagString(ctx.flags, 'batch')};
+	if (input.batch === undefined && input.host === undefined)
+		throw invalidInput(
+			'--host',
+			'--host is required: a host id or name (see crm host list), or give --batch',
+		);
 	const session = await sessionFor(ctx);
 	const {reconcile} = await drift();
 	const result = await withRun(ctx, (run) => reconcile(session, input, run));
@@ -42,7 +54,7 @@ async function rollbackPlanCommand(ctx: CommandContext, batch: string | undefine
 }
 
 export async function rollbackCommand(ctx: CommandContext): Promise<number> {
-	const batch = flagString(ctx.flags, 'batch');
+	const batch = requireBatch(ctx);
 	// A dry run reads only: no lock, no host call.
 	if (ctx.flags.dryRun) return rollbackPlanCommand(ctx, batch);
 	if (!ctx.flags.yes) {
@@ -75,7 +87,7 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function repairCommand(ctx: CommandContext): Promise<number> {
-	const batch = flagString(ctx.flags, 'batch');
+	const batch = requireBatch(ctx);
 	const session = await sessionFor(ctx);
 	const {repair} = await drift();
 	const result = await withRun(ctx, (run) => repair(session, {batch}, run));
@@ -91,7 +103,7 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function smokeCommand(ctx: CommandContext): Promise<number> {
-	const batch = flagString(ctx.flags, 'batch');
+	const batch = requireBatch(ctx);
 	const session = await sessionFor(ctx);
 	const {smokeAgain} = await drift();
 	const result = await withRun(ctx, (run) => smokeAgain(session, {batch}, run));

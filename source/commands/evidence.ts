@@ -1,7 +1,7 @@
 // `crm evidence list|keep RUN|archive|export RUN --out FILE.tar.gz`: acceptance-run retention
 // (docs/cli.md `crm evidence`): arguments -> input -> source/app/evidence -> the result.
 import type {RunView} from '../app/evidence.js';
-import {CrmError, EXIT} from '../lib/errors.js';
+import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
 
@@ -56,6 +56,7 @@ async function list(ctx: CommandContext): Promise<number> {
 }
 
 async function keep(ctx: CommandContext, run: string | undefined): Promise<number> {
+	if (!run) throw invalidInput('RUN', 'name the acceptance run (see crm evidence list)');
 	const view = await (await evidence()).keepEvidence(await sessionFor(ctx), {run});
 	ctx.out.result(view, () => `${view.run_id} kept as final evidence in ${view.evidence_dir}`);
 	return EXIT.ok;

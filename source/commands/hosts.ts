@@ -1,5 +1,5 @@
 // `crm host add|list|show|remove` (docs/cli.md `crm host`): arguments -> source/app/hosts -> output.
-import {CrmError} from '../lib/errors.js';
+import {CrmError, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
 
@@ -60,12 +60,10 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 
 async function hostRemove(ctx: CommandContext, ref: string | undefined): Promise<number> {
 	ctx.out.fields.host = 'HOST';
-	const host = await (
-		await hosts()
-	).removeHost(await sessionFor(ctx), {
-		host: ref ?? flagString(ctx.flags, 'host'),
-		force: ctx.flags.force === true,
-	});
+	const hostRef = ref ?? flagString(ctx.flags, 'host');
+	if (!hostRef) throw invalidInput('HOST', 'HOST is required: a host id or name (see crm host list)');
+	const {removeHost} = await hosts();
+	const host = await removeHost(await sessionFor(ctx), {host: hostRef, force: ctx.flags.force === true});
 	ctx.out.result(
 		{removed: host.host_id},
 		() => `Removed host ${host.name} (${host.host_id}) from this data folder.`,
