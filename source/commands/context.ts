@@ -6,7 +6,7 @@ import type {Run, Session} from '../app/session.js';
 import type {StepEvent} from '../core/pipeline/events.js';
 import type {Operator} from '../core/hosts/access.js';
 import {invalidInput} from '../lib/errors.js';
-import {resolveDataDir} from '../store/paths.js';
+import {resolveDataDir} from '../app/data-folder.js';
 import {Output} from './output.js';
 import {printEvent} from './print-events.js';
 import {totpFromFlags} from './secret-input.js';
