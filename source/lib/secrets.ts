@@ -1,4 +1,4 @@
-// Secrets have one home (DOMAIN.md rule 11): state.json. Everything else goes through these helpers
+// Secrets have one home (docs/domain.md "Secrets"): state.json. Everything else goes through these helpers
 // before it is printed or written: fingerprints instead of keys, redaction of host answers.
 import {createHash} from 'node:crypto';
 

@@ -1,4 +1,4 @@
-// Reconcile (DOMAIN.md rule 7): read every recorded resource back from the host and report it
+// Reconcile (docs/domain.md "Reconcile"): read every recorded resource back from the host and report it
 // present, missing, changed (a field this tool set differs) or, host-wide only, unmanaged (named like
 // ours but unknown to state). Reads only on the host; each run is stored with its batch_id.
 import {randomBytes} from 'node:crypto';

@@ -1,4 +1,4 @@
-// Rollback (DOMAIN.md rule 4): delete exactly a batch's recorded resources, children first (key,
+// Rollback (docs/domain.md "Rollback"): delete exactly a batch's recorded resources, children first (key,
 // subscription, user, account, group). Each is read back first and deleted only when it is still the
 // one recorded; a mismatch is skipped and reported. Never deletes by name match. Re-runnable.
 import type {ResourceRecord, ResourceType} from '../../store/schema.js';

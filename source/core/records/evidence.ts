@@ -1,5 +1,5 @@
 // Evidence files: numbered, redacted JSON under <data>/artifacts/<batch_id>/. They never hold a
-// secret in any encoding (DOMAIN.md rule 11): everything passes through redact() with the run's secrets.
+// secret in any encoding (docs/domain.md "Secrets"): everything passes through redact() with the run's secrets.
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';

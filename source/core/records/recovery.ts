@@ -1,5 +1,5 @@
 // Crash recovery, run at the start of every command that holds the lock: a `running` batch whose
-// process died reads `failed` with the step it died in (DOMAIN.md statuses), and resources left
+// process died reads `failed` with the step it died in (docs/domain.md "Statuses"), and resources left
 // `pending` (the create was sent, the answer never recorded) are resolved by their unique name.
 import {hostname} from 'node:os';
 import type {HostClient} from '../../host/client.js';

@@ -1,4 +1,4 @@
-// A create is never sent twice blindly (DOMAIN.md rule 10) and never leaves something on the host that
+// A create is never sent twice blindly (docs/domain.md "Write-ahead records") and never leaves something on the host that
 // state does not know: the record is written as pending before the request; after it, confirmed with
 // the host id. When the answer is lost (network, timeout, 5xx) the resource is looked up by its unique
 // name before anyone thinks of sending it again.
