@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Runner>> = {
 	rollback: async () => (await import('./drift.js')).rollbackCommand,
 	repair: async () => (await import('./drift.js')).repairCommand,
 	smoke: async () => (await import('./drift.js')).smokeCommand,
+	adopt: async () => (await import('./drift.js')).adoptCommand,
 	'import-batch': async () => (await import('./import-batch.js')).importBatchCommand,
 	accept: async () => (await import('./accept.js')).acceptCommand,
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,

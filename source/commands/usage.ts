@@ -57,6 +57,8 @@ export const FLAGS = {
 	concurrency: {type: 'number', value: 'N', help: 'rows imported at a time (1 to 64, default 4)'},
 	skipInvalid: {type: 'boolean', help: 'import the valid lines and report the others'},
 	out: {type: 'string', value: 'FILE', help: 'where to write (a new file)'},
+	type: {type: 'string', value: 'TYPE', help: 'a resource type: group, account, user, api_key, subscription'},
+	id: {type: 'string', value: 'ID', help: "the resource's id on the host"},
 	// sandbox
 	port: {type: 'number', value: 'N', help: 'port of the sandbox host (0 picks a free one)'},
 	profile: {type: 'string', value: 'P', help: 'recent, old or gated'},
@@ -219,9 +221,16 @@ export const COMMANDS: CommandSpec[] = [
 	},
 	{
 		name: 'rollback',
-		synopsis: '--batch BATCH (--dry-run | --yes)',
+		synopsis: '--batch BATCH (--dry-run | --yes) [--force]',
 		summary: "delete exactly a batch's recorded resources, children first",
-		flags: ['batch', 'dryRun', 'yes', ...OPERATOR, ...WAITS, ...COMMON],
+		flags: ['batch', 'dryRun', 'yes', 'force', ...OPERATOR, ...WAITS, ...COMMON],
+		notes: ['--force: delete a resource although it changed on the host since it was recorded'],
+	},
+	{
+		name: 'adopt',
+		synopsis: '--batch BATCH --type TYPE --id ID (--yes)',
+		summary: "record a host resource as a batch's own (an unknown record, confirmed by the operator)",
+		flags: ['batch', 'type', 'id', 'yes', ...OPERATOR, ...WAITS, ...COMMON],
 	},
 	{
 		name: 'repair',

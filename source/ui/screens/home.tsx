@@ -2,7 +2,8 @@
 // With no host registered, `Try the sandbox host` comes first: it starts the built-in sandbox in
 // this process, registers it and leads into an import.
 import React, {useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {statusOf, type HostStatus} from '../../app/reads.js';
 import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
 import {useUIActions, useUIState} from '../context.js';
