@@ -1,4 +1,4 @@
-// Auto-pause (docs/domain.md rule 14), through the built CLI against the sandbox: after N
+// Auto-pause (docs/domain.md "Health"), through the built CLI against the sandbox: after N
 // consecutive quota failures the tool sets its OWN account unschedulable (recorded, so reconcile
 // stays in sync), never another account; after a good direct check it sets it back and the smoke
 // passes; an account the operator changed by hand meanwhile is left alone and reported.

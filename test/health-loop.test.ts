@@ -33,11 +33,7 @@ test('the loop: every interval, no overlap for one batch, at most N checks at on
 	const ids: string[] = [];
 	for (const pack of ['deepseek', 'kimi', 'step', 'glm']) {
 		const up = sb.info.upstreams[pack]!;
-		const r = await importProvider(
-			session,
-			{host: 'sb', pack, url: up.base_url, key: up.api_key, keySource: 'test'},
-			run,
-		);
+		const r = await importProvider(session, {host: 'sb', pack, url: up.base_url, key: up.api_key}, run);
 		t.is(r.batch_status, 'succeeded');
 		ids.push(r.batch_id);
 	}
@@ -121,13 +117,8 @@ test.serial(
 		const run = {sink: () => {}, signal: new AbortController().signal};
 		const up = sb.info.upstreams.step!;
 		t.is(
-			(
-				await importProvider(
-					session,
-					{host: 'sb', pack: 'step', url: up.base_url, key: up.api_key, keySource: 'test'},
-					run,
-				)
-			).batch_status,
+			(await importProvider(session, {host: 'sb', pack: 'step', url: up.base_url, key: up.api_key}, run))
+				.batch_status,
 			'succeeded',
 		);
 		const setGateway = (url: string) =>

@@ -1,4 +1,4 @@
-// The parts of the health watch on their own (docs/domain.md rule 14): the per-host bound and the
+// The parts of the health watch on their own (docs/domain.md "Health"): the per-host bound and the
 // no-overlap guard, interval plus jitter, history retention by count and age, alert dedup with a
 // daily reminder, webhook bodies, delivery with backoff (never blocking), no redirect, a timeout,
 // and the webhook URL never shown whole.

@@ -1,4 +1,4 @@
-// Health watch through the built CLI against the sandbox (docs/domain.md rule 14): a quota fault turns
+// Health watch through the built CLI against the sandbox (docs/domain.md "Health"): a quota fault turns
 // the provider degraded, then broken, with the right class and ONE alert (a local webhook receiver
 // counts them); recovery raises one `recovered`; `crm watch --once` exits 0 when every check is ok,
 // else 1; the history is per batch under DATA/health and the webhook URL is never shown whole.

@@ -1,4 +1,4 @@
-// The sandbox's Day-2 parts (docs/domain.md rule 14): balance routes on the fake upstreams with the
+// The sandbox's Day-2 parts (docs/domain.md "Health"): balance routes on the fake upstreams with the
 // provider's own shapes, settable through the control route (all or nothing, bad input named), keys
 // a test adds, the schedulable switch visible in its state, and the host's cn-providers balance
 // route refusing an `openai` account as the host does.

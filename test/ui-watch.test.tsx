@@ -40,7 +40,7 @@ async function imported(sb: SandboxHandle, dataDir: string, pack = 'deepseek') {
 	const run = {sink: () => {}, signal: new AbortController().signal};
 	const result = await importProvider(
 		session,
-		{host: 'lab', pack, url: up.base_url, key: up.api_key, keySource: 'test', keepKey: true},
+		{host: 'lab', pack, url: up.base_url, key: up.api_key, keepKey: true},
 		run,
 	);
 	return {session, hostId: host.host_id, batchId: result.batch_id, run};
@@ -85,11 +85,7 @@ test('Status health column: a mark per provider, then last check, 24-hour sparkl
 	sb.setFaults({upstream: {deepseek: null}});
 	t.true((await watch(session, {once: true}, run)).all_ok);
 	const kimi = sb.info.upstreams.kimi!;
-	await importProvider(
-		session,
-		{host: 'lab', pack: 'kimi', url: kimi.base_url, key: kimi.api_key, keySource: 'test'},
-		run,
-	);
+	await importProvider(session, {host: 'lab', pack: 'kimi', url: kimi.base_url, key: kimi.api_key}, run);
 	const tui = renderTui({dataDir, initialScreen: {id: 'status-host', hostId}});
 	try {
 		tui.resize(80, 24);

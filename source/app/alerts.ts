@@ -12,8 +12,6 @@ import type {Run, Session} from './session.js';
 export interface AlertsInput {
 	/** The webhook URL itself (read by the view from --webhook-url-env). */
 	webhookUrl: string | undefined;
-	/** Which flag or field it came from, for messages. */
-	webhookField?: string;
 	format?: string;
 	minBalance?: number | null;
 }
@@ -32,14 +30,13 @@ export function checkAlertsInput(input: AlertsInput): {
 	format: AlertFormat;
 	minBalance: number | null;
 } {
-	const field = input.webhookField ?? '--webhook-url-env';
-	if (!input.webhookUrl)
-		throw invalidInput(field, `the webhook URL is required: ${field} VAR naming a variable that holds it`);
+	const field = 'webhook_url';
+	if (!input.webhookUrl) throw invalidInput(field, (f) => `the webhook URL is required (${f})`);
 	const url = checkWebhookUrl(input.webhookUrl, field);
 	const format = checkFormat(input.format);
 	const min = input.minBalance ?? null;
 	if (min !== null && (!Number.isFinite(min) || min < 0 || min > 1e9))
-		throw invalidInput('--min-balance', '--min-balance must be a number from 0 to 1000000000');
+		throw invalidInput('min_balance', (f) => `${f} must be a number from 0 to 1000000000`);
 	return {url, format, minBalance: min};
 }
 

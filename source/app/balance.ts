@@ -21,7 +21,7 @@ export interface BalanceRow {
 	at: string;
 }
 
-/** Packs the host's cn-providers balance route covers (HOST_API §6 via docs/domain.md rule 14). */
+/** Packs the host's cn-providers balance route covers (docs/domain.md "Health"). */
 const HOST_ROUTE_PACKS = new Set(['deepseek', 'kimi']);
 
 export async function balances(

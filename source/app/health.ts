@@ -6,6 +6,7 @@ import {readHistory} from '../core/health/history.js';
 import {readSummary} from '../core/health/summary.js';
 import type {BatchHealth, HealthCheck} from '../core/health/types.js';
 import {dataPaths} from '../store/paths.js';
+import type {State} from '../store/schema.js';
 import type {Session} from './session.js';
 
 export type {BatchHealth, HealthCheck};
@@ -25,7 +26,7 @@ export async function batchHealth(
 	const batch = store.data.batches.find((b) => b.batch_id === input.batchId);
 	if (!input.batchId || !batch)
 		throw new CrmError('invalid_input', `no batch ${shown(input.batchId ?? '')}; see crm batches`, {
-			field: '--batch',
+			field: 'batch',
 		});
 	const checks = readHistory(dataPaths(session.dataDir).healthFile(batch.batch_id), {
 		sinceMs: input.sinceMs,
@@ -37,4 +38,19 @@ export async function batchHealth(
 /** The watch's last word on every batch it has checked (empty before the first watch). */
 export async function healthSummary(session: Session): Promise<Record<string, BatchHealth>> {
 	return (await readSummary(dataPaths(session.dataDir).healthSummary)).batches;
+}
+
+/** The newest succeeded batch of a provider (host, pack, base URL): the one the watch checks. */
+export function watchedBatch(
+	state: State,
+	provider: {host_id: string; pack: string; base_url: string},
+): string | null {
+	let best: {id: string; at: string} | null = null;
+	for (const b of state.batches) {
+		if (b.host_id !== provider.host_id || b.pack !== provider.pack || b.base_url !== provider.base_url)
+			continue;
+		if (b.batch_status !== 'succeeded' || (best && best.at > b.created_at)) continue;
+		best = {id: b.batch_id, at: b.created_at};
+	}
+	return best?.id ?? null;
 }

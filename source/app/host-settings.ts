@@ -19,22 +19,25 @@ export function checkHostSettings(input: HostSettingsInput): {
 	let enabled: boolean | null = null;
 	if (input.autoPause !== undefined) {
 		if (input.autoPause !== 'on' && input.autoPause !== 'off')
-			throw invalidInput('--auto-pause', '--auto-pause must be on or off');
+			throw invalidInput('auto_pause', (f) => `${f} must be on or off`);
 		enabled = input.autoPause === 'on';
 	}
 	const n = input.pauseAfter;
 	if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 100))
-		throw invalidInput('--pause-after', '--pause-after must be a whole number from 1 to 100');
+		throw invalidInput('pause_after', (f) => `${f} must be a whole number from 1 to 100`);
 	if (enabled === null && n === undefined)
-		throw invalidInput('--auto-pause', 'nothing to set: give --auto-pause on|off and/or --pause-after N');
+		throw invalidInput(
+			'auto_pause',
+			(f) => `nothing to set: give ${f} (on or off) and/or how many failures before a pause`,
+		);
 	return {enabled, pauseAfter: n ?? null};
 }
 
 export async function setHostSettings(session: Session, input: HostSettingsInput) {
 	const checked = checkHostSettings(input);
-	resolveHost((await session.read()).data, input.host, 'HOST');
+	resolveHost((await session.read()).data, input.host, 'host');
 	return session.withLock('host set', async (store) => {
-		const host = resolveHost(store.data, input.host, 'HOST');
+		const host = resolveHost(store.data, input.host, 'host');
 		const current = autoPauseOf(host);
 		host.auto_pause = {
 			enabled: checked.enabled ?? current.enabled,

@@ -1,4 +1,4 @@
-// Keep a batch's provider key after the import (docs/domain.md rule 11: only when the operator asks,
+// Keep a batch's provider key after the import (docs/domain.md "Secrets": only when the operator asks,
 // in state.json alone): for balance reads and direct health checks. The key must be the one the batch
 // imported (same fingerprint), so a wrong key is never kept against a batch.
 import {CrmError} from '../lib/errors.js';
@@ -10,27 +10,26 @@ import type {Session} from './session.js';
 export interface KeepKeyInput {
 	batchId: string | undefined;
 	key: string | undefined;
-	keySource: string;
 }
 
 export async function keepProviderKey(
 	session: Session,
 	input: KeepKeyInput,
 ): Promise<{batch_id: string; key_fingerprint: string; kept: true}> {
-	const key = validateKey(input.key, input.keySource);
+	const key = validateKey(input.key, 'key');
 	registerSecret(key);
 	return session.withLock('keep-key', async (store) => {
 		const index = store.data.batches.find((b) => b.batch_id === input.batchId);
 		if (!input.batchId || !index)
 			throw new CrmError('invalid_input', `no batch ${shown(input.batchId ?? '')}; see crm batches`, {
-				field: '--batch',
+				field: 'batch',
 			});
 		const fingerprint = keyFingerprint(key);
 		if (fingerprint !== index.key_fingerprint)
 			throw new CrmError(
 				'invalid_input',
 				`that key is not the one batch ${index.batch_id} imported (fingerprint ${fingerprint}, the batch has ${index.key_fingerprint})`,
-				{field: input.keySource},
+				{field: 'key'},
 			);
 		const current = store.data.batch_secrets[index.batch_id] ?? {
 			user_email: null,

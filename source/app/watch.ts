@@ -38,14 +38,14 @@ const STATE_WAIT_MS = 30_000;
 function checkNumber(value: number | undefined, field: string, min: number, max: number): void {
 	if (value === undefined) return;
 	if (!Number.isInteger(value) || value < min || value > max)
-		throw invalidInput(field, `${field} must be a whole number from ${min} to ${max}`);
+		throw invalidInput(field, (f) => `${f} must be a whole number from ${min} to ${max}`);
 }
 
 /** Checks the input without the network or a lock (bad input: exit 2). */
 export async function planWatch(session: Session, input: WatchInput): Promise<WatchOptions> {
-	checkNumber(input.intervalS, '--interval-s', 10, 86_400);
-	checkNumber(input.brokenAfter, '--broken-after', 1, 100);
-	checkNumber(input.perHostConcurrency, '--concurrency', 1, 64);
+	checkNumber(input.intervalS, 'interval_s', 10, 86_400);
+	checkNumber(input.brokenAfter, 'broken_after', 1, 100);
+	checkNumber(input.perHostConcurrency, 'concurrency', 1, 64);
 	const store = await session.read();
 	const hostId = input.host === undefined ? null : resolveHost(store.data, input.host).host_id;
 	return {

@@ -47,19 +47,19 @@ export async function alertsCommand(ctx: CommandContext): Promise<number> {
 				minBalance: flagNumber(ctx.flags, 'minBalance') ?? null,
 			};
 			app.checkAlertsInput(input);
-			const session = await sessionFor(ctx, 'crm');
+			const session = await sessionFor(ctx);
 			const view = await app.setAlerts(session, input);
 			ctx.out.result(view, () => humanView(view));
 			return EXIT.ok;
 		}
 		case 'show': {
-			const session = await sessionFor(ctx, 'crm');
+			const session = await sessionFor(ctx);
 			const view = await app.showAlerts(session);
 			ctx.out.result(view, () => humanView(view));
 			return EXIT.ok;
 		}
 		case 'test': {
-			const session = await sessionFor(ctx, 'crm');
+			const session = await sessionFor(ctx);
 			const result = await app.testAlert(session);
 			ctx.out.result(result, () =>
 				result.delivered

@@ -10,7 +10,7 @@ export async function hostSet(ctx: CommandContext, ref: string | undefined): Pro
 		pauseAfter: flagNumber(ctx.flags, 'pauseAfter'),
 	};
 	checkHostSettings(input);
-	const session = await sessionFor(ctx, 'crm');
+	const session = await sessionFor(ctx);
 	const host = await setHostSettings(session, input);
 	ctx.out.result(
 		host,

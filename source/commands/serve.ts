@@ -58,7 +58,7 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
 
 /** The health loop `--watch` runs inside the service: `crm watch` until the service stops. */
 async function healthLoop(ctx: CommandContext): Promise<(signal: AbortSignal) => Promise<void>> {
-	const session = await sessionFor(ctx, 'crm serve');
+	const session = await sessionFor(ctx);
 	const {watch} = await import('../app/watch.js');
 	return async (signal) => {
 		await watch(session, {}, {sink: () => {}, signal, onNote: (m) => ctx.out.note(`watch: ${m}`)});

@@ -2,10 +2,8 @@
 // checks print one line each on stderr; the result (a JSON document with --json) on stdout.
 import {EXIT} from '../lib/errors.js';
 import type {HealthCheck, RaisedAlert, WatchResult} from '../app/watch.js';
-import {flagNumber, flagString, sessionFor, type CommandContext} from './context.js';
-import {abortOnSignals} from './import.js';
+import {flagNumber, flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {paint, printable, table} from './output.js';
-import {totpFromFlags} from './secret-input.js';
 
 function checkLine(c: HealthCheck): string {
 	const word =
@@ -45,7 +43,7 @@ function humanPass(r: WatchResult): string {
 
 export async function watchCommand(ctx: CommandContext): Promise<number> {
 	const once = ctx.flags.once === true;
-	const session = await sessionFor(ctx, 'crm', {totp: totpFromFlags(ctx.flags)});
+	const session = await sessionFor(ctx);
 	const {watch, planWatch} = await import('../app/watch.js');
 	const input = {
 		host: flagString(ctx.flags, 'host'),
@@ -55,36 +53,32 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
 		perHostConcurrency: flagNumber(ctx.flags, 'concurrency'),
 	};
 	await planWatch(session, input);
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		if (!once) ctx.out.note('watching; Ctrl-C stops after the checks under way');
-		const result = await watch(session, input, {
-			sink: () => {},
-			signal,
+	if (!once) ctx.out.note('watching; Ctrl-C stops after the checks under way');
+	const result = await withRun(ctx, (run) =>
+		watch(session, input, {
+			...run,
 			onCheck: (c) => ctx.out.note(checkLine(c)),
 			onAlert: (a) => ctx.out.note(alertLine(a)),
 			onNote: (m) => ctx.out.warn(m),
-		});
-		const doc = {
-			checks: result.checks,
-			alerts: result.alerts.map(({batch_id, kind, message, sent_to, delivered}) => ({
-				batch_id,
-				kind,
-				message,
-				sent_to,
-				delivered,
-			})),
-		};
-		ctx.out.result(doc, () => humanPass(result));
-		if (!once) return EXIT.ok;
-		return result.all_ok ? EXIT.ok : EXIT.failed;
-	} finally {
-		dispose();
-	}
+		}),
+	);
+	const doc = {
+		checks: result.checks,
+		alerts: result.alerts.map(({batch_id, kind, message, sent_to, delivered}) => ({
+			batch_id,
+			kind,
+			message,
+			sent_to,
+			delivered,
+		})),
+	};
+	ctx.out.result(doc, () => humanPass(result));
+	if (!once) return EXIT.ok;
+	return result.all_ok ? EXIT.ok : EXIT.failed;
 }
 
 export async function healthCommand(ctx: CommandContext): Promise<number> {
-	const session = await sessionFor(ctx, 'crm');
+	const session = await sessionFor(ctx);
 	const {batchHealth} = await import('../app/health.js');
 	const result = await batchHealth(session, {batchId: flagString(ctx.flags, 'batch')});
 	ctx.out.result(result, () =>
@@ -99,26 +93,21 @@ export async function healthCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function balanceCommand(ctx: CommandContext): Promise<number> {
-	const session = await sessionFor(ctx, 'crm');
+	const session = await sessionFor(ctx);
 	const {balances} = await import('../app/balance.js');
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		const result = await balances(session, {host: flagString(ctx.flags, 'host')}, {sink: () => {}, signal});
-		ctx.out.result(result, () =>
-			result.balances.length === 0
-				? 'no succeeded batch'
-				: table(
-						['BATCH', 'PACK', 'BALANCE', 'SOURCE / REASON'],
-						result.balances.map((b) => [
-							b.batch_id,
-							b.pack,
-							b.amount === null ? null : `${b.amount} ${b.currency ?? ''}`,
-							b.amount === null ? b.reason : b.source,
-						]),
-					),
-		);
-		return EXIT.ok;
-	} finally {
-		dispose();
-	}
+	const result = await withRun(ctx, (run) => balances(session, {host: flagString(ctx.flags, 'host')}, run));
+	ctx.out.result(result, () =>
+		result.balances.length === 0
+			? 'no succeeded batch'
+			: table(
+					['BATCH', 'PACK', 'BALANCE', 'SOURCE / REASON'],
+					result.balances.map((b) => [
+						b.batch_id,
+						b.pack,
+						b.amount === null ? null : `${b.amount} ${b.currency ?? ''}`,
+						b.amount === null ? b.reason : b.source,
+					]),
+				),
+	);
+	return EXIT.ok;
 }

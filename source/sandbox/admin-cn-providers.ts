@@ -1,5 +1,5 @@
-// The CN-provider balance route some recent builds have (HOST_API.md §6, reached by the tool as
-// docs/domain.md rule 14 describes): pay-as-you-go balance of native kimi/deepseek accounts only. An
+// The CN-provider balance route some recent builds have (`/api/v1/admin/cn-providers`, as
+// docs/domain.md "Health" describes): pay-as-you-go balance of native kimi/deepseek accounts only. An
 // `openai` account (what this tool creates) is refused with a clear 400, as the host does.
 import {adminRoute} from './auth.js';
 import {fail, ok, parseId, type Router} from './http-util.js';

@@ -1,4 +1,4 @@
-// Balance routes of the fake upstreams, with balances a test can set (docs/domain.md rule 14): each
+// Balance routes of the fake upstreams, with balances a test can set (docs/domain.md "Health"): each
 // provider's real 2026 route and answer shape. DeepSeek `GET /user/balance`, Moonshot
 // `GET /v1/users/me/balance`, StepFun `GET /v1/accounts`, and the relay as a sub2api relay
 // (`/v1/sub2api/billing` + `/v1/usage`) or a new-api one (`/dashboard/billing/subscription` +

@@ -93,7 +93,7 @@ export const hostSchema = z.looseObject({
 	user_domain: z.string(),
 	created_at: iso,
 	last_probe_at: nullableIso,
-	/** Opt-in auto-pause of the accounts this tool created (docs/domain.md rule 14); absent: off. */
+	/** Opt-in auto-pause of the accounts this tool created (docs/domain.md "Health"); absent: off. */
 	auto_pause: z.looseObject({enabled: z.boolean(), pause_after: z.number().int().min(1)}).optional(),
 });
 export type HostRecord = Strict<z.infer<typeof hostSchema>>;

@@ -1,4 +1,4 @@
-// A provider key's balance, read from the provider's own route (docs/domain.md rule 14): DeepSeek
+// A provider key's balance, read from the provider's own route (docs/domain.md "Health"): DeepSeek
 // `GET /user/balance`, Moonshot/Kimi `GET /v1/users/me/balance`, StepFun `GET /v1/accounts`, and a
 // relay as sub2api (`GET /v1/sub2api/billing` proves the dialect, `GET /v1/usage` holds the balance)
 // or new-api/one-api (`GET /dashboard/billing/subscription` hard limit minus `.../usage`). Every other
@@ -25,7 +25,7 @@ export interface BalanceRequest {
 	signal?: AbortSignal;
 }
 
-/** Providers that have no key balance API (PEERS facts, restated in docs/domain.md). */
+/** Providers that have no key balance API (docs/domain.md "Health"). */
 const NO_API: Record<string, string> = {
 	minimax: 'MiniMax has no pay-as-you-go balance API',
 	qwen: 'Qwen / DashScope has no key balance API',

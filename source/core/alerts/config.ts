@@ -6,32 +6,33 @@ import {ALERT_FORMATS, type AlertFormat} from '../../store/schema.js';
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** The webhook URL, checked: http(s), no credentials in it, plain http only to this machine. */
-export function checkWebhookUrl(raw: string, field = '--webhook-url-env'): string {
+export function checkWebhookUrl(raw: string, field = 'webhook_url'): string {
 	const value = raw.trim();
 	let url: URL;
 	try {
 		url = new URL(value);
 	} catch {
-		throw invalidInput(field, `the webhook URL in ${field} is not a URL`);
+		throw invalidInput(field, (f) => `the webhook URL in ${f} is not a URL`);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:')
-		throw invalidInput(field, `the webhook URL in ${field} must start with https://`);
+		throw invalidInput(field, (f) => `the webhook URL in ${f} must start with https://`);
 	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname))
 		throw invalidInput(
 			field,
-			`the webhook URL in ${field} uses plain http to another machine; its token would travel in clear: use https://`,
+			(f) =>
+				`the webhook URL in ${f} uses plain http to another machine; its token would travel in clear: use https://`,
 		);
 	if (url.username || url.password)
-		throw invalidInput(field, `the webhook URL in ${field} must not carry a user name or password`);
+		throw invalidInput(field, (f) => `the webhook URL in ${f} must not carry a user name or password`);
 	if (value.length > 2048)
-		throw invalidInput(field, `the webhook URL in ${field} is longer than 2048 characters`);
+		throw invalidInput(field, (f) => `the webhook URL in ${f} is longer than 2048 characters`);
 	return value;
 }
 
-export function checkFormat(raw: string | undefined, field = '--format'): AlertFormat {
+export function checkFormat(raw: string | undefined, field = 'format'): AlertFormat {
 	if (raw === undefined) return 'generic';
 	if (!(ALERT_FORMATS as readonly string[]).includes(raw))
-		throw invalidInput(field, `${field} must be one of ${ALERT_FORMATS.join(', ')}`);
+		throw invalidInput(field, (f) => `${f} must be one of ${ALERT_FORMATS.join(', ')}`);
 	return raw as AlertFormat;
 }
 

@@ -1,4 +1,4 @@
-// Which alerts a check raises (docs/domain.md rule 14): one per change of health (ok -> failing,
+// Which alerts a check raises (docs/domain.md "Health"): one per change of health (ok -> failing,
 // failing -> ok) and one when the balance goes under its threshold, never one per check; while a
 // problem lasts, a reminder at most once a day. Pure: the watch applies the returned state.
 import {NEXT_STEP} from '../pipeline/failure.js';

@@ -1,4 +1,4 @@
-// Alert delivery (docs/domain.md rule 14): each alert is POSTed to the one webhook in the background,
+// Alert delivery (docs/domain.md "Health"): each alert is POSTed to the one webhook in the background,
 // never holding up a check; a failed delivery is retried with doubling backoff a bounded number of
 // times; every request has a timeout and follows no redirect (sendHttp never does). What is still
 // undelivered when the watch stops is handed back, to be kept and retried by the next watch.

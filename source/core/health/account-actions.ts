@@ -1,4 +1,4 @@
-// What the tool does to an account it created, after the import (docs/domain.md rule 14): only to
+// What the tool does to an account it created, after the import (docs/domain.md "Health"): only to
 // the batch's own account record (owned, created), only while the account on the host still is what
 // the tool left there (an operator's change is left alone and reported), and recorded like a create:
 // `pending` in the batch file before the request, `done` or `failed` after.

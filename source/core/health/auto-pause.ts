@@ -1,4 +1,4 @@
-// Auto-pause (opt-in per host, docs/domain.md rule 14): after N consecutive quota or auth failures
+// Auto-pause (opt-in per host, docs/domain.md "Health"): after N consecutive quota or auth failures
 // the tool sets the account IT created unschedulable on the host, so the host stops routing users to
 // a key that cannot answer; after a good direct check of the provider it sets it back and runs the
 // smoke again. Both are recorded in the batch file (the account record's `schedulable`, which

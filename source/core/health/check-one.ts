@@ -1,4 +1,4 @@
-// One batch's turn in the watch (docs/domain.md rule 14): its check (or, while the tool holds its
+// One batch's turn in the watch (docs/domain.md "Health"): its check (or, while the tool holds its
 // account paused, the direct check that decides when to resume), the new health and provider status,
 // the alerts that change raises, and auto-pause when the host opted in.
 import type {StateStore} from '../../store/state-store.js';

@@ -1,7 +1,7 @@
-// One health check of one batch (docs/domain.md rules 13 and 14): through the host's gateway
+// One health check of one batch (docs/domain.md "Health" and "The host"): through the host's gateway
 // address as the batch's smoke user (`/v1/models` lists the smoke model, plus a 1-token completion
 // unless the provider is checked with models only); when that fails and the provider key is kept,
-// the provider directly, so the failure keeps its class (rule 5). A gateway address this machine
+// the provider directly, so the failure keeps its class (docs/domain.md "Failure classes"). A gateway address this machine
 // cannot reach falls back to the admin address, and says so; a host unreachable both ways is
 // `skipped`, not failing.
 import {GatewayClient} from '../../host/gateway-client.js';

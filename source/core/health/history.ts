@@ -1,4 +1,4 @@
-// Health history (docs/domain.md rule 14): one append-only JSON-lines file a batch under
+// Health history (docs/domain.md "Health"): one append-only JSON-lines file a batch under
 // DATA/health/, never state.json. Retention is bounded by age and by count: when a file grows past
 // its bound (its size over the size of `maxCount` lines like the newest) or its oldest line is older
 // than `maxAgeDays`, it is rewritten atomically (temp file + rename) with the newest lines that fit.

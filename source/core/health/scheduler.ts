@@ -1,4 +1,4 @@
-// When and how many checks run (docs/domain.md rule 14): a per-host concurrency bound, a guard so a
+// When and how many checks run (docs/domain.md "Health"): a per-host concurrency bound, a guard so a
 // batch is never checked twice at once, and each batch's next time (its interval plus jitter).
 //
 // Written here rather than taken from p-limit/p-queue: the watch needs one bound per host key, a

@@ -1,4 +1,4 @@
-// The watch's memory between checks (docs/domain.md rule 14): per batch, the last health, the
+// The watch's memory between checks (docs/domain.md "Health"): per batch, the last health, the
 // consecutive failures, the alert already sent, the pause the tool holds; and the alerts not yet
 // delivered. DATA/health/summary.json, written atomically through lowdb's steno writer (the same
 // writer state.json uses), never holding a secret. Written by the one running watch; read by all.

@@ -1,4 +1,4 @@
-// Which batches the watch checks (docs/domain.md rule 14: every succeeded, not rolled-back batch),
+// Which batches the watch checks (docs/domain.md "Health": every succeeded, not rolled-back batch),
 // and what each check needs from the batch file: the smoke model and its upstream name. The batch
 // file is read once per batch and kept while the batch's index entry does not change.
 import {findPack, type PackSet} from '../packs/packs.js';

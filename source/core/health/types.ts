@@ -1,4 +1,4 @@
-// The shapes of health watching (docs/domain.md rule 14, docs/cli.md `crm watch`): one check, the
+// The shapes of health watching (docs/domain.md "Health", docs/cli.md `crm watch`): one check, the
 // per-batch summary the watch keeps between checks, and the watch's options.
 import type {FailureClass, HealthState, ProviderStatus} from '../../store/schema.js';
 

@@ -1,4 +1,4 @@
-// The health watch (docs/domain.md rule 14, docs/cli.md `crm watch`): one pass (`--once`) or a loop
+// The health watch (docs/domain.md "Health", docs/cli.md `crm watch`): one pass (`--once`) or a loop
 // that checks each batch every interval (plus jitter), never more than N at once per host and never
 // one batch twice at once. It owns the history files and the summary; it takes the state lock only
 // for a moment, to record a pause or resume and the provider statuses that changed, so imports and

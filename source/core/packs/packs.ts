@@ -40,7 +40,7 @@ export const packSchema = z
 		}),
 		notes: z.string().optional(),
 		/**
-		 * How the watch checks this provider (docs/domain.md rule 14): `completion` (default: models
+		 * How the watch checks this provider (docs/domain.md "Health"): `completion` (default: models
 		 * plus a 1-token completion) or `models` where a completion costs too much; `interval_s`
 		 * overrides the watch's default interval for this provider.
 		 */
@@ -131,7 +131,7 @@ export function findPack(set: PackSet, id: string): Pack | undefined {
 	return set.packs.find((p) => p.id === id);
 }
 
-/** The JSON shape of `crm packs --json` (CLI.md). */
+/** The JSON shape of `crm packs --json` (docs/cli.md `crm packs`). */
 export function packView(pack: Pack) {
 	return {
 		id: pack.id,

@@ -17,7 +17,6 @@ import type {Timing} from '../import/types.js';
 export interface RotateRequest {
 	batchId: string | undefined;
 	key: string | undefined;
-	keySource: string;
 	/** Keep the new key in state.json (it is kept anyway when the old one was). */
 	keepKey?: boolean;
 }
@@ -49,24 +48,24 @@ export async function planRotation(
 	const index = state.batches.find((b) => b.batch_id === r.batchId);
 	if (!r.batchId || !index)
 		throw new CrmError('invalid_input', `no batch ${shown(r.batchId ?? '')}; see crm batches`, {
-			field: '--batch',
+			field: 'batch',
 		});
 	if (index.batch_status !== 'succeeded')
 		throw new CrmError(
 			'invalid_input',
 			`batch ${index.batch_id} is ${index.batch_status}: only a succeeded batch's account can get a new key`,
-			{field: '--batch'},
+			{field: 'batch'},
 		);
 	const host = state.hosts.find((h) => h.host_id === index.host_id);
 	if (!host)
 		throw new CrmError('invalid_input', `the batch's host ${index.host_id} is no longer registered`, {
-			field: '--batch',
+			field: 'batch',
 		});
-	const key = validateKey(r.key, r.keySource);
+	const key = validateKey(r.key, 'key');
 	const newFingerprint = keyFingerprint(key);
 	if (newFingerprint === index.key_fingerprint)
 		throw new CrmError('invalid_input', `the new key is the key batch ${index.batch_id} already uses`, {
-			field: r.keySource,
+			field: 'key',
 		});
 	const file = await store.readBatch(index.batch_id);
 	const account = file ? ownAccount(file) : null;
@@ -74,7 +73,7 @@ export async function planRotation(
 		(file?.summary?.smoke_model as string | undefined) ?? file?.access_results.at(-1)?.smoke_model ?? null;
 	if (!file || !account || !smokeModel)
 		throw new CrmError('invalid_input', `batch ${index.batch_id} holds no account of its own to rotate`, {
-			field: '--batch',
+			field: 'batch',
 		});
 	const mapping = (account.snapshot.model_mapping ?? {}) as Record<string, unknown>;
 	const upstreamModel =
@@ -99,7 +98,7 @@ export async function checkNewKey(plan: RotationPlan, timing: Timing, signal?: A
 			error.kind === 'network' || error.kind === 'timeout'
 				? `could not be checked (${error.message})`
 				: `was refused by the provider (${error.status ?? error.kind}: ${error.kind})`;
-		throw new CrmError('operation_failed', `the new key ${why}; nothing was changed`, {field: '--key-env'});
+		throw new CrmError('operation_failed', `the new key ${why}; nothing was changed`, {field: 'key'});
 	}
 }
 

@@ -1,12 +1,11 @@
-// The health of one provider on the Status screen (docs/domain.md rule 14): its last check, a
+// The health of one provider on the Status screen (docs/domain.md "Health"): its last check, a
 // 24-hour sparkline of latency and failures, its balance and its alert state, from the watch's
 // summary and the batch's history file (one file read, for the highlighted provider only).
 import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from './text.js';
-import {readHistory} from '../../core/health/history.js';
-import type {BatchHealth, HealthCheck} from '../../core/health/types.js';
-import {dataPaths} from '../../store/paths.js';
+import {batchHealth, type BatchHealth, type HealthCheck} from '../../app/health.js';
+import {useUIState} from '../context.js';
 import {statusColor, shortTime} from '../theme.js';
 import {Sparkline} from './sparkline.js';
 
@@ -24,29 +23,24 @@ function alertState(h: BatchHealth): string {
 	return 'none';
 }
 
-export function ProviderHealth({
-	dataDir,
-	batchId,
-	health,
-}: {
-	dataDir: string;
-	batchId: string | null;
-	health: BatchHealth | undefined;
-}) {
+export function ProviderHealth({batchId, health}: {batchId: string | null; health: BatchHealth | undefined}) {
+	const {app} = useUIState();
 	const [history, setHistory] = useState<{checks: HealthCheck[]; now: number}>({checks: [], now: 0});
 	useEffect(() => {
 		let live = true;
-		// Read after the frame is drawn: one small file, for the highlighted provider only.
-		void Promise.resolve().then(() => {
-			const now = Date.now();
-			const since = now - 24 * 3_600_000;
-			const checks = batchId ? readHistory(dataPaths(dataDir).healthFile(batchId), {sinceMs: since}) : [];
-			if (live) setHistory({checks, now});
-		});
+		// One small file, for the highlighted provider only, read after the frame is drawn.
+		const now = Date.now();
+		const read = batchId
+			? batchHealth(app, {batchId, sinceMs: now - 24 * 3_600_000}).then((h) => h.checks)
+			: Promise.resolve([] as HealthCheck[]);
+		read.then(
+			(checks) => live && setHistory({checks, now}),
+			() => {},
+		);
 		return () => {
 			live = false;
 		};
-	}, [dataDir, batchId, health]);
+	}, [app, batchId, health]);
 	if (!batchId) return <Text dimColor>no ready batch for this provider: nothing is watched</Text>;
 	if (!health) return <Text dimColor>not checked yet: Watch health (Home) or crm watch --once</Text>;
 	const balance =

@@ -1,4 +1,4 @@
-// A provider's last 24 hours in two lines of 24 cells, one an hour (docs/domain.md rule 14): the
+// A provider's last 24 hours in two lines of 24 cells, one an hour (docs/domain.md "Health"): the
 // latency of the checks that passed, as bars, and the hours that had a failed check, as ✗.
 import React from 'react';
 import {Text} from './text.js';

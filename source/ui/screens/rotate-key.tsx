@@ -6,12 +6,11 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {rotateProviderKey, type RotateResult} from '../../app/rotate-key.js';
-import {useUIActions, useUIState} from '../context.js';
-import {errorText} from '../engine.js';
+import {useUIState} from '../context.js';
+import {errorText} from '../components/error-line.js';
 import {MaskedField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
 import {useOperation} from '../hooks/use-operation.js';
-import {sessionOf} from '../app-session.js';
 import {color} from '../theme.js';
 
 function validate(value: string): string | null {
@@ -21,18 +20,11 @@ function validate(value: string): string | null {
 }
 
 export function RotateKey({batchId, onDone}: {batchId: string; onDone: () => void}) {
-	const {config} = useUIState();
-	const actions = useUIActions();
+	const {app} = useUIState();
 	const op = useOperation<RotateResult>();
 	const [key, setKey] = useState('');
 	const submit = (value: string) =>
-		op.start((signal) =>
-			rotateProviderKey(
-				sessionOf(config, actions.operator),
-				{batchId, key: value.trim(), keySource: 'the new key'},
-				{sink: () => {}, signal},
-			),
-		);
+		op.start((signal) => rotateProviderKey(app, {batchId, key: value.trim()}, {sink: () => {}, signal}));
 	if (op.phase === 'idle')
 		return (
 			<Box flexDirection="column" marginTop={1}>

@@ -1,4 +1,4 @@
-// Watch, live (docs/domain.md rule 14): the health loop of `crm watch` running in the TUI, one row a
+// Watch, live (docs/domain.md "Health"): the health loop of `crm watch` running in the TUI, one row a
 // batch with its last check (health, failure class, latency, balance) and the last alerts raised.
 // Esc or Ctrl-C stops it cleanly (the checks under way finish, the summary is written).
 import React, {useEffect, useRef, useState} from 'react';
@@ -7,14 +7,13 @@ import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {watch, type HealthCheck, type RaisedAlert, type WatchResult} from '../../app/watch.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText} from '../engine.js';
+import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp} from '../components/key-help.js';
 import {row, TableHeader, type Column} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
-import {sessionOf} from '../app-session.js';
 import {color, statusColor} from '../theme.js';
 
 const COLUMNS: Column[] = [
@@ -34,7 +33,7 @@ export interface WatchScreenProps {
 }
 
 export function WatchScreen({hostId, batchIds, intervalS}: WatchScreenProps) {
-	const {config, data, stopping} = useUIState();
+	const {app, data, stopping} = useUIState();
 	const actions = useUIActions();
 	const op = useOperation<WatchResult>();
 	const [checks, setChecks] = useState<Record<string, HealthCheck>>({});
@@ -57,7 +56,7 @@ export function WatchScreen({hostId, batchIds, intervalS}: WatchScreenProps) {
 		start((signal) => {
 			signal.addEventListener('abort', () => own.current.abort(), {once: true});
 			return watch(
-				sessionOf(config),
+				app,
 				{host: hostId, batchIds: batchIds ?? null, intervalS, once: false},
 				{
 					sink: () => {},
@@ -70,7 +69,7 @@ export function WatchScreen({hostId, batchIds, intervalS}: WatchScreenProps) {
 				},
 			);
 		});
-	}, [start, config, hostId, batchIds, intervalS]);
+	}, [start, app, hostId, batchIds, intervalS]);
 
 	const running = op.phase === 'running';
 	useEffect(() => {
