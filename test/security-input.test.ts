@@ -928,6 +928,7 @@ test("--help and -h anywhere on any command line print that command's usage, exi
 		['evidence archive', ['evidence', 'archive']],
 		['evidence export', ['evidence', 'export', 'a-run', '--out', out]],
 		['matrix', ['matrix']],
+		['serve', ['serve', '--listen', '127.0.0.1:0']],
 		// A group prints each of its sub-commands.
 		['host add', ['host']],
 		['evidence export', ['evidence']],

@@ -7,7 +7,7 @@
 // URL-encoded, base64), and the place the echo lands is checked to hold `[redacted]` instead, so the
 // test sees the echo arrive and go nowhere.
 import test from 'ava';
-import {readFileSync, readdirSync} from 'node:fs';
+import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {hostEnv, parseJson} from './helpers/host-env.js';
 import {guardFile, stateSecrets} from './helpers/leak-guard.js';
@@ -74,6 +74,21 @@ test("a host 400 quoting the smoke user's generated password: not in --json stdo
 	);
 	t.is(result.batch_status, 'failed');
 	t.deepEqual(scanForSecrets([e.data], [imp], [password], {allowStateFile: true}), []);
+
+	// A batch file an old build wrote with the password in it: a new process learns the password from
+	// state.json as it reads it, so showing that file prints none of it.
+	const file = path.join(e.data, 'batches', `${result.batch_id}.json`);
+	const old = JSON.parse(readFileSync(file, 'utf8'));
+	old.steps[0].message = `old build wrote ${password} and ${JSON.stringify(password)}`;
+	writeFileSync(file, JSON.stringify(old), {mode: 0o600});
+	const shows = [
+		await e.run(['batch', 'show', result.batch_id]),
+		await e.run(['batch', 'show', result.batch_id, '--json']),
+	];
+	for (const s of shows) t.is(s.code, 0, s.stderr);
+	t.regex(shows[0]!.stdout, /old build wrote \[redacted\]/);
+	t.deepEqual(scanForSecrets([], shows, [password]), []);
+	writeFileSync(file, readFileSync(file, 'utf8').split(password).join('[redacted]'), {mode: 0o600});
 });
 
 test('a host 401 quoting the admin key or the login password: not in host add --json stdout or stderr; nothing saved', async (t) => {

@@ -69,11 +69,12 @@ export class Output {
 }
 
 /**
- * A JSON document for stdout: redacted before it is serialised, then as text. JSON escapes C0
- * controls itself; DEL and the C1 controls it leaves raw are escaped here.
+ * A JSON document for stdout: every string and field name redacted before it is serialised (the
+ * text then holds no secret in any form, JSON-escaped included). JSON escapes C0 controls itself;
+ * DEL and the C1 controls it leaves raw are escaped here.
  */
 export function jsonText(data: unknown): string {
-	return redactText(JSON.stringify(redactValue(data), null, 2)).replace(
+	return JSON.stringify(redactValue(data), null, 2).replace(
 		UNESCAPED_BY_JSON,
 		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
 	);

@@ -24,11 +24,11 @@ export function defaultFaults(): SandboxFaults {
 		host_html: false,
 		host_truncated_json: false,
 		admin_429: 0,
-		lose_create_answer: null,
-		account_test_stall: false,
 		host_401_echo: false,
 		host_400_echo: false,
 		host_huge_body: false,
+		lose_create_answer: null,
+		account_test_stall: false,
 	};
 }
 
@@ -58,10 +58,10 @@ const BOOLEAN_KEYS = [
 	'host_stall',
 	'host_html',
 	'host_truncated_json',
-	'account_test_stall',
 	'host_401_echo',
 	'host_400_echo',
 	'host_huge_body',
+	'account_test_stall',
 ] as const;
 const COUNT_KEYS = ['gateway_503_count', 'latency_ms', 'admin_429'] as const;
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {Low} from 'lowdb';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
-import {redactText, redactValue, registerSecretsIn} from '../lib/secrets.js';
+import {redactValue, registerSecretsIn} from '../lib/secrets.js';
 import {acquireLock, pidAlive, type HeldLock} from './lock.js';
 import {migrateV1, stateV1Schema} from './migrations.js';
 import {checkDataDir, dataPaths, type DataPaths} from './paths.js';
@@ -25,8 +25,8 @@ import {
 	type State,
 } from './schema.js';
 
-/** Every file but state.json: redacted before it is serialised, and its text once more after. */
-const redactedPretty = (data: unknown) => redactText(JSON.stringify(redactValue(data), null, 2)) + '\n';
+/** Every file but state.json: every string and field name redacted before it is serialised. */
+const redactedPretty = (data: unknown) => JSON.stringify(redactValue(data), null, 2) + '\n';
 /** state.json only: the one file that holds secrets. */
 const compact = (data: unknown) => JSON.stringify(data) + '\n';
 
@@ -87,6 +87,9 @@ function schemaProblem(error: {issues: Array<{path: PropertyKey[]; message: stri
 	const issue = error.issues[0];
 	return `${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
 }
+
+/** Parts of state.json that hold no secret by design. */
+const SECRET_FREE = new Set(['batches', 'resource_index', 'reconcile_runs', 'acceptance_runs']);
 
 export interface OpenOptions {
 	/**
@@ -198,14 +201,19 @@ export class StateStore {
 		if (!parsed.success)
 			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
 		this.db.data = parsed.data;
-		if (!this.held) showDeadAsFailed(this.db.data);
 		this.registerSecrets();
+		if (!this.held) showDeadAsFailed(this.db.data);
 	}
 
-	/** Host credentials and sessions, managed users' passwords and keys: known before anything is printed. */
+	/**
+	 * Host credentials and sessions, managed users' passwords and keys, kept provider keys: every
+	 * string under a secret-named field is known before anything is printed. The large indexes hold
+	 * none and are skipped (at 10,000 batches walking them would cost every command).
+	 */
 	private registerSecrets(): void {
-		registerSecretsIn(this.db.data.hosts);
-		registerSecretsIn(this.db.data.batch_secrets);
+		registerSecretsIn(
+			Object.fromEntries(Object.entries(this.db.data).filter(([name]) => !SECRET_FREE.has(name))),
+		);
 	}
 
 	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */

@@ -1,13 +1,13 @@
 // Evidence files: numbered, redacted JSON under <data>/artifacts/<batch_id>/. They never hold a
 // secret in any encoding (docs/domain.md): everything is redacted with every secret the process knows
-// (the one registry in lib/secrets) before it is serialised, and the text once more after.
+// (the one registry in lib/secrets), every string and field name, before it is serialised.
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {STEP_NAMES} from '../../store/schema.js';
-import {redactText, redactValue} from '../../lib/secrets.js';
+import {redactValue} from '../../lib/secrets.js';
 
-const redactedJson = (data: unknown) => redactText(JSON.stringify(redactValue(data), null, 2)) + '\n';
+const redactedJson = (data: unknown) => JSON.stringify(redactValue(data), null, 2) + '\n';
 
 export function stepArtifactName(step: string): string {
 	const index = (STEP_NAMES as readonly string[]).indexOf(step);

@@ -4,7 +4,7 @@
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {statusOf, type HostStatus} from '../../app/reads.js';
+import {runningService, statusOf, type HostStatus} from '../../app/reads.js';
 import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Busy} from '../components/busy.js';
@@ -52,6 +52,9 @@ export function HomeScreen() {
 	const op = useOperation<SandboxHost>();
 	const [progress, setProgress] = useState('');
 	const hosts = useMemo(() => (data ? statusOf(data).map(hostLine) : []), [data]);
+	// Read again whenever state is reloaded (a service may have started or stopped since).
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	const service = useMemo(() => runningService(app), [data, app]);
 	useScreenKeys({list: true, isActive: op.phase !== 'running'});
 
 	const items = [
@@ -76,6 +79,11 @@ export function HomeScreen() {
 				title="Home"
 				subtitle={`data: ${app.dataDir} · hosts: ${hosts.length}${sandbox ? ` · sandbox running at ${sandbox.handle.info.host_url}` : ''}`}
 			/>
+			{service ? (
+				<Text wrap="truncate-end">
+					<Text color={color.accent}>●</Text> service: crm serve at {service.url} (pid {service.pid})
+				</Text>
+			) : null}
 			{hosts.length === 0 ? (
 				<Text dimColor wrap="wrap">
 					No host registered yet. Try the sandbox host to walk the whole flow in a minute, or add your own
