@@ -17,7 +17,6 @@ import {resolveHost} from '../core/hosts/lookup.js';
 import {NEXT_STEP} from '../core/pipeline/failure.js';
 import {loadPacks, packsDir, packView, type Pack, type PackSet} from '../core/packs/packs.js';
 import type {FailureClass, State} from '../store/schema.js';
-import {readServiceRecord, type ServiceRecord} from '../store/service-file.js';
 import type {Session} from './session.js';
 
 export type {HostStatus, LiveBatch, Pack, PackSet};
@@ -105,11 +104,6 @@ export async function batchDocumentOf(store: StateStore, batchId: string) {
 	if (!store.data.batches.some((b) => b.batch_id === batchId)) return null;
 	const {batchDetail} = await import('../core/reads/batch.js');
 	return batchDocument(await batchDetail(store, batchId));
-}
-
-/** The `crm serve` running on this session's data folder, if any (docs/cli.md `crm serve`). */
-export function runningService(session: Session): ServiceRecord | null {
-	return readServiceRecord(session.dataDir);
 }
 
 /** The packs folder read afresh: the packs, and the files that failed their schema (file and field). */

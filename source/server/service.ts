@@ -16,7 +16,7 @@ import {
 	removeServiceRecord,
 	toolVersion,
 	writeServiceRecord,
-} from '../app/service-files.js';
+} from '../app/service.js';
 import {createServiceApp} from './app.js';
 import {sessionFactory, type ServiceDeps} from './deps.js';
 import {EventHub} from './events.js';
