@@ -34,11 +34,6 @@ export interface Run<E = StepEvent> {
 	signal: AbortSignal;
 }
 
-/** A run nobody watches (an operation called for its result only). */
-export function quietRun<E = StepEvent>(signal: AbortSignal = new AbortController().signal): Run<E> {
-	return {sink: () => {}, signal};
-}
-
 export class Session {
 	readonly dataDir: string;
 	readonly timing: Timing;
