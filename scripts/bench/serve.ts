@@ -45,6 +45,16 @@ function memoryKb(pid: number): {rss: number; peak: number} | null {
 	}
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number | null {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return null;
+	}
+}
+
 const mib = (kb: number | undefined) =>
 	kb === undefined || Number.isNaN(kb) ? 'n/a' : `${(kb / 1024).toFixed(0)} MiB`;
 
@@ -102,6 +112,7 @@ async function underLoad(
 	};
 	const cold = await get();
 	for (let i = 0; i < 20; i++) await get();
+	const cpuBefore = cpuMs(svc.child.pid!);
 	const times: number[] = [];
 	const failures: string[] = [];
 	let next = 0;
@@ -121,6 +132,9 @@ async function underLoad(
 	);
 	const wallMs = now() - t0;
 	const loaded = memoryKb(svc.child.pid!);
+	const cpuAfter = cpuMs(svc.child.pid!);
+	const cpuPerRequest =
+		cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / Math.max(1, times.length);
 	const stopAt = now();
 	svc.child.kill('SIGTERM');
 	const code = await svc.exited;
@@ -153,6 +167,15 @@ async function underLoad(
 			ratio: null,
 			target: 'informational',
 			met: null,
+		},
+		{
+			section,
+			measure: 'service CPU time per request under that load',
+			value: cpuPerRequest === null ? 'n/a' : ms(cpuPerRequest, 1),
+			ratio: null,
+			target: 'informational',
+			met: null,
+			note: 'CPU time does not grow with a busy machine the way wall time does: on a shared, loaded machine it is the figure to compare',
 		},
 		{
 			section,

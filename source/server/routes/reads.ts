@@ -140,17 +140,19 @@ export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	});
 
 	app.openapi(readRoutes.status, async (c) => {
-		const store = await deps.read();
-		const hostId = hostFilter(store, c.req.valid('query').host);
-		const hosts = store.data.hosts
-			.filter((h) => !hostId || h.host_id === hostId)
-			.map((h) => ({
-				host_id: h.host_id,
-				name: h.name,
-				url: h.url,
-				version: h.version,
-				providers: providerRows(store.data, h.host_id),
-			}));
+		const ref = c.req.valid('query').host;
+		const hosts = await deps.derived(`status ${ref ?? ''}`, (store) => {
+			const hostId = hostFilter(store, ref);
+			return store.data.hosts
+				.filter((h) => !hostId || h.host_id === hostId)
+				.map((h) => ({
+					host_id: h.host_id,
+					name: h.name,
+					url: h.url,
+					version: h.version,
+					providers: providerRows(store.data, h.host_id),
+				}));
+		});
 		return c.json({hosts}, 200);
 	});
 
