@@ -387,6 +387,7 @@ async function finish(f: FinishInput): Promise<ImportResult> {
 		probe_advisory: f.probeAdvisory,
 		smoke_model: f.upstream?.choice.smokeModel ?? null,
 		stopped_at_step: stoppedAt,
+		stopped_by_operator: stopped,
 		steps: recorder.file.steps.map((s) => ({
 			name: s.name,
 			status: s.status,
@@ -407,7 +408,7 @@ async function finish(f: FinishInput): Promise<ImportResult> {
 			stopped_at_step: result.stopped_at_step,
 			pid: null,
 		},
-		{...result, stopped_by_operator: stopped, upstream: f.upstream, smoke: f.smoke},
+		{...result, upstream: f.upstream, smoke: f.smoke},
 	);
 	return result;
 }
