@@ -28,6 +28,13 @@ const ROUTES: Array<[string, string]> = [
 	['post', '/api/v1/imports'],
 	['get', '/api/v1/imports'],
 	['get', '/api/v1/imports/events'],
+	['post', '/api/v1/hosts'],
+	['delete', '/api/v1/hosts/{host}'],
+	['post', '/api/v1/reconcile'],
+	['post', '/api/v1/rollback'],
+	['post', '/api/v1/repair'],
+	['post', '/api/v1/smoke'],
+	['get', '/api/v1/matrix'],
 ];
 
 test('no token: 401 on every /api/v1 route; wrong token 401; healthz needs none; the token file is 0600', async (t) => {

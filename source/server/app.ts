@@ -13,6 +13,7 @@ import {HttpError, notFound, sendError, validationError} from './errors.js';
 import {requestLog, type LogFormat} from './request-log.js';
 import {registerImportRoutes} from './routes/imports.js';
 import {registerMetaRoutes} from './routes/meta.js';
+import {registerOperationRoutes} from './routes/operations.js';
 import {registerPageRoutes} from './routes/page.js';
 import {registerReadRoutes} from './routes/reads.js';
 import {scrubText} from './secrets.js';
@@ -79,6 +80,7 @@ export function createServiceApp(deps: ServiceDeps, options: {logFormat?: LogFor
 	registerPageRoutes(app, deps);
 	registerReadRoutes(app, deps);
 	registerImportRoutes(app, deps);
+	registerOperationRoutes(app, deps);
 	app.notFound((c) =>
 		sendError(c, notFound('path', `no route ${c.req.method} ${c.req.path}; see /openapi.json`)),
 	);

@@ -3,7 +3,6 @@
 // output), and the imports this service has run.
 import {createRoute, z, type OpenAPIHono} from '@hono/zod-openapi';
 import type {ServiceDeps} from '../deps.js';
-import {notFound} from '../errors.js';
 import {startImport} from '../import-runner.js';
 import {
 	BatchParam,
@@ -100,8 +99,6 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ServiceDeps): void 
 		const {id} = c.req.valid('param');
 		const after = Number(c.req.valid('header')['last-event-id'] ?? 0);
 		if (deps.hub.has(id)) return hubStream(c, deps.hub, id, after) as never;
-		const recorded = await recordedStream(c, await deps.read(), id);
-		if (!recorded) throw notFound('id', `no batch ${JSON.stringify(id)}; see GET /api/v1/batches`);
-		return recorded as never;
+		return (await recordedStream(c, deps, id)) as never;
 	});
 }
