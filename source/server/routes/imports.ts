@@ -3,7 +3,9 @@
 // output), and the imports this service has run.
 import {createRoute, z, type OpenAPIHono} from '@hono/zod-openapi';
 import type {ServiceDeps} from '../deps.js';
+import {badInput} from '../errors.js';
 import {startImport} from '../import-runner.js';
+import {requestSession} from '../operate.js';
 import {
 	BatchParam,
 	errorResponses,
@@ -77,7 +79,9 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ServiceDeps): void 
 	app.openapi(importRoutes.start, async (c) => {
 		const body = c.req.valid('json');
 		rememberSecret(body.key);
-		const started = await startImport(deps, deps.session(c.req.valid('query').wait_s), {
+		if (body.keep_key === true)
+			throw badInput('keep_key', 'keeping the provider key is not in this build; leave keep_key out');
+		const started = await startImport(deps, requestSession(deps, c.req.valid('query').wait_s, body), {
 			host: body.host,
 			pack: body.pack,
 			url: body.url,
