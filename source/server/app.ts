@@ -16,7 +16,7 @@ import {registerMetaRoutes} from './routes/meta.js';
 import {registerOperationRoutes} from './routes/operations.js';
 import {registerPageRoutes} from './routes/page.js';
 import {registerReadRoutes} from './routes/reads.js';
-import {scrubText} from './secrets.js';
+import {learnBodySecrets, scrubText} from './secrets.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -76,6 +76,7 @@ export function createServiceApp(deps: ServiceDeps, options: {logFormat?: LogFor
 				),
 		}),
 	);
+	app.use('/api/v1/*', learnBodySecrets);
 	registerMetaRoutes(app, deps);
 	registerPageRoutes(app, deps);
 	registerReadRoutes(app, deps);

@@ -3,7 +3,6 @@
 // compliance acknowledgement), tracked so that stopping the service stops it at a step boundary.
 import type {Run, Session} from '../app/session.js';
 import type {ServiceDeps} from './deps.js';
-import {rememberSecret} from './secrets.js';
 
 export interface OperatorFields {
 	totp?: string;
@@ -18,7 +17,8 @@ export function requestSession(
 ): Session {
 	const session = deps.session(waitS);
 	if (o.totp === undefined && o.accept_compliance === undefined) return session;
-	rememberSecret(o.totp);
+	// A 6-digit code is not registered as a secret (it would mask digits everywhere, e.g. in batch
+	// ids); it is used once and never written.
 	return session.withOperator({
 		totp: o.totp === undefined ? undefined : async () => o.totp!,
 		acceptCompliance: async () => o.accept_compliance === true,
