@@ -2,7 +2,7 @@
 // (docs/cli.md): the key from --key-env / --key-file / --key-stdin as for an import, never a flag value.
 import {EXIT} from '../lib/errors.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
-import {providerKeyFromFlags} from './import.js';
+import {providerKeyFromFlags} from './secret-input.js';
 
 export async function rotateKeyCommand(ctx: CommandContext): Promise<number> {
 	const key = await providerKeyFromFlags(ctx);
