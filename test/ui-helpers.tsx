@@ -42,7 +42,20 @@ export interface Tui {
 	press: (...keys: string[]) => Promise<void>;
 	/** Types text as one chunk (as a paste would arrive). */
 	type: (text: string) => Promise<void>;
-	waitFor: (match: string | RegExp | ((frame: string) => boolean), timeoutMs?: number) => Promise<string>;
+	/**
+	 * Waits for a frame; then lets the new screen's key handlers attach before the next key (unless
+	 * `settle: false`, which returns on the very frame, for tests of keys typed ahead).
+	 */
+	waitFor: (
+		match: string | RegExp | ((frame: string) => boolean),
+		timeoutMs?: number,
+		options?: {settle?: boolean},
+	) => Promise<string>;
+	/**
+	 * Writes `keys` right after the first frame matching `match` is drawn (a microtask later: before
+	 * React has run the new screen's effects), as a fast operator or a paste would.
+	 */
+	typeOnFrame: (match: string, keys: string) => Promise<void>;
 	/** Resizes the fake terminal (Ink re-lays out on resize). */
 	resize: (columns: number, rows: number) => void;
 	frames: string[];
@@ -65,8 +78,26 @@ export function renderTui(
 		unmounted = true;
 		instance.unmount();
 	};
+	const onFrame: Array<(frame: string) => boolean> = [];
+	const stdout = instance.stdout as unknown as {write: (frame: string) => void};
+	const write = stdout.write;
+	stdout.write = (f: string) => {
+		write(f);
+		for (let i = onFrame.length - 1; i >= 0; i--) if (onFrame[i]!(f)) onFrame.splice(i, 1);
+	};
 	const tui: Tui = {
 		app,
+		typeOnFrame: async (match, keys) =>
+			new Promise<void>((resolve) => {
+				onFrame.push((f) => {
+					if (!f.includes(match)) return false;
+					queueMicrotask(() => {
+						instance.stdin.write(keys);
+						resolve();
+					});
+					return true;
+				});
+			}),
 		session,
 		frame,
 		frames: instance.frames,
@@ -82,7 +113,7 @@ export function renderTui(
 			instance.stdin.write(text);
 			await sleep(40);
 		},
-		waitFor: async (match, timeoutMs = 15_000) => {
+		waitFor: async (match, timeoutMs = 15_000, options = {}) => {
 			const test =
 				typeof match === 'function'
 					? match
@@ -93,6 +124,7 @@ export function renderTui(
 			for (;;) {
 				const f = frame();
 				if (test(f)) {
+					if (options.settle === false) return f;
 					// Ink draws a frame on commit; the new screen's key handlers attach in passive
 					// effects just after. Let them run before the next key is sent.
 					await new Promise((resolve) => setImmediate(resolve));
@@ -102,7 +134,7 @@ export function renderTui(
 				if (Date.now() > deadline) {
 					throw new Error(`timed out waiting for ${String(match)}; last frame:\n${f}`);
 				}
-				await sleep(25);
+				await sleep(options.settle === false ? 1 : 25);
 			}
 		},
 		resize: (columns, rows) => {
