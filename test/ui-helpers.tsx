@@ -40,6 +40,8 @@ export interface Tui {
 	frame: () => string;
 	/** Sends keys one at a time, letting Ink render between them. */
 	press: (...keys: string[]) => Promise<void>;
+	/** Moves the highlight down (wrapping) until `❯ label` shows, then presses Enter. */
+	choose: (label: string) => Promise<void>;
 	/** Types text as one chunk (as a paste would arrive). */
 	type: (text: string) => Promise<void>;
 	/**
@@ -109,6 +111,16 @@ export function renderTui(
 				await sleep(key === KEY.escape ? 120 : 40);
 			}
 		},
+		choose: async (label) => {
+			for (let i = 0; i < 40; i++) {
+				if (frame().includes(`❯ ${label}`)) {
+					await tui.press(KEY.enter);
+					return;
+				}
+				await tui.press(KEY.down);
+			}
+			throw new Error(`no item ${label} to choose; last frame:\n${frame()}`);
+		},
 		type: async (text) => {
 			instance.stdin.write(text);
 			await sleep(40);
@@ -158,3 +170,62 @@ export function lines(frame: string): string[] {
 
 // eslint-disable-next-line no-control-regex
 export const stripAnsi = (s: string) => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
+
+/** Registers a sandbox as host `name` in a data folder (reads only on the sandbox); its host id. */
+export async function registerLab(
+	dataDir: string,
+	sb: {info: {host_url: string; admin_api_key: string}},
+	name = 'lab',
+): Promise<string> {
+	const [{registerHost}, {StateStore}] = await Promise.all([
+		import('../source/core/hosts/register.js'),
+		import('../source/store/state-store.js'),
+	]);
+	const store = await StateStore.open(dataDir, {lock: {command: 'test'}});
+	try {
+		const host = await registerHost(
+			store,
+			{name, url: sb.info.host_url, credential: {type: 'admin_api_key', key: sb.info.admin_api_key}},
+			{operator: {}},
+		);
+		return host.host_id;
+	} finally {
+		store.release();
+	}
+}
+
+/** Every line of the frame fits `columns` (what a terminal that wide shows without wrapping). */
+export function fitsWidth(frame: string, columns: number): string[] {
+	return frame.split('\n').filter((l) => stripAnsi(l).length > columns);
+}
+
+/** The screen sizes every screen is checked at: the smallest supported and a wide one. */
+export const SIZES: Array<[number, number]> = [
+	[80, 24],
+	[160, 45],
+];
+
+/**
+ * From the import form's pack stage (one host chosen): the first pack (deepseek) at the sandbox's
+ * fake upstream with `key`, the first access mode (subscription), the plan, then Start.
+ */
+export async function importThroughForm(
+	tui: Tui,
+	upstream: {base_url: string; api_key: string},
+	key = upstream.api_key,
+): Promise<void> {
+	await tui.waitFor('Which provider pack?');
+	await tui.press(KEY.enter);
+	await tui.waitFor('Provider base URL:');
+	for (let i = 0; i < 'https://api.deepseek.com'.length; i++) tui.stdin.write(KEY.backspace);
+	await sleep(60);
+	await tui.type(upstream.base_url);
+	await tui.press(KEY.enter);
+	await tui.waitFor('Provider key:');
+	await tui.type(key);
+	await tui.press(KEY.enter);
+	await tui.waitFor('Access mode:');
+	await tui.press(KEY.enter);
+	await tui.waitFor('Start the import');
+	await tui.press(KEY.enter);
+}

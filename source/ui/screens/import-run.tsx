@@ -6,6 +6,7 @@
 import React, {useState} from 'react';
 import {Box, Text} from 'ink';
 import {importProvider, type ImportInput, type ImportResult} from '../../app/import.js';
+import {afterImport, retryable, type NextStep} from '../../app/next.js';
 import {nextStep} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {ErrorLine} from '../components/error-line.js';
@@ -18,18 +19,42 @@ import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {color, statusColor} from '../theme.js';
 
-type Action = 'smoke' | 'reconcile' | 'rollback' | 'status' | 'again' | 'home' | 'retry';
+type Action = NextStep | 'status' | 'again' | 'home';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The TUI's words for the next steps (the order is decided by source/app). */
+function stepItem(step: NextStep, resources: number): {label: string; value: Action} {
+	switch (step) {
+		case 'rollback':
+			return {label: `Roll back (${plural(resources, 'resource')})`, value: step};
+		case 'retry':
+			return {label: 'Retry', value: step};
+		case 'smoke':
+			return {label: 'Run the smoke again', value: step};
+		case 'reconcile':
+			return {label: 'Reconcile this batch', value: step};
+		case 'repair':
+			return {label: 'Repair this batch', value: step};
+		case 'fix_input':
+			return {label: 'Change the input', value: step};
+	}
+}
 
 export function ImportRun({
 	input,
 	hostName,
 	packId,
 	onAgain,
+	onFix,
 }: {
 	input: ImportInput;
 	hostName: string;
 	packId: string;
+	/** A new import from the start of the form. */
 	onAgain: () => void;
+	/** Back to the form with this input, to change it. */
+	onFix?: () => void;
 }) {
 	const {app, stopping} = useUIState();
 	const actions = useUIActions();
@@ -52,7 +77,15 @@ export function ImportRun({
 				return setSmoke((n) => n + 1);
 			case 'reconcile':
 			case 'rollback':
-				return actions.push({id: 'drift', hostId: batch!.hostId, batchId: batch!.batchId, then: action});
+			case 'repair':
+				return actions.push({
+					id: 'drift',
+					hostId: batch!.hostId,
+					batchId: batch!.batchId,
+					then: action === 'repair' ? 'reconcile' : action,
+				});
+			case 'fix_input':
+				return (onFix ?? onAgain)();
 			case 'status':
 				return actions.push({id: 'batch', batchId: result!.batch_id});
 			case 'again':
@@ -79,7 +112,12 @@ export function ImportRun({
 					<ErrorLine error={op.error} />
 					<SelectList
 						items={[
-							{label: 'Try again', value: 'retry' as Action},
+							...(retryable(op.error)
+								? [{label: 'Retry', value: 'retry' as Action}]
+								: [
+										{label: 'Change the input', value: 'fix_input' as Action},
+										{label: 'Retry', value: 'retry' as Action},
+									]),
 							{label: 'Home', value: 'home' as Action},
 						]}
 						onSelect={choose}
@@ -148,13 +186,10 @@ function ResultView({
 				<Box marginTop={1}>
 					<SelectList
 						items={[
-							...(created
-								? [
-										{label: 'Run the smoke again', value: 'smoke' as Action},
-										{label: 'Reconcile this batch', value: 'reconcile' as Action},
-										{label: 'Roll back this batch', value: 'rollback' as Action},
-									]
-								: []),
+							...afterImport({...r, resources: r.resources.length}).map((s) =>
+								stepItem(s, r.resources.length),
+							),
+							{label: 'Open the batch', value: 'status' as Action},
 							{label: 'Import another', value: 'again' as Action},
 							{label: 'Home', value: 'home' as Action},
 						]}
