@@ -24,15 +24,25 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const {reconcile} = await drift();
 	const result = await withRun(ctx, (run) => reconcile(session, input, run));
 	const {repair_applies: _, ...shown} = result;
+	const {legendText, resourceLabel} = await import('../app/reads.js');
 	ctx.out.result(shown, () =>
 		[
 			`reconcile ${result.run_id}: ${result.reconcile_status}`,
 			result.items.length
 				? table(
-						['STATE', 'TYPE', 'HOST ID', 'NAME', 'DETAIL'],
-						result.items.map((i) => [i.state, i.resource_type, i.host_resource_id, i.name, i.detail]),
+						['STATE', 'BATCH', 'RESOURCE', 'DETAIL'],
+						result.items.map((i) => [
+							i.state,
+							i.batch_id ?? null,
+							resourceLabel(i.resource_type, i.host_resource_id, i.name),
+							i.detail,
+						]),
 					)
 				: 'no recorded resources on this host',
+			...legendText([
+				['reconcile', result.reconcile_status],
+				...result.items.map((i): ['item', string] => ['item', i.state]),
+			]),
 		].join('\n'),
 	);
 	return result.reconcile_status === 'in_sync' ? EXIT.ok : EXIT.drift;

@@ -2,8 +2,7 @@
 // result (JSON with --json). docs/cli.md `crm import`.
 import type {ImportInput, ImportResult} from '../app/import.js';
 import {afterImport, type NextStep} from '../app/next.js';
-import {nextStep} from '../app/reads.js';
-import {accessWord, resourceLabel} from '../core/reads/words.js';
+import {accessWord, legendText, nextStep, resourceLabel} from '../app/reads.js';
 import {EXIT, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {paint} from './output.js';
@@ -98,5 +97,14 @@ export function humanResult(r: ImportResult): string {
 	const next = afterImport({...r, resources: r.resources.length})[0];
 	if (next && r.batch_status !== 'succeeded')
 		lines.push(`  next: ${nextCommand(next, r.batch_id, r.resources.length)}`);
+	const stopped = r.batch_status !== 'succeeded' && r.stopped_by_operator;
+	lines.push(
+		...legendText([
+			['batch', stopped ? 'stopped' : r.batch_status],
+			['access', accessWord(r.batch_status, r.access_status)],
+			['provider', r.provider_status],
+			['failure', r.failure_class],
+		]),
+	);
 	return lines.join('\n');
 }

@@ -91,8 +91,13 @@ export function changedFields(r: ResourceRecord, live: LiveResource): string[] {
 	return out;
 }
 
-function judge(r: ResourceRecord, live: LiveResource | null): ReconcileItem {
-	const base = {resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name};
+function judge(r: ResourceRecord, live: LiveResource | null, batchId: string): ReconcileItem {
+	const base = {
+		resource_type: r.resource_type,
+		host_resource_id: r.host_resource_id,
+		name: r.name,
+		batch_id: batchId,
+	};
 	if (!live)
 		return {...base, state: 'missing', detail: 'not on the host (deleted or soft-deleted)', fields: []};
 	const fields = changedFields(r, live);
@@ -141,6 +146,7 @@ async function findUnmanaged(client: HostClient, host: HostRecord, state: State)
 				state: 'unmanaged',
 				detail: "named like this tool's groups but not in state (residue of an old or crashed run)",
 				fields: [],
+				batch_id: null,
 			});
 		}
 	}
@@ -154,6 +160,7 @@ async function findUnmanaged(client: HostClient, host: HostRecord, state: State)
 				state: 'unmanaged',
 				detail: "named like this tool's accounts but not in state",
 				fields: [],
+				batch_id: null,
 			});
 		}
 	}
@@ -169,10 +176,22 @@ async function findUnmanaged(client: HostClient, host: HostRecord, state: State)
 				state: 'unmanaged',
 				detail: 'a managed-user email not in state',
 				fields: [],
+				batch_id: null,
 			});
 		}
 	}
 	return items;
+}
+
+/** A host-wide run's verdict per batch, kept in the index so status judges each provider by its own. */
+function batchesWith(items: ReconcileItem[]): {drifted_batches: string[]; missing_batches: string[]} {
+	const of = (keep: (i: ReconcileItem) => boolean) => [
+		...new Set(items.filter((i) => keep(i) && i.batch_id).map((i) => i.batch_id!)),
+	];
+	return {
+		drifted_batches: of((i) => i.state !== 'present'),
+		missing_batches: of((i) => i.state === 'missing'),
+	};
 }
 
 export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult> {
@@ -211,7 +230,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 			files.push(file);
 			const live = file.resources.filter((r) => r.status === 'created');
 			api.progress(`batch ${b.batch_id}: reading ${live.length} resources`);
-			for (const r of live) items.push(judge(r, await readLive(client, r, file.resources)));
+			for (const r of live) items.push(judge(r, await readLive(client, r, file.resources), b.batch_id));
 		}
 		if (!o.batchId) {
 			api.progress('looking for unmanaged residue');
@@ -251,6 +270,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 		reconcile_status: run.reconcile_status,
 		at: run.at,
 		counts: countItems(run),
+		...(o.batchId ? {} : batchesWith(items)),
 	});
 	await store.write();
 	return {

@@ -4,7 +4,8 @@
 // human output and the TUI both use these, so they say the same thing the same way.
 
 /** What a status word is a status of. */
-export type WordKind = 'batch' | 'provider' | 'access' | 'reconcile' | 'item' | 'row' | 'failure' | 'health';
+export type WordKind =
+	'batch' | 'provider' | 'access' | 'reconcile' | 'item' | 'row' | 'failure' | 'health' | 'run' | 'evidence';
 
 const WORDS: Record<WordKind, Record<string, string>> = {
 	batch: {
@@ -62,6 +63,17 @@ const WORDS: Record<WordKind, Record<string, string>> = {
 		invalid_input: 'the input was not valid; the message names the field',
 		unknown: 'an error the tool could not classify; the step message says what happened',
 	},
+	run: {
+		ready: 'every access mode the acceptance run asked for reached ready',
+		running: 'the acceptance run is still running',
+		stopped: 'the operator stopped the acceptance run; its folder records how far it got',
+		interrupted: 'its process ended before it finished',
+	},
+	evidence: {
+		final: 'kept as final evidence: it stays in acceptance/',
+		trial: 'a trial run: archiving moves it to acceptance/archive/',
+		archived: 'moved to acceptance/archive/ (keep brings it back)',
+	},
 	health: {
 		ok: 'the latest health check passed',
 		failing: 'the latest health check failed',
@@ -73,6 +85,11 @@ const WORDS: Record<WordKind, Record<string, string>> = {
 export function explain(kind: WordKind, word: string | null | undefined): string | null {
 	if (!word) return null;
 	return WORDS[kind][word] ?? null;
+}
+
+/** An acceptance run's result: `ready`, `stopped`, ... or the failure class it ended with. */
+export function resultKind(result: string): WordKind {
+	return WORDS.run[result] ? 'run' : 'failure';
 }
 
 export interface WordLine {
@@ -92,6 +109,12 @@ export function legend(words: Array<[WordKind, string | null | undefined]>): Wor
 		out.push({kind, word, means});
 	}
 	return out;
+}
+
+/** The legend as text lines (`  word: what it means`), for the CLI's human output. */
+export function legendText(words: Array<[WordKind, string | null | undefined]>): string[] {
+	const lines = legend(words);
+	return lines.length ? ['words:', ...lines.map((l) => `  ${l.word}: ${l.means}`)] : [];
 }
 
 /** Every word of a kind with its explanation (the `?` help of a screen that shows that kind). */

@@ -6,13 +6,14 @@ import {Box, Text} from 'ink';
 import type {AcceptanceResult} from '../../app/acceptance.js';
 import {evidenceGuide, keepEvidence, type RunView} from '../../app/evidence.js';
 import {isTransientClass} from '../../app/next.js';
-import {nextStep} from '../../app/reads.js';
+import {accessWord, nextStep, resultKind} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {SelectList} from '../components/select-list.js';
 import {cell, columns, row, TableHeader} from '../components/table.js';
 import type {Operation} from '../hooks/use-operation.js';
 import {color, statusColor} from '../theme.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 type Action = 'keep' | 'guide' | 'matrix' | 'again' | 'home' | `rollback:${string}`;
 
@@ -24,6 +25,14 @@ function guideFor(guide: Array<[string, string]>, files: string[]): Array<[strin
 		const re = new RegExp(`^${name.replace(/[.]/g, '\\.').replace('<mode>', '[a-z_]+')}$`);
 		return files.some((f) => re.test(f));
 	});
+}
+
+/** The verdict's words: the run's result and its access. */
+export function resultWords(r: AcceptanceResult): Words {
+	return [
+		[resultKind(r.result), r.result],
+		['access', r.access_status],
+	];
 }
 
 function Verdict({result: r}: {result: AcceptanceResult}) {
@@ -55,7 +64,13 @@ function Batches({result: r}: {result: AcceptanceResult}) {
 				<Text key={b.batch_id} color={statusColor(b.access_status)} wrap="truncate-end">
 					{'  '}
 					{row(
-						[b.access_mode, b.batch_id, b.batch_status, b.access_status, b.reconcile_status],
+						[
+							b.access_mode,
+							b.batch_id,
+							b.batch_status,
+							accessWord(b.batch_status, b.access_status),
+							b.reconcile_status,
+						],
 						BATCH_COLUMNS,
 					)}
 				</Text>
@@ -118,6 +133,7 @@ export function AcceptanceResultView({
 	return (
 		<Box flexDirection="column">
 			<Verdict result={r} />
+			<WordLegend words={resultWords(r)} max={2} />
 			<Batches result={r} />
 			<Text wrap="truncate-middle">evidence {r.evidence_dir}</Text>
 			{guide ? (

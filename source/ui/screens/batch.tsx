@@ -3,7 +3,7 @@
 // reconcile and roll back when they apply. ← → switch tabs, ↑ ↓ scroll.
 import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import {nextStep, showBatch, type BatchDetail} from '../../app/reads.js';
+import {accessWord, nextStep, showBatch, type BatchDetail} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
@@ -14,6 +14,7 @@ import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, mark, seconds, shortTime, statusColor} from '../theme.js';
 import {SmokeAgain} from '../components/smoke-again.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 const TABS = ['steps', 'resources', 'reconcile', 'evidence'] as const;
 type Tab = (typeof TABS)[number];
@@ -88,7 +89,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const [tab, setTab] = useState<Tab>('steps');
 	const [offset, setOffset] = useState(0);
 	const [smoke, setSmoke] = useState(0);
-	const rows = useListRows(12);
+	const rows = useListRows(14);
 
 	const lines = useMemo(() => (loaded?.file ? linesOf(tab, loaded.file) : []), [loaded, tab]);
 	const maxOffset = Math.max(0, lines.length - rows);
@@ -130,6 +131,13 @@ export function BatchScreen({batchId}: {batchId: string}) {
 		);
 	}
 
+	const access = accessWord(index.batch_status, index.access_status);
+	const words: Words = [
+		['batch', index.batch_status],
+		['access', access],
+		['provider', index.provider_status],
+		['failure', index.failure_class],
+	];
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -140,10 +148,11 @@ export function BatchScreen({batchId}: {batchId: string}) {
 				<Text color={statusColor(index.batch_status)}>{index.batch_status}</Text> · provider{' '}
 				<Text color={statusColor(index.provider_status)}>{index.provider_status ?? '-'}</Text> · access{' '}
 				<Text bold color={statusColor(index.access_status)}>
-					{index.access_status}
+					{access}
 				</Text>
 				{index.stopped_at_step ? <Text> · stopped at {index.stopped_at_step}</Text> : null}
 			</Text>
+			<WordLegend words={words.slice(0, 2)} max={2} />
 			{index.failure_class ? (
 				<Text color={color.fail} wrap="truncate-end">
 					{index.failure_class}: {nextStep(index.failure_class)}
@@ -178,6 +187,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 					...(hasResources ? [{keys: 'r', does: 'roll back'}] : []),
 					{keys: 'Esc', does: 'back'},
 				]}
+				words={words}
 			/>
 		</Box>
 	);

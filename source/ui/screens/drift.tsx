@@ -12,7 +12,7 @@ import {
 	type RepairResult,
 	type RollbackResult,
 } from '../../app/drift.js';
-import {liveBatchesOf} from '../../app/reads.js';
+import {accessWord, liveBatchesOf} from '../../app/reads.js';
 import type {ReconcileItem} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
@@ -27,6 +27,7 @@ import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 type Stage =
 	| {id: 'host'}
@@ -142,11 +143,15 @@ function PickTarget({
 	onBack: () => void;
 }) {
 	const {data} = useUIState();
-	const limit = useListRows(11);
+	const limit = useListRows(13);
+	const [highlighted, setHighlighted] = useState<string | null>(null);
 	useScreenKeys({list: true, onBack});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
+	const batches = useMemo(
+		() => (data && host ? liveBatchesOf(data, {host: hostId}) : []),
+		[data, host, hostId],
+	);
 	const items = useMemo(() => {
-		const batches = data && host ? liveBatchesOf(data, {host: hostId}) : [];
 		return [
 			{
 				key: '*host',
@@ -156,13 +161,28 @@ function PickTarget({
 			...batches.map((b) => ({
 				key: b.batch_id,
 				label: row(
-					[b.batch_id, b.pack, b.batch_status, b.access_status, b.resource_count, b.last_reconcile ?? '-'],
+					[
+						b.batch_id,
+						b.pack,
+						b.batch_status,
+						accessWord(b.batch_status, b.access_status),
+						b.resource_count,
+						b.last_reconcile ?? '-',
+					],
 					BATCH_COLUMNS,
 				),
 				value: b.batch_id as string | null,
 			})),
 		];
-	}, [data, host, hostId]);
+	}, [batches]);
+	const shown = batches.find((b) => b.batch_id === highlighted);
+	const words: Words = shown
+		? [
+				['batch', shown.batch_status],
+				['access', accessWord(shown.batch_status, shown.access_status)],
+				['reconcile', shown.last_reconcile],
+			]
+		: [];
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -170,8 +190,9 @@ function PickTarget({
 				subtitle="reconcile the whole host, or one batch (batches holding resources)"
 			/>
 			<TableHeader columns={BATCH_COLUMNS} indent={2} />
-			<SelectList items={items} limit={limit} onSelect={onPick} />
-			<KeyHelp keys={LIST_KEYS} />
+			<SelectList items={items} limit={limit} onHighlight={setHighlighted} onSelect={onPick} />
+			<WordLegend words={words} max={3} />
+			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>
 	);
 }
@@ -227,14 +248,23 @@ function ReconcileStage({
 				else onBack();
 			}}
 			onBack={onBack}
+			words={reconcileWords}
 		>
 			{(result) => <ReconcileItems result={result} />}
 		</RunFrame>
 	);
 }
 
+/** The reconcile's status and the states of its items. */
+function reconcileWords(r: ReconcileView): Words {
+	return [
+		['reconcile', r.reconcile_status],
+		...STATE_ORDER.filter((s) => r.items.some((i) => i.state === s)).map((s): Words[number] => ['item', s]),
+	];
+}
+
 function ReconcileItems({result: r}: {result: ReconcileView}) {
-	const rows = useListRows(15, 3);
+	const rows = useListRows(17, 3);
 	const sorted = useMemo(
 		() => [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)),
 		[r],
@@ -262,6 +292,7 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 				<ItemRow key={n} item={i} />
 			))}
 			{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile --json lists them all)</Text> : null}
+			<WordLegend words={reconcileWords(r).filter(([k, w]) => k === 'item' && w !== 'present')} max={2} />
 		</Box>
 	);
 }

@@ -3,7 +3,7 @@
 // this process, registers it and leads into an import.
 import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import {statusOf, type HostStatus} from '../../app/reads.js';
+import {providerAccessWord, statusOf, type HostStatus} from '../../app/reads.js';
 import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Busy} from '../components/busy.js';
@@ -15,6 +15,8 @@ import {SelectList} from '../components/select-list.js';
 import {cell} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useRows} from '../hooks/use-window.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 import {color} from '../theme.js';
 
 type Choice =
@@ -41,8 +43,16 @@ function hostLine(h: HostStatus) {
 	const summary =
 		h.providers.length === 0
 			? 'no imports yet'
-			: h.providers.map((r) => `${r.pack} ${r.access_status}`).join(' · ');
-	return {id: h.host_id, name: h.name, version: h.version ?? '?', summary, tint: HEALTH_COLOR[h.health]};
+			: h.providers.map((r) => `${r.pack} ${providerAccessWord(r)}`).join(' · ');
+	const words: Words = h.providers.map((r) => ['access', providerAccessWord(r)]);
+	return {
+		id: h.host_id,
+		name: h.name,
+		version: h.version ?? 'unknown',
+		summary,
+		words,
+		tint: HEALTH_COLOR[h.health],
+	};
 }
 
 export function HomeScreen() {
@@ -51,6 +61,8 @@ export function HomeScreen() {
 	const op = useOperation<SandboxHost>();
 	const [progress, setProgress] = useState('');
 	const hosts = useMemo(() => (data ? statusOf(data).map(hostLine) : []), [data]);
+	const words = useMemo(() => hosts.slice(0, MAX_HOSTS).flatMap((h) => h.words), [hosts]);
+	const tall = useRows() >= 30;
 	useScreenKeys({list: true, isActive: op.phase !== 'running'});
 
 	const items = [
@@ -91,6 +103,7 @@ export function HomeScreen() {
 					{hosts.length > MAX_HOSTS ? (
 						<Text dimColor>… and {hosts.length - MAX_HOSTS} more (Hosts, Status)</Text>
 					) : null}
+					<WordLegend words={words} max={tall ? 4 : 1} />
 				</Box>
 			)}
 			<Box marginTop={1} flexDirection="column">
@@ -101,7 +114,7 @@ export function HomeScreen() {
 				)}
 				{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			</Box>
-			<KeyHelp keys={LIST_KEYS} />
+			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>
 	);
 }

@@ -7,7 +7,7 @@ import React, {useState} from 'react';
 import {Box, Text} from 'ink';
 import {importProvider, type ImportInput, type ImportResult} from '../../app/import.js';
 import {afterImport, retryable, type NextStep} from '../../app/next.js';
-import {nextStep} from '../../app/reads.js';
+import {accessWord, nextStep, resourceLabel} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
@@ -17,6 +17,7 @@ import {SmokeAgain} from '../components/smoke-again.js';
 import {StepList} from '../components/step-list.js';
 import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 import {color, statusColor} from '../theme.js';
 
 type Action = NextStep | 'status' | 'again' | 'home';
@@ -68,6 +69,7 @@ export function ImportRun({
 	);
 	const result = op.result;
 	const smoking = smoke > 0 && result !== null;
+	const words: Words = result ? wordsOf(result) : [];
 	useScreenKeys({list: finished && !smoking, onBack: finished && !smoking ? actions.home : undefined});
 
 	const choose = (action: Action) => {
@@ -126,9 +128,20 @@ export function ImportRun({
 			) : null}
 			{result ? <ResultView result={result} onChoose={choose} actions={!smoking} /> : null}
 			{smoking ? <SmokeAgain key={smoke} batchId={result.batch_id} onDone={() => setSmoke(0)} /> : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
+			<KeyHelp keys={finished ? LIST_KEYS : []} words={words} />
 		</Box>
 	);
+}
+
+/** The status words a finished import shows. */
+function wordsOf(r: ImportResult): Words {
+	const stopped = r.batch_status !== 'succeeded' && r.stopped_by_operator;
+	return [
+		['batch', stopped ? 'stopped' : r.batch_status],
+		['access', accessWord(r.batch_status, r.access_status)],
+		['provider', r.provider_status],
+		['failure', r.failure_class],
+	];
 }
 
 function ResultView({
@@ -145,15 +158,16 @@ function ResultView({
 	return (
 		<Box flexDirection="column">
 			<Text>
-				<Text color={statusColor(r.batch_status)}>{r.batch_status}</Text>
+				<Text color={statusColor(r.batch_status)}>{stopped ? 'stopped' : r.batch_status}</Text>
 				{' · provider '}
 				<Text color={statusColor(r.provider_status)}>{r.provider_status ?? '-'}</Text>
 				{' · access '}
 				<Text bold color={statusColor(r.access_status)}>
-					{r.access_status}
+					{accessWord(r.batch_status, r.access_status)}
 				</Text>
 				{r.probe_advisory ? <Text color={color.warn}> · probe_advisory</Text> : null}
 			</Text>
+			<WordLegend words={wordsOf(r).slice(0, 2)} max={2} />
 			{r.completion_ok ? (
 				<Text wrap="truncate-end">
 					completion {r.completion_status} ({r.completion_type}) with {r.smoke_model}: “{r.completion_preview}
@@ -176,7 +190,7 @@ function ResultView({
 			) : null}
 			{created ? (
 				<Text dimColor wrap="truncate-end">
-					created: {r.resources.map((x) => `${x.resource_type} ${x.host_resource_id ?? '?'}`).join(', ')}
+					created: {r.resources.map((x) => resourceLabel(x.resource_type, x.host_resource_id)).join(', ')}
 				</Text>
 			) : null}
 			<Text dimColor wrap="truncate-middle">

@@ -1,8 +1,8 @@
 // Status, second level: the providers on one host (host, pack, base URL) with their latest batch,
 // provider and access status and last reconcile; Enter lists that provider's batches.
-import React, {useMemo} from 'react';
+import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import {statusOf, type ProviderRow} from '../../app/reads.js';
+import {providerAccessWord, statusOf, type ProviderRow} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
@@ -11,13 +11,15 @@ import {columns, row, TableHeader} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {statusColor} from '../theme.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 const COLUMNS = columns('PACK:8, BASE URL:22, PROVIDER:8, ACCESS:18, RECONCILE:9, N:4');
 
 export function ProvidersScreen({hostId}: {hostId: string}) {
 	const {data} = useUIState();
 	const actions = useUIActions();
-	const limit = useListRows(10);
+	const limit = useListRows(13);
+	const [highlighted, setHighlighted] = useState(0);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const providers = useMemo(
@@ -32,17 +34,27 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 					p.pack,
 					p.base_url,
 					p.provider_status,
-					p.access_status,
+					providerAccessWord(p),
 					p.last_reconcile?.reconcile_status,
 					p.batches,
 				],
 				COLUMNS,
 			),
 			value: p as ProviderRow | null,
-			color: statusColor(p.access_status === 'pending' ? null : p.access_status),
+			color: statusColor(
+				p.access_drifted ? 'drifted' : p.access_status === 'pending' ? null : p.access_status,
+			),
 		})),
 		{key: '*all', label: 'All batches on this host', value: null as ProviderRow | null},
 	];
+	const shown = providers[highlighted];
+	const words: Words = shown
+		? [
+				['access', providerAccessWord(shown)],
+				['provider', shown.provider_status],
+				['reconcile', shown.last_reconcile?.reconcile_status],
+			]
+		: [];
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -57,13 +69,15 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 			<SelectList
 				items={items}
 				limit={limit}
+				onHighlight={(_v, i) => setHighlighted(i)}
 				onSelect={(p) =>
 					actions.push(
 						p ? {id: 'batches', hostId, pack: p.pack, baseUrl: p.base_url} : {id: 'batches', hostId},
 					)
 				}
 			/>
-			<KeyHelp keys={LIST_KEYS} />
+			<WordLegend words={words} max={3} />
+			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>
 	);
 }
