@@ -57,10 +57,13 @@ export async function planRollback(
 	return plan(store, input.batch);
 }
 
-/** Deletes exactly the batch's recorded resources, children first; re-runnable. */
+/**
+ * Deletes exactly the batch's recorded resources, children first; re-runnable. `force`: delete those
+ * whose snapshot fields changed on the host too (never `unknown` ones).
+ */
 export async function rollback(
 	session: Session,
-	input: {batch: string | undefined},
+	input: {batch: string | undefined; force?: boolean},
 	run: Run,
 ): Promise<RollbackResult> {
 	const {runRollback} = await import('../core/drift/rollback.js');
@@ -72,6 +75,7 @@ export async function rollback(
 			signal: run.signal,
 			operator: session.operator,
 			timing: session.timing,
+			force: input.force === true,
 		}),
 	);
 }

@@ -4,11 +4,9 @@
 // `withLock`, which takes the lock when the work starts (after the input checks that need no state)
 // and releases it when it ends, the same way for every view (docs/architecture.md "The session").
 import type {Operator} from '../core/hosts/access.js';
-import {hostSecrets} from '../core/hosts/secrets.js';
 import type {StepEvent} from '../core/pipeline/events.js';
 import {loadPacks, type PackSet} from '../core/packs/packs.js';
 import {resolveDataDir} from '../store/paths.js';
-import type {State} from '../store/schema.js';
 import {StateStore} from '../store/state-store.js';
 import {resolveLockWaitMs, resolveTiming, type Timing} from './timing.js';
 
@@ -25,8 +23,6 @@ export interface SessionOptions {
 	env?: NodeJS.ProcessEnv;
 	/** The name the lock holder is shown under (`crm import`, `crm tui`, `crm serve`). */
 	actor?: string;
-	/** Told every secret the session learns from state (a view scrubs what it prints with them). */
-	onSecret?: (secret: string) => void;
 }
 
 /**
@@ -85,11 +81,12 @@ export class Session {
 		return this.packSet;
 	}
 
-	/** A read-only view of the data folder: never locks, never writes. */
+	/**
+	 * A read-only view of the data folder: never locks, never writes. Every secret state.json holds
+	 * is registered as it is read (lib/secrets), before anything is shown.
+	 */
 	async read(): Promise<StateStore> {
-		const store = await StateStore.open(this.dataDir);
-		this.learnSecrets(store.data);
-		return store;
+		return StateStore.open(this.dataDir);
 	}
 
 	/**
@@ -105,11 +102,8 @@ export class Session {
 			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs, existing: options.existing},
 		});
 		try {
-			this.learnSecrets(store.data);
 			return await fn(store);
 		} finally {
-			// What the operation created (a managed user's password and key) is known before it is shown.
-			this.learnSecrets(store.data);
 			store.release();
 		}
 	}
@@ -118,24 +112,4 @@ export class Session {
 	withRecords<T>(operation: string, fn: (store: StateStore) => Promise<T>): Promise<T> {
 		return this.withLock(operation, fn, {existing: true});
 	}
-
-	/**
-	 * Every secret state.json holds is known to the process before anything read from it is shown.
-	 * (The process-wide secret registry lives in source/lib/secrets.ts.)
-	 */
-	private learnSecrets(state: State): void {
-		const learn = (secret: string | null | undefined) => {
-			if (!secret) return;
-			knownSecrets.add(secret);
-			this.options.onSecret?.(secret);
-		};
-		for (const host of state.hosts) for (const s of hostSecrets(host)) learn(s);
-		for (const s of Object.values(state.batch_secrets)) {
-			learn(s.user_password);
-			learn(s.user_key);
-		}
-	}
 }
-
-/** Until the registry lands: the secrets this process learned from state (read by views). */
-export const knownSecrets = new Set<string>();

@@ -6,7 +6,7 @@ import type {Run, Session} from '../app/session.js';
 import type {StepEvent} from '../core/pipeline/events.js';
 import type {Operator} from '../core/hosts/access.js';
 import {invalidInput} from '../lib/errors.js';
-import {resolveDataDir} from '../store/paths.js';
+import {resolveDataDir} from '../app/data-folder.js';
 import {Output} from './output.js';
 import {printEvent} from './print-events.js';
 import {totpFromFlags} from './secret-input.js';
@@ -82,7 +82,7 @@ export function operatorFromFlags(ctx: CommandContext): Operator {
 /**
  * The application session for one command run: data folder, the waits (--timeout-s, --smoke-retry-s,
  * --lock-wait-s; the session adds env and defaults) and the operator from the flags. Computed before
- * the lock, so a bad flag exits 2, not 4. Every secret it learns from state is scrubbed from output.
+ * the lock, so a bad flag exits 2, not 4.
  */
 export async function sessionFor(ctx: CommandContext): Promise<Session> {
 	const operator = operatorFromFlags(ctx);
@@ -99,7 +99,6 @@ export async function sessionFor(ctx: CommandContext): Promise<Session> {
 		timing: {requestTimeoutMs: timeout, probeTimeoutMs: timeout, smokeRetryMs: ms('smokeRetryS')},
 		lockWaitMs: ms('lockWaitS'),
 		warn: (m) => ctx.out.warn(m),
-		onSecret: (secret) => ctx.out.secrets.push(secret),
 	});
 }
 

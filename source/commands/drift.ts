@@ -1,5 +1,5 @@
-// `crm reconcile`, `crm rollback`, `crm repair`, `crm smoke`: flags -> input -> source/app/drift ->
-// the result (docs/cli.md "Drift, repair, rollback").
+// `crm reconcile`, `crm rollback`, `crm repair`, `crm smoke`, `crm adopt`: flags -> input ->
+// source/app -> the result (docs/cli.md "Drift, repair, rollback").
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {table} from './output.js';
@@ -78,7 +78,9 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 	}
 	const session = await sessionFor(ctx);
 	const {rollback} = await drift();
-	const result = await withRun(ctx, (run) => rollback(session, {batch}, run));
+	const result = await withRun(ctx, (run) =>
+		rollback(session, {batch, force: ctx.flags.force === true}, run),
+	);
 	ctx.out.result(result, () =>
 		[
 			`rollback of ${result.batch_id}: ${result.batch_status}`,
@@ -123,4 +125,49 @@ export async function smokeCommand(ctx: CommandContext): Promise<number> {
 			`smoke of ${result.batch_id} with ${result.smoke_model}: ${result.access_status}${result.completion_ok ? ` — "${result.completion_preview}"` : ''}`,
 	);
 	return result.access_status.endsWith('_ready') ? EXIT.ok : EXIT.failed;
+}
+
+/** Asks on the terminal whether to record what was found (`--yes` answers for the operator). */
+async function confirmOnTerminal(question: string): Promise<boolean> {
+	const {createInterface} = await import('node:readline/promises');
+	const rl = createInterface({input: process.stdin, output: process.stderr});
+	try {
+		return /^y(es)?$/i.test((await rl.question(question)).trim());
+	} finally {
+		rl.close();
+	}
+}
+
+/** `crm adopt --batch B --type T --id ID [--yes]`: record a host resource as the batch's, once shown. */
+export async function adoptCommand(ctx: CommandContext): Promise<number> {
+	const {adoptResource, planAdopt} = await import('../app/adopt.js');
+	const input = {
+		batchId: flagString(ctx.flags, 'batch'),
+		type: flagString(ctx.flags, 'type'),
+		id: flagString(ctx.flags, 'id'),
+	};
+	planAdopt(input);
+	const yes = ctx.flags.yes === true;
+	if (!yes && !process.stdin.isTTY)
+		throw new CrmError('usage', "adopt records a host resource as the batch's: pass --yes to confirm", {
+			field: '--yes',
+		});
+	const session = await sessionFor(ctx);
+	const result = await withRun(ctx, (run) =>
+		adoptResource(session, input, {
+			signal: run.signal,
+			confirm: async (found) => {
+				ctx.out.note(
+					`${found.resource_type} ${found.host_resource_id} "${found.name}" on the host:\n${JSON.stringify(found.snapshot, null, 2)}`,
+				);
+				return yes || confirmOnTerminal(`record it as batch ${found.batch_id}'s? [y/N] `);
+			},
+		}),
+	);
+	ctx.out.result(result, () =>
+		result.adopted
+			? `${result.resource_type} ${result.host_resource_id} is now recorded as batch ${result.batch_id}'s${result.replaces_unknown ? ' (it resolves the unknown record)' : ''}`
+			: 'not adopted; nothing changed',
+	);
+	return result.adopted ? EXIT.ok : EXIT.usage;
 }

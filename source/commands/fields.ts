@@ -15,4 +15,6 @@ export const FLAG_OF: Record<string, string> = {
 	prefix: '--prefix',
 	user_domain: '--user-domain',
 	run: 'RUN',
+	type: '--type',
+	id: '--id',
 };

@@ -7,7 +7,6 @@ import {readAdminCredential} from './secret-input.js';
 
 export async function hostAdd(ctx: CommandContext): Promise<number> {
 	const credential = readAdminCredential(ctx.flags, (m) => ctx.out.warn(m));
-	ctx.out.secrets.push(credential.type === 'admin_api_key' ? credential.key : credential.password);
 	const input = {
 		name: flagString(ctx.flags, 'name'),
 		url: flagString(ctx.flags, 'url'),

@@ -4,6 +4,7 @@ import type {ImportInput, ImportResult} from '../app/import.js';
 import {afterImport, type NextStep} from '../app/next.js';
 import {accessWord, legendText, nextStep, resourceLabel} from '../app/reads.js';
 import {EXIT, invalidInput} from '../lib/errors.js';
+import {registerSecret} from '../lib/secrets.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {paint} from './output.js';
 import {readProviderKey} from './secret-input.js';
@@ -11,7 +12,6 @@ import {readProviderKey} from './secret-input.js';
 /** The provider key from its flag; errors about the key are then said as about that flag. */
 export async function providerKeyFromFlags(ctx: CommandContext): Promise<string> {
 	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
-	ctx.out.secrets.push(key.value);
 	ctx.out.fields.key = key.source.split(' ')[0] ?? '--key-env';
 	return key.value;
 }
@@ -29,6 +29,7 @@ function readUserPassword(name: string): string {
 			'--user-password-env',
 			`environment variable ${name} (from --user-password-env) is not set or empty`,
 		);
+	registerSecret(value);
 	return value;
 }
 
@@ -36,7 +37,6 @@ async function inputFromFlags(ctx: CommandContext): Promise<ImportInput> {
 	const key = await providerKeyFromFlags(ctx);
 	const userPasswordEnv = flagString(ctx.flags, 'userPasswordEnv');
 	const userPassword = userPasswordEnv === undefined ? null : readUserPassword(userPasswordEnv);
-	if (userPassword) ctx.out.secrets.push(userPassword);
 	return {
 		host: flagString(ctx.flags, 'host'),
 		pack: flagString(ctx.flags, 'pack'),

@@ -1,8 +1,9 @@
-// Admin-plane client of a sub2api host (HOST_API.md §2–§9). Authenticates with the admin API key
+// Admin-plane client of a sub2api host (docs/domain.md "The host"). Authenticates with the admin API key
 // (`x-api-key`) or a JWT from login; handles token expiry, TOTP step-up, and maps every failure to HostError.
 import {z} from 'zod';
 import {parseAccountTest, type AccountTestResult} from './account-test.js';
 import {HostError} from './errors.js';
+import {registerSecret} from '../lib/secrets.js';
 import type {HttpResponse} from './http.js';
 import {
 	AccountModelsSchema,
@@ -89,6 +90,7 @@ export class HostClient {
 	constructor(o: HostClientOptions) {
 		this.transport = new HostTransport(o);
 		this.auth = o.auth;
+		if (o.auth.type === 'admin_api_key') registerSecret(o.auth.key);
 		this.jwt =
 			o.auth.type === 'login'
 				? new JwtSession(this.transport, {
@@ -185,6 +187,12 @@ export class HostClient {
 	}
 	async deleteGroup(id: Id): Promise<void> {
 		await this.call('DELETE', `/api/v1/admin/groups/${seg(id)}`, MessageSchema);
+	}
+	/** The keys bound to a group, whoever owns them (`GET /admin/groups/:id/api-keys`). */
+	async groupApiKeys(groupId: Id, q: ListQuery = {}): Promise<Page<HostApiKey>> {
+		return this.get(`/api/v1/admin/groups/${seg(groupId)}/api-keys`, pageSchema(HostApiKeySchema), {
+			query: pageQuery(q),
+		});
 	}
 
 	// ---- accounts ----

@@ -1,4 +1,4 @@
-// Where things live on disk (CLI.md "Global"): the data folder and the files inside it.
+// Where things live on disk (docs/cli.md "Global options"): the data folder and the files inside it.
 import {accessSync, constants, existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -99,6 +99,9 @@ export function dataPaths(dataDir: string) {
 		artifacts: (batchId: string) => path.join(dataDir, 'artifacts', batchId),
 		acceptance: path.join(dataDir, 'acceptance'),
 		acceptanceArchive: path.join(dataDir, 'acceptance', 'archive'),
+		/** `crm serve`'s token (0600) and, while it runs, where it listens. */
+		serveToken: path.join(dataDir, 'serve.token'),
+		serveRecord: path.join(dataDir, 'serve.json'),
 	};
 }
 

@@ -2,7 +2,7 @@
 // reached, then 07-access-status.json, 21-summary.json and README.md, and the index entry's result.
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {scrub} from '../../lib/secrets.js';
+import {redactText} from '../../lib/secrets.js';
 import type {AccessStatus, FailureClass} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import type {ImportPlanInput} from '../import/types.js';
@@ -132,13 +132,9 @@ export async function writeSummary(
 		})),
 		stopped_by_operator: stopped,
 	});
-	writeFileSync(
-		path.join(run.dir, FILES.readme),
-		scrub(renderReadme(out, first.fingerprint), run.secrets()),
-		{
-			mode: 0o600,
-		},
-	);
+	writeFileSync(path.join(run.dir, FILES.readme), redactText(renderReadme(out, first.fingerprint)), {
+		mode: 0o600,
+	});
 	run.record(FILES.readme);
 	Object.assign(run.entry, {
 		result: out.result,

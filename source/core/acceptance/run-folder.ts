@@ -1,6 +1,7 @@
 // An acceptance run's folder and index entry (docs/domain.md "Evidence"): created before anything
 // runs, every file written redacted through one writer, the list of files kept as they are written.
 import {mkdirSync} from 'node:fs';
+import {registerSecret} from '../../lib/secrets.js';
 import path from 'node:path';
 import type {AcceptanceRun} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
@@ -8,7 +9,7 @@ import type {ImportPlanInput} from '../import/types.js';
 import type {AccessMode} from '../packs/packs.js';
 import {writeEvidenceSync} from '../records/evidence.js';
 import {FILES, TOOL_NAME, toolVersion} from './files.js';
-import {ensureRuns, mainFolder, stateSecrets} from './runs.js';
+import {ensureRuns, mainFolder} from './runs.js';
 import type {AcceptAccess, AcceptanceOptions} from './types.js';
 import {newRunId} from './run-id.js';
 
@@ -20,7 +21,6 @@ export interface RunFolder {
 	batchIds: string[];
 	/** The files written so far, in the order first written. */
 	files: string[];
-	secrets(): string[];
 	/** Writes a numbered evidence file (redacted) and lists it. */
 	write(file: string, data: unknown): void;
 	/** Lists a file or folder written some other way. */
@@ -42,7 +42,7 @@ export async function openRun(
 	const dir = path.join(store.paths.dir, folder);
 	mkdirSync(dir, {recursive: true, mode: 0o700});
 	const files: string[] = [];
-	const secrets = () => [first.key, ...stateSecrets(store.data)];
+	registerSecret(first.key);
 	const record = (file: string) => {
 		if (!files.includes(file)) files.push(file);
 	};
@@ -52,10 +52,9 @@ export async function openRun(
 		startedAt,
 		batchIds: [],
 		files,
-		secrets,
 		record,
 		write: (file, data) => {
-			writeEvidenceSync(dir, file, data, secrets());
+			writeEvidenceSync(dir, file, data);
 			record(file);
 		},
 		entry: {

@@ -6,7 +6,6 @@ import path from 'node:path';
 import {HostError} from '../../host/errors.js';
 import type {Capabilities} from '../../host/probe.js';
 import {CrmError} from '../../lib/errors.js';
-import {redact} from '../../lib/secrets.js';
 import type {FailureClass, HostRecord} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {runReconcile} from '../drift/reconcile.js';
@@ -157,7 +156,7 @@ export async function importMode(
 			result,
 		});
 		const steps = importStepsDir(m.index, m.mode);
-		copySteps(result.artifacts_dir, path.join(run.dir, steps), run.secrets());
+		copySteps(result.artifacts_dir, path.join(run.dir, steps));
 		if (existsSync(path.join(run.dir, steps))) run.record(steps + '/');
 		return {
 			...result,
@@ -205,7 +204,7 @@ export async function reconcileBatch(
 }
 
 /** Copies a batch's numbered step evidence into the run folder, redacted again on the way. */
-function copySteps(from: string, to: string, secrets: readonly string[]): void {
+function copySteps(from: string, to: string): void {
 	if (!existsSync(from)) return;
 	for (const name of readdirSync(from).sort()) {
 		if (!name.endsWith('.json')) continue;
@@ -216,11 +215,6 @@ function copySteps(from: string, to: string, secrets: readonly string[]): void {
 			continue;
 		}
 		// The batch's unnumbered final summary.json gets the number after its steps.
-		writeEvidenceSync(
-			to,
-			name === 'summary.json' ? '11-batch-summary.json' : name,
-			redact(data, secrets),
-			secrets,
-		);
+		writeEvidenceSync(to, name === 'summary.json' ? '11-batch-summary.json' : name, data);
 	}
 }

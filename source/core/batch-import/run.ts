@@ -1,4 +1,4 @@
-// Batch auto-import runner (issue 7), UI-free. Two phases, so the TUI can show the detection table
+// Batch auto-import runner, UI-free (docs/cli.md `crm import-batch`). Two phases, so the TUI can show the detection table
 // for confirmation between them and the CLI simply runs both:
 //   planBatch: detect every row's pack (bounded concurrency; only GET /models touches the network);
 //   runBatch:  import each row through runImport (bounded concurrency), each a normal batch with its
@@ -112,7 +112,7 @@ export interface RunOptions {
 	sink?: BatchSink;
 }
 
-/** What makes two rows the same import (DOMAIN.md "Import identity"; the host is the same for all). */
+/** What makes two rows the same import (docs/domain.md "Identity"; the host is the same for all). */
 export function rowIdentity(row: DetectedRow): string {
 	return [row.detection.pack, row.url, keyFingerprint(row.key), row.detection.access_mode].join('\u0000');
 }
@@ -271,20 +271,15 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				operator: o.operator,
 				timing,
 				onBatch: (batchId) => {
-					writeEvidenceSync(
-						store.paths.artifacts(batchId),
-						'00-detection.json',
-						{
-							line: row.line,
-							url: row.url,
-							key: row.key_hint,
-							pack: row.detection.pack,
-							detected_by: row.detection.detected_by,
-							access_mode: row.detection.access_mode,
-							evidence: row.detection.evidence,
-						},
-						[row.key],
-					);
+					writeEvidenceSync(store.paths.artifacts(batchId), '00-detection.json', {
+						line: row.line,
+						url: row.url,
+						key: row.key_hint,
+						pack: row.detection.pack,
+						detected_by: row.detection.detected_by,
+						access_mode: row.detection.access_mode,
+						evidence: row.detection.evidence,
+					});
 					o.sink?.({type: 'row_batch', line: row.line, batch_id: batchId});
 				},
 			});
@@ -345,7 +340,7 @@ export function totalsOf(results: BatchRowResult[]): BatchTotals {
 	return totals;
 }
 
-/** Exit 0 when every row succeeded or was skipped (CLI.md), else 1. */
+/** Exit 0 when every row succeeded or was skipped (docs/cli.md `crm import-batch`), else 1. */
 export function batchSucceeded(result: BatchResult): boolean {
 	return result.results.every((r) => r.skipped || r.batch_status === 'succeeded');
 }

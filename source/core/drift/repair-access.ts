@@ -14,6 +14,8 @@ import type {Pack} from '../packs/packs.js';
 import {StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
 import type {BatchRecorder} from '../records/batch-recorder.js';
 import type {PlannedNames} from '../records/naming.js';
+import {makeMarker, withMarker} from '../records/marker.js';
+import {markerSnapshot} from '../records/provenance.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
 
 export interface Repaired {
@@ -53,11 +55,12 @@ async function ensureUser(o: RepairAccessInput, repaired: Repaired[]): Promise<U
 		const email = `${names.key}-r${Date.now().toString(36)}@${host.user_domain}`;
 		password = newPassword();
 		await recorder.setSecrets({user_email: email, user_password: password});
+		const marker = makeMarker(index.batch_id);
 		const body = {
 			email,
 			password,
 			username: names.key,
-			notes: `smoke user of crm batch ${index.batch_id} (repair)`,
+			notes: withMarker('crm smoke user (repair)', marker),
 			balance: index.access_mode === 'self_service' ? pack.self_service.starting_balance : 0,
 			concurrency: pack.self_service.user_concurrency,
 			allowed_groups: index.access_mode === 'self_service' ? [groupId] : [],
@@ -66,7 +69,7 @@ async function ensureUser(o: RepairAccessInput, repaired: Repaired[]): Promise<U
 			recorder,
 			'user',
 			email,
-			{email, allowed_groups: body.allowed_groups, status: 'active'},
+			{email, allowed_groups: body.allowed_groups, status: 'active', ...markerSnapshot(marker)},
 			() => client.createUser(body),
 			async () => byExactName((await client.listUsers({search: email, page_size: 100})).items, email),
 		);

@@ -47,5 +47,3 @@ export function hostClientFor(host: HostRecord, options: ClientOptions = {}): Ho
 		},
 	});
 }
-
-export {hostSecrets} from './secrets.js';

@@ -40,7 +40,7 @@ export function preflight(state: State, packs: PackSet, request: ImportRequest):
 	};
 }
 
-/** The earlier succeeded import of the same identity (DOMAIN.md "Import identity"), if any. */
+/** The earlier succeeded import of the same identity (docs/domain.md "Identity"), if any. */
 export function findSucceededImport(state: State, input: ImportPlanInput): BatchIndex | undefined {
 	return state.batches.find(
 		(b) =>

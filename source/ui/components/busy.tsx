@@ -1,6 +1,6 @@
 // A spinner with what is happening now (a probe, the sandbox starting), for work shown as one line.
 import React from 'react';
-import {Text} from 'ink';
+import {Text} from './text.js';
 import Spinner from 'ink-spinner';
 import {color} from '../theme.js';
 

@@ -1,8 +1,11 @@
 // The one way the TUI shows an error: ✗ and the message, the field said in the TUI's words
 // (docs/architecture.md "Input errors"), and what to do when another crm holds the data folder.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {CrmError} from '../../lib/errors.js';
+import {safeText} from '../../lib/safe-text.js';
+import {redactText} from '../../lib/secrets.js';
 import {color} from '../theme.js';
 
 /** The TUI's words for the fields operations name. */
@@ -20,11 +23,15 @@ export const FIELD_WORDS: Record<string, string> = {
 	run: 'the run',
 };
 
+/** An error as a screen shows it: the field in the TUI's words, no control characters, secrets redacted. */
 export function errorText(error: unknown): string {
-	if (error instanceof CrmError)
-		return error.field ? error.messageAs(FIELD_WORDS[error.field] ?? error.field) : error.message;
-	if (error instanceof Error) return error.message;
-	return String(error);
+	const message =
+		error instanceof CrmError && error.field
+			? error.messageAs(FIELD_WORDS[error.field] ?? error.field)
+			: error instanceof Error
+				? error.message
+				: String(error);
+	return redactText(safeText(message));
 }
 
 export function errorField(error: unknown): string | null {

@@ -1,6 +1,7 @@
 // Choosing a registered host: the provider form's first stage and the batch import's.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import type {HostRecord} from '../../store/schema.js';
 import {SelectList} from './select-list.js';
 import {cell} from './table.js';

@@ -1,7 +1,8 @@
 // The keys of the current screen: a one-line hint, or (after `?`) the full list.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import {legend} from '../../app/reads.js';
+import {Text} from './text.js';
 import {useUIState} from '../context.js';
 import type {Words} from './word-legend.js';
 

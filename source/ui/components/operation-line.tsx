@@ -1,6 +1,6 @@
 // A one-line operation's outcome (keep, archive, re-probe, remove): working, its result, or its error.
 import React from 'react';
-import {Text} from 'ink';
+import {Text} from './text.js';
 import type {Operation} from '../hooks/use-operation.js';
 import {color} from '../theme.js';
 import {ErrorLine} from './error-line.js';

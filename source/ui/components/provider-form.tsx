@@ -5,7 +5,8 @@
 // list. Esc goes back one stage at every stage before the run starts; a check that names a field
 // offers that field's stage.
 import React, {useEffect, useMemo, useState, type ReactNode} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import type {Pack} from '../../app/reads.js';
 import type {Session} from '../../app/session.js';
 import type {HostRecord} from '../../store/schema.js';

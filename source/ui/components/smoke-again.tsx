@@ -1,7 +1,8 @@
 // Smoke again: a finished batch's access smoke once more (source/app smokeAgain), live in one step
 // line, then what it found, as recorded in the batch (its access status is updated either way).
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {smokeAgain, type SmokeAgainResult} from '../../app/drift.js';
 import {useUIState} from '../context.js';
 import {useRun} from '../hooks/use-run.js';

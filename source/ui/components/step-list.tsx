@@ -2,7 +2,8 @@
 // scrollback log (<Static>: printed once, kept above); the running ones draw a spinner with their
 // latest progress message.
 import React from 'react';
-import {Box, Static, Text} from 'ink';
+import {Box, Static} from 'ink';
+import {Text} from './text.js';
 import Spinner from 'ink-spinner';
 import {nextStep} from '../../app/reads.js';
 import type {LogEntry, StepView} from '../steps.js';

@@ -2,7 +2,8 @@
 // table in source/core that the CLI uses too: under a result, or for the highlighted row of a list.
 // The `?` key help lists the same words (KeyHelp `words`).
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {legend, type WordKind} from '../../app/reads.js';
 
 export type Words = Array<[WordKind, string | null | undefined]>;

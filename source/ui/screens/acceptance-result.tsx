@@ -2,7 +2,8 @@
 // errors and what to do next, the evidence folder and its numbered files (or what each holds), and
 // the actions: keep it as final evidence, the validation matrix, run it again, home.
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {AcceptanceResult} from '../../app/acceptance.js';
 import {evidenceGuide, keepEvidence, type RunView} from '../../app/evidence.js';
 import {isTransientClass} from '../../app/next.js';

@@ -4,7 +4,8 @@
 // the result (acceptance-result.tsx). Esc goes back a stage until the run starts; Ctrl-C stops the
 // run cleanly (the evidence folder says how far it got).
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {
 	accept,
 	planAcceptance,

@@ -2,7 +2,8 @@
 // resources it recorded (with host ids), its own reconcile runs, and its evidence files; smoke again,
 // reconcile and roll back when they apply. ← → switch tabs, ↑ ↓ scroll.
 import React, {useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {accessWord, nextStep, showBatch, type BatchDetail} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';

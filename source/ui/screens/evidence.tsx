@@ -3,7 +3,8 @@
 // offers Keep (mark final; an archived run moves back); Archive moves every run not kept to
 // acceptance/archive/ after a confirm, so the main folder holds only final evidence.
 import React, {useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {archiveEvidence, keepEvidence, listEvidence, type RunView} from '../../app/evidence.js';
 import type {Session} from '../../app/session.js';
 import {useUIActions, useUIState} from '../context.js';

@@ -1,10 +1,14 @@
 // Home: the data folder and host count, each host with its latest access status, and the menu.
 // With no host registered, `Try the sandbox host` comes first: it starts the built-in sandbox in
-// this process, registers it and leads into an import.
+// this process, registers it and leads into an import. When `crm serve` runs on the same data folder
+// (DATA/serve.json names a live process), Home says so and where: the TUI and the service share the
+// folder, each holding the lock only while an operation runs.
 import React, {useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {providerAccessWord, statusOf, type HostStatus} from '../../app/reads.js';
 import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
+import {runningService} from '../../app/service.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Busy} from '../components/busy.js';
 import {ErrorLine} from '../components/error-line.js';
@@ -63,6 +67,9 @@ export function HomeScreen() {
 	const hosts = useMemo(() => (data ? statusOf(data).map(hostLine) : []), [data]);
 	const words = useMemo(() => hosts.slice(0, MAX_HOSTS).flatMap((h) => h.words), [hosts]);
 	const tall = useRows() >= 30;
+	// Read again whenever state is reloaded (a service may have started or stopped since).
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	const service = useMemo(() => runningService(app.dataDir), [data, app.dataDir]);
 	useScreenKeys({list: true, isActive: op.phase !== 'running'});
 
 	const items = [
@@ -87,6 +94,11 @@ export function HomeScreen() {
 				title="Home"
 				subtitle={`data: ${app.dataDir} · hosts: ${hosts.length}${sandbox ? ` · sandbox running at ${sandbox.handle.info.host_url}` : ''}`}
 			/>
+			{service ? (
+				<Text wrap="truncate-end">
+					<Text color={color.accent}>●</Text> service: crm serve at {service.url} (pid {service.pid})
+				</Text>
+			) : null}
 			{hosts.length === 0 ? (
 				<Text dimColor wrap="wrap">
 					No host registered yet. Try the sandbox host to walk the whole flow in a minute, or add your own

@@ -4,7 +4,8 @@
 // the evidence folder, and actions. Ctrl-C stops the run cleanly (the batch is marked where it
 // stopped).
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {importProvider, type ImportInput, type ImportResult} from '../../app/import.js';
 import {afterImport, retryable, type NextStep} from '../../app/next.js';
 import {accessWord, nextStep, resourceLabel} from '../../app/reads.js';

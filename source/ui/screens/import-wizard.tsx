@@ -3,7 +3,8 @@
 // anything is sent. From the plan an optional stage chooses the smoke model; after it the run
 // screen takes over.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {planImport, type ImportPlan, type PlannedResource} from '../../app/import.js';
 import type {Pack} from '../../app/reads.js';
 import {
