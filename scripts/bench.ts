@@ -1,4 +1,4 @@
-// `npm run bench`: the benchmarks of issue 9, as a script (never timed tests). Measures the import's
+// `npm run bench`: the start-up, import and service benchmarks (docs/benchmarks.md), as a script (never timed tests). Measures the import's
 // critical path, start-up, the scale of state, the service under load, batch import scaling and
 // memory against the built CLI (dist/; `npm run build` first), prints every figure as a ratio against its bound or baseline with
 // the target beside it, and writes docs/benchmarks.md. All traffic stays on 127.0.0.1; every loop

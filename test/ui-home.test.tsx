@@ -71,7 +71,7 @@ test('home menu: each item opens its screen and Esc comes back', async (t) => {
 		t.regex(home, /lab\s+\S+\s+no imports yet/);
 		const targets: Array<[number, string]> = [
 			[0, 'Into which host?'],
-			[1, 'Batch import'],
+			[1, 'crm › Batch import'],
 			[2, 'PROVIDERS'],
 			[3, 'Drift & rollback'],
 			[4, 'LAST PROBE'],

@@ -42,18 +42,10 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 	const [sub, id] = ctx.args;
 	if (sub !== 'show') throw new CrmError('usage', 'use: crm batch show BATCH');
 	ctx.out.fields.batch = 'BATCH';
-	const detail = await (
-		await reads()
-	).showBatch(await sessionFor(ctx), {batch: id ?? flagString(ctx.flags, 'batch')});
-	const {
-		file_present: _f,
-		evidence_files: _e,
-		smoke_model: _m,
-		holds_resources: _h,
-		smoke_again_applies: _s,
-		...doc
-	} = detail;
-	const {accessWord, legendText, resourceLabel} = await reads();
+	const {showBatch, batchDocument, accessWord, legendText, resourceLabel} = await reads();
+	const doc = batchDocument(
+		await showBatch(await sessionFor(ctx), {batch: id ?? flagString(ctx.flags, 'batch')}),
+	);
 	const access = accessWord(doc.batch_status, doc.access_status);
 	ctx.out.result(doc, () =>
 		[
@@ -89,15 +81,9 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function statusCommand(ctx: CommandContext): Promise<number> {
-	const {status, providerAccessWord, legendText} = await reads();
-	const rows = await status(await sessionFor(ctx), {host: flagString(ctx.flags, 'host')});
-	const hosts = rows.map((h) => ({
-		host_id: h.host_id,
-		name: h.name,
-		url: h.url,
-		version: h.version,
-		providers: h.providers,
-	}));
+	const session = await sessionFor(ctx);
+	const {statusDocument, providerAccessWord, legendText} = await reads();
+	const {hosts} = statusDocument((await session.read()).data, {host: flagString(ctx.flags, 'host')});
 	ctx.out.result({hosts}, () =>
 		hosts.length === 0
 			? 'No hosts registered.'

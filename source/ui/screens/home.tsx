@@ -1,14 +1,11 @@
 // Home: the data folder and host count, each host with its latest access status, and the menu.
 // With no host registered, `Try the sandbox host` comes first: it starts the built-in sandbox in
-// this process, registers it and leads into an import. When `crm serve` runs on the same data folder
-// (DATA/serve.json names a live process), Home says so and where: the TUI and the service share the
-// folder, each holding the lock only while an operation runs.
+// this process, registers it and leads into an import.
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {providerAccessWord, statusOf, type HostStatus} from '../../app/reads.js';
+import {providerAccessWord, runningService, statusOf, type HostStatus} from '../../app/reads.js';
 import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
-import {runningService} from '../../app/service.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Busy} from '../components/busy.js';
 import {ErrorLine} from '../components/error-line.js';
@@ -69,7 +66,7 @@ export function HomeScreen() {
 	const tall = useRows() >= 30;
 	// Read again whenever state is reloaded (a service may have started or stopped since).
 	// eslint-disable-next-line react-hooks/exhaustive-deps
-	const service = useMemo(() => runningService(app.dataDir), [data, app.dataDir]);
+	const service = useMemo(() => runningService(app), [data, app]);
 	useScreenKeys({list: true, isActive: op.phase !== 'running'});
 
 	const items = [
