@@ -5,7 +5,17 @@
 
 /** What a status word is a status of. */
 export type WordKind =
-	'batch' | 'provider' | 'access' | 'reconcile' | 'item' | 'row' | 'failure' | 'health' | 'run' | 'evidence';
+	| 'batch'
+	| 'provider'
+	| 'access'
+	| 'reconcile'
+	| 'item'
+	| 'row'
+	| 'failure'
+	| 'health'
+	| 'run'
+	| 'evidence'
+	| 'repair';
 
 const WORDS: Record<WordKind, Record<string, string>> = {
 	batch: {
@@ -68,6 +78,13 @@ const WORDS: Record<WordKind, Record<string, string>> = {
 		running: 'the acceptance run is still running',
 		stopped: 'the operator stopped the acceptance run; its folder records how far it got',
 		interrupted: 'its process ended before it finished',
+	},
+	repair: {
+		repaired: 'what was missing is back, the smoke passed, and a reconcile finds no drift',
+		in_sync: 'nothing was missing; the smoke ran again',
+		drift_remains: 'something is still drifted that repair cannot mend in place (see below)',
+		not_ready: 'the smoke after the repair did not pass; the access is not ready',
+		not_mendable: 'a group or account drifted: repair changed nothing; roll back and import again',
 	},
 	evidence: {
 		final: 'kept as final evidence: it stays in acceptance/',
