@@ -53,7 +53,12 @@ export async function checkListedRows(
 	listed.forEach((r, index) => {
 		const fields = [r.url, r.key, r.pack ?? '', r.access ?? ''];
 		if (r.smoke_model !== undefined) fields.push(r.smoke_model);
-		const row = checkRow(index + 1, fields.map((f) => f.trim()), session.packs, problems);
+		const row = checkRow(
+			index + 1,
+			fields.map((f) => f.trim()),
+			session.packs,
+			problems,
+		);
 		if (row) rows.push(row);
 	});
 	return {rows, problems};

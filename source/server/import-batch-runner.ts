@@ -145,7 +145,8 @@ export async function startImportBatch(
 			},
 		}),
 	);
-	const finish = (patch: Partial<BatchRunView>) => Object.assign(view, patch, {finished_at: new Date().toISOString()});
+	const finish = (patch: Partial<BatchRunView>) =>
+		Object.assign(view, patch, {finished_at: new Date().toISOString()});
 	done.then(
 		(result) => finish({state: 'finished', result}),
 		(error: unknown) => finish({state: 'failed', error: toHttpError(error).body.error}),

@@ -420,7 +420,7 @@ export const ProviderHealthAnswer = z
 		),
 	})
 	.openapi('ProviderHealth', {
-		description: "per provider, the batch the health watch checks and its last check (null before one)",
+		description: 'per provider, the batch the health watch checks and its last check (null before one)',
 	});
 
 export const BatchHealthAnswer = z

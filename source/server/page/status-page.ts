@@ -75,8 +75,7 @@ function healthCell(h: ProviderHealth | undefined): Html {
 	const balance = h.balance
 		? html`<br />balance ${h.balance.amount ?? '?'} ${h.balance.currency ?? ''}`
 		: html`<br /><span class="dim">no balance read</span>`;
-	return html`${badge(h.health)}${h.paused ? html` ${badge('paused')}` : ''}<span class="dim"
-			>${latency}</span
+	return html`${badge(h.health)}${h.paused ? html` ${badge('paused')}` : ''}<span class="dim">${latency}</span
 		>${h.failure_class ? html`<br /><span class="bad">${h.failure_class}</span>` : ''}${balance}<br /><span
 			class="dim"
 			>checked ${when(h.last_check_at)}</span

@@ -58,7 +58,10 @@ export const healthRoutes = {
 		summary:
 			"Rotate a batch's provider key in place: the new key is checked with the provider first (refused: nothing changes), then the account updated and the smoke run again (crm rotate-key)",
 		security,
-		request: {query: LockWaitQuery, body: {required: true, content: {'application/json': {schema: RotateKeyBody}}}},
+		request: {
+			query: LockWaitQuery,
+			body: {required: true, content: {'application/json': {schema: RotateKeyBody}}},
+		},
 		responses: {200: json(RotateKeyAnswer, 'The rotation'), ...errorResponses},
 	}),
 };

@@ -38,7 +38,8 @@ export const importBatchRoutes = {
 	run: createRoute({
 		method: 'get',
 		path: '/api/v1/import-batches/{run}',
-		summary: "A batch import this service runs: each row's progress, then the crm import-batch --json document",
+		summary:
+			"A batch import this service runs: each row's progress, then the crm import-batch --json document",
 		security,
 		request: {params: RunParam},
 		responses: {
