@@ -110,12 +110,3 @@ export function providerHealthOf(
 		};
 	});
 }
-
-/** The service's health document: `{"providers":[…]}`, every provider or one host's. */
-export async function providerHealth(
-	session: Session,
-	input: {host?: string} = {},
-): Promise<{providers: ProviderHealth[]}> {
-	const state = (await session.read()).data;
-	return {providers: providerHealthOf(state, await healthSummary(session), input)};
-}

@@ -4,7 +4,7 @@
 // registry when the body is read (learnBodySecrets), before it is checked, so no answer, log line or
 // event ever holds it; a busy data folder answers 409 naming the holder (or waits with ?wait_s=).
 import {createRoute, type OpenAPIHono} from '@hono/zod-openapi';
-import {batchHealth, providerHealth} from '../../app/health.js';
+import {batchHealth, healthSummary, providerHealthOf} from '../../app/health.js';
 import {rotateProviderKey} from '../../app/rotate-key.js';
 import type {ServiceDeps} from '../deps.js';
 import {notFound} from '../errors.js';
@@ -69,7 +69,9 @@ export const healthRoutes = {
 export function registerHealthRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	app.openapi(healthRoutes.health, async (c) => {
 		const {host} = c.req.valid('query');
-		return c.json(await providerHealth(deps.session(), {host}), 200);
+		// The state as the read cache holds it; the watch's summary is a small file read afresh.
+		const state = (await deps.read()).data;
+		return c.json({providers: providerHealthOf(state, await healthSummary(deps.session()), {host})}, 200);
 	});
 
 	app.openapi(healthRoutes.batchHealth, async (c) => {
