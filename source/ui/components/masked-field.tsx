@@ -1,5 +1,9 @@
 // A labelled text field, validated as typed: the validator's message shows under it and Enter is
-// refused while it fails. With `mask` it is a secret field (only `*` is ever drawn).
+// refused while it fails, never silently: an empty field that must be filled says it is required.
+// With `mask` it is a secret field (only `*` is ever drawn). The cursor is a glyph (█ at the end,
+// the character under it inverted elsewhere) and a placeholder is drawn in brackets, so both read
+// without colour (NO_COLOR). A paste that ends in a newline (a key copied with its line end) is
+// typed, then submitted, as Enter would.
 //
 // The editing state lives in a reducer, so keys that arrive faster than Ink renders (key repeat,
 // a burst of backspaces) each apply to the latest value; a field that computes the next value
@@ -32,13 +36,29 @@ interface Edit {
 	value: string;
 	cursor: number;
 	submits: number;
+	/** The value Enter was last pressed on: if the check refuses it, its reason shows (even when empty). */
+	tried: string | null;
 }
 
 type EditAction = {input: string; key: Key};
 
+/** Where the first line of a pasted chunk ends (\r or \n), or -1. */
+const lineEnd = (input: string) => input.search(/[\r\n]/);
+
+function insert(state: Edit, text: string): Edit {
+	const {value, cursor} = state;
+	return {...state, value: value.slice(0, cursor) + text + value.slice(cursor), cursor: cursor + text.length};
+}
+
 function edit(state: Edit, {input, key}: EditAction): Edit {
 	const {value, cursor} = state;
-	if (key.return) return {...state, submits: state.submits + 1};
+	if (key.return) return {...state, submits: state.submits + 1, tried: value};
+	const end = key.ctrl || key.meta ? -1 : lineEnd(input);
+	if (end >= 0) {
+		// eslint-disable-next-line no-control-regex
+		const typed = insert(state, input.slice(0, end).replace(/[\u0000-\u001F\u007F]/g, ''));
+		return {...typed, submits: typed.submits + 1, tried: typed.value};
+	}
 	if (key.leftArrow) return {...state, cursor: Math.max(0, cursor - 1)};
 	if (key.rightArrow) return {...state, cursor: Math.min(value.length, cursor + 1)};
 	if (key.home || (key.ctrl && input === 'a')) return {...state, cursor: 0};
@@ -62,7 +82,13 @@ function edit(state: Edit, {input, key}: EditAction): Edit {
 	// eslint-disable-next-line no-control-regex
 	const text = input.replace(/[\u0000-\u001F\u007F]/g, '');
 	if (!text) return state;
-	return {...state, value: value.slice(0, cursor) + text + value.slice(cursor), cursor: cursor + text.length};
+	return insert(state, text);
+}
+
+/** Why Enter was refused: an empty field is required (in its label's words), else the check's message. */
+function refusal(label: string, value: string, problem: string | null): string | null {
+	if (problem === null) return null;
+	return value.trim() === '' ? `${label} is required: type it, or Esc to go back` : problem;
 }
 
 export function TextField({
@@ -78,7 +104,12 @@ export function TextField({
 	promptLayer = false,
 }: FieldProps) {
 	const {prompt} = useUIState();
-	const [state, dispatch] = useReducer(edit, {value: initial, cursor: initial.length, submits: 0});
+	const [state, dispatch] = useReducer(edit, {
+		value: initial,
+		cursor: initial.length,
+		submits: 0,
+		tried: null,
+	});
 	const {value, cursor, submits} = state;
 	const active = isActive && (promptLayer || !prompt);
 	useKeys((input, key) => dispatch({input, key}), {isActive: active});
@@ -99,25 +130,32 @@ export function TextField({
 
 	const problem = validate ? validate(value) : null;
 	const shown = mask ? '*'.repeat(value.length) : value;
+	const said = state.tried === value ? refusal(label, value, problem) : null;
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">
 				<Text bold>{label}: </Text>
-				{shown.length === 0 && placeholder ? (
-					<>
-						<Text inverse={active}>{placeholder[0]}</Text>
-						<Text dimColor>{placeholder.slice(1)}</Text>
-					</>
+				{shown.slice(0, cursor)}
+				{active ? (
+					cursor < shown.length ? (
+						<Text inverse underline>
+							{shown[cursor]}
+						</Text>
+					) : (
+						'█'
+					)
 				) : (
-					<>
-						{shown.slice(0, cursor)}
-						<Text inverse={active}>{shown[cursor] ?? ' '}</Text>
-						{shown.slice(cursor + 1)}
-					</>
+					(shown[cursor] ?? '')
 				)}
+				{shown.slice(cursor + 1)}
+				{shown.length === 0 && placeholder ? <Text dimColor> [{placeholder}]</Text> : null}
 			</Text>
 			{note ? <Text dimColor>{note}</Text> : null}
-			{value !== '' && problem ? (
+			{said ? (
+				<Text color={color.fail} wrap="wrap">
+					✗ {said}
+				</Text>
+			) : value !== '' && problem ? (
 				<Text color={color.fail} wrap="wrap">
 					✗ {problem}
 				</Text>
