@@ -17,6 +17,7 @@ import type {State} from '../store/schema.js';
 import {errorText} from './components/error-line.js';
 import {KeyGate} from './key-gate.js';
 import type {LogEntry, LogLine} from './steps.js';
+import {up} from './nav.js';
 
 export type {LogEntry};
 
@@ -82,6 +83,7 @@ export interface UIState {
 
 export interface UIActions {
 	push(screen: Screen): void;
+	/** Esc: up one level of the menu (ui/nav.ts), not back through history. */
 	back(): void;
 	home(): void;
 	replace(screen: Screen): void;
@@ -136,6 +138,8 @@ export function UIProvider(props: ProviderProps) {
 	const {session, onQuit} = props;
 	const [stack, setStack] = useState<Screen[]>([props.initialScreen ?? {id: 'home'}]);
 	const [data, setData] = useState<State | null>(props.initialData);
+	// The last read, for Esc (a batch's parent is its host's batch list): read in key handlers only.
+	const dataRef = useRef<State | null>(props.initialData);
 	const [loadError, setLoadError] = useState<string | null>(props.initialError);
 	const [helpOpen, setHelpOpen] = useState(false);
 	const [prompt, setPrompt] = useState<Prompt | null>(null);
@@ -195,12 +199,13 @@ export function UIProvider(props: ProviderProps) {
 		return {
 			keyGate,
 			push: (screen) => nav((s) => [...s, screen]),
-			back: () => nav((s) => (s.length > 1 ? s.slice(0, -1) : [{id: 'home'}])),
+			back: () => nav((s) => up(s, dataRef.current)),
 			home: () => nav(() => [{id: 'home'}]),
 			replace: (screen) => nav((s) => [...s.slice(0, -1), screen]),
 			reload: async () => {
 				try {
 					const store = await app.read();
+					dataRef.current = store.data;
 					setData(store.data);
 					setLoadError(null);
 				} catch (error) {

@@ -43,7 +43,7 @@ export function HostPick({
 					...hosts.map((h) => ({
 						key: h.host_id,
 						label: versions
-							? `${cell(h.name, 14)} ${cell(h.version ?? '?', 8)} ${h.url}`
+							? `${cell(h.name, 14)} ${cell(h.version ?? 'unknown', 8)} ${h.url}`
 							: `${cell(h.name, 14)} ${h.url}`,
 						value: h.host_id,
 					})),

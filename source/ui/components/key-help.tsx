@@ -1,9 +1,12 @@
-// The keys of the current screen: a one-line hint, or (after `?`) the full list.
+// The keys of the current screen: a one-line hint, or (after `?`) the full list. The hint fits the
+// terminal (80 columns and up): when the screen has more keys than fit, the middle ones are left to
+// the full list, and the hint always ends with how to open it (`?`, or Tab while a field is typed in).
 import React from 'react';
 import {Box} from 'ink';
 import {legend} from '../../app/reads.js';
 import {Text} from './text.js';
 import {useUIState} from '../context.js';
+import {useColumns} from '../hooks/use-window.js';
 import type {Words} from './word-legend.js';
 
 export interface KeySpec {
@@ -18,8 +21,27 @@ export const LIST_KEYS: KeySpec[] = [
 	{keys: 'q', does: 'quit'},
 ];
 
+/** The key that opens the full list: `?`, or Tab in a text field (where `?` is typed). */
+export const helpKey = (typing: boolean) => (typing ? 'Tab' : '?');
+
 /**
- * `typing`: a text field has the keys, so `?` is typed, not a command (it is left out of the hint).
+ * The one-line hint within `width`: the keys in order, then the help key; while it is too long, the
+ * keys before the last one are left out (the last is Esc or q, the way out) and the help key reads
+ * `more keys`.
+ */
+export function hintLine(keys: KeySpec[], help: string, width: number): string {
+	const parts = keys.map((k) => `${k.keys} ${k.does}`);
+	let tail = `${help} keys`;
+	const line = () => [...parts, tail].join(' · ');
+	while (line().length > width && parts.length > 1) {
+		parts.splice(parts.length - 2, 1);
+		tail = `${help} more keys`;
+	}
+	return line();
+}
+
+/**
+ * `typing`: a text field has the keys, so `?` is typed, not a command: Tab opens the list instead.
  * `words`: the status words this screen shows, explained when the help is open.
  */
 export function KeyHelp({
@@ -32,12 +54,14 @@ export function KeyHelp({
 	words?: Words;
 }) {
 	const {helpOpen, running, stopping} = useUIState();
+	const width = useColumns();
+	const help = helpKey(typing);
 	if (helpOpen) {
 		const explained = legend(words);
 		const all = [
 			...keys,
 			{keys: 'Ctrl-C', does: running ? 'stop the operation cleanly' : 'quit'},
-			{keys: '?', does: 'hide these keys'},
+			{keys: help, does: 'hide these keys'},
 		];
 		return (
 			<Box flexDirection="column" borderStyle="round" paddingX={1} marginTop={1}>
@@ -60,9 +84,9 @@ export function KeyHelp({
 	}
 	const hint = running
 		? stopping
-			? 'stopping cleanly… the current step ends, then the batch is marked where it stopped'
-			: 'Ctrl-C stop'
-		: [...keys.map((k) => `${k.keys} ${k.does}`), ...(typing ? [] : ['? keys'])].join(' · ');
+			? `stopping cleanly: the step ends, the batch is marked where it stopped · ${help} keys`
+			: hintLine([{keys: 'Ctrl-C', does: 'stop'}], help, width - 1)
+		: hintLine(keys, help, width - 1);
 	return (
 		<Box marginTop={1}>
 			<Text dimColor wrap="truncate-end">

@@ -1,5 +1,6 @@
-// The keys every screen shares: Esc back (or closes the key help), `?` toggles the key help, `q`
-// quits from lists. Inactive while an operator prompt is open, and `?`/`q` stay out of text fields.
+// The keys every screen shares: Esc up one level (or closes the key help), `?` toggles the key help
+// (Tab where a text field has the keys), `q` quits from lists. Inactive while an operator prompt is
+// open, and `?`/`q` stay out of text fields.
 import type {Key} from 'ink';
 import {useUIActions, useUIState} from '../context.js';
 import {useKeys} from './use-keys.js';
@@ -28,7 +29,11 @@ export function useScreenKeys(options: ScreenKeys): void {
 				return;
 			}
 			if (options.onKey?.(input, key)) return;
-			if (options.text) return;
+			if (options.text) {
+				// `?` is typed into the field: Tab opens the key list instead (ui/components/key-help.tsx).
+				if (key.tab) actions.toggleHelp();
+				return;
+			}
 			if (input === '?') actions.toggleHelp();
 			else if (input === 'q' && options.list && !running) actions.quit(0);
 		},

@@ -42,7 +42,7 @@ function linesOf(tab: Tab, file: BatchDetail): Line[] {
 				: [
 						{text: `${cell('TYPE', 12)} ${cell('HOST ID', 8)} ${cell('STATUS', 8)} NAME`, dim: true},
 						...file.resources.map((r) => ({
-							text: `${cell(r.resource_type, 12)} ${cell(r.host_resource_id ?? '?', 8)} ${cell(r.status, 8)} ${r.name}${r.owned ? '' : ' (not owned)'}`,
+							text: `${cell(r.resource_type, 12)} ${cell(r.host_resource_id ?? '-', 8)} ${cell(r.status, 8)} ${r.name}${r.owned ? '' : ' (not owned)'}`,
 							color:
 								r.status === 'created' ? undefined : statusColor(r.status === 'failed' ? 'fail' : 'warn'),
 						})),
@@ -61,7 +61,7 @@ function linesOf(tab: Tab, file: BatchDetail): Line[] {
 							...run.items
 								.filter((i) => i.state !== 'present')
 								.map((i) => ({
-									text: `    ${cell(i.state, 9)} ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '?', 8)} ${i.fields.length ? `${i.fields.join(',')}: ` : ''}${i.detail}`,
+									text: `    ${cell(i.state, 9)} ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '-', 8)} ${i.fields.length ? `${i.fields.join(',')}: ` : ''}${i.detail}`,
 									color: statusColor(i.state),
 								})),
 						]);

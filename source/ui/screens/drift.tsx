@@ -309,7 +309,7 @@ function ItemRow({item}: {item: ReconcileItem}) {
 	return (
 		<Text color={statusColor(item.state)} wrap="truncate-end">
 			{row(
-				[item.state, item.resource_type, item.host_resource_id ?? '?', item.name ?? '-', what],
+				[item.state, item.resource_type, item.host_resource_id ?? '-', item.name ?? '-', what],
 				ITEM_COLUMNS,
 			)}
 		</Text>
@@ -366,7 +366,7 @@ function RollbackPlanStage({
 							dimColor={p.action !== 'delete'}
 							wrap="truncate-end"
 						>
-							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '?', 7)} ${cell(p.name, 24)} ${p.reason}`}
+							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '-', 7)} ${cell(p.name, 24)} ${p.reason}`}
 						</Text>
 					))}
 					{nothing ? (
@@ -410,7 +410,7 @@ function ItemsLine({label, items, tint}: {label: string; items: RollbackResult['
 			</Text>
 			{items.slice(0, 6).map((i, n) => (
 				<Text key={n} color={tint} wrap="truncate-end">
-					{`  ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '?', 7)} ${cell(i.name, 24)} ${i.detail}`}
+					{`  ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '-', 7)} ${cell(i.name, 24)} ${i.detail}`}
 				</Text>
 			))}
 		</Box>

@@ -37,7 +37,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 	if (!host) {
 		return (
 			<Box flexDirection="column">
-				<Header title="Hosts › ?" />
+				<Header title="Hosts › a host no longer registered" />
 				<Text color={op.phase === 'done' ? color.ok : color.fail}>
 					{op.result ?? `host ${hostId} is not registered`}
 				</Text>

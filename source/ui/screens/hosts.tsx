@@ -33,7 +33,7 @@ export function HostsScreen() {
 	const items = [
 		...hosts.map((h) => ({
 			key: h.host_id,
-			label: row([h.name, h.version ?? '?', h.auth_type, shortTime(h.last_probe_at), h.url], COLUMNS),
+			label: row([h.name, h.version ?? 'unknown', h.auth_type, shortTime(h.last_probe_at), h.url], COLUMNS),
 			value: h.host_id,
 		})),
 		{key: '+add', label: '+ Add a host', value: '+add'},

@@ -76,7 +76,7 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 		<Box flexDirection="column">
 			<Header
 				title={`Status › ${host?.name ?? hostId}`}
-				subtitle={host ? `${host.url} · sub2api ${host.version ?? '?'}` : undefined}
+				subtitle={host ? `${host.url} · sub2api ${host.version ?? '(version unknown)'}` : undefined}
 			/>
 			{providers.length === 0 ? (
 				<Text dimColor>No imports into this host yet.</Text>

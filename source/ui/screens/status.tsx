@@ -31,7 +31,10 @@ export function StatusScreen() {
 			<SelectList
 				items={rows.map((r) => ({
 					key: r.host_id,
-					label: row([r.name, r.version ?? '?', r.providers.length, r.ready, r.batches, r.url], COLUMNS),
+					label: row(
+						[r.name, r.version ?? 'unknown', r.providers.length, r.ready, r.batches, r.url],
+						COLUMNS,
+					),
 					value: r.host_id,
 				}))}
 				limit={limit}
