@@ -186,9 +186,9 @@ test('matrix: latest verdict per host and pack, a failed one with its class; evi
 		await tui.waitFor((f) => !f.includes('Keep it as final evidence') && f.includes('· final'));
 		await tui.press(KEY.enter); // Back to the list
 		const list = await tui.waitFor('Archive every run not kept');
-		t.regex(list, /RUN\s+RESULT\s+KEPT\s+AT/);
-		t.regex(list, new RegExp(`${failed.run_id}\\s+upstream_key_qu…\\s+final`));
-		t.regex(list, new RegExp(`${ok.run_id}\\s+ready\\s+trial`));
+		t.regex(list, /RUN\s+RESULT\s+(HOST\s+PACK\s+)?KEPT\s+AT/);
+		t.regex(list, new RegExp(`${failed.run_id}\\s+upstream_key_qu…\\s+(lab\\s+kimi\\s+)?final`));
+		t.regex(list, new RegExp(`${ok.run_id}\\s+ready\\s+(lab\\s+\\w+\\s+)?trial`));
 
 		// archive: the confirm says what moves; "No" moves nothing
 		await tui.press(KEY.home, KEY.down, KEY.down, KEY.enter);
@@ -202,7 +202,7 @@ test('matrix: latest verdict per host and pack, a failed one with its class; evi
 		await tui.press(KEY.down, KEY.enter);
 		const archived = await tui.waitFor('✓ archived 1 run(s)');
 		t.regex(archived, /1 final run\(s\) stay/);
-		await tui.waitFor(new RegExp(`${ok.run_id}\\s+ready\\s+archived`));
+		await tui.waitFor(new RegExp(`${ok.run_id}\\s+ready\\s+(lab\\s+\\w+\\s+)?archived`));
 		t.false(existsSync(ok.evidence_dir));
 		t.true(existsSync(path.join(dataDir, 'acceptance', 'archive', ok.run_id, '21-summary.json')));
 		t.true(existsSync(failed.evidence_dir), 'the kept run stays in acceptance/');

@@ -121,16 +121,19 @@ export function TextField({
 		onChange(value);
 	}, [value, onChange]);
 
+	// Judged on the value Enter was pressed on: keys typed after it (a fast operator, before this
+	// effect ran) never turn a refused Enter into a submit.
+	const {tried} = state;
 	const submitted = useRef(0);
 	useEffect(() => {
-		if (submits === submitted.current) return;
+		if (submits === submitted.current || tried === null) return;
 		submitted.current = submits;
-		if (!validate || validate(value) === null) onSubmit(value);
-	}, [submits, value, validate, onSubmit]);
+		if (!validate || validate(tried) === null) onSubmit(tried);
+	}, [submits, tried, validate, onSubmit]);
 
 	const problem = validate ? validate(value) : null;
 	const shown = mask ? '*'.repeat(value.length) : value;
-	const said = state.tried === value ? refusal(label, value, problem) : null;
+	const said = tried === value ? refusal(label, value, problem) : null;
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">

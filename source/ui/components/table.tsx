@@ -111,3 +111,11 @@ export function Table({
 		</Box>
 	);
 }
+
+/**
+ * A changed reconcile item's changes as the CLI prints them (`field: old -> new`, its detail's
+ * parts), one a line under the item's row, so no change is cut off at the row's end.
+ */
+export function changeLines(item: {state: string; detail: string}): string[] {
+	return item.state === 'changed' ? item.detail.split('; ') : [];
+}

@@ -8,18 +8,20 @@ import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {columns, row, TableHeader} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
-import {statusColor} from '../theme.js';
+import {shortTime, statusColor} from '../theme.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 
-const COLUMNS = columns('BATCH:23, PACK:8, MODE:12, STATUS:11, ACCESS:18');
+// The CLI's columns (crm batches) but the host, which the title names.
+const COLUMNS = columns('BATCH:23, PACK:8, MODE:12, STATUS:11, ACCESS:18+, CREATED:16?');
 
 export function BatchesScreen({hostId, pack, baseUrl}: {hostId: string; pack?: string; baseUrl?: string}) {
 	const {data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(12);
+	const fitted = useFitted(COLUMNS);
 	const [highlighted, setHighlighted] = useState(0);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
@@ -32,13 +34,20 @@ export function BatchesScreen({hostId, pack, baseUrl}: {hostId: string; pack?: s
 			batches.map((b) => ({
 				key: b.batch_id,
 				label: row(
-					[b.batch_id, b.pack, b.access_mode, b.batch_status, accessWord(b.batch_status, b.access_status)],
-					COLUMNS,
+					[
+						b.batch_id,
+						b.pack,
+						b.access_mode,
+						b.batch_status,
+						accessWord(b.batch_status, b.access_status),
+						shortTime(b.created_at),
+					],
+					fitted,
 				),
 				value: b.batch_id,
 				color: statusColor(b.batch_status === 'succeeded' ? null : b.batch_status),
 			})),
-		[batches],
+		[batches, fitted],
 	);
 	const shown = batches[highlighted];
 	const words: Words = shown
@@ -53,11 +62,7 @@ export function BatchesScreen({hostId, pack, baseUrl}: {hostId: string; pack?: s
 				title={`Status › ${host?.name ?? hostId} › ${pack ? `${pack} batches` : 'batches'}`}
 				subtitle={`${batches.length} batch(es)${baseUrl ? ` · ${baseUrl}` : ''} · newest first`}
 			/>
-			{batches.length === 0 ? (
-				<Text dimColor>No batches.</Text>
-			) : (
-				<TableHeader columns={COLUMNS} indent={2} />
-			)}
+			{batches.length === 0 ? <Text dimColor>No batches.</Text> : <TableHeader columns={fitted} indent={2} />}
 			<SelectList
 				items={items}
 				limit={limit}

@@ -21,7 +21,7 @@ import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
-import {cell, columns, row, TableHeader} from '../components/table.js';
+import {cell, changeLines, columns, row, TableHeader, useFitted, type Column} from '../components/table.js';
 import {RunFrame} from '../components/run-frame.js';
 import {useRead} from '../hooks/use-read.js';
 import {useRun} from '../hooks/use-run.js';
@@ -42,7 +42,9 @@ const ignore = () => {};
 
 const STATE_ORDER = ['missing', 'changed', 'unmanaged', 'present'];
 
-const ITEM_COLUMNS = columns('STATE:9, TYPE:12, HOST ID:7, NAME:22, WHAT:25');
+// The CLI's columns (crm reconcile): a changed item's fields follow it, one `field: old -> new` a
+// line, wrapped rather than cut (the new value is what the operator came to see).
+const ITEM_COLUMNS = columns('STATE:9, BATCH:23?, RESOURCE:26+~, DETAIL:30+');
 
 export function DriftScreen({
 	hostId,
@@ -138,7 +140,7 @@ function PickHost({onPick, onBack}: {onPick: (hostId: string) => void; onBack: (
 	);
 }
 
-const BATCH_COLUMNS = columns('BATCH:23, PACK:8, STATUS:11, ACCESS:18, RES:3, LAST:8');
+const BATCH_COLUMNS = columns('BATCH:23, PACK:8, STATUS:11, ACCESS:18+, RES:3, LAST RECONCILE:14?');
 
 function PickTarget({
 	hostId,
@@ -151,6 +153,7 @@ function PickTarget({
 }) {
 	const {data} = useUIState();
 	const limit = useListRows(13);
+	const fitted = useFitted(BATCH_COLUMNS);
 	const [highlighted, setHighlighted] = useState<string | null>(null);
 	useScreenKeys({list: true, onBack});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
@@ -176,12 +179,12 @@ function PickTarget({
 						b.resource_count,
 						b.last_reconcile ?? '-',
 					],
-					BATCH_COLUMNS,
+					fitted,
 				),
 				value: b.batch_id as string | null,
 			})),
 		];
-	}, [batches]);
+	}, [batches, fitted]);
 	const shown = batches.find((b) => b.batch_id === highlighted);
 	const words: Words = shown
 		? [
@@ -196,7 +199,7 @@ function PickTarget({
 				title={`Drift & rollback › ${host?.name ?? hostId}`}
 				subtitle="reconcile the whole host, or one batch (batches holding resources)"
 			/>
-			<TableHeader columns={BATCH_COLUMNS} indent={2} />
+			<TableHeader columns={fitted} indent={2} />
 			<SelectList items={items} limit={limit} onHighlight={setHighlighted} onSelect={onPick} />
 			<WordLegend words={words} max={3} />
 			<KeyHelp keys={LIST_KEYS} words={words} />
@@ -272,6 +275,7 @@ function reconcileWords(r: ReconcileView): Words {
 
 function ReconcileItems({result: r}: {result: ReconcileView}) {
 	const rows = useListRows(17, 3);
+	const fitted = useFitted(ITEM_COLUMNS, 0);
 	const sorted = useMemo(
 		() => [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)),
 		[r],
@@ -294,9 +298,9 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 					.join(' · ') || 'nothing recorded'}
 				<Text dimColor> · run {r.run_id}</Text>
 			</Text>
-			{shown.length > 0 ? <TableHeader columns={ITEM_COLUMNS} /> : null}
+			{shown.length > 0 ? <TableHeader columns={fitted} /> : null}
 			{shown.map((i, n) => (
-				<ItemRow key={n} item={i} />
+				<ItemRow key={n} item={i} columns={fitted} />
 			))}
 			{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile --json lists them all)</Text> : null}
 			<WordLegend words={reconcileWords(r).filter(([k, w]) => k === 'item' && w !== 'present')} max={2} />
@@ -304,15 +308,24 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 	);
 }
 
-function ItemRow({item}: {item: ReconcileItem}) {
-	const what = item.fields.length > 0 ? `${item.fields.join(', ')}: ${item.detail}` : item.detail;
+function ItemRow({item, columns}: {item: ReconcileItem; columns: Column[]}) {
+	const changes = changeLines(item);
+	const label = resourceLabel(item.resource_type, item.host_resource_id, item.name);
 	return (
-		<Text color={statusColor(item.state)} wrap="truncate-end">
-			{row(
-				[item.state, item.resource_type, item.host_resource_id ?? '-', item.name ?? '-', what],
-				ITEM_COLUMNS,
-			)}
-		</Text>
+		<Box flexDirection="column">
+			<Text color={statusColor(item.state)} wrap="truncate-end">
+				{row(
+					[item.state, item.batch_id, label, changes.length ? `${changes.length} field(s):` : item.detail],
+					columns,
+				)}
+			</Text>
+			{changes.map((c) => (
+				<Text key={c} color={statusColor(item.state)} wrap="wrap">
+					{'    '}
+					{c}
+				</Text>
+			))}
+		</Box>
 	);
 }
 

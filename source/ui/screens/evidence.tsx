@@ -14,7 +14,7 @@ import {OperationLine} from '../components/operation-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {columns, row, TableHeader} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {useOperation, type Operation} from '../hooks/use-operation.js';
 import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
@@ -23,7 +23,8 @@ import {color, shortTime, statusColor} from '../theme.js';
 import {resultKind} from '../../app/reads.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 
-const COLUMNS = columns('RUN:36, RESULT:16, KEPT:8, AT:11');
+// The CLI's columns (crm evidence list); the run id grows, the host, pack and access show when they fit.
+const COLUMNS = columns('RUN:36+, RESULT:16, HOST:10?, PACK:8?, ACCESS:18?, KEPT:8, AT:11');
 
 const kept = (r: RunView) => (r.final ? 'final' : r.archived ? 'archived' : 'trial');
 /** Runs `archive` would move: not final, finished, still in the main folder. */
@@ -135,11 +136,23 @@ function RunList({
 	onPick: (value: string) => void;
 }) {
 	const limit = useListRows(12, 3);
+	const fitted = useFitted(COLUMNS);
 	const items = useMemo(
 		() => [
 			...(runs ?? []).map((r) => ({
 				key: r.run_id,
-				label: row([r.run_id, r.result, kept(r), shortTime(r.finished_at ?? r.started_at).slice(5)], COLUMNS),
+				label: row(
+					[
+						r.run_id,
+						r.result,
+						r.host,
+						r.pack,
+						r.access_status,
+						kept(r),
+						shortTime(r.finished_at ?? r.started_at).slice(5),
+					],
+					fitted,
+				),
 				value: r.run_id,
 				color: r.result === 'ready' ? color.ok : r.result === 'running' ? color.warn : color.fail,
 				dim: r.archived,
@@ -147,14 +160,14 @@ function RunList({
 			{key: '+archive', label: 'Archive every run not kept…', value: '+archive'},
 			{key: '+back', label: 'Back', value: '+back'},
 		],
-		[runs],
+		[runs, fitted],
 	);
 	return (
 		<Box flexDirection="column">
 			{runs && runs.length === 0 ? (
 				<Text dimColor>No acceptance runs yet: start one from Home (Acceptance run) or with crm accept.</Text>
 			) : (
-				<TableHeader columns={COLUMNS} indent={2} />
+				<TableHeader columns={fitted} indent={2} />
 			)}
 			{busy ? null : (
 				<SelectList

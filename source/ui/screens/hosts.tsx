@@ -7,17 +7,20 @@ import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {columns, row, TableHeader} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {shortTime} from '../theme.js';
 
-const COLUMNS = columns('NAME:14, VERSION:9, AUTH:13, LAST PROBE:16, URL:22');
+// The CLI's columns (crm host list), but the host id: the TUI names hosts. The URL grows with the
+// terminal and is shortened in the middle.
+const COLUMNS = columns('NAME:14, VERSION:9, AUTH:13?, LAST PROBE:16?, URL:30+~');
 
 export function HostsScreen() {
 	const {data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(10);
+	const fitted = useFitted(COLUMNS);
 	useScreenKeys({
 		list: true,
 		onBack: actions.back,
@@ -33,7 +36,7 @@ export function HostsScreen() {
 	const items = [
 		...hosts.map((h) => ({
 			key: h.host_id,
-			label: row([h.name, h.version ?? 'unknown', h.auth_type, shortTime(h.last_probe_at), h.url], COLUMNS),
+			label: row([h.name, h.version ?? 'unknown', h.auth_type, shortTime(h.last_probe_at), h.url], fitted),
 			value: h.host_id,
 		})),
 		{key: '+add', label: '+ Add a host', value: '+add'},
@@ -42,7 +45,7 @@ export function HostsScreen() {
 		<Box flexDirection="column">
 			<Header title="Hosts" subtitle={`${hosts.length} registered`} />
 			{hosts.length > 0 ? (
-				<TableHeader columns={COLUMNS} indent={2} />
+				<TableHeader columns={fitted} indent={2} />
 			) : (
 				<Text dimColor>No host registered yet.</Text>
 			)}

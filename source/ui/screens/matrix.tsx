@@ -12,14 +12,15 @@ import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {columns, row, TableHeader} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 
-const COLUMNS = columns('HOST:10, PACK:9, RESULT:24, ACCESS:18, AT:11');
+// The CLI's columns (crm matrix); the evidence folder shows where the terminal is wide enough.
+const COLUMNS = columns('HOST:10, PACK:9, RESULT:24, ACCESS:18, AT:11, EVIDENCE:30?+~');
 
 const MAX_UNVALIDATED = 3;
 
@@ -31,6 +32,7 @@ export function MatrixScreen() {
 
 	const [highlighted, setHighlighted] = useState<Item | null>(null);
 	const limit = useListRows(18, 4);
+	const fitted = useFitted(COLUMNS);
 	useScreenKeys({list: true, onBack: actions.back});
 
 	// Re-read whenever the app's view of state changes (an acceptance run, keep or archive).
@@ -41,7 +43,10 @@ export function MatrixScreen() {
 		() => [
 			...(rows ?? []).map((r) => ({
 				key: `${r.host_id}|${r.pack}`,
-				label: row([r.host, r.pack, r.result, r.access_status, shortTime(r.at).slice(5)], COLUMNS),
+				label: row(
+					[r.host, r.pack, r.result, r.access_status, shortTime(r.at).slice(5), r.evidence_dir],
+					fitted,
+				),
 				value: {row: r} as Item,
 				color: r.result === 'ready' ? color.ok : color.fail,
 			})),
@@ -49,7 +54,7 @@ export function MatrixScreen() {
 			{key: '+accept', label: 'New acceptance run', value: {action: 'accept'} as Item},
 			{key: '+back', label: 'Back', value: {action: 'back'} as Item},
 		],
-		[rows],
+		[rows, fitted],
 	);
 
 	if (!matrix) return <Text dimColor>reading the acceptance runs…</Text>;
@@ -75,7 +80,7 @@ export function MatrixScreen() {
 					No acceptance results yet: start one with New acceptance run (or crm accept).
 				</Text>
 			) : (
-				<TableHeader columns={COLUMNS} indent={2} />
+				<TableHeader columns={fitted} indent={2} />
 			)}
 			<SelectList
 				items={items}

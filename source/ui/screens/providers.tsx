@@ -12,20 +12,24 @@ import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {healthMark, ProviderHealth} from '../components/provider-health.js';
 import {SelectList} from '../components/select-list.js';
-import {columns, row, TableHeader} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {statusColor} from '../theme.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 
-// The first column is the health mark (✓ ok, ✗ failing, ‖ paused, · not checked).
-const COLUMNS = columns(' :1, PACK:8, BASE URL:22, PROVIDER:8, ACCESS:18, RECONCILE:9, N:4');
+// The first column is the health mark (✓ ok, ✗ failing, ‖ paused, · not checked); the others are
+// the CLI's (crm status), the base URL growing with the terminal and shortened in the middle.
+const COLUMNS = columns(
+	' :1, PACK:8, BASE URL:22+~, PROVIDER:8, ACCESS:18, LAST RECONCILE:14?, BATCHES:7?, LATEST BATCH:23?',
+);
 
 export function ProvidersScreen({hostId}: {hostId: string}) {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(15);
+	const fitted = useFitted(COLUMNS);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const providers = useMemo(
@@ -54,8 +58,9 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 					providerAccessWord(p),
 					p.last_reconcile?.reconcile_status,
 					p.batches,
+					p.latest_batch,
 				],
-				COLUMNS,
+				fitted,
 			),
 			value: p as ProviderRow | null,
 			color: statusColor(
@@ -81,7 +86,7 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 			{providers.length === 0 ? (
 				<Text dimColor>No imports into this host yet.</Text>
 			) : (
-				<TableHeader columns={COLUMNS} indent={2} />
+				<TableHeader columns={fitted} indent={2} />
 			)}
 			<SelectList
 				items={items}

@@ -8,16 +8,17 @@ import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {columns, row, TableHeader} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 
-const COLUMNS = columns('HOST:14, VERSION:8, PROVIDERS:9, READY:5, BATCHES:7, URL:27');
+const COLUMNS = columns('HOST:14, VERSION:8, PROVIDERS:9, READY:5, BATCHES:7, URL:27+~');
 
 export function StatusScreen() {
 	const {data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(9);
+	const fitted = useFitted(COLUMNS);
 	useScreenKeys({list: true, onBack: actions.back});
 	const rows = useMemo(() => (data ? statusOf(data) : []), [data]);
 	return (
@@ -26,15 +27,12 @@ export function StatusScreen() {
 			{rows.length === 0 ? (
 				<Text dimColor>No host registered yet: add one under Hosts, or try the sandbox host from Home.</Text>
 			) : (
-				<TableHeader columns={COLUMNS} indent={2} />
+				<TableHeader columns={fitted} indent={2} />
 			)}
 			<SelectList
 				items={rows.map((r) => ({
 					key: r.host_id,
-					label: row(
-						[r.name, r.version ?? 'unknown', r.providers.length, r.ready, r.batches, r.url],
-						COLUMNS,
-					),
+					label: row([r.name, r.version ?? 'unknown', r.providers.length, r.ready, r.batches, r.url], fitted),
 					value: r.host_id,
 				}))}
 				limit={limit}
