@@ -170,5 +170,5 @@ test('a terminal without raw mode: a message pointing to the CLI and exit code 2
 	}
 	t.is(session.exitCode, 2);
 	t.regex(stdout.output, /does not support raw mode/);
-	t.regex(stdout.output, /crm --help/);
+	t.regex(stdout.output, /crm help/);
 });

@@ -104,7 +104,7 @@ function Router() {
 				<Text bold>crm</Text>
 				{loadError ? <Text color="red">{loadError}</Text> : <Text dimColor>reading the data folder…</Text>}
 				{loadError ? (
-					<Text dimColor>Ctrl-C quits; the CLI (crm --help) reports the same problem with an exit code.</Text>
+					<Text dimColor>Ctrl-C quits; the CLI (crm help) reports the same problem with an exit code.</Text>
 				) : null}
 			</Box>
 		);

@@ -42,7 +42,7 @@ export function ProviderHealth({batchId, health}: {batchId: string | null; healt
 		};
 	}, [app, batchId, health]);
 	if (!batchId) return <Text dimColor>no ready batch for this provider: nothing is watched</Text>;
-	if (!health) return <Text dimColor>not checked yet: Watch health (Home) or crm watch --once</Text>;
+	if (!health) return <Text dimColor>not checked yet: Watch health (Home) checks it</Text>;
 	const balance =
 		health.balance?.amount != null
 			? `${health.balance.amount} ${health.balance.currency ?? ''}`.trim()

@@ -59,7 +59,7 @@ export function BatchesScreen({hostId, pack, baseUrl}: {hostId: string; pack?: s
 	return (
 		<Box flexDirection="column">
 			<Header
-				title={`Status › ${host?.name ?? hostId} › ${pack ? `${pack} batches` : 'batches'}`}
+				title={`Status › ${host?.name ?? 'a host no longer registered'} › ${pack ? `${pack} batches` : 'batches'}`}
 				subtitle={`${batches.length} batch(es)${baseUrl ? ` · ${baseUrl}` : ''} · newest first`}
 			/>
 			{batches.length === 0 ? <Text dimColor>No batches.</Text> : <TableHeader columns={fitted} indent={2} />}

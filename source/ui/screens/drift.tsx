@@ -89,7 +89,7 @@ export function DriftScreen({
 				<ReconcileStage
 					key={`${stage.batchId ?? 'host'}-${stage.run}`}
 					hostId={stage.hostId}
-					hostName={host?.name ?? stage.hostId}
+					hostName={host?.name ?? 'a host no longer registered'}
 					batchId={stage.batchId}
 					onBack={back}
 					onAgain={() => setHistory((h) => [...h.slice(0, -1), {...stage, run: stage.run + 1}])}
@@ -196,7 +196,7 @@ function PickTarget({
 	return (
 		<Box flexDirection="column">
 			<Header
-				title={`Drift & rollback › ${host?.name ?? hostId}`}
+				title={`Drift & rollback › ${host?.name ?? 'a host no longer registered'}`}
 				subtitle="reconcile the whole host, or one batch (batches holding resources)"
 			/>
 			<TableHeader columns={fitted} indent={2} />
@@ -302,7 +302,7 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 			{shown.map((i, n) => (
 				<ItemRow key={n} item={i} columns={fitted} />
 			))}
-			{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile --json lists them all)</Text> : null}
+			{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile lists them all)</Text> : null}
 			<WordLegend words={reconcileWords(r).filter(([k, w]) => k === 'item' && w !== 'present')} max={2} />
 		</Box>
 	);

@@ -232,7 +232,7 @@ function ProbeStage({
 			{done ? (
 				<Box flexDirection="column">
 					<Text color={color.ok}>
-						✓ Registered {done.name} ({done.host_id}): sub2api {done.version ?? 'version unknown'}
+						✓ Registered {done.name}: sub2api {done.version ?? 'version unknown'}
 					</Text>
 					<Capabilities caps={done.capabilities} />
 					{done.capabilities.chat_completions ? null : (

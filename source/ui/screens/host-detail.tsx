@@ -39,7 +39,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 			<Box flexDirection="column">
 				<Header title="Hosts › a host no longer registered" />
 				<Text color={op.phase === 'done' ? color.ok : color.fail}>
-					{op.result ?? `host ${hostId} is not registered`}
+					{op.result ?? 'this host is no longer registered'}
 				</Text>
 				<SelectList items={[{label: 'Back to Hosts', value: 'back'}]} onSelect={() => actions.back()} />
 			</Box>
@@ -60,7 +60,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 
 	return (
 		<Box flexDirection="column">
-			<Header title={`Hosts › ${host.name}`} subtitle={`${host.host_id} · ${host.url}`} />
+			<Header title={`Hosts › ${host.name}`} subtitle={host.url} />
 			<Text>
 				version <Text bold>{host.version ?? 'unknown'}</Text> · auth {host.auth_type} · last probe{' '}
 				{shortTime(host.last_probe_at)}

@@ -14,7 +14,7 @@ export function NoRawMode({session}: {session: TuiSession}) {
 	return (
 		<Box flexDirection="column">
 			<Text>crm: this terminal does not support raw mode, which the TUI needs to read keys.</Text>
-			<Text>Use the command line instead: crm --help (every TUI action is a command too).</Text>
+			<Text>Use the command line instead: crm help (every TUI action is a command too).</Text>
 		</Box>
 	);
 }

@@ -80,7 +80,7 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 	return (
 		<Box flexDirection="column">
 			<Header
-				title={`Status › ${host?.name ?? hostId}`}
+				title={`Status › ${host?.name ?? 'a host no longer registered'}`}
 				subtitle={host ? `${host.url} · sub2api ${host.version ?? '(version unknown)'}` : undefined}
 			/>
 			{providers.length === 0 ? (
