@@ -45,3 +45,60 @@ export async function exportEvidence(
 export async function evidenceGuide(): Promise<Array<[string, string]>> {
 	return (await import('../core/acceptance/files.js')).FILE_GUIDE;
 }
+
+/** An evidence file as a screen shows it: its lines, every secret the process knows redacted. */
+export interface EvidenceFileView {
+	file: string;
+	lines: string[];
+	/** The file was longer than the part read. */
+	cut: boolean;
+}
+
+const MAX_READ_BYTES = 1024 * 1024;
+
+/**
+ * Reads one evidence file for reading by hand (a batch's artifacts/, an acceptance run's folder).
+ * Only a regular file under the data folder's artifacts/ or acceptance/ is read, never through a
+ * symlink; its text is redacted like every other output (state.json's secrets are registered when
+ * it is read). Reads only: no lock.
+ */
+export async function readEvidenceFile(session: Session, input: {file: string}): Promise<EvidenceFileView> {
+	const [{lstatSync, openSync, readSync, closeSync}, path, {CrmError}, {redactText}, store] =
+		await Promise.all([
+			import('node:fs'),
+			import('node:path'),
+			import('../lib/errors.js'),
+			import('../lib/secrets.js'),
+			session.read(),
+		]);
+	const file = path.resolve(input.file);
+	const roots = [path.dirname(store.paths.artifacts('x')), store.paths.acceptance];
+	if (!roots.some((root) => file.startsWith(root + path.sep)))
+		throw new CrmError('invalid_input', `${file} is not an evidence file of this data folder`, {
+			field: 'file',
+		});
+	const st = lstatSync(file, {throwIfNoEntry: false});
+	if (!st?.isFile()) throw new CrmError('not_found', `${file} is not a regular file (gone, or a link)`);
+	const fd = openSync(file, 'r');
+	try {
+		const buffer = Buffer.alloc(Math.min(st.size, MAX_READ_BYTES));
+		const read = readSync(fd, buffer, 0, buffer.length, 0);
+		const text = redactText(buffer.subarray(0, read).toString('utf8'));
+		return {file, lines: text.split(/\r?\n/), cut: st.size > MAX_READ_BYTES};
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** The files of an acceptance run's evidence folder (names, sorted), or none when it is gone. */
+export async function runEvidenceFiles(run: RunView): Promise<string[]> {
+	const {readdirSync} = await import('node:fs');
+	try {
+		return readdirSync(run.evidence_dir, {withFileTypes: true})
+			.filter((e) => e.isFile())
+			.map((e) => e.name)
+			.sort();
+	} catch {
+		return [];
+	}
+}

@@ -1,15 +1,17 @@
 // Mounts the TUI. Only imported when `crm` runs with no command on a terminal. NO_COLOR is honoured
 // by telling chalk (which Ink and the input widgets colour with) before any of them loads.
 // Ink writes through a stdout that redacts every write with every secret the process knows
-// (lib/secrets), so nothing on screen can show one, whatever component drew it.
+// (lib/secrets), so nothing on screen can show one, whatever component drew it; only a secret the
+// operator asked to see (ui/reveal.ts) gets through while it is shown.
 import {redactText} from '../lib/secrets.js';
+import {revealing} from './reveal.js';
 
 /** process.stdout as Ink sees it: the same stream (size, resize events, TTY), each write redacted. */
 export function redactingStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
 	const write = (chunk: unknown, ...rest: unknown[]): boolean =>
 		(stream.write as (...args: unknown[]) => boolean).call(
 			stream,
-			typeof chunk === 'string' ? redactText(chunk) : chunk,
+			typeof chunk === 'string' ? revealing(chunk, redactText) : chunk,
 			...rest,
 		);
 	return new Proxy(stream, {

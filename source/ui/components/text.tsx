@@ -8,10 +8,11 @@ import {Text as InkText, type TextProps} from 'ink';
 import {safeText} from '../../lib/safe-text.js';
 import {redactText} from '../../lib/secrets.js';
 import {tuiWords} from '../words.js';
+import {revealing} from '../reveal.js';
 
 /** What a terminal may show of a string: control characters stripped, flags in words, secrets redacted. */
 export function screenText(text: string): string {
-	return redactText(tuiWords(safeText(text)));
+	return revealing(tuiWords(safeText(text)), redactText);
 }
 
 function clean(node: React.ReactNode): React.ReactNode {

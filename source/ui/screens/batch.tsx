@@ -16,6 +16,8 @@ import {useListRows} from '../hooks/use-window.js';
 import {color, mark, seconds, shortTime, statusColor} from '../theme.js';
 import {SmokeAgain} from '../components/smoke-again.js';
 import {RotateKey} from './rotate-key.js';
+import {FileView} from '../components/file-view.js';
+import {SelectList} from '../components/select-list.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 
 const TABS = ['steps', 'resources', 'reconcile', 'evidence'] as const;
@@ -70,11 +72,10 @@ function linesOf(tab: Tab, file: BatchDetail): Line[] {
 								]),
 						]);
 		case 'evidence':
+			// the files themselves are a list below (EvidenceFiles): Enter reads one
 			return [
 				{text: file.artifacts_dir},
-				...(file.evidence_files.length === 0
-					? [{text: '  (no evidence files)', dim: true}]
-					: file.evidence_files.map((f) => ({text: `  ${f}`}))),
+				...(file.evidence_files.length === 0 ? [{text: '  (no evidence files)', dim: true}] : []),
 			];
 	}
 }
@@ -96,6 +97,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const [offset, setOffset] = useState(0);
 	const [smoke, setSmoke] = useState(0);
 	const [rotate, setRotate] = useState(0);
+	const [reading, setReading] = useState<string | null>(null);
 	const rows = useListRows(14);
 
 	const lines = useMemo(() => (loaded?.file ? linesOf(tab, loaded.file) : []), [loaded, tab]);
@@ -106,7 +108,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const canRotate = Boolean(index && index.batch_status === 'succeeded' && hasResources);
 	useScreenKeys({
 		list: smoke === 0 && rotate === 0,
-		isActive: smoke === 0,
+		isActive: smoke === 0 && reading === null,
 		text: rotate > 0,
 		onBack: rotate > 0 ? () => setRotate(0) : actions.back,
 		onKey: (input, key) => {
@@ -132,6 +134,15 @@ export function BatchScreen({batchId}: {batchId: string}) {
 		},
 	});
 
+	if (reading !== null) {
+		return (
+			<FileView
+				title={`Batch ${batchId} › ${reading.split('/').at(-1)}`}
+				file={reading}
+				onClose={() => setReading(null)}
+			/>
+		);
+	}
 	if (!index) {
 		return (
 			<Box flexDirection="column">
@@ -188,13 +199,23 @@ export function BatchScreen({batchId}: {batchId: string}) {
 				</Text>
 			))}
 			{offset + rows < lines.length ? <Text dimColor>↓ {lines.length - offset - rows} more</Text> : null}
+			{tab === 'evidence' && loaded?.file ? (
+				<EvidenceFiles
+					dir={loaded.file.artifacts_dir}
+					files={loaded.file.evidence_files}
+					limit={Math.max(3, rows - 1)}
+					isActive={smoke === 0 && rotate === 0}
+					onOpen={setReading}
+				/>
+			) : null}
 			{smoke > 0 ? <SmokeAgain key={smoke} batchId={batchId} onDone={() => setSmoke(0)} /> : null}
 			{rotate > 0 ? <RotateKey key={rotate} batchId={batchId} onDone={() => setRotate(0)} /> : null}
 			<KeyHelp
 				typing={rotate > 0}
 				keys={[
 					{keys: '← →', does: 'tabs'},
-					{keys: '↑ ↓', does: 'scroll'},
+					{keys: '↑ ↓', does: tab === 'evidence' ? 'move' : 'scroll'},
+					...(tab === 'evidence' ? [{keys: 'Enter', does: 'read the file'}] : []),
 					...(canSmoke ? [{keys: 's', does: 'smoke again'}] : []),
 					...(canRotate ? [{keys: 'k', does: 'new provider key'}] : []),
 					{keys: 'c', does: 'reconcile'},
@@ -204,5 +225,30 @@ export function BatchScreen({batchId}: {batchId: string}) {
 				words={words}
 			/>
 		</Box>
+	);
+}
+
+/** The batch's evidence files: Enter reads one (components/file-view.tsx). */
+function EvidenceFiles({
+	dir,
+	files,
+	limit,
+	isActive,
+	onOpen,
+}: {
+	dir: string;
+	files: string[];
+	limit: number;
+	isActive: boolean;
+	onOpen: (file: string) => void;
+}) {
+	if (files.length === 0) return null;
+	return (
+		<SelectList
+			items={files.map((f) => ({key: f, label: f, value: `${dir}/${f}`}))}
+			limit={limit}
+			isActive={isActive}
+			onSelect={onOpen}
+		/>
 	);
 }

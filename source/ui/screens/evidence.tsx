@@ -5,7 +5,16 @@
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {archiveEvidence, keepEvidence, listEvidence, type RunView} from '../../app/evidence.js';
+import {
+	archiveEvidence,
+	exportEvidence,
+	keepEvidence,
+	listEvidence,
+	runEvidenceFiles,
+	type RunView,
+} from '../../app/evidence.js';
+import {FileView} from '../components/file-view.js';
+import {TextField} from '../components/masked-field.js';
 import type {Session} from '../../app/session.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Confirm} from '../components/confirm.js';
@@ -30,7 +39,12 @@ const kept = (r: RunView) => (r.final ? 'final' : r.archived ? 'archived' : 'tri
 /** Runs `archive` would move: not final, finished, still in the main folder. */
 const archivable = (r: RunView) => !r.final && !r.archived && r.result !== 'running' && r.present;
 
-type Mode = {kind: 'list'} | {kind: 'run'; runId: string} | {kind: 'confirm-archive'};
+type Mode =
+	| {kind: 'list'}
+	| {kind: 'run'; runId: string}
+	| {kind: 'confirm-archive'}
+	| {kind: 'read'; runId: string; file: string}
+	| {kind: 'export'; runId: string};
 
 function keepRun(app: Session, op: Operation<string>, run: RunView) {
 	op.start(async () => {
@@ -63,12 +77,25 @@ export function EvidenceScreen({runId: initialRun}: {runId?: string}) {
 	const busy = op.phase === 'running';
 	useScreenKeys({
 		list: mode.kind === 'list',
-		isActive: !busy,
-		onBack: () => (mode.kind === 'list' ? actions.back() : setMode({kind: 'list'})),
+		text: mode.kind === 'export',
+		isActive: !busy && mode.kind !== 'read',
+		onBack: () =>
+			mode.kind === 'list'
+				? actions.back()
+				: setMode(mode.kind === 'export' ? {kind: 'run', runId: mode.runId} : {kind: 'list'}),
 	});
 	if (!runs) return <Text dimColor>reading the acceptance runs…</Text>;
+	if (mode.kind === 'read')
+		return (
+			<FileView
+				title={`Evidence › ${mode.runId} › ${mode.file.split('/').at(-1)}`}
+				file={mode.file}
+				onClose={() => setMode({kind: 'run', runId: mode.runId})}
+			/>
+		);
 	const list = runs.value ?? [];
-	const selected = mode.kind === 'run' ? list.find((r) => r.run_id === mode.runId) : undefined;
+	const selected =
+		mode.kind === 'run' || mode.kind === 'export' ? list.find((r) => r.run_id === mode.runId) : undefined;
 	const toList = () => setMode({kind: 'list'});
 	return (
 		<Box flexDirection="column">
@@ -83,10 +110,18 @@ export function EvidenceScreen({runId: initialRun}: {runId?: string}) {
 					<SelectList items={[{label: 'Back to the list', value: 'back'}]} onSelect={toList} />
 				</Box>
 			) : null}
-			{selected ? (
+			{selected && mode.kind === 'export' ? (
+				<ExportField run={selected} op={op} onDone={() => setMode({kind: 'run', runId: selected.run_id})} />
+			) : null}
+			{selected && mode.kind === 'run' ? (
 				<RunChoice
 					run={selected}
 					busy={busy}
+					onRead={(file) => setMode({kind: 'read', runId: selected.run_id, file})}
+					onExport={() => {
+						op.reset();
+						setMode({kind: 'export', runId: selected.run_id});
+					}}
 					onKeep={() => keepRun(app, op, selected)}
 					onBack={() => {
 						op.reset();
@@ -187,15 +222,20 @@ function RunList({
 function RunChoice({
 	run,
 	busy,
+	onRead,
+	onExport,
 	onKeep,
 	onBack,
 }: {
 	run: RunView;
 	busy: boolean;
+	onRead: (file: string) => void;
+	onExport: () => void;
 	onKeep: () => void;
 	onBack: () => void;
 }) {
 	const keepable = !run.final && run.result !== 'running';
+	const files = useRead(() => runEvidenceFiles(run), [run]);
 	return (
 		<Box flexDirection="column">
 			<RunDetail run={run} />
@@ -213,9 +253,22 @@ function RunChoice({
 										},
 									]
 								: []),
+							...(files?.value ?? []).map((f) => ({key: f, label: `Read ${f}`, value: `file:${f}`})),
+							...(run.present && run.result !== 'running'
+								? [{label: 'Export it as a bundle (.tar.gz)…', value: 'export'}]
+								: []),
 							{label: 'Back to the list', value: 'back'},
 						]}
-						onSelect={(v) => (v === 'keep' ? onKeep() : onBack())}
+						limit={8}
+						onSelect={(v) =>
+							v === 'keep'
+								? onKeep()
+								: v === 'export'
+									? onExport()
+									: v.startsWith('file:')
+										? onRead(`${run.evidence_dir}/${v.slice(5)}`)
+										: onBack()
+						}
 					/>
 				</Box>
 			)}
@@ -281,6 +334,32 @@ function RunDetail({run: r}: {run: RunView}) {
 				{r.present ? '' : ' (gone from disk)'}
 			</Text>
 			<WordLegend words={runWords(r)} max={3} />
+		</Box>
+	);
+}
+
+/** Where to write the run's bundle (the app's evidence export, refused when a file holds a secret). */
+function ExportField({run, op, onDone}: {run: RunView; op: Operation<string>; onDone: () => void}) {
+	const {app} = useUIState();
+	const [out] = useState(() => `${process.cwd()}/${run.run_id}.tar.gz`);
+	if (op.phase === 'running') return <Text dimColor>writing the bundle…</Text>;
+	if (op.phase === 'done')
+		return <SelectList items={[{label: 'Back to the run', value: 'back'}]} onSelect={onDone} />;
+	return (
+		<Box flexDirection="column">
+			<TextField
+				label="Bundle file"
+				value={out}
+				onChange={() => undefined}
+				validate={(v) => (/\.(tar\.gz|tgz)$/.test(v.trim()) ? null : 'name a .tar.gz (or .tgz) file')}
+				note="the run's folder as one file to hand over; nothing is written if a file holds a secret"
+				onSubmit={(v) =>
+					op.start(async () => {
+						const done = await exportEvidence(app, {run: run.run_id, out: v.trim()});
+						return `exported ${done.entries.length} file(s), ${done.bytes} bytes, to ${done.out}`;
+					})
+				}
+			/>
 		</Box>
 	);
 }

@@ -15,13 +15,14 @@ import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
 import {SmokeAgain} from '../components/smoke-again.js';
+import {SmokeCurl} from '../components/smoke-curl.js';
 import {StepList} from '../components/step-list.js';
 import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 import {color, statusColor} from '../theme.js';
 
-type Action = NextStep | 'status' | 'again' | 'home' | 'watch';
+type Action = NextStep | 'status' | 'again' | 'home' | 'watch' | 'curl';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -63,13 +64,14 @@ export function ImportRun({
 	const [batchId, setBatchId] = useState<string | null>(null);
 	const [attempt, setAttempt] = useState(0);
 	const [smoke, setSmoke] = useState(0);
+	const [curl, setCurl] = useState(false);
 	const {steps, op, finished} = useRun<ImportResult>(
 		`── import ${packId} into ${hostName} ──`,
 		(run) => importProvider(app, input, {...run, onBatch: setBatchId}),
 		{attempt},
 	);
 	const result = op.result;
-	const smoking = smoke > 0 && result !== null;
+	const smoking = (smoke > 0 || curl) && result !== null;
 	const words: Words = result ? wordsOf(result) : [];
 	useScreenKeys({list: finished && !smoking, onBack: finished && !smoking ? actions.home : undefined});
 
@@ -97,6 +99,8 @@ export function ImportRun({
 				return actions.push({id: 'watch', hostId: result!.host_id, batchIds: [result!.batch_id]});
 			case 'retry':
 				return setAttempt((n) => n + 1);
+			case 'curl':
+				return setCurl(true);
 			case 'home':
 				return actions.home();
 		}
@@ -130,7 +134,12 @@ export function ImportRun({
 				</Box>
 			) : null}
 			{result ? <ResultView result={result} onChoose={choose} actions={!smoking} /> : null}
-			{smoking ? <SmokeAgain key={smoke} batchId={result.batch_id} onDone={() => setSmoke(0)} /> : null}
+			{smoking && smoke > 0 ? (
+				<SmokeAgain key={smoke} batchId={result.batch_id} onDone={() => setSmoke(0)} />
+			) : null}
+			{smoking && curl ? (
+				<SmokeCurl batchId={result.batch_id} model={result.smoke_model} onClose={() => setCurl(false)} />
+			) : null}
 			<KeyHelp keys={finished ? LIST_KEYS : []} words={words} />
 		</Box>
 	);
@@ -210,6 +219,9 @@ function ResultView({
 							{label: 'Open the batch', value: 'status' as Action},
 							{label: 'Import another', value: 'again' as Action},
 							...(ready ? [{label: 'Keep watching this provider', value: 'watch' as Action}] : []),
+							...(r.resources.length > 0 && r.smoke_model
+								? [{label: 'Show the smoke as a curl', value: 'curl' as Action}]
+								: []),
 							{label: 'Home', value: 'home' as Action},
 						]}
 						onSelect={onChoose}
