@@ -13,6 +13,7 @@ const help = `
   Commands
     sandbox                    start the built-in sub2api-compatible sandbox host (127.0.0.1)
     host add|list|show|remove  register and inspect sub2api hosts
+    host set HOST              change a host's gateway address, cleartext permission, auto-pause
     packs                      list provider packs
     import                     import a provider into a host and prove a user can call it
     import-batch               import a file of url,key pairs
@@ -62,6 +63,10 @@ function parse(meow: typeof import('meow').default) {
 			acceptCompliance: bool,
 			prefix: str,
 			userDomain: str,
+			gatewayUrl: str,
+			allowInsecureHttp: bool,
+			autoPause: str,
+			pauseAfter: num,
 			// import
 			host: str,
 			pack: str,
@@ -89,6 +94,7 @@ function parse(meow: typeof import('meow').default) {
 			timeoutS: num,
 			smokeRetryS: num,
 			lockWaitS: num,
+			upstreamRetryS: num,
 		},
 	});
 }

@@ -1,6 +1,7 @@
 // `crm batches`, `crm batch show BATCH`, `crm status`: reads only, never locks.
 import {CrmError} from '../lib/errors.js';
 import {shown} from '../core/input/validate.js';
+import {gatewayUrl} from '../core/hosts/addresses.js';
 import {resolveHost} from '../core/hosts/lookup.js';
 import {batchListView, providerRows} from '../core/reads/status.js';
 import {StateStore} from '../store/state-store.js';
@@ -94,6 +95,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
 			host_id: h.host_id,
 			name: h.name,
 			url: h.url,
+			gateway_url: gatewayUrl(h),
 			version: h.version,
 			providers: providerRows(store.data, h.host_id),
 		}));
@@ -103,14 +105,16 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
 			: hosts
 					.map(
 						(h) =>
-							`${h.name} (${h.host_id}) ${h.url} · sub2api ${h.version ?? '?'}\n` +
+							`${h.name} (${h.host_id}) ${h.url}${h.gateway_url === h.url ? '' : ` · gateway ${h.gateway_url}`} · sub2api ${h.version ?? '?'}\n` +
 							(h.providers.length
 								? table(
 										['PACK', 'BASE URL', 'PROVIDER', 'ACCESS', 'LATEST BATCH', 'LAST RECONCILE'],
 										h.providers.map((p) => [
 											p.pack,
 											p.base_url,
-											p.provider_status,
+											p.warnings.length
+												? `${p.provider_status} (${p.warnings.join(', ')})`
+												: p.provider_status,
 											p.access_status,
 											p.latest_batch,
 											p.last_reconcile?.reconcile_status ?? null,

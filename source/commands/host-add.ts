@@ -2,8 +2,8 @@
 // A wrong credential, an unreachable URL or a non-sub2api URL: exit 1, nothing saved.
 import {hostView} from '../core/hosts/lookup.js';
 import type {Operator} from '../core/hosts/access.js';
-import {registerHost} from '../core/hosts/register.js';
-import {validateDomain, validateName, validatePrefix, validateUrl} from '../core/input/validate.js';
+import {checkRegisterInput, registerHost} from '../core/hosts/register.js';
+import {validateDomain, validateName, validatePrefix} from '../core/input/validate.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, seconds, type CommandContext} from './context.js';
 import {readAdminCredential, totpFromFlags} from './secret-input.js';
@@ -20,7 +20,15 @@ export function complianceOperator(ctx: CommandContext): Operator['acceptComplia
 
 export async function hostAdd(ctx: CommandContext): Promise<number> {
 	const name = validateName(flagString(ctx.flags, 'name'), '--name');
-	const url = validateUrl(flagString(ctx.flags, 'url'), '--url');
+	// Both addresses, and cleartext to a non-loopback one, are checked before anything is sent.
+	const {url, gatewayUrl} = checkRegisterInput({
+		name,
+		url: flagString(ctx.flags, 'url') ?? '',
+		gatewayUrl: flagString(ctx.flags, 'gatewayUrl') ?? null,
+		allowInsecureHttp: ctx.flags.allowInsecureHttp === true,
+		credential: {type: 'admin_api_key', key: ''},
+	});
+	const allowInsecureHttp = ctx.flags.allowInsecureHttp === true;
 	const credential = readAdminCredential(ctx.flags, (m) => ctx.out.warn(m));
 	const prefix = validatePrefix(flagString(ctx.flags, 'prefix'), '--prefix', 'crm-');
 	const userDomain = validateDomain(flagString(ctx.flags, 'userDomain'), '--user-domain', 'crm.invalid');
@@ -33,7 +41,7 @@ export async function hostAdd(ctx: CommandContext): Promise<number> {
 	try {
 		const host = await registerHost(
 			store,
-			{name, url, credential, prefix, userDomain},
+			{name, url, credential, prefix, userDomain, gatewayUrl, allowInsecureHttp},
 			{
 				operator: {totp, acceptCompliance: complianceOperator(ctx)},
 				timeoutMs: seconds(ctx.flags, 'timeoutS', 'CRM_TIMEOUT_S', 8) * 1000,
@@ -45,6 +53,7 @@ export async function hostAdd(ctx: CommandContext): Promise<number> {
 			host_id: view.host_id,
 			name: view.name,
 			url: view.url,
+			gateway_url: view.gateway_url,
 			version: view.version,
 			auth_type: view.auth_type,
 			capabilities: view.capabilities,
@@ -57,7 +66,9 @@ export async function hostAdd(ctx: CommandContext): Promise<number> {
 			const warn = caps.chat_completions
 				? ''
 				: '\nwarning: this host has no /v1/chat/completions; imports will end as host_compatibility_gap';
-			return `Registered ${name} (${host.host_id}): sub2api ${host.version ?? 'version unknown'}\n  ${flags.join(' ')}${warn}`;
+			const gateway = view.gateway_url === view.url ? '' : `\n  gateway address ${view.gateway_url}`;
+			const clear = view.allow_insecure_http ? '\n  cleartext http:// allowed for this host' : '';
+			return `Registered ${name} (${host.host_id}): sub2api ${host.version ?? 'version unknown'}${gateway}${clear}\n  ${flags.join(' ')}${warn}`;
 		});
 		return 0;
 	} finally {

@@ -46,6 +46,7 @@ export function timingFromFlags(ctx: CommandContext) {
 		requestTimeoutMs: seconds(ctx.flags, 'timeoutS', 'CRM_TIMEOUT_S', 15) * 1000,
 		smokeRetryMs: seconds(ctx.flags, 'smokeRetryS', 'CRM_SMOKE_RETRY_S', 25) * 1000,
 		smokeRetryIntervalMs: Number(process.env.CRM_SMOKE_RETRY_INTERVAL_MS ?? 1000),
+		upstreamRetryMs: seconds(ctx.flags, 'upstreamRetryS', 'CRM_UPSTREAM_RETRY_S', 30) * 1000,
 	};
 }
 
@@ -110,6 +111,8 @@ export function humanResult(r: ImportResult): string {
 		lines.push(
 			`  completion ${r.completion_status} (${r.completion_type}) with ${r.smoke_model}: "${r.completion_preview}"`,
 		);
+	if (r.gateway_used) lines.push(`  smoke through ${r.gateway_used}`);
+	for (const w of r.warnings) lines.push(`  warning (${w.code}): ${w.message}`);
 	if (r.failure_class)
 		lines.push(`  failure ${r.failure_class} at ${r.stopped_at_step}: ${NEXT_STEP[r.failure_class]}`);
 	for (const res of r.resources)

@@ -22,6 +22,19 @@ export interface SandboxFaults {
 	host_truncated_json: boolean;
 	/** Next N /api/v1/admin/* requests get 429 RATE_LIMITED with Retry-After: 1. */
 	admin_429: number;
+	/**
+	 * Per fake upstream pack: its next `count` model-list or chat requests answer a plain 429 (the
+	 * provider's rate-limit body, not quota) with `Retry-After: retry_after_s`.
+	 */
+	upstream_429: Record<string, {count: number; retry_after_s: number}>;
+	/**
+	 * Per fake upstream pack: every chat answers with this business code in the provider's own
+	 * dialect (MiniMax `base_resp`, GLM `error.code`) and this HTTP status (MiniMax 1008 is seen as
+	 * 200, 402, 429 and 500).
+	 */
+	upstream_code: Record<string, {code: number; status: number} | null>;
+	/** The gateway address (the second listening port) destroys every socket without answering. */
+	gateway_down: boolean;
 }
 
 export interface SandboxInfo {
@@ -31,7 +44,11 @@ export interface SandboxInfo {
 	admin_password: string;
 	admin_totp_code: string;
 	control_url: string;
+	/** A second address serving only the gateway routes (/v1/*), as users would call the host. */
+	gateway_url: string;
 	upstreams: Record<string, {base_url: string; api_key: string}>;
+	/** GLM's coding-plan endpoint and a coding-plan key (which the general endpoint answers with 1113). */
+	glm_coding: {base_url: string; api_key: string};
 }
 
 export interface GroupRow {
@@ -160,6 +177,8 @@ export interface RequestLogEntry {
 	path: string;
 	status: number;
 	at: number;
+	/** Which address the request came in on: the admin address or the gateway address. */
+	via: 'admin' | 'gateway';
 }
 
 export interface SandboxHandle {
@@ -174,6 +193,8 @@ export interface SandboxHandle {
 export interface SandboxOptions {
 	port?: number;
 	upstreamPort?: number;
+	/** Port of the gateway address (0 or absent: any free port). */
+	gatewayPort?: number;
 	profile?: SandboxProfile;
 	latencyMs?: number;
 	faults?: Partial<SandboxFaults>;

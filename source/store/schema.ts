@@ -25,6 +25,7 @@ export const FAILURE_CLASSES = [
 	'host_compatibility_gap',
 	'upstream_key_quota_issue',
 	'upstream_auth_issue',
+	'upstream_rate_limited',
 	'upstream_unavailable',
 	'host_auth_issue',
 	'network_unreachable',
@@ -76,6 +77,13 @@ export const hostSchema = z.looseObject({
 	user_domain: z.string(),
 	created_at: iso,
 	last_probe_at: nullableIso,
+	/** The address users call (docs/domain.md rule 13); absent or null: the admin address `url`. */
+	gateway_url: z.string().min(1).nullable().optional(),
+	/** The operator allowed cleartext http:// to this host's non-loopback addresses. */
+	allow_insecure_http: z.boolean().optional(),
+	/** Health watch: set the tool's accounts unschedulable after `pause_after` consecutive failures. */
+	auto_pause: z.boolean().optional(),
+	pause_after: z.number().int().min(1).optional(),
 });
 export type HostRecord = Strict<z.infer<typeof hostSchema>>;
 
@@ -98,6 +106,8 @@ export const batchIndexSchema = z.looseObject({
 	resource_count: z.number().int().min(0),
 	/** Some resource record is still pending (its create's answer was never recorded). */
 	pending: z.boolean().optional(),
+	/** Warning codes of a ready import (probe_advisory, pack_models_dropped, ...): listed, not a status. */
+	warnings: z.array(z.string()).optional(),
 });
 export type BatchIndex = Strict<z.infer<typeof batchIndexSchema>>;
 

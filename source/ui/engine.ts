@@ -72,6 +72,7 @@ export function timingFromEnv(env: NodeJS.ProcessEnv = process.env): Timing {
 		requestTimeoutMs: num('CRM_TIMEOUT_S', DEFAULT_TIMING.requestTimeoutMs / 1000) * 1000,
 		smokeRetryMs: num('CRM_SMOKE_RETRY_S', DEFAULT_TIMING.smokeRetryMs / 1000) * 1000,
 		smokeRetryIntervalMs: num('CRM_SMOKE_RETRY_INTERVAL_MS', DEFAULT_TIMING.smokeRetryIntervalMs),
+		upstreamRetryMs: num('CRM_UPSTREAM_RETRY_S', DEFAULT_TIMING.upstreamRetryMs / 1000) * 1000,
 	};
 }
 

@@ -2,3 +2,5 @@
 export * from './errors.js';
 export * from './urls.js';
 export * from './client.js';
+export * from './dialects.js';
+export * from './rate-limit.js';

@@ -97,6 +97,8 @@ export interface DetectOptions {
 	packs: PackSet;
 	timeoutMs: number;
 	signal?: AbortSignal;
+	/** The plain-429 window for the /models read (docs/domain.md rule 5). */
+	rateLimitWindowMs?: number;
 }
 
 function emptyEvidence(url: string): DetectionEvidence {
@@ -138,6 +140,7 @@ export async function detectRow(row: BatchRow, o: DetectOptions): Promise<Detect
 			apiKey: row.key,
 			timeoutMs: o.timeoutMs,
 			signal: o.signal,
+			rateLimitWindowMs: o.rateLimitWindowMs,
 		});
 		evidence.models_url = listed.url;
 		evidence.models_count = listed.models.length;

@@ -81,11 +81,16 @@ export interface PlanOptions {
  * reports them as not run). Result in file order.
  */
 export async function planBatch(o: PlanOptions): Promise<DetectedRow[]> {
-	const timeoutMs = {...DEFAULT_TIMING, ...o.timing}.requestTimeoutMs;
+	const {requestTimeoutMs: timeoutMs, upstreamRetryMs} = {...DEFAULT_TIMING, ...o.timing};
 	const out = new Map<number, DetectedRow>();
 	await boundedPool(o.rows, o.concurrency, o.signal, async (row) => {
 		o.sink?.({type: 'detect_start', line: row.line, url: row.url});
-		const detection = await detectRow(row, {packs: o.packs, timeoutMs, signal: o.signal});
+		const detection = await detectRow(row, {
+			packs: o.packs,
+			timeoutMs,
+			signal: o.signal,
+			rateLimitWindowMs: upstreamRetryMs,
+		});
 		if (o.signal.aborted) return;
 		out.set(row.line, {...row, detection});
 		o.sink?.({type: 'detected', line: row.line, detection});

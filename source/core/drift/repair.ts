@@ -1,6 +1,7 @@
 // Repair where it is safe (issue: drift and rollback): for a drifted batch, re-run the access closure
 // and the smoke. A missing user, key or subscription is recreated (and recorded); what is intact is
 // left alone. A missing or changed group or account is not repaired: roll back and import again.
+import {adminUrl, gatewayUrl} from '../hosts/addresses.js';
 import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
 import {CrmError} from '../../lib/errors.js';
@@ -105,7 +106,7 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 			client,
 			recorder,
 			caps,
-			hostUrl: host.url,
+			hostUrl: adminUrl(host),
 			pack,
 			accessMode: index.access_mode,
 			groupId,
@@ -208,7 +209,14 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 	const smokeModel = String(recorder.file.summary?.smoke_model ?? pack.smoke_test_model ?? '');
 	const smoke = await runner.run('access_smoke', async (api) => {
 		const out = await runSmoke(
-			{hostUrl: host.url, userKey, model: smokeModel, accessMode: index.access_mode, timing},
+			{
+				hostUrl: adminUrl(host),
+				gatewayUrl: gatewayUrl(host),
+				userKey,
+				model: smokeModel,
+				accessMode: index.access_mode,
+				timing,
+			},
 			api,
 		);
 		return {

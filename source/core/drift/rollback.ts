@@ -2,6 +2,7 @@
 // subscription, user, account, group). Each is read back first and deleted only when it is still the
 // one recorded; a mismatch is skipped and reported. Never deletes by name match. Re-runnable.
 import type {ResourceRecord, ResourceType} from '../../store/schema.js';
+import {adminUrl} from '../hosts/addresses.js';
 import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
 import {HostError} from '../../host/errors.js';
@@ -142,7 +143,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 			secrets?.user_password ?? '',
 			secrets?.user_key ?? '',
 		]);
-		const userClient = userClientFor(host.url, secrets, timeoutMs, o.signal);
+		const userClient = userClientFor(adminUrl(host), secrets, timeoutMs, o.signal);
 		let hostGone: string | null = null;
 		for (const r of sortForDelete(recorder.file.resources.filter((x) => x.status !== 'failed'))) {
 			api.throwIfStopped();

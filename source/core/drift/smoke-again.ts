@@ -1,6 +1,7 @@
 // Runs a finished batch's access smoke again with its managed user's key (/v1/models + one chat
 // completion through the host) and records the result: `crm smoke --batch`, the TUI's "run smoke again".
 import type {StateStore} from '../../store/state-store.js';
+import {adminUrl, gatewayUrl} from '../hosts/addresses.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
 import {CrmError} from '../../lib/errors.js';
 import type {EventSink} from '../pipeline/events.js';
@@ -43,7 +44,14 @@ export async function runSmokeAgain(o: {
 	try {
 		await runner.run('access_smoke', async (api) => {
 			outcome = await runSmoke(
-				{hostUrl: host.url, userKey: secrets.user_key!, model, accessMode: index.access_mode, timing},
+				{
+					hostUrl: adminUrl(host),
+					gatewayUrl: gatewayUrl(host),
+					userKey: secrets.user_key!,
+					model,
+					accessMode: index.access_mode,
+					timing,
+				},
 				api,
 			);
 			const result = smokeResult(outcome, model);

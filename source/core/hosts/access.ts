@@ -4,6 +4,7 @@ import {HostClient} from '../../host/client.js';
 import type {ComplianceInfo} from '../../host/probe.js';
 import type {HostRecord} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
+import {adminUrl} from './addresses.js';
 
 export interface Operator {
 	/** A TOTP code for a 2FA login or a step-up; undefined when the operator gave none. */
@@ -33,7 +34,7 @@ export function hostClientFor(host: HostRecord, options: ClientOptions = {}): Ho
 					password: host.credential.password ?? '',
 				};
 	return new HostClient({
-		baseUrl: host.url,
+		baseUrl: adminUrl(host),
 		auth,
 		session: host.session,
 		timeoutMs: options.timeoutMs,

@@ -2,6 +2,7 @@
 // group and account, account test, access closure, access smoke, summary. Every step emits events;
 // the CLI prints them, the TUI renders them.
 import {HostError} from '../../host/errors.js';
+import {adminUrl, gatewayUrl} from '../hosts/addresses.js';
 import type {Capabilities} from '../../host/probe.js';
 import type {StateStore} from '../../store/state-store.js';
 import type {FailureClass, ProviderStatus} from '../../store/schema.js';
@@ -27,6 +28,7 @@ import {
 	type Timing,
 } from './types.js';
 import {upstreamProbeStep, type UpstreamProbe} from './upstream-probe.js';
+import {importWarnings} from './warnings.js';
 
 export interface ImportOptions {
 	store: StateStore;
@@ -126,6 +128,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 						smokeModel: input.smokeModel,
 						continueOnFailure: input.continueOnUpstreamFailure,
 						timeoutMs: timing.requestTimeoutMs,
+						rateLimitWindowMs: timing.upstreamRetryMs,
 					},
 					api,
 				),
@@ -263,7 +266,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 					client,
 					recorder,
 					caps: caps!,
-					hostUrl: host.url,
+					hostUrl: adminUrl(host),
 					pack,
 					accessMode: input.accessMode,
 					groupId,
@@ -282,7 +285,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		smoke = await runner.run('access_smoke', async (api) => {
 			const out = await runSmoke(
 				{
-					hostUrl: host.url,
+					hostUrl: adminUrl(host),
+					gatewayUrl: gatewayUrl(host),
 					userKey: closure.user_key,
 					model: choice.smokeModel,
 					accessMode: input.accessMode,
@@ -365,13 +369,17 @@ async function finish(f: FinishInput): Promise<ImportResult> {
 	const created = recorder.file.resources.some((r) => r.status === 'created' || r.status === 'pending');
 	const warned = recorder.file.steps.some((s) => s.status === 'warn');
 	const stopped = f.signal.aborted;
-	const providerStatus: ProviderStatus | null = ready
-		? warned
-			? 'degraded'
-			: 'active'
-		: created
-			? 'broken'
-			: null;
+	// A ready import is `active`; its warnings (probe advisory, dropped models, a retried smoke) are
+	// listed with it, they are not a status (docs/domain.md statuses).
+	const providerStatus: ProviderStatus | null = ready ? 'active' : created ? 'broken' : null;
+	const warnings = warned
+		? importWarnings({
+				steps: recorder.file.steps,
+				upstream: f.upstream,
+				smoke: f.smoke,
+				probeAdvisory: f.probeAdvisory,
+			})
+		: [];
 	const stoppedAt = ready
 		? null
 		: (recorder.file.steps.find((s) => s.status === 'fail')?.name ?? f.runner.current);
@@ -400,6 +408,8 @@ async function finish(f: FinishInput): Promise<ImportResult> {
 		completion_preview: f.smoke?.completion_preview ?? null,
 		probe_advisory: f.probeAdvisory,
 		smoke_model: f.upstream?.choice.smokeModel ?? null,
+		gateway_used: f.smoke?.gateway_used ?? null,
+		warnings,
 		stopped_at_step: stoppedAt,
 		steps: recorder.file.steps.map((s) => ({
 			name: s.name,
@@ -420,6 +430,7 @@ async function finish(f: FinishInput): Promise<ImportResult> {
 			failure_class: result.failure_class,
 			stopped_at_step: result.stopped_at_step,
 			pid: null,
+			warnings: warnings.map((w) => w.code),
 		},
 		{...result, stopped_by_operator: stopped, upstream: f.upstream, smoke: f.smoke},
 	);

@@ -1,5 +1,6 @@
 // The import's inputs and its result (the JSON of `crm import`, CLI.md).
 import type {Pack, AccessMode} from '../packs/packs.js';
+import type {ImportWarning} from './warnings.js';
 import type {
 	AccessStatus,
 	BatchStatus,
@@ -41,12 +42,15 @@ export interface Timing {
 	smokeRetryMs: number;
 	/** Pause between smoke attempts. */
 	smokeRetryIntervalMs: number;
+	/** Window for waiting out a provider's plain 429 (honouring Retry-After) before it is final. */
+	upstreamRetryMs: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
 	requestTimeoutMs: 15_000,
 	smokeRetryMs: 25_000,
 	smokeRetryIntervalMs: 1_000,
+	upstreamRetryMs: 30_000,
 };
 
 export interface ImportResult {
@@ -64,6 +68,10 @@ export interface ImportResult {
 	completion_preview: string | null;
 	probe_advisory: boolean;
 	smoke_model: string | null;
+	/** The address the access smoke went through (the gateway address, or the admin address after a fallback). */
+	gateway_used: string | null;
+	/** What a ready import is warned about; the provider stays `active`. */
+	warnings: ImportWarning[];
 	stopped_at_step: string | null;
 	steps: Array<{name: string; status: string; duration_ms: number | null; message: string}>;
 	resources: Array<{resource_type: string; host_resource_id: string | null; name: string}>;

@@ -39,6 +39,14 @@ export const packSchema = z
 			user_concurrency: z.number().int().min(1),
 		}),
 		notes: z.string().optional(),
+		/**
+		 * Where a provider's coding-plan endpoint differs from its general one only by path (GLM
+		 * `/api/paas/v4` vs `/api/coding/paas/v4`): lets a refused key be tried on the other endpoint
+		 * to tell "wrong endpoint for this key" from "out of balance" (docs/domain.md rule 5).
+		 */
+		coding_plan: z
+			.object({general_path: z.string().startsWith('/'), coding_path: z.string().startsWith('/')})
+			.optional(),
 	})
 	.superRefine((pack, ctx) => {
 		if (pack.kind === 'official') {

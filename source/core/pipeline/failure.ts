@@ -9,10 +9,12 @@ export function classFromUpstream(kind: UpstreamErrorKind): FailureClass {
 		case 'quota':
 			return 'upstream_key_quota_issue';
 		case 'auth':
+		case 'not_in_plan':
 			return 'upstream_auth_issue';
 		case 'network':
 			return 'network_unreachable';
 		case 'rate_limited':
+			return 'upstream_rate_limited';
 		case 'server':
 		case 'timeout':
 			return 'upstream_unavailable';
@@ -44,7 +46,9 @@ export const NEXT_STEP: Record<FailureClass, string> = {
 		'the provider key is out of balance or quota: top it up or use another key, then import again',
 	upstream_auth_issue:
 		'the provider refused the key: check the key and that it belongs to this URL (plan keys differ), then import again',
-	upstream_unavailable: 'the provider is rate-limiting or failing: try again later',
+	upstream_rate_limited:
+		'the provider kept answering 429 (rate limited) for the whole retry window (--upstream-retry-s): try again later or raise the window',
+	upstream_unavailable: 'the provider is failing or overloaded: try again later',
 	host_auth_issue:
 		'the host refused the admin credential or needs the operator (compliance, 2FA): re-register with crm host add',
 	network_unreachable: 'a host or URL could not be reached: check the URL, the network and the timeout',

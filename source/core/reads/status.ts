@@ -11,6 +11,8 @@ export interface ProviderRow {
 	latest_batch: string;
 	batch_status: string;
 	provider_status: string | null;
+	/** Warning codes of the batch the provider status comes from (listed, not a status). */
+	warnings: string[];
 	access_status: AccessStatus;
 	modes_ready: string[];
 	failure_class: string | null;
@@ -56,6 +58,9 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 		const hostRun = lastRun.get(`host:${latest.host_id}`);
 		if (hostRun) runs.push(hostRun);
 		runs.sort((a, b) => (a.at < b.at ? 1 : -1));
+		// docs/domain.md: the provider's status is its latest batch's, among those that created resources
+		// and still hold them (a batch that stopped before creating anything changes nothing there).
+		const holding = list.find((b) => b.resource_count > 0 && b.batch_status !== 'rolled_back');
 		rows.push({
 			host_id: latest.host_id,
 			host: state.hosts.find((h) => h.host_id === latest.host_id)?.name ?? latest.host_id,
@@ -63,10 +68,8 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 			base_url: latest.base_url,
 			latest_batch: latest.batch_id,
 			batch_status: latest.batch_status,
-			// DOMAIN.md: the provider's status is its latest batch's, among those that created resources
-			// and still hold them (a batch that stopped before creating anything changes nothing there).
-			provider_status:
-				list.find((b) => b.resource_count > 0 && b.batch_status !== 'rolled_back')?.provider_status ?? null,
+			provider_status: holding?.provider_status ?? null,
+			warnings: holding?.warnings ?? [],
 			access_status: access,
 			modes_ready: [...modes],
 			failure_class: latest.failure_class,
