@@ -260,14 +260,15 @@ for (const step of ['host_probe', 'create_group', 'access_closure']) {
 	});
 }
 
-// Every upstream fault the sandbox has, with the class DOMAIN.md rule 5 gives it. Auth and quota stop
-// after upstream_probe with nothing created; the others go on to the host (the host may reach the
-// provider where this machine cannot) and fail at the access smoke with the upstream's class.
+// Every upstream fault the sandbox has, with the class DOMAIN.md rule 5 gives it. Auth, quota and a
+// rate limit that outlasts its window stop after upstream_probe with nothing created; the others go
+// on to the host (the host may reach the provider where this machine cannot) and fail at the access
+// smoke with the upstream's class.
 const UPSTREAM: Array<[string, string, string]> = [
 	['quota', 'upstream_key_quota_issue', 'upstream_probe'],
 	['auth', 'upstream_auth_issue', 'upstream_probe'],
 	['server_error', 'upstream_unavailable', 'access_smoke'],
-	['rate_limited', 'upstream_unavailable', 'access_smoke'],
+	['rate_limited', 'upstream_rate_limited', 'upstream_probe'],
 	['chat_fail', 'upstream_unavailable', 'access_smoke'],
 	['down', 'network_unreachable', 'access_smoke'],
 ];

@@ -30,7 +30,10 @@ export interface HostSetResult {
 function checkAutoPause(raw: string | undefined): boolean | undefined {
 	if (raw === undefined) return undefined;
 	if (raw === 'on' || raw === 'off') return raw === 'on';
-	throw invalidInput('--auto-pause', `--auto-pause takes on or off (got ${JSON.stringify(raw.slice(0, 20))})`);
+	throw invalidInput(
+		'--auto-pause',
+		`--auto-pause takes on or off (got ${JSON.stringify(raw.slice(0, 20))})`,
+	);
 }
 
 function checkPauseAfter(raw: number | undefined): number | undefined {

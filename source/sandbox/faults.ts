@@ -84,7 +84,8 @@ export function mergeFaults(faults: SandboxFaults, patch: unknown, packs: readon
 		}
 	}
 	if ('upstream_429' in p) mergePerPack(next.upstream_429, p.upstream_429, 'upstream_429', packs, check429);
-	if ('upstream_code' in p) mergePerPack(next.upstream_code, p.upstream_code, 'upstream_code', packs, checkCode);
+	if ('upstream_code' in p)
+		mergePerPack(next.upstream_code, p.upstream_code, 'upstream_code', packs, checkCode);
 	Object.assign(faults, next);
 	return faults;
 }

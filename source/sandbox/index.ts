@@ -4,7 +4,14 @@ import {mergeFaults} from './faults.js';
 import {buildRouter, closeServer, createHostServer, listen} from './server.js';
 import {SandboxState} from './state.js';
 import type {SandboxFaults, SandboxHandle, SandboxInfo, SandboxOptions} from './types.js';
-import {createUpstreamServer, GLM_CODING_KEY, GLM_CODING_PATH, PACK_IDS, PACKS, upstreamKeys} from './upstreams.js';
+import {
+	createUpstreamServer,
+	GLM_CODING_KEY,
+	GLM_CODING_PATH,
+	PACK_IDS,
+	PACKS,
+	upstreamKeys,
+} from './upstreams.js';
 import {CONTROL_PREFIX} from './control.js';
 
 export type {

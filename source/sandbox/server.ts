@@ -84,8 +84,7 @@ async function handle(
 	if (!isControl && state.faults.latency_ms > 0) await sleep(state.faults.latency_ms);
 	if (rawBody === null) return sendRaw(ctx, 413, 'text/plain', 'request body too large');
 	if (!isControl && state.faults.host_html) return spa(ctx);
-	if (via === 'gateway' && !GATEWAY_PREFIXES.some((prefix) => path.startsWith(prefix)))
-		return text404(ctx);
+	if (via === 'gateway' && !GATEWAY_PREFIXES.some((prefix) => path.startsWith(prefix))) return text404(ctx);
 	const match = router.match(method, path);
 	if (!match) {
 		if (API_PREFIXES.some((prefix) => path.startsWith(prefix) || path === prefix.replace(/\/$/, ''))) {

@@ -184,9 +184,7 @@ export const GLM_CODING_PATH = '/glm/api/coding/paas/v4';
 export const GLM_CODING_KEY = 'glm-coding';
 
 export function upstreamKeys(): Record<string, string> {
-	return Object.fromEntries(
-		[...PACK_IDS, GLM_CODING_KEY].map((id) => [id, `sk-fake-${id}-${hex(16)}`]),
-	);
+	return Object.fromEntries([...PACK_IDS, GLM_CODING_KEY].map((id) => [id, `sk-fake-${id}-${hex(16)}`]));
 }
 
 function send(res: ServerResponse, [status, body]: Answer, headers: Record<string, string> = {}): void {

@@ -49,7 +49,10 @@ export async function withRateLimitWindow<T>(o: RateLimitOptions, attempt: () =>
 			const left = deadline - Date.now();
 			const asked = error.retryAfterMs;
 			// Never a tight loop: a Retry-After of 0 still waits a moment.
-			const waitMs = Math.max(MIN_WAIT_MS, asked ?? Math.min(FIRST_BACKOFF_MS * 2 ** retries, MAX_BACKOFF_MS));
+			const waitMs = Math.max(
+				MIN_WAIT_MS,
+				asked ?? Math.min(FIRST_BACKOFF_MS * 2 ** retries, MAX_BACKOFF_MS),
+			);
 			// A Retry-After beyond the window is not waited for: the answer is final now.
 			if (windowMs === 0 || waitMs > left || o.signal?.aborted) throw error;
 			o.onRateLimited?.({waitMs, retryAfter: asked !== null, attempt: retries + 1, url: error.url});

@@ -103,7 +103,11 @@ export async function runSmoke(o: SmokeInput, api: StepApi): Promise<SmokeOutcom
 			out.completion_ok ? Promise.resolve(null) : gateway.chat({model: o.model, max_tokens: 8}),
 		]);
 		if (out.gateway_used !== o.hostUrl && (unreachable(models) || unreachable(chat))) {
-			const why = describe(unreachable(models) ? (models as PromiseRejectedResult).reason : (chat as PromiseRejectedResult).reason);
+			const why = describe(
+				unreachable(models)
+					? (models as PromiseRejectedResult).reason
+					: (chat as PromiseRejectedResult).reason,
+			);
 			out.gateway_fallback = `the gateway address ${out.gateway_used} could not be reached from here (${why?.message ?? 'no answer'}); the smoke went through the admin address ${o.hostUrl}`;
 			api.progress(out.gateway_fallback);
 			out.gateway_used = o.hostUrl;

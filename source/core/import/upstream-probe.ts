@@ -155,14 +155,22 @@ async function probeModels(input: UpstreamProbeInput, api: StepApi, warnings: st
 	}
 }
 
-function pickModels(input: UpstreamProbeInput, live: string[] | null, modelsError: UpstreamProbe['models_error']) {
+function pickModels(
+	input: UpstreamProbeInput,
+	live: string[] | null,
+	modelsError: UpstreamProbe['models_error'],
+) {
 	try {
 		return chooseModels(input.pack, live, input.smokeModel);
 	} catch (error) {
 		// No model to try because /models itself was refused or unreachable: that is the class
 		// (a relay with a bad key is upstream_auth_issue, an unreachable one network_unreachable).
 		const cause = modelsError?.kind;
-		if (error instanceof StepFailure && cause && ['auth', 'quota', 'network', 'timeout', 'rate_limited'].includes(cause)) {
+		if (
+			error instanceof StepFailure &&
+			cause &&
+			['auth', 'quota', 'network', 'timeout', 'rate_limited'].includes(cause)
+		) {
 			throw new StepFailure(
 				classFromUpstream(cause),
 				`no model to import: the model list failed (${modelsError.message}); nothing was created on the host`,

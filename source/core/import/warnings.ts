@@ -43,12 +43,17 @@ export function importWarnings(o: {
 		}
 		if (choice.smokeReason !== "the pack's smoke model") {
 			covered = true;
-			add('smoke_model_substituted', 'upstream_probe', `smoke model ${choice.smokeModel}: ${choice.smokeReason}`);
+			add(
+				'smoke_model_substituted',
+				'upstream_probe',
+				`smoke model ${choice.smokeModel}: ${choice.smokeReason}`,
+			);
 		}
 		const other = o.upstream.warnings.filter(
 			(w) => !w.startsWith('pack models not offered') && !w.startsWith('smoke model '),
 		);
-		if (other.length > 0 || !covered) add('upstream_probe_warning', 'upstream_probe', other.join('; ') || up.message);
+		if (other.length > 0 || !covered)
+			add('upstream_probe_warning', 'upstream_probe', other.join('; ') || up.message);
 	}
 	if (o.smoke?.gateway_fallback) add('gateway_fallback', 'access_smoke', o.smoke.gateway_fallback);
 	if (o.smoke?.retried && o.smoke.access_status.endsWith('_ready'))
