@@ -22,6 +22,7 @@ import {providerRows} from '../reads/status.js';
 import {StepFailure, StepRunner, StepStopped} from '../pipeline/steps.js';
 import {FILES, importFile, importStepsDir, reconcileFile, TOOL_NAME, toolVersion} from './files.js';
 import {renderReadme} from './readme.js';
+import {seedSummaryKeys} from './seed-keys.js';
 import {ensureRuns, mainFolder, markInterrupted, stateSecrets} from './runs.js';
 import {
 	ACCEPT_ACCESS,
@@ -331,23 +332,7 @@ export async function runAcceptance(o: AcceptanceOptions): Promise<AcceptanceRes
 		...out,
 		key_fingerprint: first.fingerprint,
 		tool: {name: TOOL_NAME, version: toolVersion()},
-		batches: batches.map((b) => ({
-			access_mode: b.access_mode,
-			batch_id: b.batch_id,
-			batch_status: b.batch_status,
-			provider_status: b.provider_status,
-			access_status: b.access_status,
-			failure_class: b.failure_class,
-			stopped_at_step: b.stopped_at_step,
-			smoke_model: b.smoke_model,
-			completion_ok: b.completion_ok,
-			completion_status: b.completion_status,
-			completion_type: b.completion_type,
-			probe_advisory: b.probe_advisory,
-			forced_over: b.forced_over,
-			reconcile_status: b.reconcile_status,
-			evidence_file: b.evidence_file,
-		})),
+		...(await seedSummaryKeys(store, host, batches, provider, accessStatus)),
 		stopped_by_operator: stopped,
 	});
 	writeFileSync(path.join(dir, FILES.readme), scrub(renderReadme(out, first.fingerprint), secrets()), {

@@ -107,6 +107,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 
 	let failureClass: FailureClass | null = null;
 	let upstream: UpstreamProbe | null = null;
+	let upstreamEvidence: Partial<UpstreamProbe> | null = null;
 	let smoke: SmokeOutcome | null = null;
 	let probeAdvisory = false;
 	let caps: Capabilities | null = null;
@@ -136,7 +137,12 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		]);
 		await store.write(); // the probe refreshed the host's capabilities
 		if (hostResult.status === 'rejected') throw hostResult.reason;
-		if (upstreamResult.status === 'rejected') throw upstreamResult.reason;
+		if (upstreamResult.status === 'rejected') {
+			// What the provider answered before the stop is still the upstream evidence of this batch.
+			if (upstreamResult.reason instanceof StepFailure)
+				upstreamEvidence = upstreamResult.reason.detail as Partial<UpstreamProbe>;
+			throw upstreamResult.reason;
+		}
 		caps = hostResult.value;
 		upstream = upstreamResult.value;
 		const choice = upstream.choice;
@@ -322,7 +328,17 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			recorder.file.summary = {unexpected_error: error instanceof Error ? error.message : String(error)};
 		}
 	}
-	return finish({recorder, runner, input, failureClass, upstream, smoke, probeAdvisory, signal});
+	return finish({
+		recorder,
+		runner,
+		input,
+		failureClass,
+		upstream,
+		upstreamEvidence,
+		smoke,
+		probeAdvisory,
+		signal,
+	});
 }
 
 async function planStep(
@@ -358,6 +374,8 @@ interface FinishInput {
 	input: ImportPlanInput;
 	failureClass: FailureClass | null;
 	upstream: UpstreamProbe | null;
+	/** The upstream probe's evidence when it stopped the import (no full probe then). */
+	upstreamEvidence: Partial<UpstreamProbe> | null;
 	smoke: SmokeOutcome | null;
 	probeAdvisory: boolean;
 	signal: AbortSignal;
@@ -432,7 +450,7 @@ async function finish(f: FinishInput): Promise<ImportResult> {
 			pid: null,
 			warnings: warnings.map((w) => w.code),
 		},
-		{...result, stopped_by_operator: stopped, upstream: f.upstream, smoke: f.smoke},
+		{...result, stopped_by_operator: stopped, upstream: f.upstream ?? f.upstreamEvidence, smoke: f.smoke},
 	);
 	return result;
 }

@@ -137,7 +137,7 @@ async function probeModels(input: UpstreamProbeInput, api: StepApi, warnings: st
 			throw new StepFailure(
 				'upstream_rate_limited',
 				`the provider kept answering 429 to /models for the whole retry window (${error.message}); nothing was created on the host`,
-				{models_url: null, models_error: info, warnings},
+				{models_url: null, models_status: error.status, live_models: null, models_error: info, warnings},
 			);
 		}
 		if (error.kind === 'not_found' || error.kind === 'bad_response') {
@@ -155,13 +155,10 @@ async function probeModels(input: UpstreamProbeInput, api: StepApi, warnings: st
 	}
 }
 
-function pickModels(
-	input: UpstreamProbeInput,
-	live: string[] | null,
-	modelsError: UpstreamProbe['models_error'],
-) {
+function pickModels(input: UpstreamProbeInput, models: Awaited<ReturnType<typeof probeModels>>, warnings: string[]) {
+	const modelsError = models.error;
 	try {
-		return chooseModels(input.pack, live, input.smokeModel);
+		return chooseModels(input.pack, models.live, input.smokeModel);
 	} catch (error) {
 		// No model to try because /models itself was refused or unreachable: that is the class
 		// (a relay with a bad key is upstream_auth_issue, an unreachable one network_unreachable).
@@ -174,7 +171,13 @@ function pickModels(
 			throw new StepFailure(
 				classFromUpstream(cause),
 				`no model to import: the model list failed (${modelsError.message}); nothing was created on the host`,
-				{models_url: null, models_error: modelsError},
+				{
+					models_url: models.url,
+					models_status: models.status,
+					live_models: models.live,
+					models_error: modelsError,
+					warnings,
+				},
 			);
 		}
 		throw error;
@@ -188,7 +191,7 @@ export async function upstreamProbeStep(
 	const warnings: string[] = [];
 	const models = await probeModels(input, api, warnings);
 	api.throwIfStopped();
-	const choice = pickModels(input, models.live, models.error);
+	const choice = pickModels(input, models, warnings);
 	if (choice.dropped.length > 0) {
 		warnings.push(`pack models not offered by the provider were dropped: ${choice.dropped.join(', ')}`);
 	}
