@@ -8,7 +8,8 @@ import {table} from './output.js';
 
 export async function matrixCommand(ctx: CommandContext): Promise<number> {
 	const store = await StateStore.open(ctx.dataDir); // reads only: no lock
-	const rows = matrixRows(store.data, store.paths);
+	const packs = loadPacks();
+	const rows = matrixRows(store.data, store.paths, packs);
 	ctx.out.result(
 		{
 			rows: rows.map((r) => ({
@@ -19,6 +20,8 @@ export async function matrixCommand(ctx: CommandContext): Promise<number> {
 				failure_class: r.failure_class,
 				at: r.at,
 				evidence_dir: r.evidence_dir,
+				endpoint: r.endpoint,
+				base_url: r.base_url,
 				host_id: r.host_id,
 				run_id: r.run_id,
 				access: r.access,
@@ -26,7 +29,7 @@ export async function matrixCommand(ctx: CommandContext): Promise<number> {
 			})),
 		},
 		() => {
-			const packIds = loadPacks().packs.map((p) => p.id);
+			const packIds = packs.packs.map((p) => p.id);
 			const missing = unvalidatedPacks(
 				rows,
 				store.data.hosts.map((h) => h.host_id),
@@ -36,8 +39,16 @@ export async function matrixCommand(ctx: CommandContext): Promise<number> {
 			return [
 				rows.length
 					? table(
-							['HOST', 'PACK', 'RESULT', 'ACCESS', 'AT', 'EVIDENCE'],
-							rows.map((r) => [r.host, r.pack, r.result, r.access_status, r.at, r.evidence_dir]),
+							['HOST', 'PACK', 'ENDPOINT', 'RESULT', 'ACCESS', 'AT', 'EVIDENCE'],
+							rows.map((r) => [
+								r.host,
+								r.pack,
+								r.endpoint === 'official' ? 'official' : r.base_url,
+								r.result,
+								r.access_status,
+								r.at,
+								r.evidence_dir,
+							]),
 						)
 					: 'no acceptance results yet; run crm accept --host HOST --pack PACK ...',
 				...missing.map((m) => `not validated on ${name(m.host_id)}: ${m.packs.join(', ')}`),

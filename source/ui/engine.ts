@@ -471,7 +471,7 @@ export interface Matrix {
 /** The provider validation matrix (`crm matrix`): the latest verdict per host and pack. Reads only. */
 export async function validationMatrix(config: EngineConfig): Promise<Matrix> {
 	const [store, {matrixRows, unvalidatedPacks}] = await Promise.all([openRead(config), acceptance()]);
-	const rows = matrixRows(store.data, store.paths);
+	const rows = matrixRows(store.data, store.paths, config.packs);
 	const hosts = store.data.hosts;
 	const unvalidated = unvalidatedPacks(
 		rows,

@@ -9,27 +9,14 @@
 // The evidence (hosts matched, families seen with counts and examples, the /models error) is kept
 // so the operator can see why.
 import {listUpstreamModels, UpstreamError} from '../../upstream/index.js';
-import {findPack, type Pack, type PackSet} from '../packs/packs.js';
+import {findPack, isOfficialUrl, type Pack, type PackSet} from '../packs/packs.js';
 import type {BatchRow, Detection, DetectionEvidence, FamilyCount} from './types.js';
 
 export const FALLBACK_PACK = 'relay';
 
 /** Packs whose official hosts match the URL's host (exactly, or as a parent domain). */
 export function packsForUrl(url: string, packs: PackSet): Pack[] {
-	let host: string;
-	try {
-		host = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
-	} catch {
-		return [];
-	}
-	return packs.packs.filter(
-		(p) =>
-			p.kind === 'official' &&
-			p.url_hosts.some((h) => {
-				const official = h.toLowerCase();
-				return host === official || host.endsWith(`.${official}`);
-			}),
-	);
+	return packs.packs.filter((p) => isOfficialUrl(p, url));
 }
 
 /**

@@ -124,6 +124,21 @@ export function loadPacks(dir = packsDir()): PackSet {
 	return {packs, problems};
 }
 
+/** Whether the URL's host is one of the pack's official hosts (exactly, or a subdomain of one). */
+export function isOfficialUrl(pack: Pack, url: string): boolean {
+	if (pack.kind !== 'official') return false;
+	let host: string;
+	try {
+		host = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+	} catch {
+		return false;
+	}
+	return pack.url_hosts.some((h) => {
+		const official = h.toLowerCase();
+		return host === official || host.endsWith(`.${official}`);
+	});
+}
+
 export function findPack(set: PackSet, id: string): Pack | undefined {
 	return set.packs.find((p) => p.id === id);
 }

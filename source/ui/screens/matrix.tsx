@@ -52,8 +52,18 @@ export function MatrixScreen() {
 	const items = useMemo(
 		() => [
 			...(rows ?? []).map((r) => ({
-				key: `${r.host_id}|${r.pack}`,
-				label: row([r.host, r.pack, r.result, r.access_status, shortTime(r.at).slice(5)], COLUMNS),
+				key: `${r.host_id}|${r.pack}|${r.endpoint === 'official' ? 'official' : r.base_url}`,
+				// A relay URL's row of an official pack is marked with "*"; the detail line names the URL.
+				label: row(
+					[
+						r.host,
+						r.endpoint === 'relay' && r.pack !== 'relay' ? `${r.pack}*` : r.pack,
+						r.result,
+						r.access_status,
+						shortTime(r.at).slice(5),
+					],
+					COLUMNS,
+				),
 				value: {row: r} as Item,
 				color: r.result === 'ready' ? color.ok : color.fail,
 			})),
@@ -122,6 +132,9 @@ function RowDetail({row: r}: {row: MatrixRow}) {
 					next: {NEXT_STEP[r.failure_class as FailureClass]}
 				</Text>
 			) : null}
+			<Text dimColor wrap="truncate-middle">
+				{r.endpoint === 'official' ? 'official host' : 'relay URL'} {r.base_url}
+			</Text>
 			<Text dimColor wrap="truncate-middle">
 				evidence {r.evidence_dir}
 			</Text>
