@@ -20,6 +20,7 @@ const help = `
     batches                    list import batches
     batch show BATCH           one batch with steps, resources and reconcile runs
     status                     per host and provider: latest batch, access status, last reconcile
+    resources --host HOST      every resource the tool recorded on a host (active, deleted, unknown)
     reconcile                  compare recorded resources with the host (drift)
     rollback                   delete exactly a batch's recorded resources
     repair                     re-run access closure and smoke for a drifted batch

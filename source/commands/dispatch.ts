@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Runner>> = {
 	accept: async () => (await import('./accept.js')).acceptCommand,
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,
 	matrix: async () => (await import('./matrix.js')).matrixCommand,
+	resources: async () => (await import('./resources.js')).resourcesCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

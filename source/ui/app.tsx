@@ -26,6 +26,7 @@ const BatchScreen = screen(async () => (await import('./screens/batch.js')).Batc
 const DriftScreen = screen(async () => (await import('./screens/drift.js')).DriftScreen);
 const BatchImportScreen = screen(async () => (await import('./screens/batch-import.js')).BatchImportScreen);
 const AcceptanceScreen = screen(async () => (await import('./screens/acceptance.js')).AcceptanceScreen);
+const ResourcesScreen = screen(async () => (await import('./screens/resources.js')).ResourcesScreen);
 const MatrixScreen = screen(async () => (await import('./screens/matrix.js')).MatrixScreen);
 const EvidenceScreen = screen(async () => (await import('./screens/evidence.js')).EvidenceScreen);
 
@@ -127,6 +128,8 @@ function Current({screen, depth}: {screen: Screen; depth: number}) {
 			return <StatusScreen key={key} />;
 		case 'status-host':
 			return <ProvidersScreen key={key} hostId={screen.hostId} />;
+		case 'resources':
+			return <ResourcesScreen key={key} hostId={screen.hostId} />;
 		case 'batches':
 			return <BatchesScreen key={key} hostId={screen.hostId} pack={screen.pack} baseUrl={screen.baseUrl} />;
 		case 'batch':

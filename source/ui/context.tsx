@@ -23,6 +23,7 @@ export type Screen =
 	| {id: 'import'; hostId?: string}
 	| {id: 'status'}
 	| {id: 'status-host'; hostId: string}
+	| {id: 'resources'; hostId: string}
 	| {id: 'batches'; hostId: string; pack?: string; baseUrl?: string}
 	| {id: 'batch'; batchId: string}
 	| {id: 'drift'; hostId?: string; batchId?: string; then?: 'rollback' | 'reconcile'}

@@ -12,6 +12,8 @@ import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {statusColor} from '../theme.js';
 
+type Pick = ProviderRow | null | 'resources';
+
 const COLUMNS: Column[] = [
 	{title: 'PACK', width: 8},
 	{title: 'BASE URL', width: 22},
@@ -42,16 +44,21 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 				],
 				COLUMNS,
 			),
-			value: p as ProviderRow | null,
+			value: p as Pick,
 			color: statusColor(p.access_status === 'pending' ? null : p.access_status),
 		})),
-		{key: '*all', label: 'All batches on this host', value: null as ProviderRow | null},
+		{key: '*all', label: 'All batches on this host', value: null as Pick},
+		{key: '*resources', label: 'Every resource the tool recorded on this host', value: 'resources' as Pick},
 	];
 	return (
 		<Box flexDirection="column">
 			<Header
 				title={`Status › ${host?.name ?? hostId}`}
-				subtitle={host ? `${host.url} · sub2api ${host.version ?? '?'}` : undefined}
+				subtitle={
+					host
+						? `${host.url}${host.gateway_url && host.gateway_url !== host.url ? ` · gateway ${host.gateway_url}` : ''} · sub2api ${host.version ?? '?'}`
+						: undefined
+				}
 			/>
 			{providers.length === 0 ? (
 				<Text dimColor>No imports into this host yet.</Text>
@@ -63,7 +70,11 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 				limit={limit}
 				onSelect={(p) =>
 					actions.push(
-						p ? {id: 'batches', hostId, pack: p.pack, baseUrl: p.base_url} : {id: 'batches', hostId},
+						p === 'resources'
+							? {id: 'resources', hostId}
+							: p
+								? {id: 'batches', hostId, pack: p.pack, baseUrl: p.base_url}
+								: {id: 'batches', hostId},
 					)
 				}
 			/>

@@ -1,0 +1,75 @@
+// Status drill-down: every resource the tool recorded on one host (crm resources), newest first,
+// with its state (active, deleted, unknown) and batch; Enter opens the batch that made it.
+import React, {useEffect, useMemo, useState} from 'react';
+import {Box, Text} from 'ink';
+import {useUIActions, useUIState} from '../context.js';
+import {errorText} from '../engine.js';
+import {hostResourceList, type HostResource} from '../parity-engine.js';
+import {Header} from '../components/header.js';
+import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {SelectList} from '../components/select-list.js';
+import {row, TableHeader, type Column} from '../components/table.js';
+import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useListRows} from '../hooks/use-window.js';
+import {color} from '../theme.js';
+
+const COLUMNS: Column[] = [
+	{title: 'STATE', width: 7},
+	{title: 'TYPE', width: 12},
+	{title: 'HOST ID', width: 7},
+	{title: 'NAME', width: 24},
+	{title: 'BATCH', width: 23},
+];
+
+const STATE_COLOR: Record<HostResource['state'], string | undefined> = {
+	active: color.ok,
+	deleted: undefined,
+	unknown: color.warn,
+};
+
+export function ResourcesScreen({hostId}: {hostId: string}) {
+	const {config, data} = useUIState();
+	const actions = useUIActions();
+	const limit = useListRows(12, 3);
+	useScreenKeys({list: true, onBack: actions.back});
+	const host = data?.hosts.find((h) => h.host_id === hostId);
+	const [list, setList] = useState<{value: HostResource[] | null; error: unknown} | null>(null);
+	useEffect(() => {
+		let live = true;
+		hostResourceList(config, hostId).then(
+			(value) => live && setList({value, error: null}),
+			(error: unknown) => live && setList({value: null, error}),
+		);
+		return () => {
+			live = false;
+		};
+	}, [config, data, hostId]);
+	const resources = list?.value ?? [];
+	const counts = useMemo(() => {
+		const c = {active: 0, deleted: 0, unknown: 0};
+		for (const r of resources) c[r.state] += 1;
+		return c;
+	}, [resources]);
+	const items = resources.map((r, i) => ({
+		key: `${r.batch_id}|${r.resource_type}|${r.host_resource_id ?? i}`,
+		label: row([r.state, r.resource_type, r.host_resource_id ?? '?', r.name, r.batch_id], COLUMNS),
+		value: r.batch_id,
+		color: STATE_COLOR[r.state],
+	}));
+	return (
+		<Box flexDirection="column">
+			<Header
+				title={`Status › ${host?.name ?? hostId} › resources`}
+				subtitle={`${counts.active} active · ${counts.deleted} deleted · ${counts.unknown} unknown · newest first`}
+			/>
+			{list === null ? <Text dimColor>reading the batches…</Text> : null}
+			{list?.error ? <Text color={color.fail}>✗ {errorText(list.error)}</Text> : null}
+			{list?.value && resources.length === 0 ? (
+				<Text dimColor>The tool has recorded no resources on this host.</Text>
+			) : null}
+			{resources.length > 0 ? <TableHeader columns={COLUMNS} indent={2} /> : null}
+			<SelectList items={items} limit={limit} onSelect={(batchId) => actions.push({id: 'batch', batchId})} />
+			<KeyHelp keys={LIST_KEYS} />
+		</Box>
+	);
+}
