@@ -22,7 +22,8 @@ const help = `
     status                     per host and provider: latest batch, access status, last reconcile
     resources --host HOST      every resource the tool recorded on a host (active, deleted, unknown)
     reconcile                  compare recorded resources with the host (drift)
-    rollback                   delete exactly a batch's recorded resources
+    rollback                   delete exactly a batch's recorded resources (--batch BATCH), or every
+                               batch of one provider (--host HOST --pack PACK [--url URL])
     repair                     re-run access closure and smoke for a drifted batch
     smoke --batch BATCH        run a batch's access smoke again and record it
     accept                     fresh-host acceptance run with numbered evidence

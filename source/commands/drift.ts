@@ -60,6 +60,8 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function rollbackCommand(ctx: CommandContext): Promise<number> {
+	if (flagString(ctx.flags, 'pack') !== undefined || flagString(ctx.flags, 'host') !== undefined)
+		return (await import('./rollback-provider.js')).rollbackProviderCommand(ctx);
 	const batchId = flagString(ctx.flags, 'batch');
 	if (ctx.flags.dryRun) {
 		// A dry run reads only: no lock, no host call.

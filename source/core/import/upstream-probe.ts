@@ -155,7 +155,11 @@ async function probeModels(input: UpstreamProbeInput, api: StepApi, warnings: st
 	}
 }
 
-function pickModels(input: UpstreamProbeInput, models: Awaited<ReturnType<typeof probeModels>>, warnings: string[]) {
+function pickModels(
+	input: UpstreamProbeInput,
+	models: Awaited<ReturnType<typeof probeModels>>,
+	warnings: string[],
+) {
 	const modelsError = models.error;
 	try {
 		return chooseModels(input.pack, models.live, input.smokeModel);
