@@ -20,7 +20,7 @@ export async function planRollbackProvider(session: Session, ref: ProviderRef): 
 
 export async function rollbackProvider(
 	session: Session,
-	ref: ProviderRef,
+	ref: ProviderRef & {force?: boolean},
 	run: Run,
 ): Promise<ProviderRollbackResult> {
 	// Bad input (unknown host, pack never imported there, a bad URL) exits 2 before the lock.
@@ -33,6 +33,7 @@ export async function rollbackProvider(
 			signal: run.signal,
 			operator: session.operator,
 			timing: session.timing,
+			force: ref.force === true,
 		}),
 	);
 }

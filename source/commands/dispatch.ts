@@ -1,5 +1,6 @@
 // Maps `crm <command> [sub]` to the module that runs it; each module is imported only when used.
 import {CrmError} from '../lib/errors.js';
+import {checkDataDir} from '../store/paths.js';
 import {checkCommonFlags, makeContext, type CommandContext, type Flags} from './context.js';
 
 type Runner = (ctx: CommandContext) => Promise<number>;
@@ -16,6 +17,7 @@ const commands: Record<string, () => Promise<Runner>> = {
 	rollback: async () => (await import('./drift.js')).rollbackCommand,
 	repair: async () => (await import('./drift.js')).repairCommand,
 	smoke: async () => (await import('./drift.js')).smokeCommand,
+	adopt: async () => (await import('./drift.js')).adoptCommand,
 	'import-batch': async () => (await import('./import-batch.js')).importBatchCommand,
 	accept: async () => (await import('./accept.js')).acceptCommand,
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,
@@ -31,6 +33,8 @@ export async function dispatch(command: string, args: string[], flags: Flags): P
 	}
 	try {
 		checkCommonFlags(flags);
+		// Every flag is checked before the data folder is touched; a --data crm cannot read is bad input.
+		if (command !== 'packs' && command !== 'sandbox') checkDataDir(ctx.dataDir, {write: false});
 		const run = await load();
 		return await run(ctx);
 	} catch (error) {

@@ -1,19 +1,24 @@
-// `crm reconcile` and `crm rollback`.
+// `crm reconcile`, `crm rollback`, `crm repair`, `crm smoke` and `crm adopt`.
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
 import {hostSecrets} from '../core/hosts/access.js';
 import {runReconcile} from '../core/drift/reconcile.js';
 import {planRollback, runRollback} from '../core/drift/rollback.js';
 import {StateStore} from '../store/state-store.js';
-import {flagString, seconds, type CommandContext} from './context.js';
+import {flagString, seconds, sessionFor, type CommandContext} from './context.js';
 import {complianceOperator} from './host-add.js';
 import {abortOnSignals, timingFromFlags} from './import.js';
 import {table} from './output.js';
 import {printEvent} from './print-events.js';
 import {totpFromFlags} from './secret-input.js';
 
-export async function openLocked(ctx: CommandContext, command: string): Promise<StateStore> {
+/** `existing`: the command acts only on what is recorded, so an absent data folder is not created. */
+export async function openLocked(
+	ctx: CommandContext,
+	command: string,
+	existing = false,
+): Promise<StateStore> {
 	const store = await StateStore.open(ctx.dataDir, {
-		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},
+		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000, existing},
 	});
 	for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
 	for (const s of Object.values(store.data.batch_secrets))
@@ -33,8 +38,13 @@ export function engineOptions(ctx: CommandContext) {
 export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const batchId = flagString(ctx.flags, 'batch');
 	if (batchId === '') throw invalidInput('--batch', '--batch is empty: give a batch id (see crm batches)');
+	if (batchId === undefined && flagString(ctx.flags, 'host') === undefined)
+		throw invalidInput(
+			'--host',
+			'--host is required: a host id or name (see crm host list), or give --batch',
+		);
 	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm reconcile');
+	const store = await openLocked(ctx, 'crm reconcile', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		let hostRef = flagString(ctx.flags, 'host');
@@ -59,10 +69,17 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	}
 }
 
+/** `--batch` given and not empty: checked before the data folder is touched. */
+function requireBatch(ctx: CommandContext): string {
+	const batchId = flagString(ctx.flags, 'batch');
+	if (!batchId) throw invalidInput('--batch', '--batch is required (see crm batches)');
+	return batchId;
+}
+
 export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 	if (flagString(ctx.flags, 'pack') !== undefined || flagString(ctx.flags, 'host') !== undefined)
 		return (await import('./rollback-provider.js')).rollbackProviderCommand(ctx);
-	const batchId = flagString(ctx.flags, 'batch');
+	const batchId = requireBatch(ctx);
 	if (ctx.flags.dryRun) {
 		// A dry run reads only: no lock, no host call.
 		const store = await StateStore.open(ctx.dataDir);
@@ -93,10 +110,10 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 		);
 	}
 	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm rollback');
+	const store = await openLocked(ctx, 'crm rollback', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const result = await runRollback({store, batchId, signal, ...options});
+		const result = await runRollback({store, batchId, signal, force: ctx.flags.force === true, ...options});
 		ctx.out.result(result, () =>
 			[
 				`rollback of ${result.batch_id}: ${result.batch_status}`,
@@ -119,12 +136,13 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function repairCommand(ctx: CommandContext): Promise<number> {
+	const batchId = requireBatch(ctx);
 	const {runRepair} = await import('../core/drift/repair.js');
 	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm repair');
+	const store = await openLocked(ctx, 'crm repair', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const result = await runRepair({store, batchId: flagString(ctx.flags, 'batch'), signal, ...options});
+		const result = await runRepair({store, batchId, signal, ...options});
 		ctx.out.result(result, () =>
 			[
 				`repair of ${result.batch_id}: ${result.batch_status}, access ${result.access_status}`,
@@ -141,14 +159,15 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function smokeCommand(ctx: CommandContext): Promise<number> {
+	const batchId = requireBatch(ctx);
 	const {runSmokeAgain} = await import('../core/drift/smoke-again.js');
 	const {sink, timing} = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm smoke');
+	const store = await openLocked(ctx, 'crm smoke', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const result = await runSmokeAgain({
 			store,
-			batchId: flagString(ctx.flags, 'batch'),
+			batchId,
 			sink,
 			signal,
 			timing,
@@ -162,5 +181,53 @@ export async function smokeCommand(ctx: CommandContext): Promise<number> {
 	} finally {
 		dispose();
 		store.release();
+	}
+}
+
+/** `crm adopt --batch B --type T --id ID [--yes]`: record a host resource as the batch's, once shown. */
+export async function adoptCommand(ctx: CommandContext): Promise<number> {
+	const {adoptResource, planAdopt} = await import('../app/adopt.js');
+	const input = {
+		batchId: flagString(ctx.flags, 'batch'),
+		type: flagString(ctx.flags, 'type'),
+		id: flagString(ctx.flags, 'id'),
+	};
+	planAdopt(input);
+	const yes = ctx.flags.yes === true;
+	if (!yes && !process.stdin.isTTY)
+		throw new CrmError('usage', "adopt records a host resource as the batch's: pass --yes to confirm", {
+			field: '--yes',
+		});
+	const session = await sessionFor(ctx, 'crm', engineOptions(ctx).operator);
+	const {knownSecrets} = await import('../app/session.js');
+	const {signal, dispose} = abortOnSignals(ctx);
+	try {
+		const result = await adoptResource(session, input, {
+			signal,
+			confirm: async (found) => {
+				ctx.out.secrets.push(...knownSecrets);
+				ctx.out.note(
+					`${found.resource_type} ${found.host_resource_id} "${found.name}" on the host:\n${JSON.stringify(found.snapshot, null, 2)}`,
+				);
+				if (yes) return true;
+				const {createInterface} = await import('node:readline/promises');
+				const rl = createInterface({input: process.stdin, output: process.stderr});
+				try {
+					const answer = await rl.question(`record it as batch ${found.batch_id}'s? [y/N] `);
+					return /^y(es)?$/i.test(answer.trim());
+				} finally {
+					rl.close();
+				}
+			},
+		});
+		ctx.out.secrets.push(...knownSecrets);
+		ctx.out.result(result, () =>
+			result.adopted
+				? `${result.resource_type} ${result.host_resource_id} is now recorded as batch ${result.batch_id}'s${result.replaces_unknown ? ' (it resolves the unknown record)' : ''}`
+				: 'not adopted; nothing changed',
+		);
+		return result.adopted ? EXIT.ok : EXIT.usage;
+	} finally {
+		dispose();
 	}
 }

@@ -69,13 +69,17 @@ export async function rollbackProviderCommand(ctx: CommandContext): Promise<numb
 	const {providerRolledBack} = await import('../core/drift/rollback-provider.js');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const result = await rollbackProvider(session, ref, {
-			sink: (e) => {
-				ctx.out.secrets.push(...knownSecrets);
-				printEvent(ctx.out, e);
+		const result = await rollbackProvider(
+			session,
+			{...ref, force: ctx.flags.force === true},
+			{
+				sink: (e) => {
+					ctx.out.secrets.push(...knownSecrets);
+					printEvent(ctx.out, e);
+				},
+				signal,
 			},
-			signal,
-		});
+		);
 		ctx.out.secrets.push(...knownSecrets);
 		ctx.out.result({batches: result.batches, not_run: result.not_run}, () =>
 			result.batches.length === 0

@@ -186,6 +186,12 @@ export class HostClient {
 	async deleteGroup(id: Id): Promise<void> {
 		await this.call('DELETE', `/api/v1/admin/groups/${seg(id)}`, MessageSchema);
 	}
+	/** The keys bound to a group, whoever owns them (`GET /admin/groups/:id/api-keys`). */
+	async groupApiKeys(groupId: Id, q: ListQuery = {}): Promise<Page<HostApiKey>> {
+		return this.get(`/api/v1/admin/groups/${seg(groupId)}/api-keys`, pageSchema(HostApiKeySchema), {
+			query: pageQuery(q),
+		});
+	}
 
 	// ---- accounts ----
 

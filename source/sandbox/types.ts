@@ -35,6 +35,23 @@ export interface SandboxFaults {
 	upstream_code: Record<string, {code: number; status: number} | null>;
 	/** The gateway address (the second listening port) destroys every socket without answering. */
 	gateway_down: boolean;
+	/**
+	 * The next create of `type` loses its answer (the socket is closed): `before` the host acts
+	 * (nothing is made) or `after` it acted. `twin`: as the answer is lost, someone else makes a
+	 * resource of the same name (group, account, user) without the caller's description or notes.
+	 * Cleared once it fired.
+	 */
+	lose_create_answer: LoseCreateAnswer | null;
+	/** Account tests accept the request, send test_start and never finish. */
+	account_test_stall: boolean;
+}
+
+export type CreateType = 'group' | 'account' | 'user' | 'api_key' | 'subscription';
+
+export interface LoseCreateAnswer {
+	type: CreateType;
+	when: 'before' | 'after';
+	twin?: boolean;
 }
 
 export interface SandboxInfo {

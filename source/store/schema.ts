@@ -9,6 +9,17 @@ export const SCHEMA_VERSION = 2;
 export type Strict<T> = {[K in keyof T as string extends K ? never : K]: T[K]};
 
 const iso = z.string().min(1);
+
+/**
+ * The tool's own id shapes (newBatchId, the reconcile run id): ids name files in the data folder,
+ * so one of any other shape (`../state`, a path) means the file was not written by crm: corrupt.
+ */
+export const BATCH_ID = /^b\d{8}-\d{6}-[0-9a-f]{6}$/;
+export const RECONCILE_RUN_ID = /^r\d{14}-[0-9a-f]{6}$/;
+/** Acceptance runs live in acceptance/<run_id> or acceptance/archive/<run_id>: one plain name. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+const batchId = z.string().regex(BATCH_ID, 'not a batch id crm makes (b<date>-<time>-<6 hex>)');
+const runId = z.string().regex(RECONCILE_RUN_ID, 'not a reconcile run id crm makes');
 const nullableIso = iso.nullable();
 
 export const BATCH_STATUSES = ['running', 'succeeded', 'failed', 'partial', 'rolled_back'] as const;
@@ -33,6 +44,7 @@ export const FAILURE_CLASSES = [
 	'unknown',
 ] as const;
 export const RESOURCE_TYPES = ['group', 'account', 'user', 'api_key', 'subscription'] as const;
+export const RESOURCE_STATUSES = ['pending', 'created', 'deleted', 'gone', 'failed', 'unknown'] as const;
 export const STEP_NAMES = [
 	'preflight',
 	'host_probe',
@@ -51,6 +63,7 @@ export type AccessStatus = (typeof ACCESS_STATUSES)[number];
 export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
+export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
 export type AccessModeValue = 'self_service' | 'subscription';
 
 export const sessionSchema = z.looseObject({
@@ -88,7 +101,7 @@ export const hostSchema = z.looseObject({
 export type HostRecord = Strict<z.infer<typeof hostSchema>>;
 
 export const batchIndexSchema = z.looseObject({
-	batch_id: z.string().min(1),
+	batch_id: batchId,
 	host_id: z.string().min(1),
 	pack: z.string().min(1),
 	base_url: z.string(),
@@ -119,9 +132,9 @@ export const batchSecretsSchema = z.looseObject({
 export type BatchSecrets = Strict<z.infer<typeof batchSecretsSchema>>;
 
 export const reconcileIndexSchema = z.looseObject({
-	run_id: z.string().min(1),
+	run_id: runId,
 	host_id: z.string().min(1),
-	batch_id: z.string().nullable(),
+	batch_id: batchId.nullable(),
 	reconcile_status: z.enum(['in_sync', 'drifted']),
 	at: iso,
 	counts: z.record(z.string(), z.number()),
@@ -130,7 +143,7 @@ export type ReconcileIndex = Strict<z.infer<typeof reconcileIndexSchema>>;
 
 /** One acceptance run (`crm accept`), indexed for `crm evidence` and `crm matrix`. Optional in state. */
 export const acceptanceRunSchema = z.looseObject({
-	run_id: z.string().min(1),
+	run_id: z.string().regex(SAFE_NAME, 'not a run id crm makes'),
 	host_id: z.string().min(1),
 	host: z.string(),
 	pack: z.string().min(1),
@@ -141,11 +154,13 @@ export const acceptanceRunSchema = z.looseObject({
 	result: z.string(),
 	access_status: z.enum(ACCESS_STATUSES),
 	failure_class: z.enum(FAILURE_CLASSES).nullable(),
-	batch_ids: z.array(z.string()),
+	batch_ids: z.array(batchId),
 	started_at: iso,
 	finished_at: nullableIso,
 	/** Relative to the data folder: acceptance/<run_id> or acceptance/archive/<run_id>. */
-	folder: z.string().min(1),
+	folder: z
+		.string()
+		.regex(/^acceptance\/(archive\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'not a folder crm makes'),
 	final: z.boolean(),
 	host_version: z.string().nullable(),
 	tool_version: z.string(),
@@ -188,7 +203,12 @@ export const resourceSchema = z.looseObject({
 	resource_type: z.enum(RESOURCE_TYPES),
 	host_resource_id: z.string().nullable(),
 	name: z.string(),
-	status: z.enum(['pending', 'created', 'deleted', 'gone', 'failed']),
+	/**
+	 * `unknown`: the create's answer was lost and the host holds a resource of that name that does not
+	 * carry this record's marker, so it cannot be proven ours: reported, never deleted, adoptable.
+	 * Added after schema 2 was fixed; older files simply never hold it.
+	 */
+	status: z.enum(RESOURCE_STATUSES),
 	snapshot: z.record(z.string(), z.unknown()),
 	created_at: iso,
 	confirmed_at: nullableIso,
@@ -196,6 +216,10 @@ export const resourceSchema = z.looseObject({
 	deleted_by: z.string().nullable(),
 	/** true when this batch made it; false for an existing user it only used (--user) */
 	owned: z.boolean(),
+	/** For an `unknown` record: the same-named host resource that lacked the marker. */
+	candidate_id: z.string().nullable().optional(),
+	/** When the operator recorded it with `crm adopt`. */
+	adopted_at: nullableIso.optional(),
 });
 export type ResourceRecord = Strict<z.infer<typeof resourceSchema>>;
 
@@ -203,16 +227,16 @@ export const reconcileItemSchema = z.looseObject({
 	resource_type: z.enum(RESOURCE_TYPES),
 	host_resource_id: z.string().nullable(),
 	name: z.string().nullable(),
-	state: z.enum(['present', 'missing', 'changed', 'unmanaged']),
+	state: z.enum(['present', 'missing', 'changed', 'unmanaged', 'unknown']),
 	detail: z.string(),
 	fields: z.array(z.string()),
 });
 export type ReconcileItem = Strict<z.infer<typeof reconcileItemSchema>>;
 
 export const reconcileRunSchema = z.looseObject({
-	run_id: z.string(),
+	run_id: runId,
 	host_id: z.string(),
-	batch_id: z.string().nullable(),
+	batch_id: batchId.nullable(),
 	reconcile_status: z.enum(['in_sync', 'drifted']),
 	at: iso,
 	items: z.array(reconcileItemSchema),
@@ -235,7 +259,7 @@ export type AccessResult = Strict<z.infer<typeof accessResultSchema>>;
 
 export const batchFileSchema = z.looseObject({
 	schema_version: z.literal(SCHEMA_VERSION),
-	batch_id: z.string(),
+	batch_id: batchId,
 	host_id: z.string(),
 	pack: z.string(),
 	input: z.record(z.string(), z.unknown()),

@@ -16,6 +16,8 @@ import {loadPacks, findPack} from '../packs/packs.js';
 import {runReconcile} from './reconcile.js';
 import {StepFailure, StepRunner} from '../pipeline/steps.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
+import {makeMarker, withMarker} from '../records/marker.js';
+import {markerSnapshot} from '../records/provenance.js';
 import type {Capabilities} from '../../host/probe.js';
 
 export interface RepairOptions {
@@ -125,11 +127,12 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 			const email = `${names.key}-r${Date.now().toString(36)}@${host.user_domain}`;
 			password = newPassword();
 			await recorder.setSecrets({user_email: email, user_password: password});
+			const marker = makeMarker(index.batch_id);
 			const body = {
 				email,
 				password,
 				username: names.key,
-				notes: `smoke user of crm batch ${index.batch_id} (repair)`,
+				notes: withMarker('crm smoke user (repair)', marker),
 				balance: index.access_mode === 'self_service' ? pack.self_service.starting_balance : 0,
 				concurrency: pack.self_service.user_concurrency,
 				allowed_groups: index.access_mode === 'self_service' ? [groupId] : [],
@@ -138,7 +141,7 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 				recorder,
 				'user',
 				email,
-				{email, allowed_groups: body.allowed_groups, status: 'active'},
+				{email, allowed_groups: body.allowed_groups, status: 'active', ...markerSnapshot(marker)},
 				() => client.createUser(body),
 				async () => byExactName((await client.listUsers({search: email, page_size: 100})).items, email),
 			);

@@ -15,7 +15,10 @@ import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import type {PackSet} from '../packs/packs.js';
 import {StepFailure, StepRunner, StepStopped} from '../pipeline/steps.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
+import {makeMarker, withMarker} from '../records/marker.js';
+import {markerSnapshot} from '../records/provenance.js';
 import {accessClosureStep, type AccessClosure} from './access-closure.js';
+import {accountTestStep} from './account-test-step.js';
 import {classifySmokeFailure} from './classify-smoke.js';
 import {hostProbeStep} from './host-probe.js';
 import {checkDuplicate, preflight} from './preflight.js';
@@ -162,9 +165,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			subscription: input.accessMode === 'subscription' ? `${pack.subscription.validity_days} days` : null,
 		};
 		const group = await runner.run('create_group', async () => {
+			const marker = makeMarker(batchId);
 			const body = {
 				name: names.group,
-				description: `${pack.group_template.description} (batch ${batchId})`,
+				description: withMarker(pack.group_template.description, marker),
 				platform: 'openai',
 				rate_multiplier: pack.group_template.rate_multiplier,
 				is_exclusive: input.accessMode === 'self_service',
@@ -181,6 +185,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 					subscription_type: body.subscription_type,
 					is_exclusive: body.is_exclusive,
 					status: 'active',
+					...markerSnapshot(marker),
 				},
 				() => client.createGroup(body),
 				async () =>
@@ -196,9 +201,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		const groupId = Number(group.id);
 
 		const account = await runner.run('create_account', async () => {
+			const marker = makeMarker(batchId);
 			const body = {
 				name: names.account,
-				notes: `crm batch ${batchId}`,
+				notes: withMarker('imported by crm', marker),
 				platform: 'openai',
 				type: 'apikey',
 				credentials: {api_key: input.key, base_url: input.baseUrl, model_mapping: choice.mapping},
@@ -220,6 +226,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 					base_url: input.baseUrl,
 					model_mapping: choice.mapping,
 					openai_responses_mode: 'force_chat_completions',
+					...markerSnapshot(marker),
 				},
 				() => client.createAccount(body, {idempotencyKey: `${batchId}-account`}),
 				async () =>
@@ -238,33 +245,11 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 
 		// The account test is advisory (the access smoke decides) and the closure does not need its
 		// answer: both run at once.
-		const accountTest = runner.run('account_test', async (api) => {
-			api.progress(`testing the account with ${choice.smokeModel}`);
-			const test = await client.testAccount(account.id, choice.smokeModel);
-			if (test.ok)
-				return {
-					status: 'ok',
-					message: `host account test with ${choice.smokeModel} passed`,
-					value: null,
-					evidence: test,
-				};
-			const models = await client.accountModels(account.id).catch(() => [] as string[]);
-			if (test.status === 403 && models.includes(choice.smokeModel)) {
-				probeAdvisory = true;
-				return {
-					status: 'warn',
-					message: `probe_advisory: the first account test answered 403 while the account already lists ${choice.smokeModel} (a known fresh-host race); the access smoke decides`,
-					value: null,
-					evidence: {test, models, probe_advisory: true, validation_status: 'warning'},
-				};
-			}
-			return {
-				status: 'warn',
-				message: `the host's account test failed (${test.error ?? (test.empty ? 'empty answer' : 'no success event')}); the access smoke decides`,
-				value: null,
-				evidence: {test, models},
-			};
-		});
+		const accountTest = runner
+			.run('account_test', (api) => accountTestStep(client, account.id, choice.smokeModel, api))
+			.then((advisory) => {
+				probeAdvisory = advisory;
+			});
 
 		const closing = runner.run('access_closure', (api) =>
 			accessClosureStep(
@@ -353,10 +338,9 @@ async function planStep(
 	let names: PlannedNames = plannedNames(host, pack, batchId);
 	for (let attempt = 1; attempt < 5; attempt++) {
 		progress(`checking that ${names.group} is free`);
-		const taken = byExactName(
-			(await client.listGroups({search: names.group, page_size: 100})).items,
-			names.group,
-		);
+		const taken =
+			byExactName((await client.listGroups({search: names.group, page_size: 100})).items, names.group)
+				.length > 0;
 		if (!taken) break;
 		names = plannedNames(host, pack, batchId, attempt);
 	}
@@ -384,7 +368,9 @@ interface FinishInput {
 async function finish(f: FinishInput): Promise<ImportResult> {
 	const {recorder, input} = f;
 	const ready = Boolean(f.smoke?.access_status.endsWith('_ready'));
-	const created = recorder.file.resources.some((r) => r.status === 'created' || r.status === 'pending');
+	const created = recorder.file.resources.some(
+		(r) => r.status === 'created' || r.status === 'pending' || r.status === 'unknown',
+	);
 	const warned = recorder.file.steps.some((s) => s.status === 'warn');
 	const stopped = f.signal.aborted;
 	// A ready import is `active`; its warnings (probe advisory, dropped models, a retried smoke) are

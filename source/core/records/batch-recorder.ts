@@ -176,6 +176,16 @@ export class BatchRecorder {
 		await this.flushBatch();
 	}
 
+	/**
+	 * The create's answer was lost and the host holds a same-named resource without this record's
+	 * marker (docs/domain.md, rollback): not proven ours, so never deleted; the operator may adopt it.
+	 */
+	async unknown(record: ResourceRecord, candidateId: string | number | null): Promise<void> {
+		record.status = 'unknown';
+		record.candidate_id = candidateId === null ? null : String(candidateId);
+		await this.flushBatch();
+	}
+
 	/** The create definitively did not happen (the host refused it). */
 	async failed(record: ResourceRecord): Promise<void> {
 		record.status = 'failed';

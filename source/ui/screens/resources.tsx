@@ -44,7 +44,7 @@ export function ResourcesScreen({hostId}: {hostId: string}) {
 			live = false;
 		};
 	}, [config, data, hostId]);
-	const resources = list?.value ?? [];
+	const resources = useMemo(() => list?.value ?? [], [list]);
 	const counts = useMemo(() => {
 		const c = {active: 0, deleted: 0, unknown: 0};
 		for (const r of resources) c[r.state] += 1;
