@@ -56,7 +56,7 @@ test('every batch of one provider, newest first; other providers untouched; a ch
 	const skipped = r.batches[1].skipped;
 	t.is(skipped.length, 1);
 	t.is(skipped[0].resource_type, 'group');
-	t.regex(skipped[0].detail, /no longer matches the record/);
+	t.regex(skipped[0].detail, /no longer matches its record \(name: .* -> "someone-elses-group"\)/);
 	const live = liveOurs(env.sandbox);
 	t.is(live.accounts.length, 1, "kimi's account is all that is left of ours");
 	t.true(live.accounts[0]!.name.includes('kimi'));
@@ -73,6 +73,15 @@ test('every batch of one provider, newest first; other providers untouched; a ch
 		[second.batch_id],
 	);
 	t.is(again.batches[0].skipped.length, 1);
+	// --force, as for one batch: the changed group goes too.
+	const forced = parseJson(
+		await env.run(['rollback', '--host', 'sb', '--pack', 'deepseek', '--yes', '--force', '--json']),
+	);
+	t.deepEqual(
+		forced.batches.map((b: any) => [b.batch_id, b.batch_status]),
+		[[second.batch_id, 'rolled_back']],
+	);
+	t.false(env.sandbox.snapshot().groups.some((g) => g.name === 'someone-elses-group' && !g.deleted_at));
 });
 
 test('--url picks one base URL of a pack; bad input exits 2 naming the flag; nothing left is exit 0', async (t) => {

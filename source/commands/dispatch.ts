@@ -23,6 +23,8 @@ const commands: Record<string, () => Promise<Runner>> = {
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,
 	matrix: async () => (await import('./matrix.js')).matrixCommand,
 	resources: async () => (await import('./resources.js')).resourcesCommand,
+	'batch-runs': async () => (await import('./batch-runs.js')).batchRunsCommand,
+	'batch-run': async () => (await import('./batch-runs.js')).batchRunCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

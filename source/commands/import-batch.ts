@@ -98,7 +98,7 @@ export function humanBatch(result: BatchResult): string {
 	const t = result.totals;
 	return [
 		table(['LINE', 'URL', 'PACK', 'BY', 'STATUS', 'ACCESS', 'FAILURE', 'BATCH', 'MS'], rows),
-		`${t.succeeded} succeeded · ${t.failed} failed · ${t.skipped} skipped${t.invalid ? ` (${t.invalid} invalid)` : ''}${t.not_run ? ` · ${t.not_run} not run` : ''}`,
+		`${t.succeeded} succeeded · ${t.failed} failed · ${t.skipped} skipped${t.invalid ? ` (${t.invalid} invalid)` : ''}${t.not_run ? ` · ${t.not_run} not run` : ''} · run ${result.run_id}`,
 	].join('\n');
 }
 
@@ -151,6 +151,7 @@ export async function importBatchCommand(ctx: CommandContext): Promise<number> {
 			operator: {totp: totpFromFlags(ctx.flags), acceptCompliance: complianceOperator(ctx)},
 			timing: timingFromFlags(ctx),
 			sink: (e) => printBatchEvent(ctx.out, e),
+			fileSha256: read.sha256,
 		});
 		ctx.out.result(result, () => humanBatch(result));
 		return batchSucceeded(result) ? EXIT.ok : EXIT.failed;

@@ -68,7 +68,11 @@ export const FLAGS = {
 	batch: {type: 'string', value: 'BATCH', help: 'a batch id (see crm batches)'},
 	dryRun: {type: 'boolean', help: 'show the plan; change nothing'},
 	yes: {type: 'boolean', help: 'confirm a change on the host'},
-	file: {type: 'string', value: 'FILE', help: 'a file of url,key[,pack[,access]] lines (- for stdin)'},
+	file: {
+		type: 'string',
+		value: 'FILE',
+		help: 'a file of url,key[,pack[,access[,smoke_model]]] lines (- for stdin)',
+	},
 	concurrency: {type: 'number', value: 'N', help: 'rows imported at a time (1 to 64, default 4)'},
 	skipInvalid: {type: 'boolean', help: 'import the valid lines and report the others'},
 	out: {type: 'string', value: 'FILE', help: 'where to write (a new file)'},
@@ -226,7 +230,7 @@ export const COMMANDS: CommandSpec[] = [
 	{
 		name: 'import-batch',
 		synopsis: '--host HOST --file FILE [--concurrency N] [--skip-invalid]',
-		summary: 'import a file of url,key[,pack[,access]] lines (at most 5 MiB and 10,000 lines)',
+		summary: 'import a file of url,key[,pack[,access[,smoke_model]]] lines (at most 5 MiB and 10,000 lines)',
 		flags: [
 			'host',
 			'file',
@@ -244,6 +248,18 @@ export const COMMANDS: CommandSpec[] = [
 		synopsis: '[--host HOST]',
 		summary: 'list import batches, newest first',
 		flags: ['host', ...COMMON],
+	},
+	{
+		name: 'batch-runs',
+		synopsis: '[--host HOST]',
+		summary: 'past import-batch runs, newest first (reads only)',
+		flags: ['host', ...COMMON],
+	},
+	{
+		name: 'batch-run show',
+		synopsis: 'RUN',
+		summary: 'the document an import-batch run printed (its table)',
+		flags: COMMON,
 	},
 	{
 		name: 'batch show',

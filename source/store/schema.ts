@@ -167,6 +167,20 @@ export const acceptanceRunSchema = z.looseObject({
 });
 export type AcceptanceRun = Strict<z.infer<typeof acceptanceRunSchema>>;
 
+/** One run of import-batch, indexed when it starts; its printed document is DIR/batch-runs/<run_id>.json. */
+export const batchRunIndexSchema = z.looseObject({
+	run_id: z.string().min(1),
+	host_id: z.string().min(1),
+	file_sha256: z.string().nullable(),
+	rows: z.number().int().min(0),
+	totals: z.record(z.string(), z.number()).nullable(),
+	started_at: iso,
+	finished_at: nullableIso,
+	/** The process running it, until it finishes. */
+	pid: z.number().int().nullable(),
+});
+export type BatchRunIndex = Strict<z.infer<typeof batchRunIndexSchema>>;
+
 export const stateSchema = z.looseObject({
 	schema_version: z.literal(SCHEMA_VERSION),
 	hosts: z.array(hostSchema),
@@ -176,6 +190,8 @@ export const stateSchema = z.looseObject({
 	reconcile_runs: z.array(reconcileIndexSchema),
 	/** Added with acceptance runs; absent in older files. */
 	acceptance_runs: z.array(acceptanceRunSchema).optional(),
+	/** Batch-import runs (crm batch-runs); absent in older files. */
+	batch_runs: z.array(batchRunIndexSchema).optional(),
 });
 export type State = Strict<z.infer<typeof stateSchema>>;
 

@@ -26,6 +26,8 @@ const BatchScreen = screen(async () => (await import('./screens/batch.js')).Batc
 const DriftScreen = screen(async () => (await import('./screens/drift.js')).DriftScreen);
 const BatchImportScreen = screen(async () => (await import('./screens/batch-import.js')).BatchImportScreen);
 const AcceptanceScreen = screen(async () => (await import('./screens/acceptance.js')).AcceptanceScreen);
+const BatchRunsScreen = screen(async () => (await import('./screens/batch-runs.js')).BatchRunsScreen);
+const BatchRunScreen = screen(async () => (await import('./screens/batch-runs.js')).BatchRunScreen);
 const ResourcesScreen = screen(async () => (await import('./screens/resources.js')).ResourcesScreen);
 const MatrixScreen = screen(async () => (await import('./screens/matrix.js')).MatrixScreen);
 const EvidenceScreen = screen(async () => (await import('./screens/evidence.js')).EvidenceScreen);
@@ -130,6 +132,10 @@ function Current({screen, depth}: {screen: Screen; depth: number}) {
 			return <ProvidersScreen key={key} hostId={screen.hostId} />;
 		case 'resources':
 			return <ResourcesScreen key={key} hostId={screen.hostId} />;
+		case 'batch-runs':
+			return <BatchRunsScreen key={key} />;
+		case 'batch-run':
+			return <BatchRunScreen key={key} runId={screen.runId} />;
 		case 'batches':
 			return <BatchesScreen key={key} hostId={screen.hostId} pack={screen.pack} baseUrl={screen.baseUrl} />;
 		case 'batch':

@@ -24,6 +24,8 @@ export type Screen =
 	| {id: 'status'}
 	| {id: 'status-host'; hostId: string}
 	| {id: 'resources'; hostId: string}
+	| {id: 'batch-runs'}
+	| {id: 'batch-run'; runId: string}
 	| {id: 'batches'; hostId: string; pack?: string; baseUrl?: string}
 	| {id: 'batch'; batchId: string}
 	| {id: 'drift'; hostId?: string; batchId?: string; then?: 'rollback' | 'reconcile'}

@@ -368,6 +368,8 @@ export function importRows(
 		sink: BatchSink;
 		signal: AbortSignal;
 		operator: Operator;
+		/** sha256 of the file, kept with the run's record. */
+		fileSha256?: string;
 	},
 ): Promise<BatchResult> {
 	return withLock(config, 'crm tui import-batch', async (store) => {
@@ -384,6 +386,7 @@ export function importRows(
 			operator: run.operator,
 			timing: config.timing,
 			sink: run.sink,
+			fileSha256: run.fileSha256 ?? null,
 		});
 	});
 }

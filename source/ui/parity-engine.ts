@@ -14,3 +14,24 @@ export async function hostResourceList(config: EngineConfig, hostId: string): Pr
 	]);
 	return hostResources(await StateStore.open(config.dataDir), hostId);
 }
+
+export type {RunView as BatchRunView} from '../core/batch-import/runs.js';
+export type {BatchResult} from '../core/batch-import/types.js';
+
+/** Past import-batch runs, newest first (reads only). */
+export async function batchRunList(config: EngineConfig) {
+	const [{StateStore}, {listRuns}] = await Promise.all([
+		import('../store/state-store.js'),
+		import('../core/batch-import/runs.js'),
+	]);
+	return listRuns((await StateStore.open(config.dataDir)).data);
+}
+
+/** One past run and the document it printed (null when it never finished). */
+export async function batchRunDocument(config: EngineConfig, runId: string) {
+	const [{StateStore}, {readRun}] = await Promise.all([
+		import('../store/state-store.js'),
+		import('../core/batch-import/runs.js'),
+	]);
+	return readRun(await StateStore.open(config.dataDir), runId);
+}

@@ -25,6 +25,7 @@ import {keyFingerprint} from '../../lib/secrets.js';
 import type {HostRecord} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {detectRow} from './detect.js';
+import {finishRun, startRun} from './runs.js';
 import type {
 	BatchResult,
 	BatchRow,
@@ -115,6 +116,8 @@ export interface RunOptions {
 	operator: Operator;
 	timing?: Partial<Timing>;
 	sink?: BatchSink;
+	/** sha256 of the file the rows came from, kept with the run's record. */
+	fileSha256?: string | null;
 }
 
 /** What makes two rows the same import (DOMAIN.md "Import identity"; the host is the same for all). */
@@ -174,6 +177,11 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 	const {store, packs} = o;
 	const timing: Timing = {...DEFAULT_TIMING, ...o.timing};
 	const host = resolveHost(store.data, o.host);
+	const record = await startRun(store, {
+		host_id: host.host_id,
+		file_sha256: o.fileSha256 ?? null,
+		rows: o.rows.length + (o.notDetected?.length ?? 0) + (o.invalid?.length ?? 0),
+	});
 	const results = new Map<number, BatchRowResult>();
 	const finish = (result: BatchRowResult) => {
 		results.set(result.line, result);
@@ -218,6 +226,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 			key: row.key,
 			keySource: `the key column (line ${row.line})`,
 			access: row.detection.access_mode,
+			smokeModel: row.smoke_model ?? undefined,
 		};
 		try {
 			const input = preflight(store.data, packs, request);
@@ -323,7 +332,14 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 	}
 
 	const ordered = [...results.values()].sort((a, b) => a.line - b.line);
-	return {results: ordered, totals: totalsOf(ordered)};
+	const doc: BatchResult = {run_id: record.run_id, results: ordered, totals: totalsOf(ordered)};
+	await finishRun(
+		store,
+		record,
+		doc,
+		[...o.rows, ...(o.notDetected ?? [])].map((r) => r.key),
+	);
+	return doc;
 }
 
 export function totalsOf(results: BatchRowResult[]): BatchTotals {

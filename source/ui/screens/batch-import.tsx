@@ -201,6 +201,7 @@ export function BatchImportScreen() {
 				rows: detected,
 				notDetected: f.rows.filter((r) => !seen.has(r.line)),
 				invalid: f.problems.filter((p) => p.line > 0),
+				fileSha256: f.sha256,
 				sink,
 				signal,
 				operator: actions.operator,
@@ -214,7 +215,7 @@ export function BatchImportScreen() {
 		<Box flexDirection="column">
 			<Header
 				title={`Batch import${host ? ` › ${host.name}` : ''}`}
-				subtitle="one url,key[,pack[,access]] line per provider; the pack is detected when not given"
+				subtitle="one url,key[,pack[,access[,smoke_model]]] line per provider; the pack is detected when not given"
 			/>
 			{stage === 'host' ? (
 				<Box flexDirection="column">
@@ -330,9 +331,16 @@ export function BatchImportScreen() {
 					<SelectList
 						items={[
 							{label: 'Status', value: 'status'},
+							{label: `This run’s record (${run.result.run_id})`, value: 'record'},
 							{label: 'Home', value: 'home'},
 						]}
-						onSelect={(v) => (v === 'status' ? actions.replace({id: 'status'}) : actions.home())}
+						onSelect={(v) =>
+							v === 'status'
+								? actions.replace({id: 'status'})
+								: v === 'record'
+									? actions.replace({id: 'batch-run', runId: run.result!.run_id})
+									: actions.home()
+						}
 					/>
 				</Box>
 			) : null}

@@ -20,6 +20,8 @@ const COLUMNS: Column[] = [
 	{title: 'URL', width: 27},
 ];
 
+const RUNS = '*batch-runs';
+
 export function StatusScreen() {
 	const {data} = useUIState();
 	const actions = useUIActions();
@@ -44,13 +46,21 @@ export function StatusScreen() {
 				<TableHeader columns={COLUMNS} indent={2} />
 			)}
 			<SelectList
-				items={rows.map((r) => ({
-					key: r.h.host_id,
-					label: row([r.h.name, r.h.version ?? '?', r.providers, r.ready, r.batches, r.h.url], COLUMNS),
-					value: r.h.host_id,
-				}))}
+				items={[
+					...rows.map((r) => ({
+						key: r.h.host_id,
+						label: row([r.h.name, r.h.version ?? '?', r.providers, r.ready, r.batches, r.h.url], COLUMNS),
+						value: r.h.host_id,
+					})),
+					// Past batch-import runs reopen their table (crm batch-runs), once there is one.
+					...((data?.batch_runs?.length ?? 0) > 0
+						? [{key: '*runs', label: `Past batch-import runs (${data!.batch_runs!.length})`, value: RUNS}]
+						: []),
+				]}
 				limit={limit}
-				onSelect={(hostId) => actions.push({id: 'status-host', hostId})}
+				onSelect={(hostId) =>
+					actions.push(hostId === RUNS ? {id: 'batch-runs'} : {id: 'status-host', hostId})
+				}
 			/>
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>

@@ -1,0 +1,149 @@
+// Past batch-import runs (crm batch-runs) and one run's table as it ended (crm batch-run show):
+// reopened from the run's record, without the network.
+import React, {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import {useUIActions, useUIState} from '../context.js';
+import {errorText} from '../engine.js';
+import {batchRunDocument, batchRunList, type BatchResult, type BatchRunView} from '../parity-engine.js';
+import {Header} from '../components/header.js';
+import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {SelectList} from '../components/select-list.js';
+import {row, TableHeader, type Column} from '../components/table.js';
+import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useListRows} from '../hooks/use-window.js';
+import {color, shortTime, statusColor} from '../theme.js';
+
+function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+	const [value, setValue] = useState<{value: T | null; error: unknown} | null>(null);
+	useEffect(() => {
+		let live = true;
+		load().then(
+			(v) => live && setValue({value: v, error: null}),
+			(error: unknown) => live && setValue({value: null, error}),
+		);
+		return () => {
+			live = false;
+		};
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, deps);
+	return value;
+}
+
+const RUN_COLUMNS: Column[] = [
+	{title: 'RUN', width: 23},
+	{title: 'HOST', width: 10},
+	{title: 'ROWS', width: 4},
+	{title: 'OK', width: 3},
+	{title: 'FAIL', width: 4},
+	{title: 'SKIP', width: 4},
+	{title: 'STATUS', width: 11},
+	{title: 'STARTED', width: 11},
+];
+
+export function BatchRunsScreen() {
+	const {config, data} = useUIState();
+	const actions = useUIActions();
+	const limit = useListRows(12, 2);
+	useScreenKeys({list: true, onBack: actions.back});
+	const runs = useLoad(() => batchRunList(config), [config, data]);
+	const name = (id: string) => data?.hosts.find((h) => h.host_id === id)?.name ?? id;
+	const list: BatchRunView[] = runs?.value ?? [];
+	return (
+		<Box flexDirection="column">
+			<Header title="Batch-import runs" subtitle={`${list.length} run(s) · newest first`} />
+			{runs === null ? <Text dimColor>reading the runs…</Text> : null}
+			{runs?.error ? <Text color={color.fail}>✗ {errorText(runs.error)}</Text> : null}
+			{runs?.value && list.length === 0 ? <Text dimColor>No batch-import runs yet.</Text> : null}
+			{list.length > 0 ? <TableHeader columns={RUN_COLUMNS} indent={2} /> : null}
+			<SelectList
+				items={list.map((r) => ({
+					key: r.run_id,
+					label: row(
+						[
+							r.run_id,
+							name(r.host_id),
+							r.rows,
+							r.totals?.succeeded ?? '-',
+							r.totals?.failed ?? '-',
+							r.totals?.skipped ?? '-',
+							r.status,
+							shortTime(r.started_at).slice(5),
+						],
+						RUN_COLUMNS,
+					),
+					value: r.run_id,
+					color: r.status === 'finished' ? (r.totals?.failed ? color.warn : undefined) : color.fail,
+				}))}
+				limit={limit}
+				onSelect={(runId) => actions.push({id: 'batch-run', runId})}
+			/>
+			<KeyHelp keys={LIST_KEYS} />
+		</Box>
+	);
+}
+
+const ROW_COLUMNS: Column[] = [
+	{title: 'LINE', width: 4},
+	{title: 'URL', width: 22},
+	{title: 'PACK', width: 8},
+	{title: 'BY', width: 7},
+	{title: 'RESULT', width: 32},
+];
+
+function resultText(r: BatchResult['results'][number]): string {
+	const status = r.skipped ? `skipped (${r.skip_reason ?? ''})` : r.not_run ? 'not run' : r.batch_status;
+	return [status, r.access_status, r.skipped ? null : r.failure_class].filter(Boolean).join(' · ');
+}
+
+export function BatchRunScreen({runId}: {runId: string}) {
+	const {config} = useUIState();
+	const actions = useUIActions();
+	const limit = useListRows(12, 3);
+	useScreenKeys({list: true, onBack: actions.back});
+	const loaded = useLoad(() => batchRunDocument(config, runId), [config, runId]);
+	const doc = loaded?.value?.document ?? null;
+	const run = loaded?.value?.run ?? null;
+	return (
+		<Box flexDirection="column">
+			<Header
+				title={`Batch-import run › ${runId}`}
+				subtitle={
+					run ? `${run.status} · started ${shortTime(run.started_at)} · ${run.rows} row(s)` : undefined
+				}
+			/>
+			{loaded === null ? <Text dimColor>reading the run’s record…</Text> : null}
+			{loaded?.error ? <Text color={color.fail}>✗ {errorText(loaded.error)}</Text> : null}
+			{run && !doc ? (
+				<Text color={color.warn} wrap="wrap">
+					This run never finished ({run.status}); its rows are in their batches (Status).
+				</Text>
+			) : null}
+			{doc ? (
+				<Box flexDirection="column">
+					<TableHeader columns={ROW_COLUMNS} indent={2} />
+					<SelectList
+						items={doc.results.map((r) => ({
+							key: String(r.line),
+							label: row(
+								[r.line, r.url ?? '(invalid)', r.pack, r.detected_by ?? '', resultText(r)],
+								ROW_COLUMNS,
+							),
+							value: r.batch_id,
+							color: statusColor(r.failure_class && !r.skipped ? 'failed' : r.batch_status),
+						}))}
+						limit={limit}
+						onSelect={(batchId) => (batchId ? actions.push({id: 'batch', batchId}) : undefined)}
+					/>
+					<Text>
+						<Text color={color.ok}>{doc.totals.succeeded} succeeded</Text>
+						{' · '}
+						<Text color={doc.totals.failed ? color.fail : undefined}>{doc.totals.failed} failed</Text>
+						{` · ${doc.totals.skipped} skipped`}
+						{doc.totals.not_run ? ` · ${doc.totals.not_run} not run` : ''}
+					</Text>
+				</Box>
+			) : null}
+			<KeyHelp keys={LIST_KEYS} />
+		</Box>
+	);
+}
