@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<Runner>> = {
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,
 	matrix: async () => (await import('./matrix.js')).matrixCommand,
 	resources: async () => (await import('./resources.js')).resourcesCommand,
+	residue: async () => (await import('./residue.js')).residueCommand,
 	'batch-runs': async () => (await import('./batch-runs.js')).batchRunsCommand,
 	'batch-run': async () => (await import('./batch-runs.js')).batchRunCommand,
 };

@@ -67,6 +67,7 @@ export const FLAGS = {
 	force: {type: 'boolean', help: 'go on where crm would stop (see the command)'},
 	batch: {type: 'string', value: 'BATCH', help: 'a batch id (see crm batches)'},
 	dryRun: {type: 'boolean', help: 'show the plan; change nothing'},
+	delete: {type: 'boolean', help: 'delete what the list shows as deletable (with --yes)'},
 	yes: {type: 'boolean', help: 'confirm a change on the host'},
 	file: {
 		type: 'string',
@@ -278,6 +279,15 @@ export const COMMANDS: CommandSpec[] = [
 		synopsis: '--host HOST',
 		summary: 'every resource the tool recorded on a host: active, deleted or unknown (reads only)',
 		flags: ['host', ...COMMON],
+	},
+	{
+		name: 'residue',
+		synopsis: '--host HOST [--delete --yes]',
+		summary: "what looks like the tool's on the host but has no live record, with age and reason",
+		flags: ['host', 'delete', 'yes', ...OPERATOR, ...WAITS, ...COMMON],
+		notes: [
+			'--delete --yes: delete only what its marker proves the tool made (children first); the rest stays listed',
+		],
 	},
 	{
 		name: 'reconcile',

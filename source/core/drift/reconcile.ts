@@ -74,7 +74,7 @@ function judgeUnknown(r: ResourceRecord, batchId: string): ReconcileItem {
 	};
 }
 
-async function listAll<T>(
+export async function listAll<T>(
 	fetchPage: (page: number) => Promise<{items: T[]; pages: number}>,
 	max = 50,
 ): Promise<T[]> {

@@ -155,9 +155,12 @@ function PickTarget({
 	onBack: () => void;
 }) {
 	const {data} = useUIState();
+	const actions = useUIActions();
 	const limit = useListRows(11);
 	useScreenKeys({list: true, onBack});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
+	// Rollback per provider and residue (crm rollback --host --pack, crm residue) open their own screens.
+	const extra = useMemo(() => targetExtras(data, hostId), [data, hostId]);
 	const items = useMemo(() => {
 		const lastRun = new Map<string, string>();
 		for (const r of data?.reconcile_runs ?? []) if (r.batch_id) lastRun.set(r.batch_id, r.reconcile_status);
@@ -194,10 +197,43 @@ function PickTarget({
 				subtitle="reconcile the whole host, or one batch (batches holding resources)"
 			/>
 			<TableHeader columns={BATCH_COLUMNS} indent={2} />
-			<SelectList items={items} limit={limit} onSelect={onPick} />
+			<SelectList
+				items={[...items, ...extra]}
+				limit={limit}
+				onSelect={(v) => {
+					if (v !== null && typeof v === 'object') actions.push({...v, hostId});
+					else onPick(v);
+				}}
+			/>
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);
+}
+
+type Extra = {id: 'residue'} | {id: 'rollback-provider'; pack: string; url: string};
+
+/** The providers still holding resources (roll one back whole), then residue. */
+function targetExtras(data: ReturnType<typeof useUIState>['data'], hostId: string) {
+	const providers = new Map<string, {pack: string; url: string; n: number}>();
+	for (const b of data?.batches ?? []) {
+		if (b.host_id !== hostId || b.resource_count === 0 || b.batch_status === 'rolled_back') continue;
+		const key = `${b.pack}|${b.base_url}`;
+		const p = providers.get(key) ?? {pack: b.pack, url: b.base_url, n: 0};
+		p.n += 1;
+		providers.set(key, p);
+	}
+	return [
+		...[...providers.values()].map((p) => ({
+			key: `*provider|${p.pack}|${p.url}`,
+			label: `Roll back provider ${p.pack} · ${p.url} (${p.n} batch${p.n === 1 ? '' : 'es'})`,
+			value: {id: 'rollback-provider', pack: p.pack, url: p.url} as Extra | string | null,
+		})),
+		{
+			key: '*residue',
+			label: "Residue: what looks like the tool's but has no record",
+			value: {id: 'residue'} as Extra | string | null,
+		},
+	];
 }
 
 /** Starts `fn` once when the stage mounts; the step events go to the scrollback log. */
