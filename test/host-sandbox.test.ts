@@ -4,7 +4,7 @@ import {startSandbox, type SandboxHandle, type SandboxProfile} from '../source/s
 import {HostClient, UserClient, GatewayClient, type HostSession} from '../source/host/client.js';
 import {HostError} from '../source/host/errors.js';
 import {probeHost} from '../source/host/probe.js';
-import {redactHostBody} from '../source/host/redact.js';
+import {redactValue} from '../source/lib/secrets.js';
 
 const PROFILES: SandboxProfile[] = ['recent', 'old', 'gated'];
 
@@ -131,7 +131,7 @@ for (const profile of PROFILES) {
 			{idempotencyKey: `it-${tag}`},
 		);
 		t.deepEqual(a.group_ids, [g.id]);
-		const shown = JSON.stringify(redactHostBody(a));
+		const shown = JSON.stringify(redactValue(a));
 		t.false(shown.includes(up.api_key), 'redacted view never has the provider key');
 		if (profile === 'old') t.is(a.credentials?.api_key, up.api_key, 'old hosts echo the key');
 		else t.is(a.credentials?.api_key, undefined, 'recent hosts strip the key');

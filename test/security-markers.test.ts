@@ -273,7 +273,6 @@ test('a build that keeps no account notes: a lost-answer account is confirmed by
 			pid: null,
 		},
 		{},
-		[],
 	);
 	for (const name of [late, early])
 		await recorder.pending('account', name, {

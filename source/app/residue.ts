@@ -5,7 +5,7 @@
 // in DIR/residue/<time>.json.
 import path from 'node:path';
 import {deleteResidue, findResidue, type ResidueItem} from '../core/drift/residue.js';
-import {hostClientFor, hostSecrets} from '../core/hosts/access.js';
+import {hostClientFor} from '../core/hosts/access.js';
 import {adminUrl} from '../core/hosts/addresses.js';
 import {resolveHost} from '../core/hosts/lookup.js';
 import {StepRunner} from '../core/pipeline/steps.js';
@@ -77,7 +77,6 @@ export async function removeResidue(session: Session, input: {host: string | und
 			path.join(store.paths.dir, 'residue'),
 			`${at.replace(/[-:.]/g, '')}-${host.host_id}.json`,
 			{host_id: host.host_id, at, items},
-			hostSecrets(host),
 		);
 		return {host_id: host.host_id, items, record};
 	});

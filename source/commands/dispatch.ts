@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<Runner>> = {
 	residue: async () => (await import('./residue.js')).residueCommand,
 	'batch-runs': async () => (await import('./batch-runs.js')).batchRunsCommand,
 	'batch-run': async () => (await import('./batch-runs.js')).batchRunCommand,
+	serve: async () => (await import('./serve.js')).serveCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

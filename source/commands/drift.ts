@@ -1,6 +1,5 @@
 // `crm reconcile`, `crm rollback`, `crm repair`, `crm smoke` and `crm adopt`.
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
-import {hostSecrets} from '../core/hosts/access.js';
 import {runReconcile} from '../core/drift/reconcile.js';
 import {planRollback, runRollback} from '../core/drift/rollback.js';
 import {StateStore} from '../store/state-store.js';
@@ -20,9 +19,6 @@ export async function openLocked(
 	const store = await StateStore.open(ctx.dataDir, {
 		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000, existing},
 	});
-	for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
-	for (const s of Object.values(store.data.batch_secrets))
-		ctx.out.secrets.push(s.user_password ?? '', s.user_key ?? '');
 	return store;
 }
 
@@ -199,13 +195,11 @@ export async function adoptCommand(ctx: CommandContext): Promise<number> {
 			field: '--yes',
 		});
 	const session = await sessionFor(ctx, 'crm', engineOptions(ctx).operator);
-	const {knownSecrets} = await import('../app/session.js');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const result = await adoptResource(session, input, {
 			signal,
 			confirm: async (found) => {
-				ctx.out.secrets.push(...knownSecrets);
 				ctx.out.note(
 					`${found.resource_type} ${found.host_resource_id} "${found.name}" on the host:\n${JSON.stringify(found.snapshot, null, 2)}`,
 				);
@@ -220,7 +214,6 @@ export async function adoptCommand(ctx: CommandContext): Promise<number> {
 				}
 			},
 		});
-		ctx.out.secrets.push(...knownSecrets);
 		ctx.out.result(result, () =>
 			result.adopted
 				? `${result.resource_type} ${result.host_resource_id} is now recorded as batch ${result.batch_id}'s${result.replaces_unknown ? ' (it resolves the unknown record)' : ''}`

@@ -58,21 +58,16 @@ export async function residueCommand(ctx: CommandContext): Promise<number> {
 		acceptCompliance: complianceOperator(ctx),
 	});
 	const {listResidue, removeResidue} = await import('../app/residue.js');
-	const {knownSecrets} = await import('../app/session.js');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const input = {host: flagString(ctx.flags, 'host')};
 		const run = {
-			sink: (e: Parameters<typeof printEvent>[1]) => {
-				ctx.out.secrets.push(...knownSecrets);
-				printEvent(ctx.out, e);
-			},
+			sink: (e: Parameters<typeof printEvent>[1]) => printEvent(ctx.out, e),
 			signal,
 		};
 		const result = deleting
 			? await removeResidue(session, input, run)
 			: await listResidue(session, input, run);
-		ctx.out.secrets.push(...knownSecrets);
 		ctx.out.result({items: result.items, record: result.record}, () => human(result.items, deleting));
 		return result.items.some((i) => i.action === 'failed') ? EXIT.failed : EXIT.ok;
 	} finally {

@@ -65,7 +65,6 @@ export async function rollbackProviderCommand(ctx: CommandContext): Promise<numb
 		totp: totpFromFlags(ctx.flags),
 		acceptCompliance: complianceOperator(ctx),
 	});
-	const {knownSecrets} = await import('../app/session.js');
 	const {providerRolledBack} = await import('../core/drift/rollback-provider.js');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
@@ -74,13 +73,11 @@ export async function rollbackProviderCommand(ctx: CommandContext): Promise<numb
 			{...ref, force: ctx.flags.force === true},
 			{
 				sink: (e) => {
-					ctx.out.secrets.push(...knownSecrets);
 					printEvent(ctx.out, e);
 				},
 				signal,
 			},
 		);
-		ctx.out.secrets.push(...knownSecrets);
 		ctx.out.result({batches: result.batches, not_run: result.not_run}, () =>
 			result.batches.length === 0
 				? `nothing to roll back: every batch of ${result.pack} on this host is already rolled back`

@@ -83,6 +83,19 @@ export const FLAGS = {
 	port: {type: 'number', value: 'N', help: 'port of the sandbox host (0 picks a free one)'},
 	profile: {type: 'string', value: 'P', help: 'recent, old or gated'},
 	latencyMs: {type: 'number', value: 'N', help: 'added latency per request, 0 to 60000'},
+	// serve
+	listen: {
+		type: 'string',
+		value: 'ADDR:PORT',
+		help: 'where the service listens (default 127.0.0.1:18100; port 0 picks a free one)',
+	},
+	allowRemote: {type: 'boolean', help: 'allow a --listen address other than loopback'},
+	tokenFile: {
+		type: 'string',
+		value: 'FILE',
+		help: 'the service token file (default DATA/serve.token, made 0600)',
+	},
+	watch: {type: 'boolean', help: 'run the health loop inside the service'},
 	// waits and retries
 	timeoutS: {type: 'number', value: 'S', help: 'seconds per request (env CRM_TIMEOUT_S)'},
 	smokeRetryS: {type: 'number', value: 'S', help: 'warm-up window of the smoke (env CRM_SMOKE_RETRY_S)'},
@@ -374,6 +387,15 @@ export const COMMANDS: CommandSpec[] = [
 		synopsis: '',
 		summary: 'provider validation matrix (latest acceptance result per host and pack)',
 		flags: COMMON,
+	},
+	{
+		name: 'serve',
+		synopsis: '[--listen ADDR:PORT] [--allow-remote] [--token-file FILE] [--watch]',
+		summary: 'the control plane as an HTTP service: API, live events, status page',
+		flags: ['listen', 'allowRemote', 'tokenFile', 'watch', 'smokeRetryS', ...WAITS, ...COMMON],
+		notes: [
+			'prints one JSON line {"url","token_file","openapi_url"} when it listens; SIGTERM stops it cleanly',
+		],
 	},
 ];
 

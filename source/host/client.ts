@@ -3,6 +3,7 @@
 import {z} from 'zod';
 import {parseAccountTest, type AccountTestResult} from './account-test.js';
 import {HostError} from './errors.js';
+import {registerSecret} from '../lib/secrets.js';
 import type {HttpResponse} from './http.js';
 import {
 	AccountModelsSchema,
@@ -89,6 +90,7 @@ export class HostClient {
 	constructor(o: HostClientOptions) {
 		this.transport = new HostTransport(o);
 		this.auth = o.auth;
+		if (o.auth.type === 'admin_api_key') registerSecret(o.auth.key);
 		this.jwt =
 			o.auth.type === 'login'
 				? new JwtSession(this.transport, {

@@ -5,7 +5,8 @@ import {HostError} from './errors.js';
 import {ModelListSchema} from './schemas.js';
 import {isEventStream, parseSse} from './sse.js';
 import {HostTransport, errorOf, isOk, parseJson} from './transport.js';
-import {redactText} from './redact.js';
+import {safeText} from '../lib/safe-text.js';
+import {redactText, registerSecret} from '../lib/secrets.js';
 
 export interface GatewayClientOptions {
 	baseUrl: string;
@@ -39,6 +40,7 @@ export class GatewayClient {
 	constructor(o: GatewayClientOptions) {
 		this.transport = new HostTransport({...o, timeoutMs: o.timeoutMs ?? 30_000, retries: o.retries ?? 1});
 		this.apiKey = o.apiKey;
+		registerSecret(o.apiKey);
 	}
 
 	async models(): Promise<string[]> {
@@ -132,6 +134,7 @@ function messageContent(json: unknown): string | null {
 	return typeof msg.content === 'string' ? msg.content : '';
 }
 
+/** The first 80 characters of a reply, printable and redacted (a reply can carry escape sequences). */
 export function preview(s: string): string {
-	return redactText(s).slice(0, 80);
+	return redactText(safeText(s)).slice(0, 80);
 }

@@ -8,6 +8,9 @@ export const UPSTREAM_FAULTS: ReadonlyArray<Exclude<UpstreamFault, null>> = [
 	'server_error',
 	'rate_limited',
 	'down',
+	'echo_key',
+	'huge_body',
+	'control_chars',
 ];
 
 export function defaultFaults(): SandboxFaults {
@@ -24,6 +27,9 @@ export function defaultFaults(): SandboxFaults {
 		upstream_429: {},
 		upstream_code: {},
 		gateway_down: false,
+		host_401_echo: false,
+		host_400_echo: false,
+		host_huge_body: false,
 		lose_create_answer: null,
 		account_test_stall: false,
 	};
@@ -56,6 +62,9 @@ const BOOLEAN_KEYS = [
 	'host_html',
 	'host_truncated_json',
 	'gateway_down',
+	'host_401_echo',
+	'host_400_echo',
+	'host_huge_body',
 	'account_test_stall',
 ] as const;
 const COUNT_KEYS = ['gateway_503_count', 'latency_ms', 'admin_429'] as const;

@@ -7,6 +7,7 @@ import {registerUserAdminRoutes} from './admin-users.js';
 import {registerAuthRoutes} from './auth-routes.js';
 import {CONTROL_PREFIX, registerControlRoutes} from './control.js';
 import {registerGatewayRoutes} from './gateway.js';
+import {hostileAnswer} from './hostile.js';
 import {type Ctx, fail, internalError, Router, sendRaw, sleep, spa, text404} from './http-util.js';
 import {applyLostAnswer} from './lost-answers.js';
 import type {SandboxState} from './state.js';
@@ -86,6 +87,7 @@ async function handle(
 	if (rawBody === null) return sendRaw(ctx, 413, 'text/plain', 'request body too large');
 	if (!isControl && state.faults.host_html) return spa(ctx);
 	if (!isControl && applyLostAnswer(state, ctx)) return;
+	if (!isControl && hostileAnswer(state, ctx)) return;
 	if (via === 'gateway' && !GATEWAY_PREFIXES.some((prefix) => path.startsWith(prefix))) return text404(ctx);
 	const match = router.match(method, path);
 	if (!match) {

@@ -1,7 +1,20 @@
 // Public types of the sandbox host and the row shapes it keeps in memory.
 export type SandboxProfile = 'recent' | 'old' | 'gated';
 
-export type UpstreamFault = 'quota' | 'auth' | 'chat_fail' | 'server_error' | 'rate_limited' | 'down' | null;
+export type UpstreamFault =
+	| 'quota'
+	| 'auth'
+	| 'chat_fail'
+	| 'server_error'
+	| 'rate_limited'
+	| 'down'
+	/** Every request answers 500 with the caller's key quoted in the error message. */
+	| 'echo_key'
+	/** /models answers a 5 MiB list (chunked, no Content-Length). */
+	| 'huge_body'
+	/** /models adds ids with escape sequences, spaces, `*` and overlong ones; chat replies carry escape sequences. */
+	| 'control_chars'
+	| null;
 
 export interface SandboxFaults {
 	/** Each account's FIRST account test answers an SSE 403 error (HTTP 200); the account stays schedulable. */
@@ -22,6 +35,12 @@ export interface SandboxFaults {
 	host_truncated_json: boolean;
 	/** Next N /api/v1/admin/* requests get 429 RATE_LIMITED with Retry-After: 1. */
 	admin_429: number;
+	/** Admin requests with an x-api-key, and logins, answer 401 quoting the key or password sent. */
+	host_401_echo: boolean;
+	/** Admin user creates and updates that carry a password answer 400 quoting it. */
+	host_400_echo: boolean;
+	/** Host answers /api/* with a 200 of 9 MiB (chunked, no Content-Length). */
+	host_huge_body: boolean;
 	/**
 	 * Per fake upstream pack: its next `count` model-list or chat requests answer a plain 429 (the
 	 * provider's rate-limit body, not quota) with `Retry-After: retry_after_s`.

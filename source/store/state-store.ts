@@ -1,11 +1,14 @@
 // The state store: lowdb over state.json (atomic temp-file + rename writes through steno), plus the
 // per-batch and per-reconcile detail files beside it. A file that is not valid JSON, fails the
-// schema or has a newer schema_version is refused (exit 4) and never rewritten.
+// schema or has a newer schema_version is refused (exit 4) and never rewritten. state.json is the one
+// home of secrets (docs/domain.md): what it holds is registered when it is read, and every other file
+// written here is redacted with every secret the process knows (lib/secrets) before it is serialised.
 import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {Low} from 'lowdb';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
+import {redactValue, registerSecretsIn} from '../lib/secrets.js';
 import {acquireLock, pidAlive, type HeldLock} from './lock.js';
 import {migrateV1, stateV1Schema} from './migrations.js';
 import {checkDataDir, dataPaths, type DataPaths} from './paths.js';
@@ -22,12 +25,14 @@ import {
 	type State,
 } from './schema.js';
 
-const pretty = (data: unknown) => JSON.stringify(data, null, 2) + '\n';
+/** Every file but state.json: every string and field name redacted before it is serialised. */
+const redactedPretty = (data: unknown) => JSON.stringify(redactValue(data), null, 2) + '\n';
+/** state.json only: the one file that holds secrets. */
 const compact = (data: unknown) => JSON.stringify(data) + '\n';
 
 // One adapter per file: steno queues writes per Writer, so concurrent writes to one file must share it.
 const adapters = new Map<string, DataFile<unknown>>();
-function jsonFile<T>(file: string, stringify: (data: unknown) => string = pretty): DataFile<T> {
+function jsonFile<T>(file: string, stringify: (data: unknown) => string = redactedPretty): DataFile<T> {
 	let adapter = adapters.get(file);
 	if (!adapter) {
 		adapter = new DataFile<unknown>(file, {parse: (text) => JSON.parse(text) as unknown, stringify});
@@ -82,6 +87,9 @@ function schemaProblem(error: {issues: Array<{path: PropertyKey[]; message: stri
 	const issue = error.issues[0];
 	return `${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
 }
+
+/** Parts of state.json that hold no secret by design. */
+const SECRET_FREE = new Set(['batches', 'resource_index', 'reconcile_runs', 'acceptance_runs']);
 
 export interface OpenOptions {
 	/**
@@ -177,6 +185,7 @@ export class StateStore {
 				throw stateError('state_corrupt', file, `fails the version 1 schema at ${schemaProblem(old.error)}`);
 			const migrated = migrateV1(old.data);
 			this.db.data = migrated.state;
+			this.registerSecrets();
 			if (this.held) {
 				// Keep the old file, then write the detail files before the index that points at them.
 				copyFileSync(file, `${file}.v1.bak`);
@@ -192,7 +201,19 @@ export class StateStore {
 		if (!parsed.success)
 			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
 		this.db.data = parsed.data;
+		this.registerSecrets();
 		if (!this.held) showDeadAsFailed(this.db.data);
+	}
+
+	/**
+	 * Host credentials and sessions, managed users' passwords and keys, kept provider keys: every
+	 * string under a secret-named field is known before anything is printed. The large indexes hold
+	 * none and are skipped (at 10,000 batches walking them would cost every command).
+	 */
+	private registerSecrets(): void {
+		registerSecretsIn(
+			Object.fromEntries(Object.entries(this.db.data).filter(([name]) => !SECRET_FREE.has(name))),
+		);
 	}
 
 	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */

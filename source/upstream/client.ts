@@ -1,7 +1,15 @@
 // Direct calls to a provider (DOMAIN.md rule 5): list its models and run one minimal chat completion, so a
 // failed host completion can be told apart from a provider that is itself broken, out of quota or unreachable.
-import {headerValue, sendHttp, safeTarget, TransportError, type HttpResponse} from '../host/http.js';
-import {redactText} from '../host/redact.js';
+import {
+	formatBytes,
+	headerValue,
+	sendHttp,
+	safeTarget,
+	TransportError,
+	type HttpResponse,
+} from '../host/http.js';
+import {safeText} from '../lib/safe-text.js';
+import {redactText, registerSecret} from '../lib/secrets.js';
 import {DEFAULT_USER_AGENT} from '../host/transport.js';
 import {businessCode, kindFromBusinessCode, retryAfterMs} from './dialects.js';
 import {classifyUpstreamAnswer, safeBody, UpstreamError} from './errors.js';
@@ -24,6 +32,8 @@ export interface UpstreamOptions {
 }
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15_000;
+/** A provider's model list (or chat answer) is small: 4 MiB is far above any real one. */
+export const MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_CHAT_TIMEOUT_MS = 30_000;
 
 /**
@@ -62,18 +72,18 @@ async function listModelsOnce(o: UpstreamOptions): Promise<ModelList> {
 			retries: 1,
 		});
 		if (res.status === 404 || res.status === 405) {
-			last = answerError(res, url, o.apiKey, 'GET');
+			last = answerError(res, url, 'GET');
 			continue;
 		}
-		if (res.status < 200 || res.status >= 300) throw answerError(res, url, o.apiKey, 'GET');
-		const coded = businessError(res, url, o.apiKey, 'GET');
+		if (res.status < 200 || res.status >= 300) throw answerError(res, url, 'GET');
+		const coded = businessError(res, url, 'GET');
 		if (coded) throw coded;
 		const models = parseModelList(res.body);
 		if (!models) {
 			throw new UpstreamError({
 				kind: 'bad_response',
 				status: res.status,
-				body: safeBody(res.body, [o.apiKey]),
+				body: safeBody(res.body),
 				url: safeTarget(url),
 				message: `GET ${safeTarget(url)}: HTTP ${res.status} answer is not a model list`,
 			});
@@ -131,7 +141,7 @@ async function chatOnce(o: ChatOptions): Promise<ChatAnswer> {
 		},
 	});
 	const latency = Date.now() - started;
-	if (res.status < 200 || res.status >= 300) throw answerError(res, url, o.apiKey, 'POST');
+	if (res.status < 200 || res.status >= 300) throw answerError(res, url, 'POST');
 	let json: unknown;
 	try {
 		json = JSON.parse(res.body);
@@ -139,13 +149,13 @@ async function chatOnce(o: ChatOptions): Promise<ChatAnswer> {
 		throw new UpstreamError({
 			kind: 'bad_response',
 			status: res.status,
-			body: safeBody(res.body, [o.apiKey]),
+			body: safeBody(res.body),
 			url: safeTarget(url),
 			message: `POST ${safeTarget(url)}: HTTP ${res.status} answer is not JSON`,
 		});
 	}
 	// MiniMax-style errors with HTTP 200: {"base_resp":{"status_code":1008,"status_msg":"..."}}
-	const coded = businessError(res, url, o.apiKey, 'POST', json);
+	const coded = businessError(res, url, 'POST', json);
 	if (coded) throw coded;
 	const msg = (json as {choices?: Array<{message?: {content?: unknown; reasoning_content?: unknown}}>})
 		?.choices?.[0]?.message;
@@ -153,7 +163,7 @@ async function chatOnce(o: ChatOptions): Promise<ChatAnswer> {
 		throw new UpstreamError({
 			kind: 'bad_response',
 			status: res.status,
-			body: safeBody(res.body, [o.apiKey]),
+			body: safeBody(res.body),
 			url: safeTarget(url),
 			message: `POST ${safeTarget(url)}: answer has no choices[0].message`,
 		});
@@ -166,20 +176,14 @@ async function chatOnce(o: ChatOptions): Promise<ChatAnswer> {
 				: '';
 	return {
 		status: res.status,
-		preview: redactText(content, [o.apiKey]).slice(0, 80),
+		preview: redactText(safeText(content)).slice(0, 80),
 		latency_ms: latency,
 		url: safeTarget(url),
 	};
 }
 
 /** A 2xx answer that carries a provider's error code (MiniMax answers 200 with base_resp). */
-function businessError(
-	res: HttpResponse,
-	url: string,
-	apiKey: string,
-	method: string,
-	json?: unknown,
-): UpstreamError | null {
+function businessError(res: HttpResponse, url: string, method: string, json?: unknown): UpstreamError | null {
 	const code = businessCode(json ?? res.body);
 	const kind = kindFromBusinessCode(code);
 	if (!code || !kind) return null;
@@ -187,7 +191,7 @@ function businessError(
 		kind,
 		status: res.status,
 		code: code.code,
-		body: safeBody(res.body, [apiKey]),
+		body: safeBody(res.body),
 		url: safeTarget(url),
 		message: `${method} ${safeTarget(url)}: HTTP ${res.status} with business code ${code.code} (${kind})`,
 		retryAfterMs: retryAfterMs(headerValue(res.headers, 'retry-after')),
@@ -225,6 +229,8 @@ async function send(
 	o: UpstreamOptions,
 	r: {method: string; url: string; timeoutMs: number; retries: number; json?: unknown},
 ): Promise<HttpResponse> {
+	// The key is a secret from before the first byte goes out: an upstream may echo it back.
+	registerSecret(o.apiKey);
 	try {
 		return await sendHttp({
 			method: r.method,
@@ -235,9 +241,18 @@ async function send(
 			retries: r.retries,
 			retryable: r.retries > 0,
 			retryOnStatus: false,
+			maxBodyBytes: MAX_UPSTREAM_BODY_BYTES,
 			signal: o.signal,
 		});
 	} catch (error) {
+		if (error instanceof TransportError && error.failure === 'too_large') {
+			throw new UpstreamError({
+				kind: 'too_large',
+				status: error.status,
+				url: safeTarget(r.url),
+				message: `${r.method} ${safeTarget(r.url)}: the provider's answer is larger than ${formatBytes(MAX_UPSTREAM_BODY_BYTES)}; it was not read`,
+			});
+		}
 		if (error instanceof TransportError) {
 			throw new UpstreamError({
 				kind: error.failure === 'timeout' ? 'timeout' : 'network',
@@ -250,14 +265,14 @@ async function send(
 	}
 }
 
-function answerError(res: HttpResponse, url: string, apiKey: string, method: string): UpstreamError {
+function answerError(res: HttpResponse, url: string, method: string): UpstreamError {
 	const kind = classifyUpstreamAnswer(res.status, res.body);
 	const code = businessCode(res.body)?.code ?? null;
 	return new UpstreamError({
 		kind,
 		status: res.status,
 		code,
-		body: safeBody(res.body, [apiKey]),
+		body: safeBody(res.body),
 		url: safeTarget(url),
 		message: `${method} ${safeTarget(url)}: HTTP ${res.status}${code ? ` business code ${code}` : ''} (${kind})`,
 		retryAfterMs: retryAfterMs(headerValue(res.headers, 'retry-after')),

@@ -258,20 +258,15 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				operator: o.operator,
 				timing,
 				onBatch: (batchId) => {
-					writeEvidenceSync(
-						store.paths.artifacts(batchId),
-						'00-detection.json',
-						{
-							line: row.line,
-							url: row.url,
-							key: row.key_hint,
-							pack: row.detection.pack,
-							detected_by: row.detection.detected_by,
-							access_mode: row.detection.access_mode,
-							evidence: row.detection.evidence,
-						},
-						[row.key],
-					);
+					writeEvidenceSync(store.paths.artifacts(batchId), '00-detection.json', {
+						line: row.line,
+						url: row.url,
+						key: row.key_hint,
+						pack: row.detection.pack,
+						detected_by: row.detection.detected_by,
+						access_mode: row.detection.access_mode,
+						evidence: row.detection.evidence,
+					});
 					o.sink?.({type: 'row_batch', line: row.line, batch_id: batchId});
 				},
 			});
@@ -333,12 +328,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 
 	const ordered = [...results.values()].sort((a, b) => a.line - b.line);
 	const doc: BatchResult = {run_id: record.run_id, results: ordered, totals: totalsOf(ordered)};
-	await finishRun(
-		store,
-		record,
-		doc,
-		[...o.rows, ...(o.notDetected ?? [])].map((r) => r.key),
-	);
+	await finishRun(store, record, doc);
 	return doc;
 }
 

@@ -5,7 +5,7 @@
 import {CrmError} from '../../lib/errors.js';
 import {resourceKey, RESOURCE_TYPES, type ResourceRecord, type ResourceType} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
-import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
 import {readLive, type LiveResource} from '../hosts/reads.js';
 import {shown} from '../input/validate.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
@@ -135,7 +135,7 @@ export async function runAdopt(o: AdoptOptions): Promise<AdoptResult> {
 		throw new CrmError('invalid_input', `${input.type} ${input.id} is already recorded by batch ${owner}`, {
 			field: '--id',
 		});
-	const recorder = await BatchRecorder.open(store, index.batch_id, hostSecrets(host));
+	const recorder = await BatchRecorder.open(store, index.batch_id);
 	const client = hostClientFor(host, {
 		operator: o.operator,
 		signal: o.signal,

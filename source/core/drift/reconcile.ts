@@ -45,11 +45,6 @@ export interface ReconcileResult {
 	items: ReconcileItem[];
 }
 
-/** Field names this tool set that differ on the host. */
-export function changedFields(r: ResourceRecord, live: LiveResource): string[] {
-	return fieldChanges(r, live).map((c) => c.field);
-}
-
 function judge(r: ResourceRecord, live: LiveResource | null): ReconcileItem {
 	const base = {resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name};
 	if (!live)
@@ -170,7 +165,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 			let file = await store.readBatch(b.batch_id);
 			if (!file) continue;
 			if (file.resources.some((r) => r.status === 'unknown')) {
-				const recorder = await BatchRecorder.open(store, b.batch_id, []);
+				const recorder = await BatchRecorder.open(store, b.batch_id);
 				await recheckUnknown(client, recorder);
 				file = recorder.file;
 			}

@@ -7,7 +7,7 @@ import {BatchRecorder} from '../records/batch-recorder.js';
 import {CrmError} from '../../lib/errors.js';
 import {shown} from '../input/validate.js';
 import type {EventSink} from '../pipeline/events.js';
-import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
 import {assignSubscription, createUserKey, newPassword} from '../import/access-closure.js';
 import {runSmoke} from '../import/smoke.js';
 import {DEFAULT_TIMING, type Timing} from '../import/types.js';
@@ -82,11 +82,7 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 		user_password: null,
 		user_key: null,
 	};
-	const recorder = await BatchRecorder.open(store, index.batch_id, [
-		...hostSecrets(host),
-		secrets.user_password ?? '',
-		secrets.user_key ?? '',
-	]);
+	const recorder = await BatchRecorder.open(store, index.batch_id);
 	const client = hostClientFor(host, {
 		operator: o.operator,
 		signal: o.signal,

@@ -12,7 +12,7 @@ import {HostError} from '../../host/errors.js';
 import {CrmError} from '../../lib/errors.js';
 import {shown} from '../input/validate.js';
 import type {EventSink} from '../pipeline/events.js';
-import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
 import {readLive, userClientFor} from '../hosts/reads.js';
 import {describeChanges, identityChanges} from './compare.js';
 import {recheckUnknown, recoverDeadBatches, resolvePending} from '../records/recovery.js';
@@ -156,11 +156,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 	const runner = new StepRunner(o.sink, o.signal);
 	await runner.run('rollback', async (api) => {
 		await resolvePending(store, host, client);
-		const recorder = await BatchRecorder.open(store, index.batch_id, [
-			...hostSecrets(host),
-			secrets?.user_password ?? '',
-			secrets?.user_key ?? '',
-		]);
+		const recorder = await BatchRecorder.open(store, index.batch_id);
 		await recheckUnknown(client, recorder);
 		const userClient = userClientFor(adminUrl(host), secrets, timeoutMs, o.signal);
 		let hostGone: string | null = null;

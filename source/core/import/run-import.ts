@@ -9,7 +9,8 @@ import type {FailureClass, ProviderStatus} from '../../store/schema.js';
 import {BatchRecorder, newBatchId} from '../records/batch-recorder.js';
 import type {EventSink} from '../pipeline/events.js';
 import {classFromHostError, NEXT_STEP} from '../pipeline/failure.js';
-import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {registerSecret} from '../../lib/secrets.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
 import {plannedNames, type PlannedNames} from '../records/naming.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import type {PackSet} from '../packs/packs.js';
@@ -61,7 +62,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 	const {host, pack} = input;
 	await recoverDeadBatches(store);
 	const batchId = newBatchId();
-	const secrets = [input.key, ...hostSecrets(host)];
+	registerSecret(input.key); // read by the caller already; registered again, whoever called
 	const recorder = await BatchRecorder.create(
 		store,
 		{
@@ -87,7 +88,6 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			key_fingerprint: input.fingerprint,
 			continue_on_upstream_failure: input.continueOnUpstreamFailure,
 		},
-		secrets,
 	);
 	options.onBatch?.(batchId);
 	const runner = new StepRunner(sink, signal, {

@@ -9,6 +9,7 @@ import {
 	type UpstreamErrorKind,
 } from '../../upstream/index.js';
 import type {FailureClass} from '../../store/schema.js';
+import {isModelName} from '../input/validate.js';
 import {classFromUpstream} from '../pipeline/failure.js';
 import {checkCodingPlanKey, type CodingPlanHint} from './coding-plan.js';
 import type {Pack} from '../packs/packs.js';
@@ -129,7 +130,15 @@ async function probeModels(input: UpstreamProbeInput, api: StepApi, warnings: st
 	api.progress('listing the provider models');
 	try {
 		const listed = await listUpstreamModels(clientOptions(input, api));
-		return {live: listed.models, url: listed.url, status: listed.status, error: null};
+		// A provider's ids are not trusted: one that is not a model name the host takes (control
+		// characters, spaces, `*`, overlong) never enters a model_mapping.
+		const live = listed.models.filter(isModelName);
+		const rejected = listed.models.length - live.length;
+		if (rejected > 0)
+			warnings.push(
+				`dropped ${rejected} model id${rejected === 1 ? '' : 's'} from the provider's /models that ${rejected === 1 ? 'is not a model name' : 'are not model names'} the host takes (control characters, spaces, "*" or over 128 characters)`,
+			);
+		return {live, url: listed.url, status: listed.status, error: null};
 	} catch (error) {
 		if (!(error instanceof UpstreamError)) throw error;
 		const info = errorInfo(error);
@@ -140,7 +149,7 @@ async function probeModels(input: UpstreamProbeInput, api: StepApi, warnings: st
 				{models_url: null, models_status: error.status, live_models: null, models_error: info, warnings},
 			);
 		}
-		if (error.kind === 'not_found' || error.kind === 'bad_response') {
+		if (error.kind === 'not_found' || error.kind === 'bad_response' || error.kind === 'too_large') {
 			warnings.push(
 				input.pack.models_endpoint
 					? `the provider has no usable /models (${error.message}); keeping the pack's models, the direct chat decides`

@@ -97,7 +97,7 @@ export async function resolvePending(
 		if (b.host_id !== host.host_id || !b.pending || b.batch_status === 'running') continue;
 		const file = await store.readBatch(b.batch_id);
 		if (!file?.resources.some((r) => r.status === 'pending')) continue;
-		const recorder = await BatchRecorder.open(store, b.batch_id, []);
+		const recorder = await BatchRecorder.open(store, b.batch_id);
 		// Parents first, so children can find their user/group ids.
 		const order = ['group', 'account', 'user', 'subscription', 'api_key'];
 		const pending = recorder.file.resources
