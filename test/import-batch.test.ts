@@ -67,7 +67,7 @@ test('a file across several providers, a bad key, an unreachable URL and a dupli
 	const first = await batchRun(env, file, ['--concurrency', '4']);
 	t.is(first.code, 1, first.stderr);
 	const a = parseJson(first);
-	t.deepEqual(Object.keys(a), ['results', 'totals']);
+	t.deepEqual(Object.keys(a), ['run_id', 'results', 'totals']);
 	t.deepEqual(
 		a.results.map((r: any) => r.line),
 		[3, 4, 5, 6, 8, 9, 10, 11, 12],

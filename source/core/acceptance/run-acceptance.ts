@@ -22,7 +22,7 @@ import {providerRows} from '../reads/status.js';
 import {StepFailure, StepRunner, StepStopped} from '../pipeline/steps.js';
 import {FILES, importFile, importStepsDir, reconcileFile, TOOL_NAME, toolVersion} from './files.js';
 import {renderReadme} from './readme.js';
-import {seedSummaryKeys} from './seed-keys.js';
+import {hostEntry, seedSummaryKeys} from './seed-keys.js';
 import {ensureRuns, mainFolder, markInterrupted} from './runs.js';
 import {
 	ACCEPT_ACCESS,
@@ -123,7 +123,7 @@ export async function runAcceptance(o: AcceptanceOptions): Promise<AcceptanceRes
 		run_id: runId,
 		started_at: startedAt,
 		tool: {name: TOOL_NAME, version: toolVersion()},
-		host: {host_id: host.host_id, name: host.name, url: host.url, auth_type: host.auth_type},
+		host: hostEntry(host),
 		pack: first.pack.id,
 		base_url: first.baseUrl,
 		key_fingerprint: first.fingerprint,
@@ -147,7 +147,7 @@ export async function runAcceptance(o: AcceptanceOptions): Promise<AcceptanceRes
 	await store.write();
 	write(FILES.hostProbe, {
 		at: new Date().toISOString(),
-		host: {host_id: host.host_id, name: host.name, url: host.url, auth_type: host.auth_type},
+		host: hostEntry(host),
 		host_version: probe.caps?.version ?? host.version,
 		tool: {name: TOOL_NAME, version: toolVersion()},
 		ok: probe.caps !== null,

@@ -110,3 +110,14 @@ export async function seedSummaryKeys(
 		batches: batches.map((b, i) => batchEntry(b, files[i] ?? null)),
 	};
 }
+
+/** The host as the run's input and probe files name it: both addresses, never the credential. */
+export function hostEntry(host: HostRecord) {
+	return {
+		host_id: host.host_id,
+		name: host.name,
+		url: host.url,
+		gateway_url: gatewayUrl(host),
+		auth_type: host.auth_type,
+	};
+}
