@@ -73,8 +73,11 @@ function requireBatch(ctx: CommandContext): string {
 }
 
 export async function rollbackCommand(ctx: CommandContext): Promise<number> {
-	if (flagString(ctx.flags, 'pack') !== undefined || flagString(ctx.flags, 'host') !== undefined)
-		return (await import('./rollback-provider.js')).rollbackProviderCommand(ctx);
+	// --host --pack [--url]: every batch of a provider (--host with --batch keeps the per-batch form).
+	const provider =
+		flagString(ctx.flags, 'pack') !== undefined ||
+		(flagString(ctx.flags, 'host') !== undefined && flagString(ctx.flags, 'batch') === undefined);
+	if (provider) return (await import('./rollback-provider.js')).rollbackProviderCommand(ctx);
 	const batchId = requireBatch(ctx);
 	if (ctx.flags.dryRun) {
 		// A dry run reads only: no lock, no host call.

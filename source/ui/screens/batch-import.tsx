@@ -216,7 +216,7 @@ export function BatchImportScreen() {
 		<Box flexDirection="column">
 			<Header
 				title={`Batch import${host ? ` › ${host.name}` : ''}`}
-				subtitle="one url,key[,pack[,access[,smoke_model]]] line per provider; the pack is detected when not given"
+				subtitle="one url,key[,pack[,access]] line per provider; the pack is detected when not given"
 			/>
 			{stage === 'host' ? (
 				<Box flexDirection="column">

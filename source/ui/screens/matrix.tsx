@@ -54,17 +54,8 @@ export function MatrixScreen() {
 		() => [
 			...(rows ?? []).map((r) => ({
 				key: `${r.host_id}|${r.pack}|${r.endpoint === 'official' ? 'official' : r.base_url}`,
-				// A relay URL's row of an official pack is marked with "*"; the detail line names the URL.
-				label: row(
-					[
-						r.host,
-						r.endpoint === 'relay' && r.pack !== 'relay' ? `${r.pack}*` : r.pack,
-						r.result,
-						r.access_status,
-						shortTime(r.at).slice(5),
-					],
-					COLUMNS,
-				),
+				// The detail line names the endpoint (official host or relay URL) of the highlighted row.
+				label: row([r.host, r.pack, r.result, r.access_status, shortTime(r.at).slice(5)], COLUMNS),
 				value: {row: r} as Item,
 				color: r.result === 'ready' ? color.ok : color.fail,
 			})),

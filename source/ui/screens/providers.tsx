@@ -48,8 +48,8 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 			value: p as Pick,
 			color: statusColor(p.access_status === 'pending' ? null : p.access_status),
 		})),
-		{key: '*all', label: 'All batches on this host', value: null as Pick},
 		{key: '*resources', label: 'Every resource the tool recorded on this host', value: 'resources' as Pick},
+		{key: '*all', label: 'All batches on this host', value: null as Pick},
 	];
 	return (
 		<Box flexDirection="column">
