@@ -39,7 +39,7 @@ function checkAutoPause(raw: string | undefined): boolean | undefined {
 function checkPauseAfter(raw: number | undefined): number | undefined {
 	if (raw === undefined) return undefined;
 	if (!Number.isInteger(raw) || raw < 1 || raw > 1000)
-		throw invalidInput('--pause-after', '--pause-after must be a whole number from 1 to 1000');
+		throw invalidInput('pause_after', (f) => `${f} must be a whole number from 1 to 1000`);
 	return raw;
 }
 
@@ -49,7 +49,7 @@ function plan(host: HostRecord, input: HostSetInput) {
 	const next: Partial<HostRecord> = {};
 	if (input.allowInsecureHttp === true) next.allow_insecure_http = true;
 	if (input.gatewayUrl !== undefined) {
-		const url = checkHostAddress(input.gatewayUrl, '--gateway-url', allow);
+		const url = checkHostAddress(input.gatewayUrl, 'gateway_url', allow);
 		next.gateway_url = url === host.url ? null : url;
 	}
 	const autoPause = checkAutoPause(input.autoPause);
@@ -58,17 +58,17 @@ function plan(host: HostRecord, input: HostSetInput) {
 	if (pauseAfter !== undefined) next.pause_after = pauseAfter;
 	if (Object.keys(next).length === 0)
 		throw invalidInput(
-			'HOST',
-			'nothing to change: give --gateway-url URL, --allow-insecure-http, --auto-pause on|off or --pause-after N',
+			'host',
+			'nothing to change: give a gateway URL, the cleartext permission, auto-pause on|off or pause-after N (crm host set --help)',
 		);
 	return next;
 }
 
 export async function setHost(session: Session, input: HostSetInput): Promise<HostSetResult> {
 	// Checked on a read-only view first, so bad input exits 2 without waiting for the lock.
-	plan(resolveHost((await session.read()).data, input.host, 'HOST'), input);
+	plan(resolveHost((await session.read()).data, input.host, 'host'), input);
 	return session.withLock('host set', async (store) => {
-		const host = resolveHost(store.data, input.host, 'HOST');
+		const host = resolveHost(store.data, input.host, 'host');
 		const next = plan(host, input);
 		const changed: HostSetChange[] = [];
 		for (const [field, to] of Object.entries(next) as Array<[keyof HostRecord, unknown]>) {

@@ -3,15 +3,39 @@
 // data folder's lock for its whole run.
 import {
 	planProviderRollback,
+	providerRolledBack,
 	runProviderRollback,
 	selectProvider,
 	type ProviderPlan,
 	type ProviderRef,
 	type ProviderRollbackResult,
 } from '../core/drift/rollback-provider.js';
+import type {State} from '../store/schema.js';
 import type {Run, Session} from './session.js';
 
 export type {ProviderPlan, ProviderRef, ProviderRollbackResult};
+export {providerRolledBack};
+
+export interface RollbackableProvider {
+	pack: string;
+	base_url: string;
+	batches: number;
+}
+
+/** The providers (pack, base URL) on a host that still hold resources, with how many batches each. */
+export function rollbackableProvidersOf(state: State, input: {host: string}): RollbackableProvider[] {
+	const out = new Map<string, RollbackableProvider>();
+	for (const b of state.batches) {
+		if (b.host_id !== input.host || b.resource_count === 0 || b.batch_status === 'rolled_back') continue;
+		const key = `${b.pack}|${b.base_url}`;
+		const entry = out.get(key) ?? {pack: b.pack, base_url: b.base_url, batches: 0};
+		entry.batches += 1;
+		out.set(key, entry);
+	}
+	return [...out.values()].sort(
+		(a, b) => a.pack.localeCompare(b.pack) || a.base_url.localeCompare(b.base_url),
+	);
+}
 
 /** What would be deleted, batch by batch (no lock, nothing sent to the host). */
 export async function planRollbackProvider(session: Session, ref: ProviderRef): Promise<ProviderPlan> {

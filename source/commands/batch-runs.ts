@@ -7,7 +7,7 @@ import {table} from './output.js';
 
 export async function batchRunsCommand(ctx: CommandContext): Promise<number> {
 	const {listBatchRuns} = await import('../app/batch-runs.js');
-	const runs = await listBatchRuns(await sessionFor(ctx, 'crm'), {host: flagString(ctx.flags, 'host')});
+	const runs = await listBatchRuns(await sessionFor(ctx), {host: flagString(ctx.flags, 'host')});
 	ctx.out.result(
 		{
 			runs: runs.map((r) => ({
@@ -44,8 +44,9 @@ export async function batchRunsCommand(ctx: CommandContext): Promise<number> {
 export async function batchRunCommand(ctx: CommandContext): Promise<number> {
 	const [sub, id] = ctx.args;
 	if (sub !== 'show') throw new CrmError('usage', 'use: crm batch-run show RUN (see crm batch-runs)');
+	ctx.out.fields.run = 'RUN';
 	const {showBatchRun} = await import('../app/batch-runs.js');
-	const {run, document} = await showBatchRun(await sessionFor(ctx, 'crm'), {run: id});
+	const {run, document} = await showBatchRun(await sessionFor(ctx), {run: id});
 	if (!document)
 		throw new CrmError(
 			'operation_failed',

@@ -1,6 +1,6 @@
 // Maps `crm <command> [sub]` to the module that runs it; each module is imported only when used.
 import {CrmError} from '../lib/errors.js';
-import {checkDataDir} from '../store/paths.js';
+import {checkDataDir} from '../app/data-folder.js';
 import {checkCommonFlags, makeContext, type CommandContext, type Flags} from './context.js';
 
 type Runner = (ctx: CommandContext) => Promise<number>;

@@ -3,12 +3,8 @@
 // marker proves the tool made them (children first) and lists the rest untouched.
 import {CrmError, EXIT} from '../lib/errors.js';
 import type {ResidueItem} from '../core/drift/residue.js';
-import {flagString, sessionFor, type CommandContext} from './context.js';
-import {complianceOperator} from './host-add.js';
-import {abortOnSignals} from './import.js';
+import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {table} from './output.js';
-import {printEvent} from './print-events.js';
-import {totpFromFlags} from './secret-input.js';
 
 function human(items: ResidueItem[], deleting: boolean): string {
 	if (items.length === 0)
@@ -47,30 +43,18 @@ export async function residueCommand(ctx: CommandContext): Promise<number> {
 		throw new CrmError(
 			'usage',
 			'residue --delete deletes resources on the host: pass --yes to confirm (without --delete it only lists)',
-			{field: '--yes'},
+			{field: 'yes'},
 		);
 	if (!deleting && ctx.flags.yes)
 		throw new CrmError('usage', '--yes confirms --delete; without --delete crm residue only lists', {
 			field: '--yes',
 		});
-	const session = await sessionFor(ctx, 'crm', {
-		totp: totpFromFlags(ctx.flags),
-		acceptCompliance: complianceOperator(ctx),
-	});
+	const session = await sessionFor(ctx);
 	const {listResidue, removeResidue} = await import('../app/residue.js');
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		const input = {host: flagString(ctx.flags, 'host')};
-		const run = {
-			sink: (e: Parameters<typeof printEvent>[1]) => printEvent(ctx.out, e),
-			signal,
-		};
-		const result = deleting
-			? await removeResidue(session, input, run)
-			: await listResidue(session, input, run);
-		ctx.out.result({items: result.items, record: result.record}, () => human(result.items, deleting));
-		return result.items.some((i) => i.action === 'failed') ? EXIT.failed : EXIT.ok;
-	} finally {
-		dispose();
-	}
+	const input = {host: flagString(ctx.flags, 'host')};
+	const result = await withRun(ctx, (run) =>
+		deleting ? removeResidue(session, input, run) : listResidue(session, input, run),
+	);
+	ctx.out.result({items: result.items, record: result.record}, () => human(result.items, deleting));
+	return result.items.some((i) => i.action === 'failed') ? EXIT.failed : EXIT.ok;
 }

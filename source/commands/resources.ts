@@ -1,13 +1,13 @@
-// `crm resources --host HOST [--json]`: every resource the tool recorded on a host, with its batch
-// and whether it is live (active), deleted, or unknown to state. Reads only.
+// `crm resources --host HOST [--json]` (docs/cli.md): every resource the tool recorded on a host, with
+// its batch and whether it is live (active), deleted, or unknown to state. Reads only.
 import {flagString, sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
 
 export async function resourcesCommand(ctx: CommandContext): Promise<number> {
 	const {listResources} = await import('../app/resources.js');
-	const session = await sessionFor(ctx, 'crm');
-	const result = await listResources(session, {host: flagString(ctx.flags, 'host')});
+	const result = await listResources(await sessionFor(ctx), {host: flagString(ctx.flags, 'host')});
 	const list = result.resources;
+	const count = (state: string) => list.filter((r) => r.state === state).length;
 	ctx.out.result({resources: list}, () =>
 		list.length === 0
 			? 'The tool has recorded no resources on this host.'
@@ -24,7 +24,7 @@ export async function resourcesCommand(ctx: CommandContext): Promise<number> {
 							r.created_at,
 						]),
 					),
-					`${list.filter((r) => r.state === 'active').length} active · ${list.filter((r) => r.state === 'deleted').length} deleted · ${list.filter((r) => r.state === 'unknown').length} unknown`,
+					`${count('active')} active · ${count('deleted')} deleted · ${count('unknown')} unknown`,
 				].join('\n'),
 	);
 	return 0;

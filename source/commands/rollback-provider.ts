@@ -2,14 +2,10 @@
 // every batch of that provider on the host not yet rolled back, newest first, each with the
 // per-batch safety rules. Output `{"batches":[<the per-batch rollback output>]}`.
 import {CrmError, EXIT} from '../lib/errors.js';
-import type {ProviderRef} from '../core/drift/rollback-provider.js';
-import type {RollbackResult} from '../core/drift/rollback.js';
-import {flagString, sessionFor, type CommandContext} from './context.js';
-import {complianceOperator} from './host-add.js';
-import {abortOnSignals} from './import.js';
+import type {ProviderRef} from '../app/rollback-provider.js';
+import type {RollbackResult} from '../app/drift.js';
+import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {table} from './output.js';
-import {printEvent} from './print-events.js';
-import {totpFromFlags} from './secret-input.js';
 
 function batchLines(r: RollbackResult): string[] {
 	return [
@@ -20,13 +16,16 @@ function batchLines(r: RollbackResult): string[] {
 	];
 }
 
+const nothingLeft = (pack: string) =>
+	`nothing to roll back: every batch of ${pack} on this host is already rolled back`;
+
 export async function rollbackProviderCommand(ctx: CommandContext): Promise<number> {
 	if (flagString(ctx.flags, 'batch') !== undefined)
 		throw new CrmError(
 			'usage',
 			'give either --batch BATCH, or --host HOST --pack PACK [--url URL], not both',
 			{
-				field: '--batch',
+				field: 'batch',
 			},
 		);
 	const ref: ProviderRef = {
@@ -34,13 +33,13 @@ export async function rollbackProviderCommand(ctx: CommandContext): Promise<numb
 		pack: flagString(ctx.flags, 'pack'),
 		url: flagString(ctx.flags, 'url'),
 	};
-	const {planRollbackProvider, rollbackProvider} = await import('../app/rollback-provider.js');
+	const {planRollbackProvider, rollbackProvider, providerRolledBack} =
+		await import('../app/rollback-provider.js');
 	if (ctx.flags.dryRun) {
-		const session = await sessionFor(ctx, 'crm');
-		const plan = await planRollbackProvider(session, ref);
+		const plan = await planRollbackProvider(await sessionFor(ctx), ref);
 		ctx.out.result({batches: plan.batches}, () =>
 			plan.batches.length === 0
-				? `nothing to roll back: every batch of ${plan.pack} on this host is already rolled back`
+				? nothingLeft(plan.pack)
 				: plan.batches
 						.map((p) =>
 							[
@@ -59,35 +58,19 @@ export async function rollbackProviderCommand(ctx: CommandContext): Promise<numb
 		throw new CrmError(
 			'usage',
 			'rolling back a provider deletes resources on the host: pass --yes to confirm (or --dry-run to see the plan)',
-			{field: '--yes'},
+			{field: 'yes'},
 		);
-	const session = await sessionFor(ctx, 'crm', {
-		totp: totpFromFlags(ctx.flags),
-		acceptCompliance: complianceOperator(ctx),
-	});
-	const {providerRolledBack} = await import('../core/drift/rollback-provider.js');
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		const result = await rollbackProvider(
-			session,
-			{...ref, force: ctx.flags.force === true},
-			{
-				sink: (e) => {
-					printEvent(ctx.out, e);
-				},
-				signal,
-			},
-		);
-		ctx.out.result({batches: result.batches, not_run: result.not_run}, () =>
-			result.batches.length === 0
-				? `nothing to roll back: every batch of ${result.pack} on this host is already rolled back`
-				: [
-						...result.batches.flatMap(batchLines),
-						...result.not_run.map((id) => `not started (stopped by the operator): ${id}`),
-					].join('\n'),
-		);
-		return providerRolledBack(result) ? EXIT.ok : EXIT.failed;
-	} finally {
-		dispose();
-	}
+	const session = await sessionFor(ctx);
+	const result = await withRun(ctx, (run) =>
+		rollbackProvider(session, {...ref, force: ctx.flags.force === true}, run),
+	);
+	ctx.out.result({batches: result.batches, not_run: result.not_run}, () =>
+		result.batches.length === 0
+			? nothingLeft(result.pack)
+			: [
+					...result.batches.flatMap(batchLines),
+					...result.not_run.map((id) => `not started (stopped by the operator): ${id}`),
+				].join('\n'),
+	);
+	return providerRolledBack(result) ? EXIT.ok : EXIT.failed;
 }

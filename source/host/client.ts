@@ -1,4 +1,4 @@
-// Admin-plane client of a sub2api host (HOST_API.md §2–§9). Authenticates with the admin API key
+// Admin-plane client of a sub2api host (docs/domain.md "The host"). Authenticates with the admin API key
 // (`x-api-key`) or a JWT from login; handles token expiry, TOTP step-up, and maps every failure to HostError.
 import {z} from 'zod';
 import {parseAccountTest, type AccountTestResult} from './account-test.js';

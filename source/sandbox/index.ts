@@ -1,5 +1,5 @@
 // Built-in sandbox host: a strict, in-memory sub2api-compatible host plus fake upstream providers,
-// both on 127.0.0.1 only. See /work/shared/HOST_API.md for the contract it enforces.
+// both on 127.0.0.1 only. It enforces what docs/domain.md "The host" says a host does.
 import {mergeFaults} from './faults.js';
 import {buildRouter, closeServer, createHostServer, listen} from './server.js';
 import {SandboxState} from './state.js';

@@ -1,4 +1,4 @@
-// Where things live on disk (CLI.md "Global"): the data folder and the files inside it.
+// Where things live on disk (docs/cli.md "Global options"): the data folder and the files inside it.
 import {accessSync, constants, existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';

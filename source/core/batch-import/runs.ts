@@ -105,7 +105,7 @@ export async function readRun(
 	const entry = (store.data.batch_runs ?? []).find((r) => r.run_id === runId);
 	if (!runId || !entry)
 		throw new CrmError('invalid_input', `no batch-import run ${shown(runId ?? '')}; see crm batch-runs`, {
-			field: 'RUN',
+			field: 'run',
 		});
 	const run = runView(entry);
 	if (!entry.finished_at) return {run, document: null};

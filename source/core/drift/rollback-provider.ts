@@ -38,14 +38,17 @@ const newestFirst = (a: BatchIndex, b: BatchIndex) =>
 export function selectProvider(state: State, ref: ProviderRef): ProviderSelection {
 	const host = resolveHost(state, ref.host);
 	if (!ref.pack)
-		throw invalidInput('--pack', '--pack is required with --host: the pack of the provider to roll back');
-	const baseUrl = ref.url === undefined ? null : validateUrl(ref.url, '--url');
+		throw invalidInput(
+			'pack',
+			(f) => `${f} is required with the host: the pack of the provider to roll back`,
+		);
+	const baseUrl = ref.url === undefined ? null : validateUrl(ref.url, 'url');
 	const all = state.batches.filter(
 		(b) => b.host_id === host.host_id && b.pack === ref.pack && (baseUrl === null || b.base_url === baseUrl),
 	);
 	if (all.length === 0) {
 		throw invalidInput(
-			ref.url === undefined ? '--pack' : '--url',
+			ref.url === undefined ? 'pack' : 'url',
 			`host ${host.name} has no batch of pack ${shown(ref.pack, 40)}${baseUrl ? ` at ${baseUrl}` : ''}; see crm batches --host ${host.name}`,
 		);
 	}

@@ -34,7 +34,8 @@ export function checkHostAddress(raw: string | undefined, field: string, allowIn
 	if (isInsecureUrl(url) && !allowInsecure) {
 		throw invalidInput(
 			field,
-			`${field} ${url} is cleartext http:// to an address that is not this machine: admin credentials and user keys would cross the network unencrypted. Use https://, or pass --allow-insecure-http to allow it for this host`,
+			(f) =>
+				`${f} ${url} is cleartext http:// to an address that is not this machine: admin credentials and user keys would cross the network unencrypted. Use https://, or allow cleartext for this host (--allow-insecure-http)`,
 		);
 	}
 	return url;
@@ -48,7 +49,7 @@ export function adminUrl(host: HostRecord, env: NodeJS.ProcessEnv = process.env)
 	// A host registered before the cleartext rule: refused until the operator allows it.
 	if (!allow && isInsecureUrl(host.url))
 		throw invalidInput(
-			'--host',
+			'host',
 			`host ${host.name}'s admin address ${host.url} is cleartext http:// to an address that is not this machine; re-register it with https://, or allow it: crm host set ${host.name} --allow-insecure-http`,
 		);
 	return host.url;

@@ -11,6 +11,7 @@ import {USER_AGENT, type Operator} from './access.js';
 import {adminUrl, checkHostAddress} from './addresses.js';
 import {complianceMessage, probeWithOperator} from '../import/host-probe.js';
 import {StepFailure} from '../pipeline/steps.js';
+import {DEFAULT_TIMING} from '../pipeline/timing.js';
 
 export type AdminCredential =
 	{type: 'admin_api_key'; key: string} | {type: 'login'; email: string; password: string};
@@ -31,11 +32,11 @@ export interface RegisterInput {
 /** Checks both addresses before anything is sent (exit 2 naming the field). */
 export function checkRegisterInput(input: RegisterInput): RegisterInput {
 	const allow = input.allowInsecureHttp === true;
-	const url = checkHostAddress(input.url, '--url', allow);
+	const url = checkHostAddress(input.url, 'url', allow);
 	const gateway =
 		input.gatewayUrl === undefined || input.gatewayUrl === null
 			? null
-			: checkHostAddress(input.gatewayUrl, '--gateway-url', allow);
+			: checkHostAddress(input.gatewayUrl, 'gateway_url', allow);
 	return {...input, url, gatewayUrl: gateway === url ? null : gateway};
 }
 
@@ -69,7 +70,7 @@ export async function probeNewHost(
 	const client = new HostClient({
 		baseUrl: input.url,
 		auth: input.credential,
-		timeoutMs: options.timeoutMs ?? 8000,
+		timeoutMs: options.timeoutMs ?? DEFAULT_TIMING.probeTimeoutMs,
 		retries: 1,
 		totp: options.operator.totp,
 		userAgent: USER_AGENT,
@@ -96,7 +97,7 @@ export async function registerHost(
 ): Promise<HostRecord> {
 	if (store.data.hosts.some((h) => h.name === input.name)) {
 		throw invalidInput(
-			'--name',
+			'name',
 			`a host named ${input.name} is already registered; choose another name or remove it first`,
 		);
 	}

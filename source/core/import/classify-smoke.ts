@@ -1,4 +1,4 @@
-// Which side a failed access smoke is on (DOMAIN.md rule 5): host_compatibility_gap only when the
+// Which side a failed access smoke is on (docs/domain.md "Failure classes"): host_compatibility_gap only when the
 // provider answered the same key directly.
 import type {FailureClass} from '../../store/schema.js';
 import {classFromUpstream} from '../pipeline/failure.js';

@@ -56,54 +56,12 @@ export function checkImport(store: StateStore, packs: PackSet, request: ImportRe
 }
 
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
-	const {store, sink, signal, operator} = options;
+	const {store, signal, operator} = options;
 	const timing: Timing = {...DEFAULT_TIMING, ...options.timing};
 	const input = checkImport(store, options.packs, options.request);
 	const {host, pack} = input;
 	await recoverDeadBatches(store);
-	const batchId = newBatchId();
-	registerSecret(input.key); // read by the caller already; registered again, whoever called
-	const recorder = await BatchRecorder.create(
-		store,
-		{
-			batch_id: batchId,
-			host_id: host.host_id,
-			pack: pack.id,
-			base_url: input.baseUrl,
-			key_fingerprint: input.fingerprint,
-			access_mode: input.accessMode,
-			batch_status: 'running',
-			access_status: 'pending',
-			provider_status: null,
-			failure_class: null,
-			stopped_at_step: null,
-			created_at: new Date().toISOString(),
-			pid: process.pid,
-		},
-		{
-			base_url: input.baseUrl,
-			access_mode: input.accessMode,
-			smoke_model_requested: input.smokeModel,
-			user: input.user,
-			key_fingerprint: input.fingerprint,
-			continue_on_upstream_failure: input.continueOnUpstreamFailure,
-		},
-	);
-	options.onBatch?.(batchId);
-	const runner = new StepRunner(sink, signal, {
-		onStart: async (name) => {
-			recorder.file.steps = recorder.file.steps.filter((s) => s.name !== name);
-			recorder.file.steps.push({
-				name,
-				status: 'running',
-				started_at: new Date().toISOString(),
-				duration_ms: null,
-				message: '',
-			});
-			await recorder.flush();
-		},
-		onEnd: (record, evidence) => recorder.recordStep(record, evidence),
-	});
+	const {batchId, recorder, runner} = await openBatch(store, input, options);
 	const client = hostClientFor(host, {operator, signal, timeoutMs: timing.requestTimeoutMs, store});
 	// Records a crashed run left pending on this host are resolved before anything new is created.
 	await resolvePending(store, host, client).catch(() => 0);
@@ -164,84 +122,13 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			key: names.key,
 			subscription: input.accessMode === 'subscription' ? `${pack.subscription.validity_days} days` : null,
 		};
-		const group = await runner.run('create_group', async () => {
-			const marker = makeMarker(batchId);
-			const body = {
-				name: names.group,
-				description: withMarker(pack.group_template.description, marker),
-				platform: 'openai',
-				rate_multiplier: pack.group_template.rate_multiplier,
-				is_exclusive: input.accessMode === 'self_service',
-				subscription_type:
-					input.accessMode === 'subscription' ? ('subscription' as const) : ('standard' as const),
-			};
-			const made = await trackedCreate(
-				recorder,
-				'group',
-				names.group,
-				{
-					name: body.name,
-					platform: body.platform,
-					subscription_type: body.subscription_type,
-					is_exclusive: body.is_exclusive,
-					status: 'active',
-					...markerSnapshot(marker),
-				},
-				() => client.createGroup(body),
-				async () =>
-					byExactName((await client.listGroups({search: names.group, page_size: 100})).items, names.group),
-			);
-			return {
-				status: 'ok',
-				message: `group ${names.group} (id ${made.id}, ${body.subscription_type})`,
-				value: made,
-				evidence: {planned, group: made},
-			};
-		});
+		const made: CreateContext = {recorder, client, batchId, names, input, pack};
+		const group = await runner.run('create_group', async () => createGroup(made, planned));
 		const groupId = Number(group.id);
 
-		const account = await runner.run('create_account', async () => {
-			const marker = makeMarker(batchId);
-			const body = {
-				name: names.account,
-				notes: withMarker('imported by crm', marker),
-				platform: 'openai',
-				type: 'apikey',
-				credentials: {api_key: input.key, base_url: input.baseUrl, model_mapping: choice.mapping},
-				extra: {openai_responses_mode: 'force_chat_completions'},
-				concurrency: pack.account_template.concurrency,
-				priority: pack.account_template.priority,
-				group_ids: [groupId],
-			};
-			const made = await trackedCreate(
-				recorder,
-				'account',
-				names.account,
-				{
-					name: body.name,
-					platform: body.platform,
-					type: body.type,
-					status: 'active',
-					group_ids: [String(groupId)],
-					base_url: input.baseUrl,
-					model_mapping: choice.mapping,
-					openai_responses_mode: 'force_chat_completions',
-					...markerSnapshot(marker),
-				},
-				() => client.createAccount(body, {idempotencyKey: `${batchId}-account`}),
-				async () =>
-					byExactName(
-						(await client.listAccounts({search: names.account, page_size: 100})).items,
-						names.account,
-					),
-			);
-			return {
-				status: 'ok',
-				message: `account ${names.account} (id ${made.id}) with ${Object.keys(choice.mapping).length} models, bound to group ${groupId}`,
-				value: made,
-				evidence: {account: made},
-			};
-		});
+		const account = await runner.run('create_account', async () =>
+			createAccount(made, groupId, choice.mapping),
+		);
 
 		// The account test is advisory (the access smoke decides) and the closure does not need its
 		// answer: both run at once.
@@ -324,6 +211,146 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		probeAdvisory,
 		signal,
 	});
+}
+
+/** The batch's records (index entry, batch file) and the step runner that writes each step to them. */
+async function openBatch(store: StateStore, input: ImportPlanInput, options: ImportOptions) {
+	const {host, pack} = input;
+	const {sink, signal} = options;
+	const batchId = newBatchId();
+	registerSecret(input.key); // read by the caller already; registered again, whoever called
+	const recorder = await BatchRecorder.create(
+		store,
+		{
+			batch_id: batchId,
+			host_id: host.host_id,
+			pack: pack.id,
+			base_url: input.baseUrl,
+			key_fingerprint: input.fingerprint,
+			access_mode: input.accessMode,
+			batch_status: 'running',
+			access_status: 'pending',
+			provider_status: null,
+			failure_class: null,
+			stopped_at_step: null,
+			created_at: new Date().toISOString(),
+			pid: process.pid,
+		},
+		{
+			base_url: input.baseUrl,
+			access_mode: input.accessMode,
+			smoke_model_requested: input.smokeModel,
+			user: input.user,
+			key_fingerprint: input.fingerprint,
+			continue_on_upstream_failure: input.continueOnUpstreamFailure,
+		},
+	);
+	options.onBatch?.(batchId);
+	const runner = new StepRunner(sink, signal, {
+		onStart: async (name) => {
+			recorder.file.steps = recorder.file.steps.filter((s) => s.name !== name);
+			recorder.file.steps.push({
+				name,
+				status: 'running',
+				started_at: new Date().toISOString(),
+				duration_ms: null,
+				message: '',
+			});
+			await recorder.flush();
+		},
+		onEnd: (record, evidence) => recorder.recordStep(record, evidence),
+	});
+	return {batchId, recorder, runner};
+}
+
+/** What the two create steps share. */
+interface CreateContext {
+	recorder: BatchRecorder;
+	client: ReturnType<typeof hostClientFor>;
+	batchId: string;
+	names: PlannedNames;
+	input: ImportPlanInput;
+	pack: ImportPlanInput['pack'];
+}
+
+/** create_group: recorded pending with its marker before the request (docs/domain.md, write-ahead records). */
+async function createGroup(c: CreateContext, planned: unknown) {
+	const {recorder, client, batchId, names, input, pack} = c;
+	const marker = makeMarker(batchId);
+	const body = {
+		name: names.group,
+		description: withMarker(pack.group_template.description, marker),
+		platform: 'openai',
+		rate_multiplier: pack.group_template.rate_multiplier,
+		is_exclusive: input.accessMode === 'self_service',
+		subscription_type:
+			input.accessMode === 'subscription' ? ('subscription' as const) : ('standard' as const),
+	};
+	const made = await trackedCreate(
+		recorder,
+		'group',
+		names.group,
+		{
+			name: body.name,
+			platform: body.platform,
+			subscription_type: body.subscription_type,
+			is_exclusive: body.is_exclusive,
+			status: 'active',
+			...markerSnapshot(marker),
+		},
+		() => client.createGroup(body),
+		async () =>
+			byExactName((await client.listGroups({search: names.group, page_size: 100})).items, names.group),
+	);
+	return {
+		status: 'ok' as const,
+		message: `group ${names.group} (id ${made.id}, ${body.subscription_type})`,
+		value: made,
+		evidence: {planned, group: made},
+	};
+}
+
+/** create_account: bound to the new group explicitly, carrying the model mapping. */
+async function createAccount(c: CreateContext, groupId: number, mapping: Record<string, string>) {
+	const {recorder, client, batchId, names, input, pack} = c;
+	const choice = {mapping};
+	const marker = makeMarker(batchId);
+	const body = {
+		name: names.account,
+		notes: withMarker('imported by crm', marker),
+		platform: 'openai',
+		type: 'apikey',
+		credentials: {api_key: input.key, base_url: input.baseUrl, model_mapping: choice.mapping},
+		extra: {openai_responses_mode: 'force_chat_completions'},
+		concurrency: pack.account_template.concurrency,
+		priority: pack.account_template.priority,
+		group_ids: [groupId],
+	};
+	const made = await trackedCreate(
+		recorder,
+		'account',
+		names.account,
+		{
+			name: body.name,
+			platform: body.platform,
+			type: body.type,
+			status: 'active',
+			group_ids: [String(groupId)],
+			base_url: input.baseUrl,
+			model_mapping: choice.mapping,
+			openai_responses_mode: 'force_chat_completions',
+			...markerSnapshot(marker),
+		},
+		() => client.createAccount(body, {idempotencyKey: `${batchId}-account`}),
+		async () =>
+			byExactName((await client.listAccounts({search: names.account, page_size: 100})).items, names.account),
+	);
+	return {
+		status: 'ok' as const,
+		message: `account ${names.account} (id ${made.id}) with ${Object.keys(choice.mapping).length} models, bound to group ${groupId}`,
+		value: made,
+		evidence: {account: made},
+	};
 }
 
 async function planStep(
@@ -415,6 +442,7 @@ async function finish(f: FinishInput): Promise<ImportResult> {
 		gateway_used: f.smoke?.gateway_used ?? null,
 		warnings,
 		stopped_at_step: stoppedAt,
+		stopped_by_operator: stopped,
 		steps: recorder.file.steps.map((s) => ({
 			name: s.name,
 			status: s.status,

@@ -1,8 +1,8 @@
-// access_smoke: ready means a completion worked (docs/domain.md rule 1). With the managed user's key,
+// access_smoke: ready means a completion worked (docs/domain.md "Ready"). With the managed user's key,
 // /v1/models must list the smoke model AND a minimal chat completion must succeed. Bounded retries
-// cover the fresh-host races of rule 6b (503 "no available accounts", a stale models cache). It goes
+// cover the fresh-host races (docs/domain.md "Ready") (503 "no available accounts", a stale models cache). It goes
 // through the host's gateway address, as a user would; when this machine cannot reach that address
-// it falls back to the admin address and says so (rule 13).
+// it falls back to the admin address and says so (docs/domain.md "The host").
 import {GatewayClient} from '../../host/gateway-client.js';
 import {HostError} from '../../host/errors.js';
 import type {AccessMode} from '../packs/packs.js';

@@ -1,4 +1,4 @@
-// The import's inputs and its result (the JSON of `crm import`, CLI.md).
+// The import's inputs and its result (the JSON of `crm import`, docs/cli.md).
 import type {Pack, AccessMode} from '../packs/packs.js';
 import type {ImportWarning} from './warnings.js';
 import type {
@@ -13,9 +13,8 @@ export interface ImportRequest {
 	host: string | undefined;
 	pack: string | undefined;
 	url?: string;
-	/** The provider key, already read from env/file/stdin. */
+	/** The provider key, already read from env/file/stdin (a bad one is named by the field `key`). */
 	key: string | undefined;
-	keySource: string;
 	access?: string;
 	smokeModel?: string;
 	user?: string;
@@ -35,23 +34,7 @@ export interface ImportPlanInput {
 	continueOnUpstreamFailure: boolean;
 }
 
-export interface Timing {
-	/** Per HTTP request. */
-	requestTimeoutMs: number;
-	/** Total window for retrying the access smoke (503 warm-up, stale models list). */
-	smokeRetryMs: number;
-	/** Pause between smoke attempts. */
-	smokeRetryIntervalMs: number;
-	/** Window for waiting out a provider's plain 429 (honouring Retry-After) before it is final. */
-	upstreamRetryMs: number;
-}
-
-export const DEFAULT_TIMING: Timing = {
-	requestTimeoutMs: 15_000,
-	smokeRetryMs: 25_000,
-	smokeRetryIntervalMs: 1_000,
-	upstreamRetryMs: 30_000,
-};
+export {DEFAULT_TIMING, type Timing} from '../pipeline/timing.js';
 
 export interface ImportResult {
 	batch_id: string;
@@ -73,6 +56,8 @@ export interface ImportResult {
 	/** What a ready import is warned about; the provider stays `active`. */
 	warnings: ImportWarning[];
 	stopped_at_step: string | null;
+	/** The operator stopped the run (Ctrl-C, a stop request) before it finished. */
+	stopped_by_operator: boolean;
 	steps: Array<{name: string; status: string; duration_ms: number | null; message: string}>;
 	resources: Array<{resource_type: string; host_resource_id: string | null; name: string}>;
 	artifacts_dir: string;

@@ -143,7 +143,7 @@ export function findPack(set: PackSet, id: string): Pack | undefined {
 	return set.packs.find((p) => p.id === id);
 }
 
-/** The JSON shape of `crm packs --json` (CLI.md). */
+/** The JSON shape of `crm packs --json` (docs/cli.md `crm packs`). */
 export function packView(pack: Pack) {
 	return {
 		id: pack.id,

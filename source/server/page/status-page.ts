@@ -4,7 +4,7 @@
 // reads in a terminal-width browser window.
 import {html, raw} from 'hono/html';
 import type {HtmlEscapedString} from 'hono/utils/html';
-import {providerRows} from '../../core/reads/status.js';
+import {providerRows} from '../../app/service-reads.js';
 import type {State} from '../../store/schema.js';
 import type {ImportInfo} from '../events.js';
 import {PAGE_SCRIPT} from './page-script.js';

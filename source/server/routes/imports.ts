@@ -83,7 +83,6 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ServiceDeps): void 
 			pack: body.pack,
 			url: body.url,
 			key: body.key,
-			keySource: 'key',
 			access: body.access,
 			smokeModel: body.smoke_model,
 			user: body.user,

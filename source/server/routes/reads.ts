@@ -1,9 +1,9 @@
 // Reads (docs/cli.md, Service): packs, hosts, status, batches and one batch. They never take the lock,
 // so they answer while an operation runs, and use the CLI's JSON shapes.
 import {createRoute, type OpenAPIHono} from '@hono/zod-openapi';
-import {resolveHost, hostView} from '../../core/hosts/lookup.js';
-import {loadPacks, packView} from '../../core/packs/packs.js';
-import {batchListView, providerRows} from '../../core/reads/status.js';
+import {resolveHost, hostView} from '../../app/service-reads.js';
+import {loadPacks, packView} from '../../app/service-reads.js';
+import {batchListView, providerRows} from '../../app/service-reads.js';
 import type {StateStore} from '../../store/state-store.js';
 import type {ServiceDeps} from '../deps.js';
 import {notFound} from '../errors.js';

@@ -1,10 +1,13 @@
 // Past batch-import runs (crm batch-runs) and one run's table as it ended (crm batch-run show):
 // reopened from the run's record, without the network.
-import React, {useEffect, useState} from 'react';
-import {Box, Text} from 'ink';
+import React from 'react';
+import {Box} from 'ink';
+import {listBatchRuns, showBatchRun, type BatchRunView} from '../../app/batch-runs.js';
+import type {BatchResult} from '../../app/import-batch.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText} from '../engine.js';
-import {batchRunDocument, batchRunList, type BatchResult, type BatchRunView} from '../parity-engine.js';
+import {ErrorLine} from '../components/error-line.js';
+import {Text} from '../components/text.js';
+import {useRead} from '../hooks/use-read.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
@@ -12,22 +15,6 @@ import {row, TableHeader, type Column} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
-
-function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
-	const [value, setValue] = useState<{value: T | null; error: unknown} | null>(null);
-	useEffect(() => {
-		let live = true;
-		load().then(
-			(v) => live && setValue({value: v, error: null}),
-			(error: unknown) => live && setValue({value: null, error}),
-		);
-		return () => {
-			live = false;
-		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, deps);
-	return value;
-}
 
 const RUN_COLUMNS: Column[] = [
 	{title: 'RUN', width: 23},
@@ -41,18 +28,18 @@ const RUN_COLUMNS: Column[] = [
 ];
 
 export function BatchRunsScreen() {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(12, 2);
 	useScreenKeys({list: true, onBack: actions.back});
-	const runs = useLoad(() => batchRunList(config), [config, data]);
+	const runs = useRead(() => listBatchRuns(app, {}), [app, data]);
 	const name = (id: string) => data?.hosts.find((h) => h.host_id === id)?.name ?? id;
 	const list: BatchRunView[] = runs?.value ?? [];
 	return (
 		<Box flexDirection="column">
 			<Header title="Batch-import runs" subtitle={`${list.length} run(s) · newest first`} />
 			{runs === null ? <Text dimColor>reading the runs…</Text> : null}
-			{runs?.error ? <Text color={color.fail}>✗ {errorText(runs.error)}</Text> : null}
+			{runs?.error ? <ErrorLine error={runs.error} /> : null}
 			{runs?.value && list.length === 0 ? <Text dimColor>No batch-import runs yet.</Text> : null}
 			{list.length > 0 ? <TableHeader columns={RUN_COLUMNS} indent={2} /> : null}
 			<SelectList
@@ -96,11 +83,11 @@ function resultText(r: BatchResult['results'][number]): string {
 }
 
 export function BatchRunScreen({runId}: {runId: string}) {
-	const {config} = useUIState();
+	const {app} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(12, 3);
 	useScreenKeys({list: true, onBack: actions.back});
-	const loaded = useLoad(() => batchRunDocument(config, runId), [config, runId]);
+	const loaded = useRead(() => showBatchRun(app, {run: runId}), [app, runId]);
 	const doc = loaded?.value?.document ?? null;
 	const run = loaded?.value?.run ?? null;
 	return (
@@ -112,7 +99,7 @@ export function BatchRunScreen({runId}: {runId: string}) {
 				}
 			/>
 			{loaded === null ? <Text dimColor>reading the run’s record…</Text> : null}
-			{loaded?.error ? <Text color={color.fail}>✗ {errorText(loaded.error)}</Text> : null}
+			{loaded?.error ? <ErrorLine error={loaded.error} /> : null}
 			{run && !doc ? (
 				<Text color={color.warn} wrap="wrap">
 					This run never finished ({run.status}); its rows are in their batches (Status).

@@ -3,26 +3,19 @@
 import React, {useMemo} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {providerRows, type ProviderRow} from '../../core/reads/status.js';
+import {statusOf, type ProviderRow} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {statusColor} from '../theme.js';
 
 type Pick = ProviderRow | null | 'resources';
 
-const COLUMNS: Column[] = [
-	{title: 'PACK', width: 8},
-	{title: 'BASE URL', width: 22},
-	{title: 'PROVIDER', width: 8},
-	{title: 'ACCESS', width: 18},
-	{title: 'RECONCILE', width: 9},
-	{title: 'N', width: 4},
-];
+const COLUMNS = columns('PACK:8, BASE URL:22, PROVIDER:8, ACCESS:18, RECONCILE:9, N:4');
 
 export function ProvidersScreen({hostId}: {hostId: string}) {
 	const {data} = useUIState();
@@ -30,7 +23,10 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 	const limit = useListRows(10);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
-	const providers = useMemo(() => (data ? providerRows(data, hostId) : []), [data, hostId]);
+	const providers = useMemo(
+		() => (data && host ? (statusOf(data, {host: hostId})[0]?.providers ?? []) : []),
+		[data, host, hostId],
+	);
 	const items = [
 		...providers.map((p) => ({
 			key: `${p.pack}|${p.base_url}`,

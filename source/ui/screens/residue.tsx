@@ -2,17 +2,18 @@
 // reason; the items whose marker proves the tool made them can be deleted after the operator types
 // the host's name, children first; the rest stay listed, untouched.
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {listResidue, removeResidue, type ResidueItem, type ResidueResult} from '../../app/residue.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText} from '../engine.js';
-import {residueDelete, residueList, type ResidueItem, type ResidueResult} from '../parity-engine.js';
+import {ErrorLine} from '../components/error-line.js';
+import {Text} from '../components/text.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
 import {row, TableHeader, type Column} from '../components/table.js';
 import {StepList} from '../components/step-list.js';
-import {useRunOnMount} from '../hooks/use-run-on-mount.js';
+import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color} from '../theme.js';
@@ -76,13 +77,13 @@ export function ResidueScreen({hostId}: {hostId: string}) {
 }
 
 function ListStage({hostId, onDelete}: {hostId: string; onDelete: () => void}) {
-	const {config, data, stopping} = useUIState();
+	const {app, data, stopping} = useUIState();
 	const actions = useUIActions();
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const name = host?.name ?? hostId;
 	const limit = useListRows(12, 6);
-	const {steps, op} = useRunOnMount<ResidueResult>(`── residue on ${name} ──`, (sink, signal) =>
-		residueList(config, hostId, {sink, signal, operator: actions.operator}),
+	const {steps, op} = useRun<ResidueResult>(`── residue on ${name} ──`, (run) =>
+		listResidue(app, {host: hostId}, run),
 	);
 	const items = op.result?.items ?? [];
 	const deletable = items.filter((i) => i.deletable).length;
@@ -96,11 +97,7 @@ function ListStage({hostId, onDelete}: {hostId: string; onDelete: () => void}) {
 				subtitle="named like the tool's, but no live record holds it; only a marker proves the tool made it"
 			/>
 			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			{op.result ? (
 				<Box flexDirection="column">
 					<Text>
@@ -147,12 +144,12 @@ function ListStage({hostId, onDelete}: {hostId: string; onDelete: () => void}) {
 }
 
 function DeleteStage({hostId}: {hostId: string}) {
-	const {config, data, stopping} = useUIState();
+	const {app, data, stopping} = useUIState();
 	const actions = useUIActions();
 	const name = data?.hosts.find((h) => h.host_id === hostId)?.name ?? hostId;
 	const limit = useListRows(12, 4);
-	const {steps, op} = useRunOnMount<ResidueResult>(`── delete residue on ${name} ──`, (sink, signal) =>
-		residueDelete(config, hostId, {sink, signal, operator: actions.operator}),
+	const {steps, op} = useRun<ResidueResult>(`── delete residue on ${name} ──`, (run) =>
+		removeResidue(app, {host: hostId}, run),
 	);
 	const finished = op.phase === 'done' || op.phase === 'error';
 	useScreenKeys({list: finished, onBack: finished ? actions.back : undefined});
@@ -162,11 +159,7 @@ function DeleteStage({hostId}: {hostId: string}) {
 		<Box flexDirection="column">
 			<Header title={`Residue › ${name} › delete`} subtitle="only what a marker proves, children first" />
 			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			{op.result ? (
 				<Box flexDirection="column">
 					<Text>

@@ -1,14 +1,16 @@
 // Status drill-down: every resource the tool recorded on one host (crm resources), newest first,
 // with its state (active, deleted, unknown) and batch; Enter opens the batch that made it.
-import React, {useEffect, useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import React, {useMemo} from 'react';
+import {Box} from 'ink';
+import {listResources, type HostResource} from '../../app/resources.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText} from '../engine.js';
-import {hostResourceList, type HostResource} from '../parity-engine.js';
+import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
 import {row, TableHeader, type Column} from '../components/table.js';
+import {Text} from '../components/text.js';
+import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color} from '../theme.js';
@@ -28,23 +30,13 @@ const STATE_COLOR: Record<HostResource['state'], string | undefined> = {
 };
 
 export function ResourcesScreen({hostId}: {hostId: string}) {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(12, 3);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
-	const [list, setList] = useState<{value: HostResource[] | null; error: unknown} | null>(null);
-	useEffect(() => {
-		let live = true;
-		hostResourceList(config, hostId).then(
-			(value) => live && setList({value, error: null}),
-			(error: unknown) => live && setList({value: null, error}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [config, data, hostId]);
-	const resources = useMemo(() => list?.value ?? [], [list]);
+	const list = useRead(() => listResources(app, {host: hostId}), [app, data, hostId]);
+	const resources = useMemo(() => list?.value?.resources ?? [], [list]);
 	const counts = useMemo(() => {
 		const c = {active: 0, deleted: 0, unknown: 0};
 		for (const r of resources) c[r.state] += 1;
@@ -63,7 +55,7 @@ export function ResourcesScreen({hostId}: {hostId: string}) {
 				subtitle={`${counts.active} active · ${counts.deleted} deleted · ${counts.unknown} unknown · newest first`}
 			/>
 			{list === null ? <Text dimColor>reading the batches…</Text> : null}
-			{list?.error ? <Text color={color.fail}>✗ {errorText(list.error)}</Text> : null}
+			{list?.error ? <ErrorLine error={list.error} /> : null}
 			{list?.value && resources.length === 0 ? (
 				<Text dimColor>The tool has recorded no resources on this host.</Text>
 			) : null}

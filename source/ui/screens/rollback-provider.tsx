@@ -1,23 +1,25 @@
 // Drift & rollback › a provider: every batch of that provider on the host that still holds
 // resources, newest first (crm rollback --host --pack --url). The plan per batch, the operator types
 // `<host>/<pack>` to confirm, then each batch is rolled back with the per-batch safety rules.
-import React, {useEffect, useState} from 'react';
-import {Box, Text} from 'ink';
-import {useUIActions, useUIState} from '../context.js';
-import {errorText} from '../engine.js';
+import React, {useState} from 'react';
+import {Box} from 'ink';
 import {
-	providerPlan,
-	providerRollback,
+	planRollbackProvider,
+	rollbackProvider,
 	type ProviderPlan,
 	type ProviderRollbackResult,
-} from '../parity-engine.js';
+} from '../../app/rollback-provider.js';
+import {useUIActions, useUIState} from '../context.js';
+import {ErrorLine} from '../components/error-line.js';
+import {Text} from '../components/text.js';
+import {useRead} from '../hooks/use-read.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
 import {cell} from '../components/table.js';
 import {StepList} from '../components/step-list.js';
-import {useRunOnMount} from '../hooks/use-run-on-mount.js';
+import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, statusColor} from '../theme.js';
@@ -36,22 +38,16 @@ export function ProviderRollbackScreen(ref: ProviderRef) {
 }
 
 function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () => void}) {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(14, 6);
 	const name = data?.hosts.find((h) => h.host_id === hostId)?.name ?? hostId;
 	const phrase = `${name}/${pack}`;
-	const [plan, setPlan] = useState<{plan: ProviderPlan | null; error: string | null} | null>(null);
-	useEffect(() => {
-		let live = true;
-		providerPlan(config, {hostId, pack, url}).then(
-			(p) => live && setPlan({plan: p, error: null}),
-			(error: unknown) => live && setPlan({plan: null, error: errorText(error)}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [config, hostId, pack, url]);
+	const read = useRead<ProviderPlan>(
+		() => planRollbackProvider(app, {host: hostId, pack, url}),
+		[app, hostId, pack, url],
+	);
+	const plan = read && {plan: read.value, error: read.error};
 	const batches = plan?.plan?.batches ?? [];
 	const deletes = batches.flatMap((b) => b.plan).filter((p) => p.action === 'delete').length;
 	const confirm = Boolean(plan?.plan) && deletes > 0;
@@ -72,11 +68,7 @@ function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () 
 				subtitle={`${name} · ${url} · every batch still holding resources, newest first`}
 			/>
 			{plan === null ? <Text dimColor>reading the batches’ records…</Text> : null}
-			{plan?.error ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {plan.error}
-				</Text>
-			) : null}
+			{plan?.error ? <ErrorLine error={plan.error} /> : null}
 			{lines.slice(0, limit).map((l) => (
 				<Text key={l.key} bold={l.bold} color={l.tint} dimColor={!l.bold && !l.tint} wrap="truncate-end">
 					{l.text}
@@ -121,12 +113,10 @@ function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () 
 }
 
 function RunStage({hostId, pack, url}: ProviderRef) {
-	const {config, stopping} = useUIState();
+	const {app, stopping} = useUIState();
 	const actions = useUIActions();
-	const {steps, op} = useRunOnMount<ProviderRollbackResult>(
-		`── roll back ${pack} (${url}) ──`,
-		(sink, signal) =>
-			providerRollback(config, {hostId, pack, url}, {sink, signal, operator: actions.operator}),
+	const {steps, op} = useRun<ProviderRollbackResult>(`── roll back ${pack} (${url}) ──`, (run) =>
+		rollbackProvider(app, {host: hostId, pack, url}, run),
 	);
 	const finished = op.phase === 'done' || op.phase === 'error';
 	useScreenKeys({list: finished, onBack: finished ? actions.back : undefined});
@@ -135,11 +125,7 @@ function RunStage({hostId, pack, url}: ProviderRef) {
 		<Box flexDirection="column">
 			<Header title={`Roll back provider › ${pack}`} subtitle="each batch: exactly its recorded resources" />
 			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			{r ? (
 				<Box flexDirection="column">
 					{r.batches.map((b) => (

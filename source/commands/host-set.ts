@@ -1,0 +1,25 @@
+// `crm host set HOST [--gateway-url URL] [--allow-insecure-http] [--auto-pause on|off]
+// [--pause-after N]` (docs/cli.md): flags -> source/app/host-set -> what changed.
+import {flagString, sessionFor, type CommandContext} from './context.js';
+
+export async function hostSet(ctx: CommandContext, ref: string | undefined): Promise<number> {
+	ctx.out.fields.host = 'HOST';
+	const {setHost} = await import('../app/host-set.js');
+	const result = await setHost(await sessionFor(ctx), {
+		host: ref ?? flagString(ctx.flags, 'host'),
+		gatewayUrl: flagString(ctx.flags, 'gatewayUrl'),
+		allowInsecureHttp: ctx.flags.allowInsecureHttp === true,
+		autoPause: flagString(ctx.flags, 'autoPause'),
+		pauseAfter: typeof ctx.flags.pauseAfter === 'number' ? ctx.flags.pauseAfter : undefined,
+	});
+	ctx.out.result(result, () =>
+		[
+			`Updated ${result.host.name} (${result.host.host_id})`,
+			...result.changed.map((c) => `  ${c.field}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`),
+			result.changed.length === 0 ? '  (already so: nothing changed)' : '',
+		]
+			.filter(Boolean)
+			.join('\n'),
+	);
+	return 0;
+}
