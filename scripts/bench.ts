@@ -1,4 +1,4 @@
-// `npm run bench`: the benchmarks of issue 9, as a script (never timed tests). Measures the import's
+// `npm run bench`: the start-up, import and service benchmarks (docs/benchmarks.md), as a script (never timed tests). Measures the import's
 // critical path, start-up, the scale of state, the service under load, batch import scaling and
 // memory against the built CLI (dist/; `npm run build` first), prints every figure as a ratio against its bound or baseline with
 // the target beside it, and writes docs/benchmarks.md. All traffic stays on 127.0.0.1; every loop
@@ -17,6 +17,7 @@ import {renderMarkdown, renderTable} from './bench/report.js';
 import {benchScale} from './bench/scale.js';
 import {benchServe} from './bench/serve.js';
 import {benchStartup} from './bench/startup.js';
+import {benchWatch} from './bench/watch.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const budget = new Budget(Number(process.env.BENCH_BUDGET_S ?? 300));
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
 		}),
 	);
 
+	const watchPass = await benchWatch({hosts: 10, batchesPerHost: quick ? 30 : 100, latencyMs: 20});
+	sections.push(watchPass);
+
 	const kb = (v: number | null) => (v === null ? 'n/a' : `${(v / 1024).toFixed(0)} MiB`);
 	const memory: Figure[] = [
 		{
@@ -99,6 +103,14 @@ async function main(): Promise<void> {
 			value: kb(scale.bigImportRssKb),
 			ratio: null,
 			target: 'informational',
+			met: null,
+		},
+		{
+			section: 'Memory',
+			measure: 'peak RSS of `crm watch --once` (1,000 batches on 10 hosts)',
+			value: kb(watchPass.rssKb),
+			ratio: null,
+			target: 'informational (bound under Watch at scale)',
 			met: null,
 		},
 		{

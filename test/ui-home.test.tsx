@@ -33,6 +33,7 @@ test('home without hosts: data folder, host count, Try the sandbox host first; ?
 				'Hosts',
 				'Acceptance run',
 				'Validation matrix',
+				'Watch health',
 				'Quit',
 			],
 		);
@@ -71,13 +72,14 @@ test('home menu: each item opens its screen and Esc comes back', async (t) => {
 		t.regex(home, /lab\s+\S+\s+no imports yet/);
 		const targets: Array<[number, string]> = [
 			[0, 'Into which host?'],
-			[1, 'Batch import'],
+			[1, 'crm › Batch import'],
 			[2, 'PROVIDERS'],
 			[3, 'Drift & rollback'],
 			[4, 'LAST PROBE'],
 			// one host: the acceptance run starts at the pack
 			[5, 'Acceptance run › pack'],
 			[6, 'No acceptance results yet'],
+			[7, 'each provider every'],
 		];
 		for (const [downs, expected] of targets) {
 			await tui.waitFor('❯ Import a provider');

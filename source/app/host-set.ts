@@ -3,6 +3,7 @@
 // health watch's auto-pause (rule 14). Input is checked before the lock; nothing is sent to the host.
 import {checkHostAddress} from '../core/hosts/addresses.js';
 import {hostView, resolveHost} from '../core/hosts/lookup.js';
+import {autoPauseOf, type AutoPauseSetting} from '../core/health/auto-pause-setting.js';
 import {invalidInput} from '../lib/errors.js';
 import type {HostRecord} from '../store/schema.js';
 import type {Session} from './session.js';
@@ -25,22 +26,23 @@ export interface HostSetChange {
 export interface HostSetResult {
 	host: ReturnType<typeof hostView>;
 	changed: HostSetChange[];
+	/** The health watch's auto-pause as it now stands (also under `host`). */
+	auto_pause: AutoPauseSetting;
 }
 
-function checkAutoPause(raw: string | undefined): boolean | undefined {
-	if (raw === undefined) return undefined;
-	if (raw === 'on' || raw === 'off') return raw === 'on';
-	throw invalidInput(
-		'--auto-pause',
-		`--auto-pause takes on or off (got ${JSON.stringify(raw.slice(0, 20))})`,
-	);
-}
-
-function checkPauseAfter(raw: number | undefined): number | undefined {
-	if (raw === undefined) return undefined;
-	if (!Number.isInteger(raw) || raw < 1 || raw > 1000)
-		throw invalidInput('pause_after', (f) => `${f} must be a whole number from 1 to 1000`);
-	return raw;
+/** Auto-pause as the host record keeps it, checked (exit 2 naming --auto-pause / --pause-after). */
+function checkAutoPause(host: HostRecord, input: HostSetInput): HostRecord['auto_pause'] | undefined {
+	if (input.autoPause === undefined && input.pauseAfter === undefined) return undefined;
+	if (input.autoPause !== undefined && input.autoPause !== 'on' && input.autoPause !== 'off')
+		throw invalidInput('auto_pause', (f) => `${f} must be on or off`);
+	const n = input.pauseAfter;
+	if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 100))
+		throw invalidInput('pause_after', (f) => `${f} must be a whole number from 1 to 100`);
+	const current = autoPauseOf(host);
+	return {
+		enabled: input.autoPause === undefined ? current.enabled : input.autoPause === 'on',
+		pause_after: n ?? current.pause_after,
+	};
 }
 
 /** The new values, checked against the host as it is now (exit 2 naming the flag). */
@@ -52,10 +54,8 @@ function plan(host: HostRecord, input: HostSetInput) {
 		const url = checkHostAddress(input.gatewayUrl, 'gateway_url', allow);
 		next.gateway_url = url === host.url ? null : url;
 	}
-	const autoPause = checkAutoPause(input.autoPause);
+	const autoPause = checkAutoPause(host, input);
 	if (autoPause !== undefined) next.auto_pause = autoPause;
-	const pauseAfter = checkPauseAfter(input.pauseAfter);
-	if (pauseAfter !== undefined) next.pause_after = pauseAfter;
 	if (Object.keys(next).length === 0)
 		throw invalidInput(
 			'host',
@@ -77,6 +77,6 @@ export async function setHost(session: Session, input: HostSetInput): Promise<Ho
 			Object.assign(host, {[field]: to});
 		}
 		await store.write();
-		return {host: hostView(host), changed};
+		return {host: hostView(host), changed, auto_pause: autoPauseOf(host)};
 	});
 }

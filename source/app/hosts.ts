@@ -6,6 +6,7 @@ import {liveBatchesOn} from '../core/hosts/removal.js';
 import {validateDomain, validateName, validatePrefix, validateUrl} from '../core/input/validate.js';
 import {CrmError} from '../lib/errors.js';
 import type {Capabilities} from '../host/probe.js';
+import type {State} from '../store/schema.js';
 import type {Run, Session} from './session.js';
 
 export type {AdminCredential, Capabilities};
@@ -79,8 +80,19 @@ export async function removeHost(
 	});
 }
 
+/** Every registered host, as views show it (never a credential). */
+export function hostsOf(state: State): HostView[] {
+	return state.hosts.map(hostView);
+}
+
+/** One host by id or name, or null. */
+export function hostOf(state: State, ref: string): HostView | null {
+	const host = state.hosts.find((h) => h.host_id === ref) ?? state.hosts.find((h) => h.name === ref);
+	return host ? hostView(host) : null;
+}
+
 export async function listHosts(session: Session): Promise<HostView[]> {
-	return (await session.read()).data.hosts.map(hostView);
+	return hostsOf((await session.read()).data);
 }
 
 export async function showHost(session: Session, input: {host: string | undefined}): Promise<HostView> {

@@ -1,27 +1,22 @@
 // Batch import (docs/cli.md `crm import-batch`): a file of `url,key[,pack[,access[,smoke_model]]]` lines, every line
 // checked first; then each row's pack detected, then the rows imported with bounded concurrency.
 // The CLI runs both phases at once; the TUI shows the detected packs between them.
-import {
-	batchSucceeded,
-	checkConcurrency,
-	MAX_FILE_BYTES,
-	importBatch as importBoth,
-	planBatch,
-	problemsError,
-	readBatchFile,
-	runBatch,
-	type BatchEvent,
-	type BatchFileRead,
-	type BatchResult,
-	type BatchRow,
-	type DetectedRow,
-	type RowProblem,
+// The engine is loaded when an operation runs (the TUI opens its screen without it); the checks a
+// command runs on its flags first are in import-batch-checks.ts.
+import type {
+	BatchEvent,
+	BatchFileRead,
+	BatchResult,
+	BatchRow,
+	DetectedRow,
+	RowProblem,
 } from '../core/batch-import/index.js';
 import {resolveHost} from '../core/hosts/lookup.js';
 import type {Run, Session} from './session.js';
 
 export type {BatchEvent, BatchFileRead, BatchResult, BatchRow, DetectedRow, RowProblem};
-export {batchSucceeded, checkConcurrency, MAX_FILE_BYTES, problemsError};
+
+const engine = () => import('../core/batch-import/index.js');
 
 export type BatchRun = Run<BatchEvent>;
 
@@ -30,7 +25,7 @@ export async function readImportFile(
 	session: Session,
 	input: {file: string; stdinText?: string},
 ): Promise<BatchFileRead> {
-	return readBatchFile(input.file, session.packs, input.stdinText);
+	return (await engine()).readBatchFile(input.file, session.packs, input.stdinText);
 }
 
 /** Phase 1: each row's pack (column, URL, the upstream's models, else relay). Only GET /models is sent. */
@@ -39,6 +34,7 @@ export async function detectPacks(
 	input: {rows: BatchRow[]; concurrency?: number},
 	run: BatchRun,
 ): Promise<DetectedRow[]> {
+	const {planBatch, checkConcurrency} = await engine();
 	return planBatch({
 		packs: session.packs,
 		rows: input.rows,
@@ -68,6 +64,7 @@ export async function importRows(
 	input: ImportRowsInput,
 	run: BatchRun,
 ): Promise<BatchResult> {
+	const {runBatch, checkConcurrency} = await engine();
 	const concurrency = checkConcurrency(input.concurrency);
 	return session.withLock('import-batch', (store) =>
 		runBatch({
@@ -99,6 +96,7 @@ export async function importBatch(
 	},
 	run: BatchRun & {onStart?: () => void},
 ): Promise<BatchResult> {
+	const {importBatch: importBoth, checkConcurrency} = await engine();
 	const concurrency = checkConcurrency(input.concurrency);
 	return session.withLock('import-batch', (store) => {
 		resolveHost(store.data, input.host);

@@ -2,7 +2,17 @@
 // provider status and health, batch lists, one batch in full, the validation matrix, the packs.
 // Each read has two forms: over a session (reads state.json, never locks), and over a state snapshot
 // the TUI already holds (the `…Of` functions), so both views show the same facts.
-import {hostStatuses, batchList, liveBatches, type HostStatus, type LiveBatch} from '../core/reads/status.js';
+import {
+	batchList,
+	hostStatuses,
+	liveBatches,
+	providerRows,
+	type HostStatus,
+	type LiveBatch,
+	type ProviderRow,
+} from '../core/reads/status.js';
+import type {BatchDetail} from '../core/reads/batch.js';
+import type {StateStore} from '../store/state-store.js';
 import {resolveHost} from '../core/hosts/lookup.js';
 import {NEXT_STEP} from '../core/pipeline/failure.js';
 import {loadPacks, packsDir, packView, type Pack, type PackSet} from '../core/packs/packs.js';
@@ -10,8 +20,8 @@ import type {FailureClass, State} from '../store/schema.js';
 import type {Session} from './session.js';
 
 export type {HostStatus, LiveBatch, Pack, PackSet};
-export type {ProviderRow, HostHealth} from '../core/reads/status.js';
-export type {BatchDetail} from '../core/reads/batch.js';
+export type {HostHealth} from '../core/reads/status.js';
+export type {BatchDetail, ProviderRow};
 export type BatchListItem = ReturnType<typeof batchList>[number];
 
 /** What the operator should look at for a failure class (docs/domain.md "Failure classes"). */
@@ -31,6 +41,25 @@ export function statusOf(state: State, input: StatusInput = {}): HostStatus[] {
 
 export async function status(session: Session, input: StatusInput = {}): Promise<HostStatus[]> {
 	return statusOf((await session.read()).data, input);
+}
+
+/** `crm status --json`'s document (the service answers the same): per host, its providers. */
+export function statusDocument(state: State, input: StatusInput = {}) {
+	return {
+		hosts: statusOf(state, input).map((h) => ({
+			host_id: h.host_id,
+			name: h.name,
+			url: h.url,
+			gateway_url: h.gateway_url,
+			version: h.version,
+			providers: h.providers,
+		})),
+	};
+}
+
+/** Every provider on every host (host, pack, base URL), with its latest batch and status. */
+export function providersOf(state: State): ProviderRow[] {
+	return providerRows(state);
 }
 
 export interface BatchesInput {
@@ -53,9 +82,29 @@ export function liveBatchesOf(state: State, input: {host: string}): LiveBatch[] 
 	return liveBatches(state, resolveHost(state, input.host).host_id);
 }
 
-export async function showBatch(session: Session, input: {batch: string | undefined}) {
+export async function showBatch(session: Session, input: {batch: string | undefined}): Promise<BatchDetail> {
 	const {batchDetail} = await import('../core/reads/batch.js');
 	return batchDetail(await session.read(), input.batch);
+}
+
+/** `crm batch show --json`'s document (the service answers the same): the batch with its file. */
+export function batchDocument(detail: BatchDetail) {
+	const {
+		file_present: _file,
+		evidence_files: _evidence,
+		smoke_model: _model,
+		holds_resources: _holds,
+		smoke_again_applies: _again,
+		...doc
+	} = detail;
+	return doc;
+}
+
+/** The document of one batch of a state already read; null when there is no such batch. */
+export async function batchDocumentOf(store: StateStore, batchId: string) {
+	if (!store.data.batches.some((b) => b.batch_id === batchId)) return null;
+	const {batchDetail} = await import('../core/reads/batch.js');
+	return batchDocument(await batchDetail(store, batchId));
 }
 
 /** The packs folder read afresh: the packs, and the files that failed their schema (file and field). */

@@ -34,11 +34,6 @@ export interface Run<E = StepEvent> {
 	signal: AbortSignal;
 }
 
-/** A run nobody watches (an operation called for its result only). */
-export function quietRun<E = StepEvent>(signal: AbortSignal = new AbortController().signal): Run<E> {
-	return {sink: () => {}, signal};
-}
-
 export class Session {
 	readonly dataDir: string;
 	readonly timing: Timing;
@@ -92,14 +87,19 @@ export class Session {
 	/**
 	 * Runs `fn` holding the data folder's lock, released whatever happens. `existing`: the operation
 	 * acts only on what is recorded, so an absent data folder is not created (and is not locked).
+	 * `waitMs`: this call's wait for a busy folder (the watch waits a while to record a pause).
 	 */
 	async withLock<T>(
 		operation: string,
 		fn: (store: StateStore) => Promise<T>,
-		options: {existing?: boolean} = {},
+		options: {existing?: boolean; waitMs?: number} = {},
 	): Promise<T> {
 		const store = await StateStore.open(this.dataDir, {
-			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs, existing: options.existing},
+			lock: {
+				command: `${this.actor} ${operation}`,
+				waitMs: options.waitMs ?? this.lockWaitMs,
+				existing: options.existing,
+			},
 		});
 		try {
 			return await fn(store);

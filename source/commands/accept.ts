@@ -4,7 +4,7 @@ import type {AcceptanceResult} from '../app/acceptance.js';
 import {nextStep} from '../app/reads.js';
 import {EXIT} from '../lib/errors.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
-import {providerKeyFromFlags} from './import.js';
+import {providerKeyFromFlags} from './secret-input.js';
 import {paint, table} from './output.js';
 
 export async function acceptCommand(ctx: CommandContext): Promise<number> {

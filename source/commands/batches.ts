@@ -32,17 +32,10 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 	const [sub, id] = ctx.args;
 	if (sub !== 'show') throw new CrmError('usage', 'use: crm batch show BATCH');
 	ctx.out.fields.batch = 'BATCH';
-	const detail = await (
-		await reads()
-	).showBatch(await sessionFor(ctx), {batch: id ?? flagString(ctx.flags, 'batch')});
-	const {
-		file_present: _f,
-		evidence_files: _e,
-		smoke_model: _m,
-		holds_resources: _h,
-		smoke_again_applies: _s,
-		...doc
-	} = detail;
+	const {showBatch, batchDocument} = await reads();
+	const doc = batchDocument(
+		await showBatch(await sessionFor(ctx), {batch: id ?? flagString(ctx.flags, 'batch')}),
+	);
 	ctx.out.result(doc, () =>
 		[
 			`batch ${doc.batch_id} · ${doc.pack} · ${doc.access_mode} · ${doc.batch_status} · access ${doc.access_status}`,
@@ -71,15 +64,9 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function statusCommand(ctx: CommandContext): Promise<number> {
-	const rows = await (await reads()).status(await sessionFor(ctx), {host: flagString(ctx.flags, 'host')});
-	const hosts = rows.map((h) => ({
-		host_id: h.host_id,
-		name: h.name,
-		url: h.url,
-		gateway_url: h.gateway_url,
-		version: h.version,
-		providers: h.providers,
-	}));
+	const session = await sessionFor(ctx);
+	const {statusDocument} = await reads();
+	const {hosts} = statusDocument((await session.read()).data, {host: flagString(ctx.flags, 'host')});
 	ctx.out.result({hosts}, () =>
 		hosts.length === 0
 			? 'No hosts registered.'

@@ -40,6 +40,10 @@ const NUMBER_FLAGS: Array<{
 	{key: 'pauseAfter', flag: '--pause-after', min: 1, max: 1000},
 	{key: 'port', flag: '--port', min: 0, max: 65535},
 	{key: 'latencyMs', flag: '--latency-ms', min: 0, max: 60000},
+	{key: 'intervalS', flag: '--interval-s', min: 10, max: 86400},
+	{key: 'brokenAfter', flag: '--broken-after', min: 1, max: 100},
+	{key: 'pauseAfter', flag: '--pause-after', min: 1, max: 100},
+	{key: 'minBalance', flag: '--min-balance', min: 0, max: 1e9},
 ];
 
 /** Checks the flags every command shares before any command runs (exit 2 naming the flag). */

@@ -27,6 +27,12 @@ const commands: Record<string, () => Promise<Runner>> = {
 	'batch-runs': async () => (await import('./batch-runs.js')).batchRunsCommand,
 	'batch-run': async () => (await import('./batch-runs.js')).batchRunCommand,
 	serve: async () => (await import('./serve.js')).serveCommand,
+	watch: async () => (await import('./watch.js')).watchCommand,
+	health: async () => (await import('./watch.js')).healthCommand,
+	balance: async () => (await import('./watch.js')).balanceCommand,
+	alerts: async () => (await import('./alerts.js')).alertsCommand,
+	'rotate-key': async () => (await import('./rotate-key.js')).rotateKeyCommand,
+	'keep-key': async () => (await import('./rotate-key.js')).keepKeyCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

@@ -22,4 +22,10 @@ export const FLAG_OF: Record<string, string> = {
 	auto_pause: '--auto-pause',
 	pause_after: '--pause-after',
 	yes: '--yes',
+	interval_s: '--interval-s',
+	broken_after: '--broken-after',
+	concurrency: '--concurrency',
+	webhook_url: '--webhook-url-env',
+	format: '--format',
+	min_balance: '--min-balance',
 };

@@ -1,6 +1,7 @@
 // `crm host set HOST [--gateway-url URL] [--allow-insecure-http] [--auto-pause on|off]
 // [--pause-after N]` (docs/cli.md): flags -> source/app/host-set -> what changed.
-import {flagString, sessionFor, type CommandContext} from './context.js';
+import {EXIT} from '../lib/errors.js';
+import {flagNumber, flagString, sessionFor, type CommandContext} from './context.js';
 
 export async function hostSet(ctx: CommandContext, ref: string | undefined): Promise<number> {
 	ctx.out.fields.host = 'HOST';
@@ -10,16 +11,18 @@ export async function hostSet(ctx: CommandContext, ref: string | undefined): Pro
 		gatewayUrl: flagString(ctx.flags, 'gatewayUrl'),
 		allowInsecureHttp: ctx.flags.allowInsecureHttp === true,
 		autoPause: flagString(ctx.flags, 'autoPause'),
-		pauseAfter: typeof ctx.flags.pauseAfter === 'number' ? ctx.flags.pauseAfter : undefined,
+		pauseAfter: flagNumber(ctx.flags, 'pauseAfter'),
 	});
+	const pause = result.auto_pause;
 	ctx.out.result(result, () =>
 		[
 			`Updated ${result.host.name} (${result.host.host_id})`,
 			...result.changed.map((c) => `  ${c.field}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`),
 			result.changed.length === 0 ? '  (already so: nothing changed)' : '',
+			`  auto-pause ${pause.enabled ? `on, after ${pause.pause_after} consecutive quota/auth failures` : 'off'}`,
 		]
 			.filter(Boolean)
 			.join('\n'),
 	);
-	return 0;
+	return EXIT.ok;
 }

@@ -15,12 +15,14 @@ export async function hostCommand(ctx: CommandContext): Promise<number> {
 			return hostShow(ctx, rest[0]);
 		case 'remove':
 			return hostRemove(ctx, rest[0]);
+		case 'set': {
+			const {hostSet} = await import('./host-set.js');
+			return hostSet(ctx, rest[0]);
+		}
 		case 'add': {
 			const {hostAdd} = await import('./host-add.js');
 			return hostAdd(ctx);
 		}
-		case 'set':
-			return (await import('./host-set.js')).hostSet(ctx, rest[0]);
 		default:
 			throw new CrmError('usage', 'use one of: crm host add | list | show HOST | set HOST | remove HOST');
 	}
@@ -62,7 +64,7 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 			`  admin url:    ${host.url}${override ? ` (this run: ${HOST_BASE_ENV}=${override})` : ''}`,
 			`  gateway url:  ${host.gateway_url}${host.gateway_url === host.url ? ' (the admin address)' : ''}`,
 			`  cleartext:    ${host.allow_insecure_http ? 'http:// allowed for this host (--allow-insecure-http)' : 'https only (http:// only to loopback)'}`,
-			`  auto-pause:   ${host.auto_pause ? `on, after ${host.pause_after ?? 3} failures` : 'off'}`,
+			`  auto-pause:   ${host.auto_pause.enabled ? `on, after ${host.auto_pause.pause_after} consecutive quota/auth failures` : 'off'}`,
 			`  version:      ${host.version ?? 'unknown'}`,
 			`  auth:         ${host.auth_type}`,
 			`  naming:       prefix ${host.prefix}, users @${host.user_domain}`,

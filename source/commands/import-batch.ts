@@ -1,13 +1,8 @@
 // `crm import-batch --host HOST --file FILE [--concurrency N] [--skip-invalid] [--json]` (docs/cli.md):
 // every line checked first (exit 2, nothing run, unless --skip-invalid), then detection and imports
 // with bounded concurrency; per-row progress lines on stderr; the result table (JSON with --json).
-import {
-	checkConcurrency,
-	MAX_FILE_BYTES,
-	problemsError,
-	type BatchEvent,
-	type BatchResult,
-} from '../app/import-batch.js';
+import type {BatchEvent, BatchResult} from '../app/import-batch.js';
+import {batchSucceeded, checkConcurrency, MAX_FILE_BYTES, problemsError} from '../app/import-batch-checks.js';
 import {EXIT, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {paint, table, type Output} from './output.js';
@@ -148,5 +143,5 @@ export async function importBatchCommand(ctx: CommandContext): Promise<number> {
 		(e: BatchEvent) => printBatchEvent(ctx.out, e),
 	);
 	ctx.out.result(result, () => humanBatch(result));
-	return app.batchSucceeded(result) ? EXIT.ok : EXIT.failed;
+	return batchSucceeded(result) ? EXIT.ok : EXIT.failed;
 }

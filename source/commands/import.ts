@@ -6,14 +6,7 @@ import {EXIT, invalidInput} from '../lib/errors.js';
 import {registerSecret} from '../lib/secrets.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {paint} from './output.js';
-import {readProviderKey} from './secret-input.js';
-
-/** The provider key from its flag; errors about the key are then said as about that flag. */
-export async function providerKeyFromFlags(ctx: CommandContext): Promise<string> {
-	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
-	ctx.out.fields.key = key.source.split(' ')[0] ?? '--key-env';
-	return key.value;
-}
+import {providerKeyFromFlags} from './secret-input.js';
 
 /** `--user-password-env VAR`: the password of an existing --user, read from VAR (never a flag value). */
 function readUserPassword(name: string): string {
@@ -46,6 +39,7 @@ async function inputFromFlags(ctx: CommandContext): Promise<ImportInput> {
 		user: flagString(ctx.flags, 'user'),
 		continueOnUpstreamFailure: ctx.flags.continueOnUpstreamFailure === true,
 		force: ctx.flags.force === true,
+		keepKey: ctx.flags.keepKey === true,
 		userPassword,
 	};
 }

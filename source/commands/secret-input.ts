@@ -6,6 +6,7 @@ import {invalidInput} from '../lib/errors.js';
 import {registerSecret} from '../lib/secrets.js';
 import type {AdminCredential} from '../app/hosts.js';
 import {validateEmail} from '../app/input.js';
+import type {CommandContext} from './context.js';
 import {flagString, type Flags} from './flags.js';
 
 export interface SecretValue {
@@ -137,4 +138,11 @@ export function totpFromFlags(flags: Flags): (() => Promise<string>) | undefined
 			);
 		return code;
 	};
+}
+
+/** The provider key from its flag; errors about the key are then said as about that flag. */
+export async function providerKeyFromFlags(ctx: CommandContext): Promise<string> {
+	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
+	ctx.out.fields.key = key.source.split(' ')[0] ?? '--key-env';
+	return key.value;
 }

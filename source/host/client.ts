@@ -232,6 +232,28 @@ export class HostClient {
 		return parseAccountTest(res.body);
 	}
 
+	/** `POST /:id/schedulable` (both builds): whether the host routes requests to the account. */
+	async setSchedulable(id: Id, schedulable: boolean): Promise<HostAccount | null> {
+		const data = await this.post(`/api/v1/admin/accounts/${seg(id)}/schedulable`, z.unknown(), {
+			json: {schedulable},
+		});
+		const account = HostAccountSchema.safeParse(data);
+		return account.success ? account.data : null;
+	}
+
+	/** `POST /:id/clear-error`: back to `active` after the host set `error` (an upstream 401). */
+	async clearAccountError(id: Id): Promise<void> {
+		await this.post(`/api/v1/admin/accounts/${seg(id)}/clear-error`, MessageSchema);
+	}
+
+	/**
+	 * `GET /cn-providers/accounts/:id/balance` (some recent builds, native CN platforms only): the raw
+	 * `data`, for the caller to read; a host without the route answers not_found.
+	 */
+	async cnProviderBalance(id: Id): Promise<unknown> {
+		return this.get(`/api/v1/admin/cn-providers/accounts/${seg(id)}/balance`, z.unknown());
+	}
+
 	async accountModels(id: Id): Promise<string[]> {
 		const list = await this.get(`/api/v1/admin/accounts/${seg(id)}/models`, AccountModelsSchema);
 		return (list ?? []).map((m) => m.id);

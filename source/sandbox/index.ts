@@ -13,6 +13,7 @@ import {
 	upstreamKeys,
 } from './upstreams.js';
 import {CONTROL_PREFIX} from './control.js';
+import {mergeUpstreamSettings} from './upstream-billing.js';
 
 export type {
 	AccountRow,
@@ -28,6 +29,7 @@ export type {
 	SubscriptionRow,
 	UpstreamFault,
 	UpstreamLogEntry,
+	UpstreamSettings,
 	UserRow,
 } from './types.js';
 export {PACK_IDS} from './upstreams.js';
@@ -83,6 +85,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
 		profile,
 		setFaults(patch: Partial<SandboxFaults>) {
 			mergeFaults(state.faults, patch, PACK_IDS);
+		},
+		setUpstream(patch) {
+			mergeUpstreamSettings(state.upstream, patch, PACK_IDS);
 		},
 		snapshot: () => state.snapshot(),
 		requestLog: () => state.requestLog.map((entry) => ({...entry})),

@@ -5,6 +5,7 @@ import {registerGroupRoutes} from './admin-groups.js';
 import {registerSubscriptionRoutes} from './admin-subscriptions.js';
 import {registerUserAdminRoutes} from './admin-users.js';
 import {registerAuthRoutes} from './auth-routes.js';
+import {registerCnProviderRoutes} from './admin-cn-providers.js';
 import {CONTROL_PREFIX, registerControlRoutes} from './control.js';
 import {registerGatewayRoutes} from './gateway.js';
 import {hostileAnswer} from './hostile.js';
@@ -23,6 +24,7 @@ export function buildRouter(state: SandboxState): Router {
 	registerAccountRoutes(router, state);
 	registerUserAdminRoutes(router, state);
 	registerSubscriptionRoutes(router, state);
+	registerCnProviderRoutes(router, state);
 	registerUserRoutes(router, state);
 	registerGatewayRoutes(router, state);
 	registerControlRoutes(router, state);
@@ -66,6 +68,9 @@ async function handle(
 			req.socket.destroy();
 			return;
 		}
+		state.inFlight += 1;
+		state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+		res.on('close', () => (state.inFlight -= 1));
 		if (state.faults.host_down) {
 			req.socket.destroy();
 			return;

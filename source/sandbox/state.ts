@@ -1,6 +1,7 @@
 // In-memory tables of the sandbox host, sessions, and the snapshot copy.
 import {randomBytes, randomInt} from 'node:crypto';
 import {defaultFaults} from './faults.js';
+import {defaultUpstreamSettings, type UpstreamSettings} from './upstream-billing.js';
 import type {
 	AccountRow,
 	ApiKeyRow,
@@ -86,6 +87,11 @@ export class SandboxState {
 	readonly profile: SandboxProfile;
 	readonly adminKeyCreation: boolean;
 	readonly faults: SandboxFaults = defaultFaults();
+	/** Balances, extra accepted keys and the relay's billing dialect of the fake upstreams. */
+	readonly upstream: UpstreamSettings = defaultUpstreamSettings();
+	/** Host requests being answered now, and the most at once (the watch benchmark's per-host bound). */
+	inFlight = 0;
+	maxInFlight = 0;
 	readonly adminApiKey = `admin-${hex(32)}`;
 	readonly adminEmail = 'admin@crm-sandbox.invalid';
 	readonly adminPassword = `pw-${hex(12)}`;
@@ -302,6 +308,8 @@ export class SandboxState {
 			upstream_requests: {...this.upstreamCounts},
 			upstream_log: structuredClone(this.upstreamLog),
 			faults: structuredClone(this.faults),
+			upstream_settings: structuredClone(this.upstream),
+			max_in_flight: this.maxInFlight,
 		};
 	}
 }

@@ -1,5 +1,8 @@
 // Public types of the sandbox host and the row shapes it keeps in memory.
+import type {UpstreamSettings} from './upstream-billing.js';
+
 export type SandboxProfile = 'recent' | 'old' | 'gated';
+export type {UpstreamSettings};
 
 export type UpstreamFault =
 	| 'quota'
@@ -206,6 +209,10 @@ export interface SandboxSnapshot {
 	upstream_requests: Record<string, number>;
 	upstream_log: UpstreamLogEntry[];
 	faults: SandboxFaults;
+	/** Balances, extra accepted keys and the relay's billing dialect (control route POST /upstreams). */
+	upstream_settings: UpstreamSettings;
+	/** The most host requests answered at once since start. */
+	max_in_flight: number;
 }
 
 export interface RequestLogEntry {
@@ -221,6 +228,8 @@ export interface SandboxHandle {
 	info: SandboxInfo;
 	profile: SandboxProfile;
 	setFaults(p: Partial<SandboxFaults>): void;
+	/** Balances, extra accepted keys, relay billing dialect (all or nothing; throws naming the field). */
+	setUpstream(p: Partial<UpstreamSettings>): void;
 	snapshot(): SandboxSnapshot;
 	requestLog(): RequestLogEntry[];
 	close(): Promise<void>;

@@ -4,6 +4,7 @@ import {randomBytes} from 'node:crypto';
 import {sleep} from './http-util.js';
 import {streamHugeJson} from './hostile.js';
 import {hex, type SandboxState} from './state.js';
+import {balanceAnswer} from './upstream-billing.js';
 
 type Answer = [number, unknown];
 
@@ -323,7 +324,8 @@ async function handle(
 	const sub = coding ? path.slice(GLM_CODING_PATH.length) : null;
 	const isModels = req.method === 'GET' && (pack.modelsPaths.includes(path) || sub === '/models');
 	const isChat = req.method === 'POST' && (pack.chatPaths.includes(path) || sub === '/chat/completions');
-	if (!isModels && !isChat)
+	const balance = isModels || isChat ? null : balanceAnswer(state.upstream, pack.id, req.method ?? '', path);
+	if (!isModels && !isChat && !balance)
 		return send(res, [404, {error: {message: `Not Found: ${path}`, type: 'not_found'}}]);
 	if (fault === 'server_error')
 		return send(res, [500, {error: {message: 'Internal server error', type: 'server_error'}}]);
@@ -338,8 +340,10 @@ async function handle(
 	// A GLM coding-plan key on the general endpoint answers like an account in arrears (1113).
 	if (pack.id === 'glm' && !coding && auth === `Bearer ${keys[GLM_CODING_KEY]}`)
 		return send(res, [429, {error: {code: '1113', message: '账户已欠费，请充值后重试。'}}]);
-	const valid = coding ? keys[GLM_CODING_KEY] : keys[pack.id];
-	if (fault === 'auth' || auth !== `Bearer ${valid}`) return send(res, pack.auth());
+	const keyId = coding ? GLM_CODING_KEY : pack.id;
+	if (fault === 'auth' || !accepted(state, keys, keyId, auth)) return send(res, pack.auth());
+	// A balance read answers whatever the chat path does (out of balance is exactly when it matters).
+	if (balance) return send(res, balance);
 	if (fault === 'rate_limited') return send(res, pack.rateLimit(), {'retry-after': '1'});
 	const limited = take429(state, pack.id);
 	if (limited) return send(res, pack.rateLimit(), {'retry-after': String(limited.retry_after_s)});
@@ -363,6 +367,12 @@ async function handle(
 	}
 	if (!model || !pack.listed.includes(model)) return send(res, pack.notFound(model ?? ''));
 	chatAnswer(res, pack.id, model, body, fault === 'control_chars' ? HOSTILE_REPLY : '');
+}
+
+/** The pack's own key, or one the test added (a rotated key). */
+function accepted(state: SandboxState, keys: Record<string, string>, pack: string, auth: string): boolean {
+	if (auth === `Bearer ${keys[pack]}`) return true;
+	return (state.upstream.accept_keys[pack] ?? []).some((k) => auth === `Bearer ${k}`);
 }
 
 export function createUpstreamServer(state: SandboxState, keys: Record<string, string>): http.Server {

@@ -31,7 +31,9 @@ export const ACCESS_STATUSES = [
 	'fully_ready',
 	'broken',
 ] as const;
-export const PROVIDER_STATUSES = ['active', 'degraded', 'broken'] as const;
+export const PROVIDER_STATUSES = ['active', 'degraded', 'broken', 'paused'] as const;
+export const HEALTH_STATES = ['ok', 'failing', 'skipped'] as const;
+export const ALERT_FORMATS = ['generic', 'feishu', 'dingtalk', 'slack'] as const;
 export const FAILURE_CLASSES = [
 	'host_compatibility_gap',
 	'upstream_key_quota_issue',
@@ -61,6 +63,8 @@ export const STEP_NAMES = [
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 export type AccessStatus = (typeof ACCESS_STATUSES)[number];
 export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
+export type HealthState = (typeof HEALTH_STATES)[number];
+export type AlertFormat = (typeof ALERT_FORMATS)[number];
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
@@ -94,9 +98,8 @@ export const hostSchema = z.looseObject({
 	gateway_url: z.string().min(1).nullable().optional(),
 	/** The operator allowed cleartext http:// to this host's non-loopback addresses. */
 	allow_insecure_http: z.boolean().optional(),
-	/** Health watch: set the tool's accounts unschedulable after `pause_after` consecutive failures. */
-	auto_pause: z.boolean().optional(),
-	pause_after: z.number().int().min(1).optional(),
+	/** Opt-in auto-pause of the accounts this tool created (docs/domain.md "Health"); absent: off. */
+	auto_pause: z.looseObject({enabled: z.boolean(), pause_after: z.number().int().min(1)}).optional(),
 });
 export type HostRecord = Strict<z.infer<typeof hostSchema>>;
 
@@ -128,6 +131,8 @@ export const batchSecretsSchema = z.looseObject({
 	user_email: z.string().nullable(),
 	user_password: z.string().nullable(),
 	user_key: z.string().nullable(),
+	/** The provider key, kept only when the operator asked (--keep-key): balance reads, direct checks. */
+	provider_key: z.string().nullable().optional(),
 });
 export type BatchSecrets = Strict<z.infer<typeof batchSecretsSchema>>;
 
@@ -140,6 +145,16 @@ export const reconcileIndexSchema = z.looseObject({
 	counts: z.record(z.string(), z.number()),
 });
 export type ReconcileIndex = Strict<z.infer<typeof reconcileIndexSchema>>;
+
+/** Where alerts go (`crm alerts set`): the webhook URL is a secret (Feishu/DingTalk URLs carry tokens). */
+export const alertsConfigSchema = z.looseObject({
+	webhook_url: z.string().min(1),
+	format: z.enum(ALERT_FORMATS),
+	/** Below this balance a provider is degraded and one low_balance alert goes out; null: no threshold. */
+	min_balance: z.number().min(0).nullable(),
+	set_at: iso,
+});
+export type AlertsConfig = Strict<z.infer<typeof alertsConfigSchema>>;
 
 /** One acceptance run (`crm accept`), indexed for `crm evidence` and `crm matrix`. Optional in state. */
 export const acceptanceRunSchema = z.looseObject({
@@ -192,6 +207,8 @@ export const stateSchema = z.looseObject({
 	acceptance_runs: z.array(acceptanceRunSchema).optional(),
 	/** Batch-import runs (crm batch-runs); absent in older files. */
 	batch_runs: z.array(batchRunIndexSchema).optional(),
+	/** Added with health alerts; absent until `crm alerts set`. */
+	alerts: alertsConfigSchema.optional(),
 });
 export type State = Strict<z.infer<typeof stateSchema>>;
 
@@ -273,6 +290,22 @@ export const accessResultSchema = z.looseObject({
 });
 export type AccessResult = Strict<z.infer<typeof accessResultSchema>>;
 
+/**
+ * Something the tool did to a resource after its import (auto-pause, resume, key rotation), recorded
+ * `pending` before the request is sent and `done` (or `failed`) after, like a create.
+ */
+export const toolActionSchema = z.looseObject({
+	action: z.enum(['pause', 'resume', 'rotate_key']),
+	resource_type: z.enum(RESOURCE_TYPES),
+	host_resource_id: z.string(),
+	status: z.enum(['pending', 'done', 'failed']),
+	at: iso,
+	detail: z.string(),
+	old_fingerprint: z.string().optional(),
+	new_fingerprint: z.string().optional(),
+});
+export type ToolAction = Strict<z.infer<typeof toolActionSchema>>;
+
 export const batchFileSchema = z.looseObject({
 	schema_version: z.literal(SCHEMA_VERSION),
 	batch_id: batchId,
@@ -284,6 +317,8 @@ export const batchFileSchema = z.looseObject({
 	access_results: z.array(accessResultSchema),
 	reconcile_runs: z.array(reconcileRunSchema),
 	summary: z.record(z.string(), z.unknown()).nullable(),
+	/** Added with auto-pause and key rotation; absent in older files. */
+	tool_actions: z.array(toolActionSchema).optional(),
 });
 export type BatchFile = Strict<z.infer<typeof batchFileSchema>>;
 

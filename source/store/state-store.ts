@@ -8,7 +8,7 @@ import path from 'node:path';
 import {Low} from 'lowdb';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
-import {redactValue, registerSecretsIn} from '../lib/secrets.js';
+import {redactValue, registerSecret, registerSecretsIn} from '../lib/secrets.js';
 import {acquireLock, pidAlive, type HeldLock} from './lock.js';
 import {migrateV1, stateV1Schema} from './migrations.js';
 import {checkDataDir, dataPaths, type DataPaths} from './paths.js';
@@ -214,6 +214,8 @@ export class StateStore {
 		registerSecretsIn(
 			Object.fromEntries(Object.entries(this.db.data).filter(([name]) => !SECRET_FREE.has(name))),
 		);
+		// The alerts webhook URL carries its token (Feishu, DingTalk) under a name that is not secret-like.
+		registerSecret(this.db.data.alerts?.webhook_url);
 	}
 
 	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */

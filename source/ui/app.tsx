@@ -37,6 +37,7 @@ const BatchRunScreen = screen(async () => (await import('./screens/batch-runs.js
 const ResourcesScreen = screen(async () => (await import('./screens/resources.js')).ResourcesScreen);
 const MatrixScreen = screen(async () => (await import('./screens/matrix.js')).MatrixScreen);
 const EvidenceScreen = screen(async () => (await import('./screens/evidence.js')).EvidenceScreen);
+const WatchScreen = screen(async () => (await import('./screens/watch.js')).WatchScreen);
 
 export interface AppProps {
 	/** The application session (data folder, packs, timing); the TUI answers its prompts. */
@@ -161,5 +162,14 @@ function Current({screen, depth}: {screen: Screen; depth: number}) {
 			return <MatrixScreen key={key} />;
 		case 'evidence':
 			return <EvidenceScreen key={key} runId={screen.runId} />;
+		case 'watch':
+			return (
+				<WatchScreen
+					key={key}
+					hostId={screen.hostId}
+					batchIds={screen.batchIds}
+					intervalS={screen.intervalS}
+				/>
+			);
 	}
 }

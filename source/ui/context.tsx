@@ -38,7 +38,8 @@ export type Screen =
 	| {id: 'batch-import'}
 	| {id: 'acceptance'; hostId?: string}
 	| {id: 'matrix'}
-	| {id: 'evidence'; runId?: string};
+	| {id: 'evidence'; runId?: string}
+	| {id: 'watch'; hostId?: string; batchIds?: string[]; intervalS?: number};
 
 export type Prompt =
 	| {kind: 'compliance'; info: ComplianceInfo; resolve: (accepted: boolean) => void}

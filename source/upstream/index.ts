@@ -4,3 +4,4 @@ export * from './urls.js';
 export * from './client.js';
 export * from './dialects.js';
 export * from './rate-limit.js';
+export * from './balance.js';

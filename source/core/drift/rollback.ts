@@ -246,7 +246,12 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 		const keptByDesign = remaining.filter((r) => !r.owned);
 		index.batch_status = remaining.length === keptByDesign.length ? 'rolled_back' : 'partial';
 		index.provider_status = null;
-		if (index.batch_status === 'rolled_back') index.access_status = 'pending';
+		if (index.batch_status === 'rolled_back') {
+			index.access_status = 'pending';
+			// A kept provider key served balance reads and health checks of this batch: no longer needed.
+			const kept = o.store.data.batch_secrets[index.batch_id];
+			if (kept?.provider_key) kept.provider_key = null;
+		}
 		index.updated_at = new Date().toISOString();
 		await recorder.flush();
 		result.batch_status = index.batch_status;

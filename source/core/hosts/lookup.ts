@@ -3,6 +3,7 @@ import {CrmError} from '../../lib/errors.js';
 import {shown} from '../input/validate.js';
 import {gatewayUrl} from './addresses.js';
 import type {HostRecord, State} from '../../store/schema.js';
+import {autoPauseOf} from '../health/auto-pause-setting.js';
 
 export function resolveHost(state: State, ref: string | undefined, field = 'host'): HostRecord {
 	if (!ref)
@@ -35,8 +36,7 @@ export function hostView(host: HostRecord) {
 		user_domain: host.user_domain,
 		created_at: host.created_at,
 		last_probe_at: host.last_probe_at,
-		auto_pause: host.auto_pause === true,
-		pause_after: host.pause_after ?? null,
+		auto_pause: autoPauseOf(host),
 	};
 }
 

@@ -5,7 +5,10 @@ import {classFromUpstream} from '../pipeline/failure.js';
 import type {SmokeOutcome} from './smoke.js';
 import type {UpstreamProbe} from './upstream-probe.js';
 
-export function classifySmokeFailure(smoke: SmokeOutcome, upstream: UpstreamProbe | null): FailureClass {
+export function classifySmokeFailure(
+	smoke: Pick<SmokeOutcome, 'last_error'>,
+	upstream: Pick<UpstreamProbe, 'chat_ok' | 'chat_error'> | null,
+): FailureClass {
 	const error = smoke.last_error;
 	const code = error?.code ?? '';
 	if (

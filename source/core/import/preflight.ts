@@ -39,6 +39,7 @@ export function preflight(state: State, packs: PackSet, request: ImportRequest):
 		smokeModel,
 		user,
 		continueOnUpstreamFailure: Boolean(request.continueOnUpstreamFailure),
+		keepKey: Boolean(request.keepKey),
 	};
 }
 

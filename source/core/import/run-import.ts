@@ -1,38 +1,32 @@
 // The import engine (UI-free): preflight, then host and upstream probes in parallel, plan, create
-// group and account, account test, access closure, access smoke, summary. Every step emits events;
-// the CLI prints them, the TUI renders them.
+// group and account (create-steps.ts), account test, access closure, access smoke (smoke-record.ts),
+// summary (finish.ts). Every step emits events (docs/architecture.md "The event stream"); views
+// render them.
 import {HostError} from '../../host/errors.js';
 import {adminUrl, gatewayUrl} from '../hosts/addresses.js';
 import type {Capabilities} from '../../host/probe.js';
 import type {StateStore} from '../../store/state-store.js';
-import type {FailureClass, ProviderStatus} from '../../store/schema.js';
+import type {FailureClass} from '../../store/schema.js';
 import {BatchRecorder, newBatchId} from '../records/batch-recorder.js';
 import type {EventSink} from '../pipeline/events.js';
-import {classFromHostError, NEXT_STEP} from '../pipeline/failure.js';
+import {classFromHostError} from '../pipeline/failure.js';
 import {registerSecret} from '../../lib/secrets.js';
 import {hostClientFor, type Operator} from '../hosts/access.js';
-import {plannedNames, type PlannedNames} from '../records/naming.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import type {PackSet} from '../packs/packs.js';
 import {StepFailure, StepRunner, StepStopped} from '../pipeline/steps.js';
-import {byExactName, trackedCreate} from '../records/tracked-create.js';
-import {makeMarker, withMarker} from '../records/marker.js';
-import {markerSnapshot} from '../records/provenance.js';
 import {accessClosureStep, type AccessClosure} from './access-closure.js';
 import {accountTestStep} from './account-test-step.js';
 import {classifySmokeFailure} from './classify-smoke.js';
 import {hostProbeStep} from './host-probe.js';
 import {checkDuplicate, preflight} from './preflight.js';
-import {runSmoke, smokeResult, type SmokeOutcome} from './smoke.js';
-import {
-	DEFAULT_TIMING,
-	type ImportPlanInput,
-	type ImportRequest,
-	type ImportResult,
-	type Timing,
-} from './types.js';
+import type {SmokeOutcome} from './smoke.js';
+import {smokeAndRecord} from './smoke-record.js';
+import {createAccount, createGroup, planStep, type CreateContext} from './create-steps.js';
+import {finish} from './finish.js';
+import {withDefaults} from '../pipeline/timing.js';
+import {type ImportPlanInput, type ImportRequest, type ImportResult, type Timing} from './types.js';
 import {upstreamProbeStep, type UpstreamProbe} from './upstream-probe.js';
-import {importWarnings} from './warnings.js';
 
 export interface ImportOptions {
 	store: StateStore;
@@ -57,7 +51,7 @@ export function checkImport(store: StateStore, packs: PackSet, request: ImportRe
 
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
 	const {store, signal, operator} = options;
-	const timing: Timing = {...DEFAULT_TIMING, ...options.timing};
+	const timing: Timing = withDefaults(options.timing);
 	const input = checkImport(store, options.packs, options.request);
 	const {host, pack} = input;
 	await recoverDeadBatches(store);
@@ -160,37 +154,19 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		if (testResult.status === 'rejected') throw testResult.reason;
 		const closure: AccessClosure = closureResult.value;
 
-		smoke = await runner.run('access_smoke', async (api) => {
-			const out = await runSmoke(
-				{
-					hostUrl: adminUrl(host),
-					gatewayUrl: gatewayUrl(host),
-					userKey: closure.user_key,
-					model: choice.smokeModel,
-					accessMode: input.accessMode,
-					timing,
-				},
-				api,
-			);
-			await recorder.accessResult({
-				at: new Date().toISOString(),
-				access_mode: input.accessMode,
-				access_status: out.access_status,
-				smoke_model: choice.smokeModel,
-				models_ok: out.models_ok,
-				completion_ok: out.completion_ok,
-				completion_status: out.completion_status,
-				completion_type: out.completion_type,
-				completion_preview: out.completion_preview,
-				attempts: out.attempts,
-			});
-			const result = smokeResult(out, choice.smokeModel);
-			if (!out.access_status.endsWith('_ready')) {
-				smoke = out;
-				throw new StepFailure(classifySmokeFailure(out, upstream), result.message, out);
-			}
-			return result;
+		const smoked = await smokeAndRecord({
+			runner,
+			recorder,
+			hostUrl: adminUrl(host),
+			gatewayUrl: gatewayUrl(host),
+			userKey: closure.user_key,
+			model: choice.smokeModel,
+			accessMode: input.accessMode,
+			timing,
+			notReady: (out) => classifySmokeFailure(out, upstream),
 		});
+		smoke = smoked.outcome;
+		if (smoked.error) throw smoked.error;
 	} catch (error) {
 		if (error instanceof StepFailure) failureClass = error.failureClass;
 		else if (error instanceof StepStopped) failureClass = null;
@@ -219,6 +195,14 @@ async function openBatch(store: StateStore, input: ImportPlanInput, options: Imp
 	const {sink, signal} = options;
 	const batchId = newBatchId();
 	registerSecret(input.key); // read by the caller already; registered again, whoever called
+	// Kept only when asked (docs/domain.md "Secrets"), in state.json alone, written with the batch.
+	if (input.keepKey)
+		store.data.batch_secrets[batchId] = {
+			user_email: null,
+			user_password: null,
+			user_key: null,
+			provider_key: input.key,
+		};
 	const recorder = await BatchRecorder.create(
 		store,
 		{
@@ -243,6 +227,7 @@ async function openBatch(store: StateStore, input: ImportPlanInput, options: Imp
 			user: input.user,
 			key_fingerprint: input.fingerprint,
 			continue_on_upstream_failure: input.continueOnUpstreamFailure,
+			key_kept: input.keepKey,
 		},
 	);
 	options.onBatch?.(batchId);
@@ -261,210 +246,4 @@ async function openBatch(store: StateStore, input: ImportPlanInput, options: Imp
 		onEnd: (record, evidence) => recorder.recordStep(record, evidence),
 	});
 	return {batchId, recorder, runner};
-}
-
-/** What the two create steps share. */
-interface CreateContext {
-	recorder: BatchRecorder;
-	client: ReturnType<typeof hostClientFor>;
-	batchId: string;
-	names: PlannedNames;
-	input: ImportPlanInput;
-	pack: ImportPlanInput['pack'];
-}
-
-/** create_group: recorded pending with its marker before the request (docs/domain.md, write-ahead records). */
-async function createGroup(c: CreateContext, planned: unknown) {
-	const {recorder, client, batchId, names, input, pack} = c;
-	const marker = makeMarker(batchId);
-	const body = {
-		name: names.group,
-		description: withMarker(pack.group_template.description, marker),
-		platform: 'openai',
-		rate_multiplier: pack.group_template.rate_multiplier,
-		is_exclusive: input.accessMode === 'self_service',
-		subscription_type:
-			input.accessMode === 'subscription' ? ('subscription' as const) : ('standard' as const),
-	};
-	const made = await trackedCreate(
-		recorder,
-		'group',
-		names.group,
-		{
-			name: body.name,
-			platform: body.platform,
-			subscription_type: body.subscription_type,
-			is_exclusive: body.is_exclusive,
-			status: 'active',
-			...markerSnapshot(marker),
-		},
-		() => client.createGroup(body),
-		async () =>
-			byExactName((await client.listGroups({search: names.group, page_size: 100})).items, names.group),
-	);
-	return {
-		status: 'ok' as const,
-		message: `group ${names.group} (id ${made.id}, ${body.subscription_type})`,
-		value: made,
-		evidence: {planned, group: made},
-	};
-}
-
-/** create_account: bound to the new group explicitly, carrying the model mapping. */
-async function createAccount(c: CreateContext, groupId: number, mapping: Record<string, string>) {
-	const {recorder, client, batchId, names, input, pack} = c;
-	const choice = {mapping};
-	const marker = makeMarker(batchId);
-	const body = {
-		name: names.account,
-		notes: withMarker('imported by crm', marker),
-		platform: 'openai',
-		type: 'apikey',
-		credentials: {api_key: input.key, base_url: input.baseUrl, model_mapping: choice.mapping},
-		extra: {openai_responses_mode: 'force_chat_completions'},
-		concurrency: pack.account_template.concurrency,
-		priority: pack.account_template.priority,
-		group_ids: [groupId],
-	};
-	const made = await trackedCreate(
-		recorder,
-		'account',
-		names.account,
-		{
-			name: body.name,
-			platform: body.platform,
-			type: body.type,
-			status: 'active',
-			group_ids: [String(groupId)],
-			base_url: input.baseUrl,
-			model_mapping: choice.mapping,
-			openai_responses_mode: 'force_chat_completions',
-			...markerSnapshot(marker),
-		},
-		() => client.createAccount(body, {idempotencyKey: `${batchId}-account`}),
-		async () =>
-			byExactName((await client.listAccounts({search: names.account, page_size: 100})).items, names.account),
-	);
-	return {
-		status: 'ok' as const,
-		message: `account ${names.account} (id ${made.id}) with ${Object.keys(choice.mapping).length} models, bound to group ${groupId}`,
-		value: made,
-		evidence: {account: made},
-	};
-}
-
-async function planStep(
-	client: ReturnType<typeof hostClientFor>,
-	host: ImportPlanInput['host'],
-	pack: string,
-	batchId: string,
-	progress: (m: string) => void,
-) {
-	// Old hosts keep deleted group names reserved: pick a name no group (live) uses; a reserved one
-	// still answers 409 at create, so the suffix also moves on then (see create_group's lookup).
-	let names: PlannedNames = plannedNames(host, pack, batchId);
-	for (let attempt = 1; attempt < 5; attempt++) {
-		progress(`checking that ${names.group} is free`);
-		const taken =
-			byExactName((await client.listGroups({search: names.group, page_size: 100})).items, names.group)
-				.length > 0;
-		if (!taken) break;
-		names = plannedNames(host, pack, batchId, attempt);
-	}
-	return {
-		status: 'ok' as const,
-		message: `will create group and account ${names.group}, user ${names.user_email}, key ${names.key}`,
-		value: names,
-		evidence: names,
-	};
-}
-
-interface FinishInput {
-	recorder: BatchRecorder;
-	runner: StepRunner;
-	input: ImportPlanInput;
-	failureClass: FailureClass | null;
-	upstream: UpstreamProbe | null;
-	/** The upstream probe's evidence when it stopped the import (no full probe then). */
-	upstreamEvidence: Partial<UpstreamProbe> | null;
-	smoke: SmokeOutcome | null;
-	probeAdvisory: boolean;
-	signal: AbortSignal;
-}
-
-async function finish(f: FinishInput): Promise<ImportResult> {
-	const {recorder, input} = f;
-	const ready = Boolean(f.smoke?.access_status.endsWith('_ready'));
-	const created = recorder.file.resources.some(
-		(r) => r.status === 'created' || r.status === 'pending' || r.status === 'unknown',
-	);
-	const warned = recorder.file.steps.some((s) => s.status === 'warn');
-	const stopped = f.signal.aborted;
-	// A ready import is `active`; its warnings (probe advisory, dropped models, a retried smoke) are
-	// listed with it, they are not a status (docs/domain.md statuses).
-	const providerStatus: ProviderStatus | null = ready ? 'active' : created ? 'broken' : null;
-	const warnings = warned
-		? importWarnings({
-				steps: recorder.file.steps,
-				upstream: f.upstream,
-				smoke: f.smoke,
-				probeAdvisory: f.probeAdvisory,
-			})
-		: [];
-	const stoppedAt = ready
-		? null
-		: (recorder.file.steps.find((s) => s.status === 'fail')?.name ?? f.runner.current);
-	const summaryMessage = ready
-		? `ready: ${f.smoke?.access_status}`
-		: stopped
-			? `stopped by the operator during ${stoppedAt}`
-			: `failed at ${stoppedAt}: ${f.failureClass ?? 'unknown'} — ${NEXT_STEP[f.failureClass ?? 'unknown']}`;
-	if (!stopped) {
-		await f.runner
-			.run('summary', async () => ({status: ready ? 'ok' : 'ok', message: summaryMessage, value: null}))
-			.catch(() => {});
-	}
-	const result: ImportResult = {
-		batch_id: recorder.batchId,
-		host_id: input.host.host_id,
-		pack: input.pack.id,
-		access_mode: input.accessMode,
-		batch_status: ready ? 'succeeded' : 'failed',
-		provider_status: providerStatus,
-		access_status: f.smoke?.access_status ?? (created ? 'broken' : 'pending'),
-		failure_class: ready ? null : (f.failureClass ?? (stopped ? null : 'unknown')),
-		completion_ok: f.smoke?.completion_ok ?? false,
-		completion_status: f.smoke?.completion_status ?? null,
-		completion_type: f.smoke?.completion_type ?? null,
-		completion_preview: f.smoke?.completion_preview ?? null,
-		probe_advisory: f.probeAdvisory,
-		smoke_model: f.upstream?.choice.smokeModel ?? null,
-		gateway_used: f.smoke?.gateway_used ?? null,
-		warnings,
-		stopped_at_step: stoppedAt,
-		stopped_by_operator: stopped,
-		steps: recorder.file.steps.map((s) => ({
-			name: s.name,
-			status: s.status,
-			duration_ms: s.duration_ms,
-			message: s.message,
-		})),
-		resources: recorder.file.resources
-			.filter((r) => r.status !== 'failed')
-			.map((r) => ({resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name})),
-		artifacts_dir: recorder.artifactsDir,
-	};
-	await recorder.finish(
-		{
-			batch_status: result.batch_status,
-			access_status: result.access_status,
-			provider_status: result.provider_status,
-			failure_class: result.failure_class,
-			stopped_at_step: result.stopped_at_step,
-			pid: null,
-			warnings: warnings.map((w) => w.code),
-		},
-		{...result, stopped_by_operator: stopped, upstream: f.upstream ?? f.upstreamEvidence, smoke: f.smoke},
-	);
-	return result;
 }

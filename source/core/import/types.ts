@@ -20,6 +20,8 @@ export interface ImportRequest {
 	user?: string;
 	continueOnUpstreamFailure?: boolean;
 	force?: boolean;
+	/** Keep the provider key in state.json for balance reads and direct health checks (--keep-key). */
+	keepKey?: boolean;
 }
 
 export interface ImportPlanInput {
@@ -32,6 +34,7 @@ export interface ImportPlanInput {
 	smokeModel: string | null;
 	user: string | null;
 	continueOnUpstreamFailure: boolean;
+	keepKey: boolean;
 }
 
 export {DEFAULT_TIMING, type Timing} from '../pipeline/timing.js';

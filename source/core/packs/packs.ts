@@ -47,6 +47,17 @@ export const packSchema = z
 		coding_plan: z
 			.object({general_path: z.string().startsWith('/'), coding_path: z.string().startsWith('/')})
 			.optional(),
+		/**
+		 * How the watch checks this provider (docs/domain.md "Health"): `completion` (default: models
+		 * plus a 1-token completion) or `models` where a completion costs too much; `interval_s`
+		 * overrides the watch's default interval for this provider.
+		 */
+		health: z
+			.object({
+				mode: z.enum(['completion', 'models']).optional(),
+				interval_s: z.number().int().min(60).max(86_400).optional(),
+			})
+			.optional(),
 	})
 	.superRefine((pack, ctx) => {
 		if (pack.kind === 'official') {

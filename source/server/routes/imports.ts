@@ -88,6 +88,7 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ServiceDeps): void 
 			user: body.user,
 			force: body.force,
 			continueOnUpstreamFailure: body.continue_on_upstream_failure,
+			keepKey: body.keep_key,
 		});
 		return c.json(started, 202);
 	});

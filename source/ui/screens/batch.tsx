@@ -15,6 +15,7 @@ import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, mark, seconds, shortTime, statusColor} from '../theme.js';
 import {SmokeAgain} from '../components/smoke-again.js';
+import {RotateKey} from './rotate-key.js';
 
 const TABS = ['steps', 'resources', 'reconcile', 'evidence'] as const;
 type Tab = (typeof TABS)[number];
@@ -89,6 +90,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const [tab, setTab] = useState<Tab>('steps');
 	const [offset, setOffset] = useState(0);
 	const [smoke, setSmoke] = useState(0);
+	const [rotate, setRotate] = useState(0);
 	const rows = useListRows(12);
 
 	const lines = useMemo(() => (loaded?.file ? linesOf(tab, loaded.file) : []), [loaded, tab]);
@@ -96,11 +98,14 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const hasResources = loaded?.file?.holds_resources ?? false;
 	const canSmoke = loaded?.file?.smoke_again_applies ?? false;
 
+	const canRotate = Boolean(index && index.batch_status === 'succeeded' && hasResources);
 	useScreenKeys({
-		list: smoke === 0,
+		list: smoke === 0 && rotate === 0,
 		isActive: smoke === 0,
-		onBack: actions.back,
+		text: rotate > 0,
+		onBack: rotate > 0 ? () => setRotate(0) : actions.back,
 		onKey: (input, key) => {
+			if (rotate > 0) return false;
 			if (key.leftArrow || key.rightArrow || key.tab) {
 				const i = TABS.indexOf(tab) + (key.leftArrow ? -1 : 1);
 				setTab(TABS[(i + TABS.length) % TABS.length]!);
@@ -112,6 +117,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 			else if (key.pageUp) setOffset((o) => Math.max(0, o - rows));
 			else if (key.pageDown) setOffset((o) => Math.min(maxOffset, o + rows));
 			else if (input === 's' && index && canSmoke) setSmoke((n) => n + 1);
+			else if (input === 'k' && canRotate) setRotate((n) => n + 1);
 			else if (input === 'c' && index)
 				actions.push({id: 'drift', hostId: index.host_id, batchId, then: 'reconcile'});
 			else if (input === 'r' && index && hasResources)
@@ -170,11 +176,14 @@ export function BatchScreen({batchId}: {batchId: string}) {
 			))}
 			{offset + rows < lines.length ? <Text dimColor>↓ {lines.length - offset - rows} more</Text> : null}
 			{smoke > 0 ? <SmokeAgain key={smoke} batchId={batchId} onDone={() => setSmoke(0)} /> : null}
+			{rotate > 0 ? <RotateKey key={rotate} batchId={batchId} onDone={() => setRotate(0)} /> : null}
 			<KeyHelp
+				typing={rotate > 0}
 				keys={[
 					{keys: '← →', does: 'tabs'},
 					{keys: '↑ ↓', does: 'scroll'},
 					...(canSmoke ? [{keys: 's', does: 'smoke again'}] : []),
+					...(canRotate ? [{keys: 'k', does: 'new provider key'}] : []),
 					{keys: 'c', does: 'reconcile'},
 					...(hasResources ? [{keys: 'r', does: 'roll back'}] : []),
 					{keys: 'Esc', does: 'back'},

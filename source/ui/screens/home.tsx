@@ -22,7 +22,16 @@ import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {color} from '../theme.js';
 
 type Choice =
-	'sandbox' | 'import' | 'batch-import' | 'status' | 'drift' | 'acceptance' | 'matrix' | 'hosts' | 'quit';
+	| 'sandbox'
+	| 'import'
+	| 'batch-import'
+	| 'status'
+	| 'drift'
+	| 'acceptance'
+	| 'matrix'
+	| 'hosts'
+	| 'watch'
+	| 'quit';
 
 /** The menu: each item opens the screen of the same id (Quit quits). */
 const MENU: Array<{label: string; value: Choice}> = [
@@ -33,6 +42,7 @@ const MENU: Array<{label: string; value: Choice}> = [
 	{label: 'Hosts', value: 'hosts'},
 	{label: 'Acceptance run', value: 'acceptance'},
 	{label: 'Validation matrix', value: 'matrix'},
+	{label: 'Watch health', value: 'watch'},
 	{label: 'Quit', value: 'quit'},
 ];
 

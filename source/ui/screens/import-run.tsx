@@ -19,7 +19,7 @@ import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {color, statusColor} from '../theme.js';
 
-type Action = 'smoke' | 'reconcile' | 'rollback' | 'status' | 'again' | 'home' | 'retry';
+type Action = 'smoke' | 'reconcile' | 'rollback' | 'status' | 'again' | 'home' | 'retry' | 'watch';
 
 export function ImportRun({
 	input,
@@ -58,6 +58,8 @@ export function ImportRun({
 				return actions.push({id: 'batch', batchId: result!.batch_id});
 			case 'again':
 				return onAgain();
+			case 'watch':
+				return actions.push({id: 'watch', hostId: result!.host_id, batchIds: [result!.batch_id]});
 			case 'retry':
 				return setAttempt((n) => n + 1);
 			case 'home':
@@ -105,6 +107,7 @@ function ResultView({
 }) {
 	const stopped = r.batch_status !== 'succeeded' && r.stopped_by_operator;
 	const created = r.resources.length > 0;
+	const ready = r.batch_status === 'succeeded';
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -157,6 +160,7 @@ function ResultView({
 									]
 								: []),
 							{label: 'Import another', value: 'again' as Action},
+							...(ready ? [{label: 'Keep watching this provider', value: 'watch' as Action}] : []),
 							{label: 'Home', value: 'home' as Action},
 						]}
 						onSelect={onChoose}
