@@ -101,7 +101,7 @@ test('host set: a new gateway address, auto-pause, and bad values exit 2 naming 
 	t.is(set.code, 0, set.stderr);
 	const doc = parseJson(set);
 	t.is(doc.host.gateway_url, gateway);
-	t.true(doc.host.auto_pause);
+	t.deepEqual(doc.host.auto_pause, {enabled: true, pause_after: 3});
 	t.deepEqual(
 		doc.changed.map((c: any) => c.field),
 		['gateway_url', 'auto_pause'],
