@@ -65,7 +65,7 @@ test('Hosts › a host: both addresses shown; the gateway address set from the h
 		for (let i = 0; i < gateway.length; i++) await tui.press(KEY.backspace);
 		await tui.type('http://0.0.0.0:9');
 		await tui.press(KEY.enter);
-		await tui.waitFor(/✗ --gateway-url http:\/\/0\.0\.0\.0:9 is cleartext/);
+		await tui.waitFor(/✗ the gateway address http:\/\/0\.0\.0\.0:9 is cleartext/);
 		t.is(parseJson(await env.run(['host', 'show', 'sb', '--json'])).gateway_url, gateway);
 	} finally {
 		tui.unmount();
