@@ -24,15 +24,25 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const {reconcile} = await drift();
 	const result = await withRun(ctx, (run) => reconcile(session, input, run));
 	const {repair_applies: _, ...shown} = result;
+	const {legendText, resourceLabel} = await import('../app/reads.js');
 	ctx.out.result(shown, () =>
 		[
 			`reconcile ${result.run_id}: ${result.reconcile_status}`,
 			result.items.length
 				? table(
-						['STATE', 'TYPE', 'HOST ID', 'NAME', 'DETAIL'],
-						result.items.map((i) => [i.state, i.resource_type, i.host_resource_id, i.name, i.detail]),
+						['STATE', 'BATCH', 'RESOURCE', 'DETAIL'],
+						result.items.map((i) => [
+							i.state,
+							i.batch_id ?? null,
+							resourceLabel(i.resource_type, i.host_resource_id, i.name),
+							i.detail,
+						]),
 					)
 				: 'no recorded resources on this host',
+			...legendText([
+				['reconcile', result.reconcile_status],
+				...result.items.map((i): ['item', string] => ['item', i.state]),
+			]),
 		].join('\n'),
 	);
 	return result.reconcile_status === 'in_sync' ? EXIT.ok : EXIT.drift;
@@ -97,16 +107,34 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
 	const batch = requireBatch(ctx);
 	const session = await sessionFor(ctx);
 	const {repair} = await drift();
+	const {explain, legendText, resourceLabel} = await import('../app/reads.js');
 	const result = await withRun(ctx, (run) => repair(session, {batch}, run));
 	ctx.out.result(result, () =>
 		[
-			`repair of ${result.batch_id}: ${result.batch_status}, access ${result.access_status}`,
+			`repair of ${result.batch_id}: ${result.outcome} — ${explain('repair', result.outcome)}`,
+			`  access ${result.access_status}${result.completion_preview ? ` · "${result.completion_preview}"` : ''}`,
 			...(result.repaired.length
-				? result.repaired.map((r) => `  ${r.action} ${r.resource_type} ${r.host_resource_id} ${r.name}`)
-				: ['  nothing needed recreating']),
+				? result.repaired.map(
+						(r) => `  ${r.action} ${resourceLabel(r.resource_type, r.host_resource_id, r.name)}: ${r.reason}`,
+					)
+				: ['  nothing was created']),
+			...result.not_mended.map(
+				(i) =>
+					`  not mended: ${resourceLabel(i.resource_type, i.host_resource_id, i.name)} ${i.state} (${i.detail}): ${i.advice}`,
+			),
+			...(result.outcome === 'drift_remains'
+				? result.drift_remaining.map(
+						(i) =>
+							`  still ${i.state}: ${resourceLabel(i.resource_type, i.host_resource_id, i.name)} ${i.detail}`,
+					)
+				: []),
+			...legendText([
+				['repair', result.outcome],
+				['access', result.access_status],
+			]),
 		].join('\n'),
 	);
-	return result.batch_status === 'succeeded' ? EXIT.ok : EXIT.failed;
+	return result.outcome === 'repaired' || result.outcome === 'in_sync' ? EXIT.ok : EXIT.failed;
 }
 
 export async function smokeCommand(ctx: CommandContext): Promise<number> {
