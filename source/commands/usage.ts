@@ -71,7 +71,7 @@ export const FLAGS = {
 	concurrency: {
 		type: 'number',
 		value: 'N',
-		help: 'rows imported at a time (import-batch) or checks at once per host (watch); 1 to 64, default 4',
+		help: 'rows imported at a time (import-batch, 1 to 32) or checks at once per host (watch, 1 to 64); default 4',
 	},
 	keepKey: {
 		type: 'boolean',
@@ -207,7 +207,7 @@ export const COMMANDS: CommandSpec[] = [
 			...COMMON,
 		],
 		notes: [
-			'http:// to an address that is not this machine is refused unless --allow-insecure-http',
+			'cleartext http:// to an address that is not this machine is refused unless --allow-insecure-http',
 			'env CRM_HOST_BASE overrides a host’s admin URL for one run (every command)',
 		],
 	},
