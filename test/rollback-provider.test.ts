@@ -41,6 +41,16 @@ test('every batch of one provider, newest first; other providers untouched; a ch
 		patch: {name: 'someone-elses-group'},
 	});
 	t.is(oob.status, 200);
+	// The dry run reads each record back from the host: it already says the changed group is kept.
+	const checked = parseJson(
+		await env.run(['rollback', '--host', 'sb', '--pack', 'deepseek', '--dry-run', '--json']),
+	);
+	const secondPlan = checked.batches.find((p: any) => p.batch_id === second.batch_id);
+	t.true(secondPlan.checked_on_host);
+	t.deepEqual(
+		secondPlan.plan.filter((i: any) => i.action === 'keep').map((i: any) => i.resource_type),
+		['group'],
+	);
 
 	const run = await env.run(['rollback', '--host', 'sb', '--pack', 'deepseek', '--yes', '--json']);
 	t.is(run.code, 1, 'one batch could not be rolled back completely');

@@ -37,9 +37,21 @@ export function rollbackableProvidersOf(state: State, input: {host: string}): Ro
 	);
 }
 
-/** What would be deleted, batch by batch (no lock, nothing sent to the host). */
-export async function planRollbackProvider(session: Session, ref: ProviderRef): Promise<ProviderPlan> {
-	return planProviderRollback(await session.read(), ref);
+/**
+ * What would be deleted, batch by batch: no lock, nothing changed. Each record is read back from the
+ * host (reads only) and judged as the rollback will; `force` as `rollback --force` would decide.
+ */
+export async function planRollbackProvider(
+	session: Session,
+	ref: ProviderRef & {force?: boolean},
+	signal: AbortSignal = new AbortController().signal,
+): Promise<ProviderPlan> {
+	return planProviderRollback(await session.read(), ref, {
+		operator: session.operator,
+		signal,
+		timeoutMs: session.timing.requestTimeoutMs,
+		force: ref.force === true,
+	});
 }
 
 export async function rollbackProvider(

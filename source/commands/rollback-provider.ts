@@ -36,14 +36,15 @@ export async function rollbackProviderCommand(ctx: CommandContext): Promise<numb
 	const {planRollbackProvider, rollbackProvider, providerRolledBack} =
 		await import('../app/rollback-provider.js');
 	if (ctx.flags.dryRun) {
-		const plan = await planRollbackProvider(await sessionFor(ctx), ref);
+		const plan = await planRollbackProvider(await sessionFor(ctx), {...ref, force: ctx.flags.force === true});
 		ctx.out.result({batches: plan.batches}, () =>
 			plan.batches.length === 0
 				? nothingLeft(plan.pack)
 				: plan.batches
 						.map((p) =>
 							[
-								`rollback plan for ${p.batch_id} (dry run: nothing changes)`,
+								`rollback plan for ${p.batch_id} (dry run: nothing changes${p.checked_on_host ? '; each record read back from the host' : ''})`,
+								...(p.note ? [`note: ${p.note}`] : []),
 								table(
 									['ACTION', 'TYPE', 'HOST ID', 'NAME', 'WHY'],
 									p.plan.map((i) => [i.action, i.resource_type, i.host_resource_id, i.name, i.reason]),

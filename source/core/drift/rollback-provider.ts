@@ -11,7 +11,9 @@ import {shown, validateUrl} from '../input/validate.js';
 import {recoverDeadBatches} from '../records/recovery.js';
 import {
 	planRollback,
+	planRollbackOnHost,
 	runRollback,
+	type PlanCheckOptions,
 	type RollbackOptions,
 	type RollbackPlan,
 	type RollbackResult,
@@ -65,11 +67,21 @@ export interface ProviderPlan {
 	batches: RollbackPlan[];
 }
 
-/** What a provider rollback would do (reads only). */
-export async function planProviderRollback(store: StateStore, ref: ProviderRef): Promise<ProviderPlan> {
+/**
+ * What a provider rollback would do (reads only). With `check`, each batch's records are read back
+ * from the host and judged as the rollback will judge them (the per-batch dry run's rule).
+ */
+export async function planProviderRollback(
+	store: StateStore,
+	ref: ProviderRef,
+	check?: PlanCheckOptions,
+): Promise<ProviderPlan> {
 	const sel = selectProvider(store.data, ref);
 	const plans: RollbackPlan[] = [];
-	for (const b of sel.batches) plans.push(await planRollback(store, b.batch_id));
+	for (const b of sel.batches)
+		plans.push(
+			check ? await planRollbackOnHost(store, b.batch_id, check) : await planRollback(store, b.batch_id),
+		);
 	return {host_id: sel.host_id, pack: sel.pack, base_url: sel.base_url, batches: plans};
 }
 
