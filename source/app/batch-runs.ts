@@ -6,6 +6,8 @@ import {resolveHost} from '../core/hosts/lookup.js';
 import type {Session} from './session.js';
 
 export type {RunView as BatchRunView};
+/** A new run id of the shape `crm batch-run show RUN` takes (a view naming a run before it starts). */
+export {newRunId} from '../core/batch-import/runs.js';
 
 export async function listBatchRuns(session: Session, input: {host?: string}): Promise<RunView[]> {
 	const store = await session.read();

@@ -2,6 +2,8 @@
 // with its credential), re-probe it, forget it, list and show them.
 import {checkRegisterInput, type AdminCredential} from '../core/hosts/register.js';
 import {hostView, resolveHost} from '../core/hosts/lookup.js';
+import {HOST_BASE_ENV} from '../core/hosts/addresses.js';
+import type {HostRecord} from '../store/schema.js';
 import {liveBatchesOn} from '../core/hosts/removal.js';
 import {validateDomain, validateName, validatePrefix, validateUrl} from '../core/input/validate.js';
 import {CrmError} from '../lib/errors.js';
@@ -85,18 +87,25 @@ export function hostsOf(state: State): HostView[] {
 	return state.hosts.map(hostView);
 }
 
+/** One host as `host show` shows it: its view and the admin address this process overrides it with. */
+export type HostShown = HostView & {admin_url_override: string | null};
+
+function shownHost(host: HostRecord): HostShown {
+	return {...hostView(host), admin_url_override: process.env[HOST_BASE_ENV] || null};
+}
+
 /** One host by id or name, or null. */
-export function hostOf(state: State, ref: string): HostView | null {
+export function hostOf(state: State, ref: string): HostShown | null {
 	const host = state.hosts.find((h) => h.host_id === ref) ?? state.hosts.find((h) => h.name === ref);
-	return host ? hostView(host) : null;
+	return host ? shownHost(host) : null;
 }
 
 export async function listHosts(session: Session): Promise<HostView[]> {
 	return hostsOf((await session.read()).data);
 }
 
-export async function showHost(session: Session, input: {host: string | undefined}): Promise<HostView> {
-	return hostView(resolveHost((await session.read()).data, input.host));
+export async function showHost(session: Session, input: {host: string | undefined}): Promise<HostShown> {
+	return shownHost(resolveHost((await session.read()).data, input.host));
 }
 
 export {liveBatchesOn};

@@ -129,6 +129,8 @@ export async function importBatch(
 		invalid?: RowProblem[];
 		concurrency?: number;
 		fileSha256?: string | null;
+		/** The run's id when the caller named it already (the service): its record keeps that id. */
+		runId?: string;
 	},
 	run: BatchRun & {onStart?: () => void},
 ): Promise<BatchResult> {
@@ -149,6 +151,7 @@ export async function importBatch(
 			timing: session.timing,
 			sink: run.sink,
 			fileSha256: input.fileSha256 ?? null,
+			runId: input.runId,
 		});
 	});
 }

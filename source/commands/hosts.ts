@@ -56,9 +56,8 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 	const host = await (
 		await hosts()
 	).showHost(await sessionFor(ctx), {host: ref ?? flagString(ctx.flags, 'host')});
-	const override = process.env[HOST_BASE_ENV] || null;
-	const shownHost = {...host, admin_url_override: override};
-	ctx.out.result(shownHost, () =>
+	const override = host.admin_url_override;
+	ctx.out.result(host, () =>
 		[
 			`${host.name} (${host.host_id})`,
 			`  admin url:    ${host.url}${override ? ` (this run: ${HOST_BASE_ENV}=${override})` : ''}`,

@@ -171,6 +171,9 @@ export const HostView = z
 		host_id: z.string(),
 		name: z.string(),
 		url: z.string(),
+		/** The address users call; the admin `url` unless one was set. */
+		gateway_url: z.string(),
+		allow_insecure_http: z.boolean(),
 		version: z.string().nullable(),
 		auth_type: z.string(),
 		capabilities: z.record(z.string(), z.unknown()),
@@ -191,6 +194,8 @@ export const ProviderRowView = z.looseObject({
 	latest_batch: z.string(),
 	batch_status: z.string(),
 	provider_status: z.string().nullable(),
+	/** Warning codes of the batch the provider status comes from (listed, not a status). */
+	warnings: z.array(z.string()),
 	access_status: z.string(),
 	modes_ready: z.array(z.string()),
 	failure_class: z.string().nullable(),
@@ -205,6 +210,7 @@ export const StatusAnswer = z
 				host_id: z.string(),
 				name: z.string(),
 				url: z.string(),
+				gateway_url: z.string(),
 				version: z.string().nullable(),
 				providers: z.array(ProviderRowView),
 			}),
@@ -453,7 +459,7 @@ export const RotateKeyAnswer = z
 	.openapi('RotateKey');
 
 export const ImportBatchAccepted = z
-	.object({run_id: z.string().openapi({example: 'sr20250101-000000-abcdef'})})
+	.object({run_id: z.string().openapi({example: 'r20250101-000000-abcdef'})})
 	.openapi('ImportBatchAccepted');
 
 const BatchRowResultView = z.looseObject({

@@ -119,6 +119,8 @@ export interface RunOptions {
 	sink?: BatchSink;
 	/** sha256 of the file the rows came from, kept with the run's record. */
 	fileSha256?: string | null;
+	/** The run's id when the caller already named it (the service answers with it); else a new one. */
+	runId?: string;
 }
 
 /** What makes two rows the same import (docs/domain.md "Identity"; the host is the same for all). */
@@ -263,6 +265,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 	const timing: Timing = withDefaults(o.timing);
 	const host = resolveHost(store.data, o.host);
 	const record = await startRun(store, {
+		run_id: o.runId,
 		host_id: host.host_id,
 		file_sha256: o.fileSha256 ?? null,
 		rows: o.rows.length + (o.notDetected?.length ?? 0) + (o.invalid?.length ?? 0),

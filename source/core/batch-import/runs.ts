@@ -32,10 +32,10 @@ function ensureRuns(state: State): BatchRunIndex[] {
 /** Indexes a starting run (the store must hold the lock). */
 export async function startRun(
 	store: StateStore,
-	o: {host_id: string; file_sha256: string | null; rows: number},
+	o: {run_id?: string; host_id: string; file_sha256: string | null; rows: number},
 ): Promise<BatchRunIndex> {
 	const entry: BatchRunIndex = {
-		run_id: newRunId(),
+		run_id: o.run_id ?? newRunId(),
 		host_id: o.host_id,
 		file_sha256: o.file_sha256,
 		rows: o.rows,
