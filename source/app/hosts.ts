@@ -1,6 +1,6 @@
 // Registered hosts (docs/cli.md `crm host`): register one (a probe that only reads, then the record
 // with its credential), re-probe it, forget it, list and show them.
-import {checkRegisterInput, type AdminCredential} from '../core/hosts/register.js';
+import type {AdminCredential} from '../core/hosts/register.js';
 import {hostView, resolveHost} from '../core/hosts/lookup.js';
 import {HOST_BASE_ENV} from '../core/hosts/addresses.js';
 import type {HostRecord} from '../store/schema.js';
@@ -32,6 +32,8 @@ const progress = (run: Run) => (message: string) => run.sink({type: 'progress', 
 
 /** Probes the host (reads only) and saves it with its credential; nothing is saved when the probe fails. */
 export async function registerHost(session: Session, input: RegisterHostInput, run: Run): Promise<HostView> {
+	// The engine loads here, not with the TUI's Home (which imports this file for the sandbox host).
+	const {registerHost: register, checkRegisterInput} = await import('../core/hosts/register.js');
 	// Both addresses, and cleartext to one that is not this machine, are checked before anything is sent.
 	const checked = checkRegisterInput({
 		name: validateName(input.name, 'name'),
@@ -42,7 +44,6 @@ export async function registerHost(session: Session, input: RegisterHostInput, r
 		gatewayUrl: input.gatewayUrl ?? null,
 		allowInsecureHttp: input.allowInsecureHttp === true,
 	});
-	const {registerHost: register} = await import('../core/hosts/register.js');
 	return session.withLock('host add', async (store) =>
 		hostView(
 			await register(store, checked, {
