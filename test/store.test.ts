@@ -196,7 +196,7 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 	const store = await StateStore.open(dir, {lock: {command: 'test'}});
 	store.release();
 	const after = await StateStore.open(dir);
-	t.is(after.data.schema_version, 2);
+	t.is(after.data.schema_version, 3);
 	t.is(after.data.hosts[0]?.host_id, 'h1');
 	t.is(after.data.batches[0]?.resource_count, 2);
 	t.deepEqual(after.data.batch_secrets.b1, {
@@ -204,7 +204,7 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 		user_password: 'pw-canary',
 		user_key: 'sk-canary',
 	});
-	t.deepEqual(Object.keys(after.data.resource_index).sort(), ['h1|account|9', 'h1|group|7']);
+	t.deepEqual([...after.resources.entries().keys()].sort(), ['h1|account|9', 'h1|group|7']);
 	t.deepEqual(
 		after.data.reconcile_runs.map((r) => [r.run_id, r.batch_id]),
 		[
@@ -247,4 +247,217 @@ test('a temp state file left by a killed writer is removed when the lock is take
 	store.release();
 	t.false(existsSync(tmp));
 	t.not(reader, null);
+});
+
+test('migration from schema 2 keeps every record, field for field, and moves the resource index out', async (t) => {
+	const dir = tempDataDir();
+	const now = new Date().toISOString();
+	const index = (id: string, extra: Record<string, unknown>) => ({
+		batch_id: id,
+		host_id: 'h1',
+		pack: 'deepseek',
+		base_url: 'https://api.deepseek.com',
+		key_fingerprint: `sha256:${id}`,
+		access_mode: 'subscription',
+		batch_status: 'succeeded',
+		access_status: 'subscription_ready',
+		provider_status: 'active',
+		failure_class: null,
+		stopped_at_step: null,
+		created_at: now,
+		updated_at: now,
+		finished_at: now,
+		pid: null,
+		resource_count: 2,
+		...extra,
+	});
+	const loginHost = {
+		...host('h2'),
+		auth_type: 'login',
+		credential: {email: 'admin@x.invalid', password: 'pw-host-canary'},
+		session: {access_token: 'at-canary', refresh_token: null, expires_at: null, user_agent: 'ua'},
+	};
+	const v2 = {
+		schema_version: 2,
+		hosts: [host('h1'), loginHost],
+		batches: [
+			index('b1', {pending: false, operator_note: 'kept as it is'}),
+			index('b2', {batch_status: 'failed', failure_class: 'unknown', pid: 4242, pending: true}),
+			index('b3', {}),
+		],
+		batch_secrets: {
+			b1: {user_email: 'u1@crm.invalid', user_password: 'pw-canary-1', user_key: 'sk-canary-1'},
+			b2: {user_email: 'u2@crm.invalid', user_password: null, user_key: null},
+		},
+		resource_index: {'h1|group|7': 'b1', 'h1|account|9': 'b1', 'h1|user|3': 'b2'},
+		reconcile_runs: [
+			{
+				run_id: 'r1',
+				host_id: 'h1',
+				batch_id: 'b1',
+				reconcile_status: 'in_sync',
+				at: now,
+				counts: {present: 2},
+			},
+		],
+		acceptance_runs: [],
+		future_setting: {kept: true},
+	};
+	writeFileSync(dataPaths(dir).state, JSON.stringify(v2));
+
+	const reader = await StateStore.open(dir);
+	t.is(reader.resources.owner('h1|user|3'), 'b2', 'a reader sees the index from the old file');
+	t.is(JSON.parse(readFileSync(dataPaths(dir).state, 'utf8')).schema_version, 2, 'a reader does not rewrite');
+	t.false(existsSync(path.join(dir, 'batches', 'resource-index.jsonl')), 'nor writes the index');
+
+	(await StateStore.open(dir, {lock: {command: 'test'}})).release();
+	t.true(existsSync(`${dataPaths(dir).state}.v2.bak`), 'the old file is kept');
+	const onDisk = JSON.parse(readFileSync(dataPaths(dir).state, 'utf8'));
+	t.is(onDisk.schema_version, 3);
+	t.false('resource_index' in onDisk, 'state.json no longer holds the resource index');
+	const journal = readFileSync(path.join(dir, 'batches', 'resource-index.jsonl'), 'utf8');
+	t.false(journal.includes('canary'), 'the resource index holds no secret');
+
+	const after = await StateStore.open(dir);
+	const {schema_version: _old, resource_index, ...kept} = v2;
+	t.deepEqual({...after.data}, {...kept, schema_version: 3} as never, 'every record, field for field');
+	t.deepEqual(Object.fromEntries(after.resources.entries()), resource_index);
+	t.false('pending' in after.data.batches[2]!, 'an absent optional field stays absent');
+});
+
+test('state.json rows: a changed, added or removed record is written, unknown fields are kept', async (t) => {
+	const dir = tempDataDir();
+	const store = await StateStore.open(dir, {lock: {command: 'test'}});
+	t.teardown(() => store.release());
+	const now = new Date().toISOString();
+	// More than one chunk of rows (256), so a change in the middle must be found.
+	for (let i = 0; i < 600; i++) {
+		const id = `b${String(i).padStart(4, '0')}`;
+		store.data.batches.push({
+			batch_id: id,
+			host_id: 'h1',
+			pack: 'deepseek',
+			base_url: 'https://api.deepseek.com',
+			key_fingerprint: `sha256:${i}`,
+			access_mode: 'self_service',
+			batch_status: 'succeeded',
+			access_status: 'self_service_ready',
+			provider_status: 'active',
+			failure_class: null,
+			stopped_at_step: null,
+			created_at: now,
+			updated_at: now,
+			finished_at: now,
+			pid: null,
+			resource_count: 4,
+		});
+		store.data.batch_secrets[id] = {user_email: `${id}@x.invalid`, user_password: `pw-${i}`, user_key: null};
+	}
+	await store.write();
+	store.data.batches[300]!.batch_status = 'rolled_back';
+	store.data.batches[599]!.pending = true;
+	store.data.batch_secrets.b0400!.user_key = 'sk-new-key-0400';
+	store.data.batches.splice(10, 1);
+	delete store.data.batch_secrets.b0010;
+	await store.write();
+	const reread = await StateStore.open(dir);
+	t.deepEqual(reread.data.batches, store.data.batches);
+	t.deepEqual(reread.data.batch_secrets, store.data.batch_secrets);
+	t.is(reread.data.batches[299]!.batch_status, 'rolled_back');
+
+	// A field a newer build added by hand survives a write by this one.
+	const raw = JSON.parse(readFileSync(dataPaths(dir).state, 'utf8'));
+	raw.batches[0].push({note: 'hand-added'});
+	writeFileSync(dataPaths(dir).state, JSON.stringify(raw));
+	const again = await StateStore.open(dir, {lock: {command: 'test', waitMs: 0}}).catch(() => null);
+	t.is(again, null, 'the folder is still locked by the first store');
+	store.release();
+	const writer = await StateStore.open(dir, {lock: {command: 'test'}});
+	t.is((writer.data.batches[0] as Record<string, unknown>).note, 'hand-added');
+	writer.data.batches[0]!.updated_at = new Date(0).toISOString();
+	await writer.write();
+	writer.release();
+	t.is(((await StateStore.open(dir)).data.batches[0] as Record<string, unknown>).note, 'hand-added');
+});
+
+test('a row that breaks the schema is refused naming the row and the field', async (t) => {
+	const dir = tempDataDir();
+	const store = await StateStore.open(dir, {lock: {command: 'test'}});
+	store.data.hosts.push(host('h1'));
+	await store.write();
+	store.release();
+	const raw = JSON.parse(readFileSync(dataPaths(dir).state, 'utf8'));
+	raw.batches.push(raw.batch_columns.map((c: string) => (c === 'batch_status' ? 'exploded' : 'x')));
+	writeFileSync(dataPaths(dir).state, JSON.stringify(raw));
+	const error = await t.throwsAsync(() => StateStore.open(dir));
+	t.regex(error.message, /fails the schema at batches\.0\.access_mode/);
+});
+
+test('the resource index is rebuilt from the batch files when its journal is missing', async (t) => {
+	const dir = tempDataDir();
+	const store = await StateStore.open(dir, {lock: {command: 'test'}});
+	const now = new Date().toISOString();
+	const resource = (type: 'group' | 'account', id: string) => ({
+		resource_type: type,
+		host_resource_id: id,
+		name: `crm-x-${id}`,
+		status: 'created' as const,
+		snapshot: {},
+		created_at: now,
+		confirmed_at: now,
+		deleted_at: null,
+		deleted_by: null,
+		owned: true,
+	});
+	for (const [id, resources] of [
+		['b1', [resource('group', '1'), resource('account', '2')]],
+		['b2', [resource('group', '1')]],
+	] as const) {
+		store.data.batches.push({
+			batch_id: id,
+			host_id: 'h1',
+			pack: 'deepseek',
+			base_url: 'https://api.deepseek.com',
+			key_fingerprint: 'sha256:x',
+			access_mode: 'self_service',
+			batch_status: 'succeeded',
+			access_status: 'self_service_ready',
+			provider_status: 'active',
+			failure_class: null,
+			stopped_at_step: null,
+			created_at: now,
+			updated_at: now,
+			finished_at: now,
+			pid: null,
+			resource_count: resources.length,
+		});
+		await store.writeBatch({
+			schema_version: 2,
+			batch_id: id,
+			host_id: 'h1',
+			pack: 'deepseek',
+			input: {},
+			steps: [],
+			resources: [...resources],
+			access_results: [],
+			reconcile_runs: [],
+			summary: null,
+		});
+	}
+	await store.write();
+	store.release();
+	const journal = path.join(dir, 'batches', 'resource-index.jsonl');
+	t.false(existsSync(journal));
+	const reader = await StateStore.open(dir);
+	t.is(reader.resources.owner('h1|group|1'), 'b2', 'the later batch wins');
+	t.is(reader.resources.owner('h1|account|2'), 'b1');
+	t.false(existsSync(journal), 'a reader never writes it');
+	const writer = await StateStore.open(dir, {lock: {command: 'test'}});
+	writer.resources.set('h1|user|5', 'b1');
+	writer.release();
+	t.deepEqual(Object.fromEntries((await StateStore.open(dir)).resources.entries()), {
+		'h1|group|1': 'b2',
+		'h1|account|2': 'b1',
+		'h1|user|5': 'b1',
+	});
 });

@@ -6,6 +6,7 @@ import {mkdirSync, statSync, writeFileSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import {
+	BATCH_FILE_VERSION,
 	SCHEMA_VERSION,
 	resourceKey,
 	RESOURCE_TYPES,
@@ -18,6 +19,8 @@ import {
 	type StepRecord,
 } from '../../source/store/schema.js';
 import {StateStore} from '../../source/store/state-store.js';
+import {StateEncoder} from '../../source/store/state-codec.js';
+import {ResourceIndex} from '../../source/store/resource-index.js';
 import {latencyEnv, oneImport} from './critical-path.js';
 import {
 	crm,
@@ -85,9 +88,9 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 		hosts,
 		batches: [],
 		batch_secrets: {},
-		resource_index: {},
 		reconcile_runs: [],
 	};
+	const resourceIndex = new Map<string, string>();
 	let resources = 0;
 	let batchBytes = 0;
 	let sample: BatchFile | null = null;
@@ -125,7 +128,7 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 		};
 		const records: ResourceRecord[] = RESOURCE_TYPES.map((type, k) => {
 			const id = String(i * RESOURCE_TYPES.length + k + 1);
-			state.resource_index[resourceKey(host.host_id, type, id)] = batchId;
+			resourceIndex.set(resourceKey(host.host_id, type, id), batchId);
 			resources++;
 			return {
 				resource_type: type,
@@ -159,7 +162,7 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 			message: `${name} done for ${pack} at https://api.${pack}.example/v1 (batch ${batchId})`,
 		}));
 		const file: BatchFile = {
-			schema_version: SCHEMA_VERSION,
+			schema_version: BATCH_FILE_VERSION,
 			batch_id: batchId,
 			host_id: host.host_id,
 			pack,
@@ -188,8 +191,13 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 		batchBytes += text.length;
 		writeFileSync(path.join(dir, 'batches', `${batchId}.json`), text, {mode: 0o600});
 	}
-	const stateText = JSON.stringify(state, null, 2) + '\n';
-	writeFileSync(path.join(dir, 'state.json'), stateText, {mode: 0o600});
+	// As crm writes them: state.json in its compact form, the resource index beside the batch files.
+	writeFileSync(path.join(dir, 'state.json'), new StateEncoder().encodeText(state), {mode: 0o600});
+	new ResourceIndex(
+		ResourceIndex.fileIn(path.join(dir, 'batches')),
+		() => resourceIndex,
+		() => true,
+	).rewrite(resourceIndex);
 	return {
 		dir,
 		batches,

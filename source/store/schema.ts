@@ -1,9 +1,15 @@
-// The on-disk shapes. state.json (schema_version 2) holds hosts, the batch index, the resource index,
-// reconcile-run index and every secret; batches/<id>.json holds a batch's steps, resources, access
-// results and reconcile runs (no secrets). Unknown fields are kept (loose) so nothing is dropped.
+// The on-disk shapes. state.json (schema_version 3) holds hosts, the batch index, the reconcile-run
+// index and every secret (state-codec.ts writes the batch index and the secrets as compact rows);
+// batches/<id>.json holds a batch's steps, resources, access results and reconcile runs (no secrets);
+// batches/resource-index.jsonl maps host resources to their batches (resource-index.ts). Unknown
+// fields are kept (loose) so nothing is dropped.
 import {z} from 'zod';
 
-export const SCHEMA_VERSION = 2;
+/** Version of state.json. 1: everything inline; 2: batch detail in batch files; 3: the resource
+ * index beside the batch files, the batch index and secrets as rows. */
+export const SCHEMA_VERSION = 3;
+/** Version of a batch file (unchanged since state schema 2). */
+export const BATCH_FILE_VERSION = 2;
 
 /** A loose object's type without its index signature, so Omit/Pick work and typos are caught. */
 export type Strict<T> = {[K in keyof T as string extends K ? never : K]: T[K]};
@@ -147,7 +153,6 @@ export const stateSchema = z.looseObject({
 	hosts: z.array(hostSchema),
 	batches: z.array(batchIndexSchema),
 	batch_secrets: z.record(z.string(), batchSecretsSchema),
-	resource_index: z.record(z.string(), z.string()),
 	reconcile_runs: z.array(reconcileIndexSchema),
 	/** Added with acceptance runs; absent in older files. */
 	acceptance_runs: z.array(acceptanceRunSchema).optional(),
@@ -160,7 +165,6 @@ export function emptyState(): State {
 		hosts: [],
 		batches: [],
 		batch_secrets: {},
-		resource_index: {},
 		reconcile_runs: [],
 	};
 }
@@ -224,7 +228,7 @@ export const accessResultSchema = z.looseObject({
 export type AccessResult = Strict<z.infer<typeof accessResultSchema>>;
 
 export const batchFileSchema = z.looseObject({
-	schema_version: z.literal(SCHEMA_VERSION),
+	schema_version: z.literal(BATCH_FILE_VERSION),
 	batch_id: z.string(),
 	host_id: z.string(),
 	pack: z.string(),

@@ -1,27 +1,36 @@
 // The state store: lowdb over state.json (atomic temp-file + rename writes through steno), plus the
-// per-batch and per-reconcile detail files beside it. A file that is not valid JSON, fails the
-// schema or has a newer schema_version is refused (exit 4) and never rewritten.
-import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs';
-import path from 'node:path';
-import {Low} from 'lowdb';
+// per-batch and per-reconcile detail files and the resource index beside it. A file that is not
+// valid JSON, fails the schema or has a newer schema_version is refused (exit 4) and never rewritten.
+import {
+	chmodSync,
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	statSync,
+} from 'node:fs';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
 import {acquireLock, type HeldLock} from './lock.js';
-import {migrateV1, stateV1Schema} from './migrations.js';
+import {migrateV1, migrateV2, stateV1Schema, stateV2Schema} from './migrations.js';
 import {dataPaths, type DataPaths} from './paths.js';
+import {ResourceIndex} from './resource-index.js';
 import {
 	SCHEMA_VERSION,
 	batchFileSchema,
 	emptyState,
 	reconcileRunSchema,
-	stateSchema,
+	resourceKey,
 	type BatchFile,
 	type ReconcileRun,
 	type State,
 } from './schema.js';
+import {decodeState, StateEncoder, StateShapeError} from './state-codec.js';
+import {readStateFile, StateFileWriter, tempFileOf} from './state-file.js';
 
 const pretty = (data: unknown) => JSON.stringify(data, null, 2) + '\n';
-const compact = (data: unknown) => JSON.stringify(data) + '\n';
 
 // One adapter per file: steno queues writes per Writer, so concurrent writes to one file must share it.
 const adapters = new Map<string, DataFile<unknown>>();
@@ -34,12 +43,24 @@ function jsonFile<T>(file: string, stringify: (data: unknown) => string = pretty
 	return adapter as DataFile<T>;
 }
 
+// One writer and encoder per state file, for the same reason; the encoder keeps the serialised rows
+// between writes (state-codec.ts).
+const stateWriters = new Map<string, {writer: StateFileWriter; encoder: StateEncoder}>();
+function stateWriter(file: string): {writer: StateFileWriter; encoder: StateEncoder} {
+	let entry = stateWriters.get(file);
+	if (!entry) {
+		entry = {writer: new StateFileWriter(file), encoder: new StateEncoder()};
+		stateWriters.set(file, entry);
+	}
+	return entry;
+}
+
 /**
  * A writer killed between steno's temp write and its rename leaves `.state.json.tmp` (which holds
  * secrets) behind; with the lock held no write is under way, so any such file is stale.
  */
 function removeStaleTemp(paths: DataPaths): void {
-	const tmp = path.join(paths.dir, `.${path.basename(paths.state)}.tmp`);
+	const tmp = tempFileOf(paths.state);
 	rmSync(tmp, {force: true});
 }
 
@@ -71,13 +92,19 @@ export interface OpenOptions {
 
 export class StateStore {
 	readonly paths: DataPaths;
-	private readonly db: Low<State>;
+	/** Which batch recorded each host resource (batches/resource-index.jsonl). */
+	readonly resources: ResourceIndex;
+	private state: State = emptyState();
 	private held: HeldLock | null;
 
-	private constructor(paths: DataPaths, db: Low<State>, held: HeldLock | null) {
+	private constructor(paths: DataPaths, held: HeldLock | null) {
 		this.paths = paths;
-		this.db = db;
 		this.held = held;
+		this.resources = new ResourceIndex(
+			ResourceIndex.fileIn(paths.batches),
+			() => this.rebuildResourceIndex(),
+			() => this.held !== null,
+		);
 	}
 
 	static async open(dataDir: string, options: OpenOptions = {}): Promise<StateStore> {
@@ -90,9 +117,7 @@ export class StateStore {
 			removeStaleTemp(paths);
 		}
 		try {
-			// state.json is compact: at 10,000 batches indentation alone adds a third to every write.
-			const db = new Low<State>(jsonFile<State>(paths.state, compact), emptyState());
-			const store = new StateStore(paths, db, held);
+			const store = new StateStore(paths, held);
 			await store.load();
 			return store;
 		} catch (error) {
@@ -102,7 +127,7 @@ export class StateStore {
 	}
 
 	get data(): State {
-		return this.db.data;
+		return this.state;
 	}
 
 	get locked(): boolean {
@@ -113,12 +138,12 @@ export class StateStore {
 		const file = this.paths.state;
 		let raw: unknown;
 		try {
-			raw = await this.db.adapter.read();
+			raw = await readStateFile(file);
 		} catch (error) {
 			throw stateError('state_corrupt', file, `is not valid JSON (${(error as Error).message})`);
 		}
 		if (raw === null) {
-			this.db.data = emptyState();
+			this.state = emptyState();
 			return;
 		}
 		const version = (raw as {schema_version?: unknown})?.schema_version;
@@ -134,22 +159,42 @@ export class StateStore {
 			if (!old.success)
 				throw stateError('state_corrupt', file, `fails the version 1 schema at ${schemaProblem(old.error)}`);
 			const migrated = migrateV1(old.data);
-			this.db.data = migrated.state;
+			this.state = migrated.state;
 			if (this.held) {
 				// Keep the old file, then write the detail files before the index that points at them.
 				copyFileSync(file, `${file}.v1.bak`);
 				for (const batch of migrated.batchFiles) await this.writeBatch(batch);
 				for (const run of migrated.hostRuns) await this.writeHostRun(run);
+				this.resources.rewrite(migrated.resourceIndex);
 				await this.write();
 			} else {
 				this.pendingMigration = migrated;
+				this.resources.preload(migrated.resourceIndex);
 			}
 			return;
 		}
-		const parsed = stateSchema.safeParse(raw);
-		if (!parsed.success)
-			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
-		this.db.data = parsed.data;
+		if (version === 2) {
+			const old = stateV2Schema.safeParse(raw);
+			if (!old.success)
+				throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(old.error)}`);
+			const migrated = migrateV2(old.data);
+			this.state = migrated.state;
+			if (this.held) {
+				// Keep the old file; the resource index is written before the state that no longer holds it.
+				copyFileSync(file, `${file}.v2.bak`);
+				this.resources.rewrite(migrated.resourceIndex);
+				await this.write();
+			} else {
+				this.resources.preload(migrated.resourceIndex);
+			}
+			return;
+		}
+		try {
+			this.state = decodeState(raw);
+		} catch (error) {
+			if (!(error instanceof StateShapeError)) throw error;
+			throw stateError('state_corrupt', file, `fails the schema at ${error.where}: ${error.message}`);
+		}
 	}
 
 	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */
@@ -157,7 +202,8 @@ export class StateStore {
 
 	async write(): Promise<void> {
 		if (!this.held) throw new Error('state write without the lock');
-		await this.db.write();
+		const {writer, encoder} = stateWriter(this.paths.state);
+		await writer.write(() => encoder.encode(this.state));
 	}
 
 	async readBatch(batchId: string): Promise<BatchFile | null> {
@@ -175,6 +221,32 @@ export class StateStore {
 		if (!parsed.success)
 			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
 		return parsed.data;
+	}
+
+	/**
+	 * The resource index rebuilt from the batch files (when its journal is missing), in batch order so
+	 * that a later batch's record of a resource wins, as it does when records are appended.
+	 */
+	private rebuildResourceIndex(): Map<string, string> {
+		const map = new Map<string, string>();
+		for (const b of this.data.batches) {
+			let file: BatchFile | null | undefined = this.pendingMigration?.batchFiles.find(
+				(f) => f.batch_id === b.batch_id,
+			);
+			if (!file) {
+				const target = this.paths.batchFile(b.batch_id);
+				if (!existsSync(target)) continue;
+				const parsed = batchFileSchema.safeParse(JSON.parse(readFileSync(target, 'utf8')));
+				if (!parsed.success)
+					throw stateError('state_corrupt', target, `fails the schema at ${schemaProblem(parsed.error)}`);
+				file = parsed.data;
+			}
+			for (const r of file.resources) {
+				if (r.host_resource_id)
+					map.set(resourceKey(b.host_id, r.resource_type, r.host_resource_id), b.batch_id);
+			}
+		}
+		return map;
 	}
 
 	async writeBatch(batch: BatchFile): Promise<void> {

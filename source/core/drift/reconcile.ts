@@ -9,7 +9,6 @@ import type {
 	ReconcileItem,
 	ReconcileRun,
 	ResourceRecord,
-	State,
 } from '../../store/schema.js';
 import {resourceKey} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
@@ -127,9 +126,13 @@ async function listAll<T>(
 }
 
 /** Host resources named like ours that state does not know. */
-async function findUnmanaged(client: HostClient, host: HostRecord, state: State): Promise<ReconcileItem[]> {
+async function findUnmanaged(
+	client: HostClient,
+	host: HostRecord,
+	store: StateStore,
+): Promise<ReconcileItem[]> {
 	const known = (type: 'group' | 'account' | 'user', id: string | number) =>
-		Boolean(state.resource_index[resourceKey(host.host_id, type, String(id))]);
+		Boolean(store.resources.owner(resourceKey(host.host_id, type, String(id))));
 	const items: ReconcileItem[] = [];
 	const groups = await listAll((page) => client.listGroups({search: host.prefix, page, page_size: 100}));
 	for (const g of groups) {
@@ -215,7 +218,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 		}
 		if (!o.batchId) {
 			api.progress('looking for unmanaged residue');
-			items.push(...(await findUnmanaged(client, host, store.data)));
+			items.push(...(await findUnmanaged(client, host, store)));
 		}
 		const drifted = items.filter((i) => i.state !== 'present').length;
 		return {

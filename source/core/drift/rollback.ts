@@ -1,7 +1,7 @@
 // Rollback (DOMAIN.md rule 4): delete exactly a batch's recorded resources, children first (key,
 // subscription, user, account, group). Each is read back first and deleted only when it is still the
 // one recorded; a mismatch is skipped and reported. Never deletes by name match. Re-runnable.
-import type {ResourceRecord, ResourceType} from '../../store/schema.js';
+import {resourceKey, type ResourceRecord, type ResourceType} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
 import {HostError} from '../../host/errors.js';
@@ -54,10 +54,8 @@ function sortForDelete(resources: ResourceRecord[]): ResourceRecord[] {
 
 function otherLiveUse(store: StateStore, batchId: string, r: ResourceRecord): string | null {
 	if (r.resource_type !== 'user' || !r.host_resource_id) return null;
-	const owner =
-		store.data.resource_index[
-			`${store.data.batches.find((b) => b.batch_id === batchId)?.host_id}|user|${r.host_resource_id}`
-		];
+	const hostId = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
+	const owner = hostId ? store.resources.owner(resourceKey(hostId, 'user', r.host_resource_id)) : undefined;
 	return owner && owner !== batchId ? owner : null;
 }
 

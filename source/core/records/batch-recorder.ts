@@ -4,7 +4,7 @@
 import {randomBytes} from 'node:crypto';
 import type {StateStore} from '../../store/state-store.js';
 import {
-	SCHEMA_VERSION,
+	BATCH_FILE_VERSION,
 	resourceKey,
 	type AccessResult,
 	type BatchFile,
@@ -48,7 +48,7 @@ export class BatchRecorder {
 		secrets: string[],
 	): Promise<BatchRecorder> {
 		const file: BatchFile = {
-			schema_version: SCHEMA_VERSION,
+			schema_version: BATCH_FILE_VERSION,
 			batch_id: index.batch_id,
 			host_id: index.host_id,
 			pack: index.pack,
@@ -170,9 +170,12 @@ export class BatchRecorder {
 		record.status = 'created';
 		record.confirmed_at = new Date().toISOString();
 		if (snapshot) record.snapshot = snapshot;
-		this.store.data.resource_index[
-			resourceKey(this.index.host_id, record.resource_type, record.host_resource_id)
-		] = this.batchId;
+		// The index line first: a kill before the batch file says `created` leaves the record pending,
+		// which the next run resolves by name; never a created resource the index does not know.
+		this.store.resources.set(
+			resourceKey(this.index.host_id, record.resource_type, record.host_resource_id),
+			this.batchId,
+		);
 		await this.flushBatch();
 	}
 

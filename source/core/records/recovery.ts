@@ -32,7 +32,7 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 		if (file) {
 			for (const r of file.resources) {
 				if (r.host_resource_id)
-					store.data.resource_index[resourceKey(b.host_id, r.resource_type, r.host_resource_id)] = b.batch_id;
+					store.resources.set(resourceKey(b.host_id, r.resource_type, r.host_resource_id), b.batch_id);
 			}
 			for (const s of file.steps) {
 				if (s.status === 'running') {
