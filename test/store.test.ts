@@ -5,7 +5,11 @@ import {hostname} from 'node:os';
 import path from 'node:path';
 import {StateStore, listModes} from '../source/store/state-store.js';
 import {dataPaths} from '../source/store/paths.js';
-import type {HostRecord} from '../source/store/schema.js';
+import {batchIndexSchema, batchSecretsSchema, type HostRecord} from '../source/store/schema.js';
+import {compile, describe} from '../source/store/quick-check.js';
+import {decodeStateQuick} from '../source/store/state-codec.js';
+import {decodeState, liveStateSpec} from '../source/store/state-decode.js';
+import {STATE_SPEC} from '../source/store/state-spec.js';
 import {parseJson, repoRoot, runCli, tempDataDir} from './helpers/cli.js';
 
 const host = (id: string): HostRecord => ({
@@ -460,4 +464,87 @@ test('the resource index is rebuilt from the batch files when its journal is mis
 		'h1|account|2': 'b1',
 		'h1|user|5': 'b1',
 	});
+});
+
+test("the quick cell test never accepts what a column's zod schema refuses", (t) => {
+	const samples: unknown[] = [
+		'',
+		'x',
+		'subscription',
+		'succeeded',
+		'broken',
+		'unknown',
+		0,
+		-1,
+		1.5,
+		7,
+		Number.MAX_SAFE_INTEGER + 2,
+		Number.NaN,
+		null,
+		undefined,
+		true,
+		false,
+		{},
+		[],
+	];
+	let accepted = 0;
+	for (const [name, schema] of Object.entries({...batchIndexSchema.shape, ...batchSecretsSchema.shape})) {
+		const quick = compile(describe((schema as unknown as {def: never}).def));
+		for (const value of samples) {
+			if (!quick(value)) continue;
+			accepted += 1;
+			t.true(schema.safeParse(value).success, `${name} quick-accepted ${String(value)}`);
+		}
+	}
+	t.true(accepted > 20, 'the quick test does accept the plain values');
+});
+
+test('the quick test of state.json is generated from the current schemas (npm run gen:state-spec)', (t) => {
+	t.deepEqual(STATE_SPEC, liveStateSpec());
+});
+
+test('a file read by the quick test and by the schemas gives the same state', async (t) => {
+	const dir = tempDataDir();
+	const store = await StateStore.open(dir, {lock: {command: 'test'}});
+	store.data.hosts.push(host('h1'));
+	const now = new Date().toISOString();
+	for (let i = 0; i < 300; i++) {
+		store.data.batches.push({
+			batch_id: `b${i}`,
+			host_id: 'h1',
+			pack: 'deepseek',
+			base_url: 'https://api.deepseek.com',
+			key_fingerprint: `sha256:${i}`,
+			access_mode: i % 2 ? 'subscription' : 'self_service',
+			batch_status: 'failed',
+			access_status: 'broken',
+			provider_status: i % 3 ? null : 'broken',
+			failure_class: 'upstream_unavailable',
+			stopped_at_step: 'access_smoke',
+			created_at: now,
+			updated_at: now,
+			finished_at: i % 5 ? now : null,
+			pid: i % 7 ? null : 1234,
+			resource_count: i % 4,
+			...(i % 2 ? {pending: i % 4 === 1} : {}),
+		});
+		store.data.batch_secrets[`b${i}`] = {user_email: `u${i}@x.invalid`, user_password: null, user_key: null};
+	}
+	store.data.reconcile_runs.push({
+		run_id: 'r1',
+		host_id: 'h1',
+		batch_id: null,
+		reconcile_status: 'drifted',
+		at: now,
+		counts: {present: 1, missing: 2},
+	});
+	await store.write();
+	store.release();
+	const raw = JSON.parse(readFileSync(dataPaths(dir).state, 'utf8'));
+	const quick = decodeStateQuick(raw);
+	t.not(quick, null, 'the quick test accepts a file this crm wrote');
+	t.deepEqual(quick, decodeState(raw));
+	raw.batches[5][raw.batch_columns.indexOf('resource_count')] = -1;
+	t.is(decodeStateQuick(raw), null, 'a value the schema refuses is left to the schema');
+	t.throws(() => decodeState(raw), {message: /greater than or equal to 0|>=0|too small/i});
 });

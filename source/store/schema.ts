@@ -4,52 +4,34 @@
 // batches/resource-index.jsonl maps host resources to their batches (resource-index.ts). Unknown
 // fields are kept (loose) so nothing is dropped.
 import {z} from 'zod';
+import {
+	ACCESS_STATUSES,
+	BATCH_FILE_VERSION,
+	BATCH_STATUSES,
+	FAILURE_CLASSES,
+	PROVIDER_STATUSES,
+	RESOURCE_TYPES,
+	SCHEMA_VERSION,
+} from './constants.js';
 
-/** Version of state.json. 1: everything inline; 2: batch detail in batch files; 3: the resource
- * index beside the batch files, the batch index and secrets as rows. */
-export const SCHEMA_VERSION = 3;
-/** Version of a batch file (unchanged since state schema 2). */
-export const BATCH_FILE_VERSION = 2;
+export {
+	ACCESS_STATUSES,
+	BATCH_FILE_VERSION,
+	BATCH_STATUSES,
+	FAILURE_CLASSES,
+	PROVIDER_STATUSES,
+	RESOURCE_TYPES,
+	SCHEMA_VERSION,
+	STEP_NAMES,
+	emptyState,
+	resourceKey,
+} from './constants.js';
 
 /** A loose object's type without its index signature, so Omit/Pick work and typos are caught. */
 export type Strict<T> = {[K in keyof T as string extends K ? never : K]: T[K]};
 
 const iso = z.string().min(1);
 const nullableIso = iso.nullable();
-
-export const BATCH_STATUSES = ['running', 'succeeded', 'failed', 'partial', 'rolled_back'] as const;
-export const ACCESS_STATUSES = [
-	'pending',
-	'models_only',
-	'self_service_ready',
-	'subscription_ready',
-	'fully_ready',
-	'broken',
-] as const;
-export const PROVIDER_STATUSES = ['active', 'degraded', 'broken'] as const;
-export const FAILURE_CLASSES = [
-	'host_compatibility_gap',
-	'upstream_key_quota_issue',
-	'upstream_auth_issue',
-	'upstream_unavailable',
-	'host_auth_issue',
-	'network_unreachable',
-	'invalid_input',
-	'unknown',
-] as const;
-export const RESOURCE_TYPES = ['group', 'account', 'user', 'api_key', 'subscription'] as const;
-export const STEP_NAMES = [
-	'preflight',
-	'host_probe',
-	'upstream_probe',
-	'plan',
-	'create_group',
-	'create_account',
-	'account_test',
-	'access_closure',
-	'access_smoke',
-	'summary',
-] as const;
 
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 export type AccessStatus = (typeof ACCESS_STATUSES)[number];
@@ -159,16 +141,6 @@ export const stateSchema = z.looseObject({
 });
 export type State = Strict<z.infer<typeof stateSchema>>;
 
-export function emptyState(): State {
-	return {
-		schema_version: SCHEMA_VERSION,
-		hosts: [],
-		batches: [],
-		batch_secrets: {},
-		reconcile_runs: [],
-	};
-}
-
 export const stepSchema = z.looseObject({
 	name: z.string(),
 	status: z.enum(['running', 'ok', 'warn', 'fail', 'skipped']),
@@ -240,7 +212,3 @@ export const batchFileSchema = z.looseObject({
 	summary: z.record(z.string(), z.unknown()).nullable(),
 });
 export type BatchFile = Strict<z.infer<typeof batchFileSchema>>;
-
-export function resourceKey(hostId: string, type: ResourceType, hostResourceId: string): string {
-	return `${hostId}|${type}|${hostResourceId}`;
-}

@@ -1,25 +1,19 @@
-// state.json on disk (schema_version 3, docs/architecture.md "State"): hosts, the reconcile and
-// acceptance indexes as objects; the batch index and the batch secrets as rows of a table whose
-// column names head it (`batch_columns`, `secret_columns`). At 10,000 batches the rows are about half
+// state.json on disk (schema_version 3): hosts and the reconcile and acceptance indexes as objects;
+// the batch index and the batch secrets as rows of a table whose column names head it
+// (`batch_columns`, `secret_columns`), one row per line. At 10,000 batches the rows are about half
 // the size of objects and parse in half the time, and a write re-serialises only the chunks of rows
-// that changed since the last write, so one write stays well under 20 ms.
-import {z} from 'zod';
-import {
-	SCHEMA_VERSION,
-	acceptanceRunSchema,
-	batchIndexSchema,
-	batchSecretsSchema,
-	hostSchema,
-	reconcileIndexSchema,
-	type BatchIndex,
-	type BatchSecrets,
-	type State,
-} from './schema.js';
+// that changed since the last write, so one write stays well under 20 ms (docs/benchmarks.md).
+// Reading a valid file needs no zod (quick-check.ts); anything the quick test does not accept is
+// read by the schemas (state-decode.ts).
+import {SCHEMA_VERSION} from './constants.js';
+import {compile as compileCheck, type Check, type Spec} from './quick-check.js';
+import type {BatchIndex, BatchSecrets, State} from './schema.js';
+import {STATE_SPEC} from './state-spec.js';
 
-/** Columns of a batch-index row, in the order written. Every field of batchIndexSchema. */
-export const BATCH_COLUMNS = Object.keys(batchIndexSchema.shape) as Array<keyof BatchIndex & string>;
-/** Columns of a batch-secrets row: the batch id, then every field of batchSecretsSchema. */
-export const SECRET_COLUMNS = ['batch_id', ...Object.keys(batchSecretsSchema.shape)] as string[];
+/** Columns of a batch-index row, in the order written: every field of the batch index schema. */
+export const BATCH_COLUMNS = Object.keys(STATE_SPEC.batch) as Array<keyof BatchIndex & string>;
+/** Columns of a batch-secrets row: the batch id, then every field of the batch secrets schema. */
+export const SECRET_COLUMNS = Object.keys(STATE_SPEC.secret);
 
 export class StateShapeError extends Error {
 	constructor(
@@ -30,84 +24,7 @@ export class StateShapeError extends Error {
 	}
 }
 
-type Shape = Record<string, z.ZodType>;
-
-interface ColumnRule {
-	name: string;
-	schema: z.ZodType | null;
-	/** The schema takes no null but may be absent: a null cell means "not set". */
-	nullMeansAbsent: boolean;
-}
-
-function rulesFor(shape: Shape, columns: readonly string[]): ColumnRule[] {
-	return columns.map((name) => {
-		const schema = shape[name] ?? null;
-		const nullMeansAbsent = schema
-			? !schema.safeParse(null).success && schema.safeParse(undefined).success
-			: false;
-		return {name, schema, nullMeansAbsent};
-	});
-}
-
-/**
- * Turns table rows back into records, checking every cell against the field's own zod schema (one
- * source of truth with the object schemas, at a fraction of the cost of parsing 10,000 loose objects).
- * A row may carry one trailing object: fields this version does not know, kept as they are.
- */
-function decodeRows(
-	label: string,
-	rows: unknown,
-	columns: unknown,
-	shape: Shape,
-	required: readonly string[],
-): Array<Record<string, unknown>> {
-	if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string'))
-		throw new StateShapeError(`${label}_columns`, 'expected a list of column names');
-	if (!Array.isArray(rows)) throw new StateShapeError(label, 'expected a list of rows');
-	for (const name of required)
-		if (!columns.includes(name)) throw new StateShapeError(`${label}_columns`, `missing column ${name}`);
-	const rules = rulesFor(shape, columns as string[]);
-	const out: Array<Record<string, unknown>> = new Array(rows.length);
-	for (let i = 0; i < rows.length; i++) {
-		const row = rows[i] as unknown;
-		if (!Array.isArray(row)) throw new StateShapeError(`${label}.${i}`, 'expected a row (a list of cells)');
-		const extra = row.length === rules.length + 1 ? row[rules.length] : undefined;
-		if (row.length !== rules.length && !(extra && typeof extra === 'object' && !Array.isArray(extra)))
-			throw new StateShapeError(`${label}.${i}`, `expected ${rules.length} cells, found ${row.length}`);
-		const record: Record<string, unknown> = {};
-		for (let c = 0; c < rules.length; c++) {
-			const rule = rules[c]!;
-			const value = row[c] as unknown;
-			if (value === null && rule.nullMeansAbsent) continue;
-			if (rule.schema) {
-				const checked = rule.schema.safeParse(value);
-				if (!checked.success)
-					throw new StateShapeError(
-						`${label}.${i}.${rule.name}`,
-						checked.error.issues[0]?.message ?? 'invalid',
-					);
-			}
-			record[rule.name] = value;
-		}
-		if (extra) Object.assign(record, extra);
-		out[i] = record;
-	}
-	return out;
-}
-
-function checkList<T extends z.ZodType>(label: string, value: unknown, schema: T): Array<z.output<T>> {
-	const parsed = z.array(schema).safeParse(value);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		throw new StateShapeError(
-			[label, ...(issue?.path ?? []).map(String)].join('.'),
-			issue?.message ?? 'invalid',
-		);
-	}
-	return parsed.data;
-}
-
-const TOP_LEVEL = new Set([
+export const TOP_LEVEL = new Set([
 	'schema_version',
 	'hosts',
 	'batch_columns',
@@ -118,49 +35,115 @@ const TOP_LEVEL = new Set([
 	'acceptance_runs',
 ]);
 
-/** A parsed state.json (schema 3) to the in-memory State; throws StateShapeError naming the place. */
-export function decodeState(raw: unknown): State {
-	if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-		throw new StateShapeError('(root)', 'expected an object');
+/**
+ * A table's reader for files written in this build's column order: checks every cell with its
+ * column's quick test and builds the record with its fields in a fixed order (generated once, as the
+ * writer's loops are), so the 10,000 records share one shape. `key` (the secrets table) makes the
+ * first column the record's key instead of a field. Returns false when a cell is left to zod.
+ */
+type Reader = (rows: unknown[], checks: Check[], out: unknown) => boolean;
+
+function compileReader(columns: readonly string[], specs: Record<string, Spec>, keyed: boolean): Reader {
+	const fields: string[] = [];
+	const optional: string[] = [];
+	columns.forEach((name, c) => {
+		if (keyed && c === 0) return;
+		if (specs[name]!.t === 'optional')
+			optional.push(`if (row[${c}] !== null) r[${JSON.stringify(name)}] = row[${c}];`);
+		else fields.push(`${JSON.stringify(name)}: row[${c}]`);
+	});
+	const optionalNulls = columns
+		.map((name, c) =>
+			specs[name]!.t === 'optional' ? `(row[${c}] === null || checks[${c}](row[${c}]))` : null,
+		)
+		.filter(Boolean);
+	const required = columns
+		.map((name, c) => (specs[name]!.t === 'optional' ? null : `checks[${c}](row[${c}])`))
+		.filter(Boolean);
+	// A key that is not a plain own property name (`__proto__`) is left to zod.
+	const store = keyed ? "if (row[0] === '__proto__') return false; out[row[0]] = r;" : 'out[i] = r;';
+	return new Function(
+		'rows',
+		'checks',
+		'out',
+		`for (let i = 0; i < rows.length; i++) { const row = rows[i];` +
+			` if (!Array.isArray(row) || row.length !== ${columns.length}) return false;` +
+			` if (!(${[...required, ...optionalNulls].join(' && ') || 'true'})) return false;` +
+			` const r = {${fields.join(', ')}}; ${optional.join(' ')} ${store} } return true;`,
+	) as Reader;
+}
+
+interface TableReader {
+	columns: readonly string[];
+	checks: Check[];
+	read: Reader;
+}
+
+function tableReader(specs: Record<string, Spec>, keyed: boolean): TableReader {
+	const columns = Object.keys(specs);
+	return {
+		columns,
+		checks: columns.map((name) => compileCheck(specs[name]!)),
+		read: compileReader(columns, specs, keyed),
+	};
+}
+
+interface QuickTests {
+	batch: TableReader;
+	secret: TableReader;
+	host: Check;
+	reconcile: Check;
+	acceptance: Check;
+}
+let quick: QuickTests | null = null;
+
+function quickTests(): QuickTests {
+	quick ??= {
+		batch: tableReader(STATE_SPEC.batch, false),
+		secret: tableReader(STATE_SPEC.secret, true),
+		host: compileCheck(STATE_SPEC.host),
+		reconcile: compileCheck(STATE_SPEC.reconcile),
+		acceptance: compileCheck(STATE_SPEC.acceptance),
+	};
+	return quick;
+}
+
+const sameColumns = (given: unknown, want: readonly string[]): boolean =>
+	Array.isArray(given) && given.length === want.length && given.every((c, i) => c === want[i]);
+
+const everyOf = (list: unknown, check: Check): boolean => Array.isArray(list) && list.every((x) => check(x));
+
+/**
+ * A parsed state.json (schema 3) to the in-memory State when the quick test accepts all of it, with
+ * no zod loaded; null when anything is left for the schemas to decide (state-decode.ts).
+ */
+export function decodeStateQuick(raw: unknown): State | null {
+	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
 	const doc = raw as Record<string, unknown>;
-	if (doc.schema_version !== SCHEMA_VERSION)
-		throw new StateShapeError('schema_version', `expected ${SCHEMA_VERSION}`);
-	const hosts = checkList('hosts', doc.hosts, hostSchema);
-	const batches = decodeRows(
-		'batches',
-		doc.batches,
-		doc.batch_columns,
-		batchIndexSchema.shape,
-		requiredKeys(batchIndexSchema.shape),
-	) as BatchIndex[];
-	const secretRows = decodeRows(
-		'batch_secrets',
-		doc.batch_secrets,
-		doc.secret_columns,
-		{batch_id: z.string().min(1), ...batchSecretsSchema.shape},
-		SECRET_COLUMNS,
-	);
+	if (doc.schema_version !== SCHEMA_VERSION) return null;
+	const tests = quickTests();
+	if (!everyOf(doc.hosts, tests.host) || !everyOf(doc.reconcile_runs, tests.reconcile)) return null;
+	if (doc.acceptance_runs !== undefined && !everyOf(doc.acceptance_runs, tests.acceptance)) return null;
+	const {batch, secret} = tests;
+	if (!Array.isArray(doc.batches) || !Array.isArray(doc.batch_secrets)) return null;
+	if (!sameColumns(doc.batch_columns, batch.columns) || !sameColumns(doc.secret_columns, secret.columns))
+		return null;
+	const batches: BatchIndex[] = new Array(doc.batches.length);
 	const batchSecrets: Record<string, BatchSecrets> = {};
-	for (const row of secretRows) {
-		const {batch_id, ...secrets} = row;
-		batchSecrets[batch_id as string] = secrets as BatchSecrets;
-	}
+	if (!batch.read(doc.batches, batch.checks, batches)) return null;
+	if (!secret.read(doc.batch_secrets, secret.checks, batchSecrets)) return null;
 	const state: State = {
 		schema_version: SCHEMA_VERSION,
-		hosts,
-		batches,
+		hosts: doc.hosts as State['hosts'],
+		batches: batches as BatchIndex[],
 		batch_secrets: batchSecrets,
-		reconcile_runs: checkList('reconcile_runs', doc.reconcile_runs, reconcileIndexSchema),
+		reconcile_runs: doc.reconcile_runs as State['reconcile_runs'],
 	};
 	if (doc.acceptance_runs !== undefined)
-		state.acceptance_runs = checkList('acceptance_runs', doc.acceptance_runs, acceptanceRunSchema);
+		state.acceptance_runs = doc.acceptance_runs as State['acceptance_runs'];
 	for (const [key, value] of Object.entries(doc))
 		if (!TOP_LEVEL.has(key)) Object.assign(state, {[key]: value});
 	return state;
-}
-
-function requiredKeys(shape: Shape): string[] {
-	return Object.keys(shape).filter((k) => !shape[k]!.safeParse(undefined).success);
 }
 
 const CHUNK_ROWS = 256;
@@ -202,7 +185,7 @@ type Take = (
  * its object parsers): a property read with a fixed name is many times cheaper than one by a name
  * held in a variable, which is what keeps the comparison far below the cost of serialising.
  */
-function compile(columns: readonly string[], keyed: boolean): {same: Same; take: Take} {
+function compileRows(columns: readonly string[], keyed: boolean): {same: Same; take: Take} {
 	const get = keyed ? 'const id = ids[i]; const r = table[id];' : 'const r = table[i];';
 	const cells = columns.map((c, k) => (keyed && k === 0 ? 'id' : `r[${JSON.stringify(c)}]`));
 	const same = new Function(
@@ -253,7 +236,7 @@ export class RowsWriter {
 		columns: readonly string[],
 		private readonly keyed: boolean,
 	) {
-		({same: this.same, take: this.take} = compile(columns, keyed));
+		({same: this.same, take: this.take} = compileRows(columns, keyed));
 		this.known = new Set(keyed ? columns.slice(1) : columns);
 	}
 

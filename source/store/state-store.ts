@@ -14,20 +14,12 @@ import {
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
 import {acquireLock, type HeldLock} from './lock.js';
-import {migrateV1, migrateV2, stateV1Schema, stateV2Schema} from './migrations.js';
+import type {migrateV1} from './migrations.js';
 import {dataPaths, type DataPaths} from './paths.js';
 import {ResourceIndex} from './resource-index.js';
-import {
-	SCHEMA_VERSION,
-	batchFileSchema,
-	emptyState,
-	reconcileRunSchema,
-	resourceKey,
-	type BatchFile,
-	type ReconcileRun,
-	type State,
-} from './schema.js';
-import {decodeState, StateEncoder, StateShapeError} from './state-codec.js';
+import {RESOURCE_TYPES, SCHEMA_VERSION, emptyState, resourceKey} from './constants.js';
+import type {BatchFile, ReconcileRun, State} from './schema.js';
+import {decodeStateQuick, StateEncoder, StateShapeError} from './state-codec.js';
 import {readStateFile, StateFileWriter, tempFileOf} from './state-file.js';
 
 const pretty = (data: unknown) => JSON.stringify(data, null, 2) + '\n';
@@ -83,6 +75,16 @@ function stateError(kind: 'state_corrupt' | 'state_newer', file: string, why: st
 function schemaProblem(error: {issues: Array<{path: PropertyKey[]; message: string}>}): string {
 	const issue = error.issues[0];
 	return `${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+}
+
+function isIndexable(r: unknown): boolean {
+	const x = r as {resource_type?: unknown; host_resource_id?: unknown} | null;
+	return (
+		typeof x === 'object' &&
+		x !== null &&
+		(RESOURCE_TYPES as readonly unknown[]).includes(x.resource_type) &&
+		(x.host_resource_id === null || typeof x.host_resource_id === 'string')
+	);
 }
 
 export interface OpenOptions {
@@ -155,6 +157,7 @@ export class StateStore {
 			);
 		}
 		if (version === 1) {
+			const {migrateV1, stateV1Schema} = await import('./migrations.js');
 			const old = stateV1Schema.safeParse(raw);
 			if (!old.success)
 				throw stateError('state_corrupt', file, `fails the version 1 schema at ${schemaProblem(old.error)}`);
@@ -174,6 +177,7 @@ export class StateStore {
 			return;
 		}
 		if (version === 2) {
+			const {migrateV2, stateV2Schema} = await import('./migrations.js');
 			const old = stateV2Schema.safeParse(raw);
 			if (!old.success)
 				throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(old.error)}`);
@@ -189,8 +193,14 @@ export class StateStore {
 			}
 			return;
 		}
+		// A valid file is read without loading zod; the schemas decide anything else (state-codec.ts).
+		const quick = decodeStateQuick(raw);
+		if (quick) {
+			this.state = quick;
+			return;
+		}
 		try {
-			this.state = decodeState(raw);
+			this.state = (await import('./state-decode.js')).decodeState(raw);
 		} catch (error) {
 			if (!(error instanceof StateShapeError)) throw error;
 			throw stateError('state_corrupt', file, `fails the schema at ${error.where}: ${error.message}`);
@@ -217,6 +227,7 @@ export class StateStore {
 			throw stateError('state_corrupt', file, `is not valid JSON (${(error as Error).message})`);
 		}
 		if (raw === null) return null;
+		const {batchFileSchema} = await import('./schema.js');
 		const parsed = batchFileSchema.safeParse(raw);
 		if (!parsed.success)
 			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
@@ -230,18 +241,25 @@ export class StateStore {
 	private rebuildResourceIndex(): Map<string, string> {
 		const map = new Map<string, string>();
 		for (const b of this.data.batches) {
-			let file: BatchFile | null | undefined = this.pendingMigration?.batchFiles.find(
+			let resources: unknown = this.pendingMigration?.batchFiles.find(
 				(f) => f.batch_id === b.batch_id,
-			);
-			if (!file) {
+			)?.resources;
+			if (!resources) {
 				const target = this.paths.batchFile(b.batch_id);
 				if (!existsSync(target)) continue;
-				const parsed = batchFileSchema.safeParse(JSON.parse(readFileSync(target, 'utf8')));
-				if (!parsed.success)
-					throw stateError('state_corrupt', target, `fails the schema at ${schemaProblem(parsed.error)}`);
-				file = parsed.data;
+				try {
+					resources = (JSON.parse(readFileSync(target, 'utf8')) as {resources?: unknown}).resources;
+				} catch (error) {
+					throw stateError('state_corrupt', target, `is not valid JSON (${(error as Error).message})`);
+				}
+				// Only what the index needs is checked here; commands that read the batch check all of it.
+				if (!Array.isArray(resources) || !resources.every(isIndexable))
+					throw stateError('state_corrupt', target, 'fails the schema at resources');
 			}
-			for (const r of file.resources) {
+			for (const r of resources as Array<{
+				resource_type: (typeof RESOURCE_TYPES)[number];
+				host_resource_id: string | null;
+			}>) {
 				if (r.host_resource_id)
 					map.set(resourceKey(b.host_id, r.resource_type, r.host_resource_id), b.batch_id);
 			}
@@ -259,6 +277,7 @@ export class StateStore {
 		if (pending) return pending;
 		const raw = await jsonFile<ReconcileRun>(this.paths.reconcileFile(runId)).read();
 		if (raw === null) return null;
+		const {reconcileRunSchema} = await import('./schema.js');
 		const parsed = reconcileRunSchema.safeParse(raw);
 		if (!parsed.success)
 			throw stateError('state_corrupt', this.paths.reconcileFile(runId), 'fails the schema');

@@ -1,6 +1,8 @@
 // Input checks shared by the CLI, the TUI and batch import: each names the field and what to do.
 import {invalidInput} from '../../lib/errors.js';
-import {ACCESS_MODES, type AccessMode} from '../packs/packs.js';
+// From the zod-free constants, not packs.ts: this module is on read-only commands' start-up path.
+import {ACCESS_MODES} from '../../store/constants.js';
+import type {AccessMode} from '../packs/packs.js';
 
 // Control characters, built from code points so the source holds none (eslint no-control-regex).
 const CONTROL = new RegExp(
