@@ -3,13 +3,7 @@
 // ours but unknown to state). Reads only on the host; each run is stored with its batch_id.
 import {randomBytes} from 'node:crypto';
 import type {HostClient} from '../../host/client.js';
-import type {
-	BatchFile,
-	HostRecord,
-	ReconcileItem,
-	ReconcileRun,
-	ResourceRecord,
-} from '../../store/schema.js';
+import type {BatchFile, HostRecord, ReconcileItem, ReconcileRun, ResourceRecord} from '../../store/schema.js';
 import {resourceKey} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {countItems} from '../../store/migrations.js';
