@@ -1,4 +1,6 @@
 // What every non-interactive command receives: parsed flags, the data folder and the output channel.
+import type {Session} from '../app/session.js';
+import type {Operator} from '../core/hosts/access.js';
 import {invalidInput} from '../lib/errors.js';
 import {resolveDataDir} from '../store/paths.js';
 import {Output} from './output.js';
@@ -72,4 +74,21 @@ export function seconds(flags: Flags, flag: string, env: string, fallback: numbe
 	const fromEnv = process.env[env];
 	if (fromEnv && Number.isFinite(Number(fromEnv))) return Number(fromEnv);
 	return fallback;
+}
+
+/** The application session for one command run: data folder, timing and lock wait from the flags. */
+export async function sessionFor(ctx: CommandContext, actor: string, operator?: Operator): Promise<Session> {
+	const {Session} = await import('../app/session.js');
+	const ms = (name: string) => {
+		const s = flagNumber(ctx.flags, name);
+		return s === undefined ? undefined : s * 1000;
+	};
+	return new Session({
+		dataDir: ctx.dataDir,
+		actor,
+		operator,
+		timing: {requestTimeoutMs: ms('timeoutS'), smokeRetryMs: ms('smokeRetryS')},
+		lockWaitMs: ms('lockWaitS'),
+		warn: (m) => ctx.out.warn(m),
+	});
 }

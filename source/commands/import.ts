@@ -1,12 +1,8 @@
 // `crm import`: the whole import, with step lines on stderr and the result (JSON with --json).
 import {EXIT, invalidInput} from '../lib/errors.js';
-import {hostSecrets} from '../core/hosts/access.js';
-import {runImport} from '../core/import/run-import.js';
 import type {ImportRequest, ImportResult} from '../core/import/types.js';
-import {loadPacks} from '../core/packs/packs.js';
 import {NEXT_STEP} from '../core/pipeline/failure.js';
-import {StateStore} from '../store/state-store.js';
-import {flagString, seconds, type CommandContext} from './context.js';
+import {flagString, seconds, sessionFor, type CommandContext} from './context.js';
 import {complianceOperator} from './host-add.js';
 import {printEvent} from './print-events.js';
 import {readProviderKey, totpFromFlags} from './secret-input.js';
@@ -74,33 +70,34 @@ export function abortOnSignals(ctx: CommandContext): {signal: AbortSignal; dispo
 
 export async function importCommand(ctx: CommandContext): Promise<number> {
 	const request = await importRequestFromFlags(ctx);
-	const packs = loadPacks();
-	for (const p of packs.problems) ctx.out.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 	const userPasswordEnv = flagString(ctx.flags, 'userPasswordEnv');
 	const userPassword = userPasswordEnv === undefined ? null : readUserPassword(userPasswordEnv);
 	if (userPassword) ctx.out.secrets.push(userPassword);
-	const store = await StateStore.open(ctx.dataDir, {
-		lock: {command: 'crm import', waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},
+	const session = await sessionFor(ctx, 'crm', {
+		totp: totpFromFlags(ctx.flags),
+		acceptCompliance: complianceOperator(ctx),
 	});
+	const {importProvider} = await import('../app/import.js');
+	const {knownSecrets} = await import('../app/session.js');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
-		const result = await runImport({
-			store,
-			packs,
-			request,
-			sink: (e) => printEvent(ctx.out, e),
-			signal,
-			operator: {totp: totpFromFlags(ctx.flags), acceptCompliance: complianceOperator(ctx)},
-			timing: timingFromFlags(ctx),
-			userPassword,
-			onBatch: (id) => ctx.out.note(`batch ${id}`),
-		});
+		const result = await importProvider(
+			session,
+			{...request, userPassword},
+			{
+				sink: (e) => {
+					ctx.out.secrets.push(...knownSecrets);
+					printEvent(ctx.out, e);
+				},
+				signal,
+				onBatch: (id) => ctx.out.note(`batch ${id}`),
+			},
+		);
+		ctx.out.secrets.push(...knownSecrets);
 		ctx.out.result(result, () => humanResult(result));
 		return result.batch_status === 'succeeded' ? EXIT.ok : EXIT.failed;
 	} finally {
 		dispose();
-		store.release();
 	}
 }
 

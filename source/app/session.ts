@@ -1,0 +1,96 @@
+// A session is resolved once per process (CLI run, TUI, service): the data folder, the packs, the
+// timing, how long to wait for the lock, and the operator who answers prompts. Every operation in
+// source/app takes a session; the session owns the lock: an operation that changes state runs inside
+// `withLock`, which takes the lock when the work starts and releases it when it ends, the same way
+// for every view (docs/architecture.md).
+import type {Operator} from '../core/hosts/access.js';
+import {hostSecrets} from '../core/hosts/access.js';
+import type {EventSink} from '../core/pipeline/events.js';
+import {loadPacks, type PackSet} from '../core/packs/packs.js';
+import {resolveDataDir} from '../store/paths.js';
+import {StateStore} from '../store/state-store.js';
+import {resolveLockWaitMs, resolveTiming, type Timing} from './timing.js';
+
+export interface SessionOptions {
+	/** The data folder as given (flag, TUI argument); null: CRM_DATA_DIR or the default. */
+	dataDir?: string | null;
+	timing?: Partial<Timing>;
+	lockWaitMs?: number;
+	operator?: Operator;
+	/** Where warnings about the packs folder go (a bad pack file is skipped, not fatal). */
+	warn?: (message: string) => void;
+	env?: NodeJS.ProcessEnv;
+	/** The name the lock holder is shown under (`crm import`, `crm tui`, `crm serve`). */
+	actor?: string;
+}
+
+/** What every long operation receives besides its input: where its events go and how to stop it. */
+export interface Run {
+	sink: EventSink;
+	signal: AbortSignal;
+}
+
+export class Session {
+	readonly dataDir: string;
+	readonly timing: Timing;
+	readonly lockWaitMs: number;
+	readonly operator: Operator;
+	readonly actor: string;
+	private readonly warn: (message: string) => void;
+	private packSet: PackSet | null = null;
+
+	constructor(options: SessionOptions = {}) {
+		const env = options.env ?? process.env;
+		this.dataDir = resolveDataDir(options.dataDir ?? null);
+		this.timing = resolveTiming(options.timing, env);
+		this.lockWaitMs = resolveLockWaitMs(options.lockWaitMs, env);
+		this.operator = options.operator ?? {};
+		this.actor = options.actor ?? 'crm';
+		this.warn = options.warn ?? (() => {});
+	}
+
+	/** The provider packs, loaded on first use; a bad pack file is reported once and skipped. */
+	get packs(): PackSet {
+		if (!this.packSet) {
+			this.packSet = loadPacks();
+			for (const p of this.packSet.problems)
+				this.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
+		}
+		return this.packSet;
+	}
+
+	/** A read-only view of the data folder: never locks, never writes. */
+	async read(): Promise<StateStore> {
+		const store = await StateStore.open(this.dataDir);
+		learnSecrets(store);
+		return store;
+	}
+
+	/** Runs `fn` holding the data folder's lock, released whatever happens. */
+	async withLock<T>(operation: string, fn: (store: StateStore) => Promise<T>): Promise<T> {
+		const store = await StateStore.open(this.dataDir, {
+			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs},
+		});
+		try {
+			learnSecrets(store);
+			return await fn(store);
+		} finally {
+			store.release();
+		}
+	}
+}
+
+/**
+ * Every secret state.json holds is known to the process before anything read from it is shown.
+ * (The process-wide secret registry lives in source/lib/secrets.ts.)
+ */
+function learnSecrets(store: StateStore): void {
+	for (const host of store.data.hosts) for (const s of hostSecrets(host)) knownSecrets.add(s);
+	for (const s of Object.values(store.data.batch_secrets)) {
+		if (s.user_password) knownSecrets.add(s.user_password);
+		if (s.user_key) knownSecrets.add(s.user_key);
+	}
+}
+
+/** Until the registry lands: the secrets this process learned from state (read by views). */
+export const knownSecrets = new Set<string>();
