@@ -20,7 +20,11 @@ export interface AccessClosureInput {
 	hostUrl: string;
 	pack: Pack;
 	accessMode: AccessMode;
-	groupId: number;
+	/**
+	 * The provider's group. An import in subscription mode starts the closure before the group
+	 * exists (the smoke user needs no group): what needs the group awaits it.
+	 */
+	groupId: number | Promise<number>;
 	names: PlannedNames;
 	existingUser: {email: string; password: string | null} | null;
 	timeoutMs: number;
@@ -42,7 +46,7 @@ async function ensureUser(
 	input: AccessClosureInput,
 	api: StepApi,
 ): Promise<{id: number; email: string; password: string | null}> {
-	const {client, recorder, pack, accessMode, groupId, names} = input;
+	const {client, recorder, pack, accessMode, names} = input;
 	if (input.existingUser) {
 		const found = byExactName(
 			(await client.listUsers({search: input.existingUser.email, page_size: 100})).items,
@@ -53,6 +57,7 @@ async function ensureUser(
 		const record = await recorder.pending('user', found.email, {email: found.email}, false);
 		await recorder.confirm(record, found.id);
 		if (accessMode === 'self_service') {
+			const groupId = await input.groupId;
 			const allowed = (found.allowed_groups ?? []).map(Number);
 			if (!allowed.includes(groupId))
 				await client.updateUser(found.id, {allowed_groups: [...allowed, groupId]});
@@ -63,6 +68,7 @@ async function ensureUser(
 	await recorder.setSecrets({user_email: names.user_email, user_password: password});
 	api.progress(`creating the smoke user ${names.user_email}`);
 	const selfService = accessMode === 'self_service';
+	const groupId = selfService ? await input.groupId : null;
 	const body = {
 		email: names.user_email,
 		password,
@@ -70,7 +76,7 @@ async function ensureUser(
 		notes: `smoke user of crm batch ${recorder.batchId}`,
 		balance: selfService ? pack.self_service.starting_balance : 0,
 		concurrency: pack.self_service.user_concurrency,
-		allowed_groups: selfService ? [groupId] : [],
+		allowed_groups: groupId !== null ? [groupId] : [],
 	};
 	const user = await trackedCreate(
 		recorder,
@@ -101,8 +107,10 @@ export async function createUserKey(
 	input: AccessClosureInput,
 	user: {id: number; email: string; password: string | null},
 	api: StepApi,
+	/** What the key must wait for besides the group (the user's subscription, being assigned). */
+	before: Promise<unknown> = Promise.resolve(),
 ): Promise<HostApiKey> {
-	const {client, recorder, caps, names, groupId} = input;
+	const {client, recorder, caps, names} = input;
 	const canLogin = !caps.turnstile && !caps.backend_mode && user.password !== null;
 	if (canLogin) {
 		api.progress(`logging in as ${user.email} to create its key`);
@@ -114,7 +122,10 @@ export async function createUserKey(
 			signal: api.signal,
 			userAgent: USER_AGENT,
 		});
+		// The login needs only the user: it runs while the subscription is assigned.
 		await userClient.login();
+		await before;
+		const groupId = await input.groupId;
 		return trackedCreate(
 			recorder,
 			'api_key',
@@ -127,6 +138,8 @@ export async function createUserKey(
 	// Users cannot log in here (Turnstile, backend mode, or an existing user whose password we lack):
 	// only admin-side key creation can close access.
 	api.progress('users cannot log in on this host; trying admin-side key creation');
+	await before;
+	const groupId = await input.groupId;
 	try {
 		const key = await trackedCreate(
 			recorder,
@@ -162,10 +175,18 @@ export async function accessClosureStep(
 	const {recorder, pack, accessMode} = input;
 	const user = await ensureUser(input, api);
 	api.throwIfStopped();
-	let subscriptionId: number | null = null;
-	if (accessMode === 'subscription') subscriptionId = await assignSubscription(input, user, api);
+	// The subscription and the user's login do not wait for each other; the key waits for both.
+	const assigning: Promise<number | null> =
+		accessMode === 'subscription' ? assignSubscription(input, user, api) : Promise.resolve(null);
+	assigning.catch(() => {}); // awaited below; a key failure must not leave it unhandled
+	let key: HostApiKey;
+	try {
+		key = await createUserKey(input, user, api, assigning);
+	} finally {
+		await Promise.allSettled([assigning]);
+	}
+	const subscriptionId = await assigning;
 	api.throwIfStopped();
-	const key = await createUserKey(input, user, api);
 	if (!key.key)
 		throw new StepFailure('host_compatibility_gap', 'the host created a key but did not return it');
 	await recorder.setSecrets({user_key: key.key, user_email: user.email});
@@ -197,7 +218,8 @@ export async function assignSubscription(
 	user: {id: number; email: string},
 	api: StepApi,
 ): Promise<number> {
-	const {client, recorder, pack, groupId} = input;
+	const {client, recorder, pack} = input;
+	const groupId = await input.groupId;
 	api.progress(`assigning a ${pack.subscription.validity_days}-day subscription`);
 	const sub = await trackedCreate(
 		recorder,

@@ -86,28 +86,35 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 	);
 	options.onBatch?.(batchId);
 	const runner = new StepRunner(sink, signal, {
-		onStart: async (name) => {
-			recorder.file.steps = recorder.file.steps.filter((s) => s.name !== name);
-			recorder.file.steps.push({
+		// The batch file is what recovery reads to name the step a dead run was in (state.json waits).
+		onStart: (name) =>
+			recorder.startStep({
 				name,
 				status: 'running',
 				started_at: new Date().toISOString(),
 				duration_ms: null,
 				message: '',
-			});
-			await recorder.flush();
-		},
+			}),
 		onEnd: (record, evidence) => recorder.recordStep(record, evidence),
 	});
 	const client = hostClientFor(host, {operator, signal, timeoutMs: timing.requestTimeoutMs, store});
 	// Records a crashed run left pending on this host are resolved before anything new is created.
 	await resolvePending(store, host, client).catch(() => 0);
 
+	// Steps that run beside the main line; all of them end before the summary. Each is awaited where
+	// its answer is needed: a failure meanwhile must not count as an unhandled rejection.
+	const beside: Array<Promise<unknown>> = [];
+	const alongside = <T>(step: Promise<T>): Promise<T> => {
+		step.catch(() => {});
+		beside.push(step);
+		return step;
+	};
 	let failureClass: FailureClass | null = null;
 	let upstream: UpstreamProbe | null = null;
 	let smoke: SmokeOutcome | null = null;
 	let probeAdvisory = false;
 	let caps: Capabilities | null = null;
+	let searched: Array<{name: string}> | null = null;
 	try {
 		await runner.run('preflight', async () => ({
 			status: 'ok',
@@ -116,7 +123,13 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		}));
 		// The host probe and the upstream probe do not wait for each other.
 		const [hostResult, upstreamResult] = await Promise.allSettled([
-			runner.run('host_probe', (api) => hostProbeStep(host, client, operator, api)),
+			// The probe's admin read is the plan's name check (probe.ts): the plan sends nothing itself.
+			runner.run('host_probe', (api) =>
+				hostProbeStep(host, client, operator, api, {
+					groupSearch: plannedNames(host, pack.id, batchId).group,
+					onGroups: (groups) => (searched = groups),
+				}),
+			),
 			runner.run('upstream_probe', (api) =>
 				upstreamProbeStep(
 					{
@@ -139,7 +152,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		const choice = upstream.choice;
 
 		const names = await runner.run('plan', async (api) =>
-			planStep(client, host, pack.id, batchId, api.progress),
+			planStep(client, host, pack.id, batchId, api.progress, searched),
 		);
 		const planned = {
 			group: {
@@ -152,7 +165,32 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			key: names.key,
 			subscription: input.accessMode === 'subscription' ? `${pack.subscription.validity_days} days` : null,
 		};
-		const group = await runner.run('create_group', async () => {
+		// The access closure runs beside group and account (docs/benchmarks.md, import critical path): in
+		// subscription mode the smoke user needs neither, so it starts now and only its subscription and
+		// key wait for the group; in self-service mode the user is allowed the new group, so it starts
+		// once the group exists.
+		const groupMade = deferred<number>();
+		const startClosure = () =>
+			runner.run('access_closure', (api) =>
+				accessClosureStep(
+					{
+						client,
+						recorder,
+						caps: caps!,
+						hostUrl: host.url,
+						pack,
+						accessMode: input.accessMode,
+						groupId: groupMade.promise,
+						names,
+						existingUser: input.user ? {email: input.user, password: options.userPassword ?? null} : null,
+						timeoutMs: timing.requestTimeoutMs,
+					},
+					api,
+				),
+			);
+		let closing: Promise<AccessClosure> | null = null;
+		if (input.accessMode === 'subscription') closing = alongside(startClosure());
+		const groupStep = runner.run('create_group', async () => {
 			const body = {
 				name: names.group,
 				description: `${pack.group_template.description} (batch ${batchId})`,
@@ -184,7 +222,13 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 				evidence: {planned, group: made},
 			};
 		});
+		groupStep.then(
+			(made) => groupMade.resolve(Number(made.id)),
+			(error: unknown) => groupMade.reject(error),
+		);
+		const group = await groupStep;
 		const groupId = Number(group.id);
+		closing ??= alongside(startClosure());
 
 		const account = await runner.run('create_account', async () => {
 			const body = {
@@ -229,56 +273,38 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 
 		// The account test is advisory (the access smoke decides) and the closure does not need its
 		// answer: both run at once.
-		const accountTest = runner.run('account_test', async (api) => {
-			api.progress(`testing the account with ${choice.smokeModel}`);
-			const test = await client.testAccount(account.id, choice.smokeModel);
-			if (test.ok)
-				return {
-					status: 'ok',
-					message: `host account test with ${choice.smokeModel} passed`,
-					value: null,
-					evidence: test,
-				};
-			const models = await client.accountModels(account.id).catch(() => [] as string[]);
-			if (test.status === 403 && models.includes(choice.smokeModel)) {
-				probeAdvisory = true;
+		const accountTest = alongside(
+			runner.run('account_test', async (api) => {
+				api.progress(`testing the account with ${choice.smokeModel}`);
+				const test = await client.testAccount(account.id, choice.smokeModel);
+				if (test.ok)
+					return {
+						status: 'ok',
+						message: `host account test with ${choice.smokeModel} passed`,
+						value: null,
+						evidence: test,
+					};
+				const models = await client.accountModels(account.id).catch(() => [] as string[]);
+				if (test.status === 403 && models.includes(choice.smokeModel)) {
+					probeAdvisory = true;
+					return {
+						status: 'warn',
+						message: `probe_advisory: the first account test answered 403 while the account already lists ${choice.smokeModel} (a known fresh-host race); the access smoke decides`,
+						value: null,
+						evidence: {test, models, probe_advisory: true, validation_status: 'warning'},
+					};
+				}
 				return {
 					status: 'warn',
-					message: `probe_advisory: the first account test answered 403 while the account already lists ${choice.smokeModel} (a known fresh-host race); the access smoke decides`,
+					message: `the host's account test failed (${test.error ?? (test.empty ? 'empty answer' : 'no success event')}); the access smoke decides`,
 					value: null,
-					evidence: {test, models, probe_advisory: true, validation_status: 'warning'},
+					evidence: {test, models},
 				};
-			}
-			return {
-				status: 'warn',
-				message: `the host's account test failed (${test.error ?? (test.empty ? 'empty answer' : 'no success event')}); the access smoke decides`,
-				value: null,
-				evidence: {test, models},
-			};
-		});
-
-		const closing = runner.run('access_closure', (api) =>
-			accessClosureStep(
-				{
-					client,
-					recorder,
-					caps: caps!,
-					hostUrl: host.url,
-					pack,
-					accessMode: input.accessMode,
-					groupId,
-					names,
-					existingUser: input.user ? {email: input.user, password: options.userPassword ?? null} : null,
-					timeoutMs: timing.requestTimeoutMs,
-				},
-				api,
-			),
+			}),
 		);
-		const [testResult, closureResult] = await Promise.allSettled([accountTest, closing]);
-		if (closureResult.status === 'rejected') throw closureResult.reason;
-		if (testResult.status === 'rejected') throw testResult.reason;
-		const closure: AccessClosure = closureResult.value;
 
+		const closure: AccessClosure = await closing;
+		// The smoke needs the user's key and the account; the advisory account test runs on beside it.
 		smoke = await runner.run('access_smoke', async (api) => {
 			const out = await runSmoke(
 				{
@@ -309,6 +335,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			}
 			return result;
 		});
+		const [tested] = await Promise.allSettled([accountTest]);
+		if (tested.status === 'rejected') throw tested.reason;
 	} catch (error) {
 		if (error instanceof StepFailure) failureClass = error.failureClass;
 		else if (error instanceof StepStopped) failureClass = null;
@@ -318,6 +346,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			recorder.file.summary = {unexpected_error: error instanceof Error ? error.message : String(error)};
 		}
 	}
+	await Promise.allSettled(beside);
 	return finish({recorder, runner, input, failureClass, upstream, smoke, probeAdvisory, signal});
 }
 
@@ -327,16 +356,19 @@ async function planStep(
 	pack: string,
 	batchId: string,
 	progress: (m: string) => void,
+	/** What the host probe's search for the first name found (null: it did not search). */
+	searched: Array<{name: string}> | null,
 ) {
 	// Old hosts keep deleted group names reserved: pick a name no group (live) uses; a reserved one
 	// still answers 409 at create, so the suffix also moves on then (see create_group's lookup).
 	let names: PlannedNames = plannedNames(host, pack, batchId);
 	for (let attempt = 1; attempt < 5; attempt++) {
 		progress(`checking that ${names.group} is free`);
-		const taken = byExactName(
-			(await client.listGroups({search: names.group, page_size: 100})).items,
-			names.group,
-		);
+		const found =
+			attempt === 1 && searched
+				? searched
+				: (await client.listGroups({search: names.group, page_size: 100})).items;
+		const taken = byExactName(found, names.group);
 		if (!taken) break;
 		names = plannedNames(host, pack, batchId, attempt);
 	}
@@ -346,6 +378,18 @@ async function planStep(
 		value: names,
 		evidence: names,
 	};
+}
+
+/** A promise with its resolve and reject outside (Promise.withResolvers is Node 22). */
+function deferred<T>(): {promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void} {
+	let resolve!: (v: T) => void;
+	let reject!: (e: unknown) => void;
+	const promise = new Promise<T>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	promise.catch(() => {}); // whoever needs it awaits it; an unused rejection is not an error
+	return {promise, resolve, reject};
 }
 
 interface FinishInput {

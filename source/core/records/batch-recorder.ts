@@ -5,6 +5,7 @@ import {randomBytes} from 'node:crypto';
 import type {StateStore} from '../../store/state-store.js';
 import {
 	BATCH_FILE_VERSION,
+	STEP_NAMES,
 	resourceKey,
 	type AccessResult,
 	type BatchFile,
@@ -119,10 +120,34 @@ export class BatchRecorder {
 		});
 	}
 
+	/**
+	 * Puts a step's record in place: steps that run side by side start and end in any order, and the
+	 * batch keeps them in the pipeline's order (STEP_NAMES; others after, in the order they came).
+	 */
+	private placeStep(record: StepRecord): void {
+		const steps = this.file.steps;
+		const existing = steps.findIndex((s) => s.name === record.name);
+		if (existing >= 0) {
+			steps[existing] = record;
+			return;
+		}
+		const rank = (name: string) => {
+			const i = (STEP_NAMES as readonly string[]).indexOf(name);
+			return i < 0 ? STEP_NAMES.length : i;
+		};
+		const after = steps.findIndex((s) => rank(s.name) > rank(record.name));
+		if (after < 0) steps.push(record);
+		else steps.splice(after, 0, record);
+	}
+
+	/** Records a step as running, in the batch file only. */
+	startStep(record: StepRecord): Promise<void> {
+		this.placeStep(record);
+		return this.flushBatch();
+	}
+
 	recordStep(record: StepRecord, evidence: unknown): Promise<void> {
-		const existing = this.file.steps.findIndex((s) => s.name === record.name);
-		if (existing >= 0) this.file.steps[existing] = record;
-		else this.file.steps.push(record);
+		this.placeStep(record);
 		if (record.status === 'fail') this.index.stopped_at_step = record.name;
 		return this.enqueue(async () => {
 			await writeEvidence(
