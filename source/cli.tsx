@@ -5,92 +5,49 @@ import process from 'node:process';
 
 process.umask(0o077);
 
-const help = `
-  Usage
-    $ crm                      the TUI (on a terminal)
-    $ crm <command> [options]
+type Usage = typeof import('./commands/usage.js');
 
-  Commands
-    sandbox                    start the built-in sub2api-compatible sandbox host (127.0.0.1)
-    host add|list|show|remove  register and inspect sub2api hosts
-    packs                      list provider packs
-    import                     import a provider into a host and prove a user can call it
-    import-batch               import a file of url,key pairs
-    batches                    list import batches
-    batch show BATCH           one batch with steps, resources and reconcile runs
-    status                     per host and provider: latest batch, access status, last reconcile
-    reconcile                  compare recorded resources with the host (drift)
-    rollback                   delete exactly a batch's recorded resources
-    repair                     re-run access closure and smoke for a drifted batch
-    smoke --batch BATCH        run a batch's access smoke again and record it
-    accept                     fresh-host acceptance run with numbered evidence
-    evidence list|keep|archive|export
-    matrix                     provider validation matrix
-
-  Global options
-    --data DIR                 state folder (env CRM_DATA_DIR; default data/ beside package.json)
-    --json                     one JSON document on stdout; progress goes to stderr
-    --help, --version
-
-  Exit codes
-    0 ok · 1 operation failed · 2 invalid input · 3 drift found · 4 state problem
-
-  Secrets are never flag values: --key-env VAR | --key-file FILE | --key-stdin (provider key);
-  --admin-key-env VAR | --admin-key-file FILE | --email E --password-env VAR (admin credential);
-  --totp-env VAR (2FA / step-up code).
-`;
-
-const str = {type: 'string'} as const;
-const num = {type: 'number'} as const;
-const bool = {type: 'boolean'} as const;
-
-function parse(meow: typeof import('meow').default) {
-	return meow(help, {
+function parse(meow: typeof import('meow').default, usage: Usage, argv: string[]) {
+	const flags = Object.fromEntries(
+		Object.entries(usage.FLAGS).map(([key, spec]) => [key, {type: spec.type}]),
+	) as {[K in keyof Usage['FLAGS']]: {type: Usage['FLAGS'][K]['type']}};
+	return meow(usage.globalUsage(), {
 		importMeta: import.meta,
+		argv,
+		// --help, -h and --version are handled before meow (anywhere on the line, running nothing).
+		autoHelp: false,
+		autoVersion: false,
 		allowUnknownFlags: false,
-		flags: {
-			data: str,
-			json: bool,
-			// hosts
-			name: str,
-			url: str,
-			adminKeyEnv: str,
-			adminKeyFile: str,
-			email: str,
-			passwordEnv: str,
-			totpEnv: str,
-			acceptCompliance: bool,
-			prefix: str,
-			userDomain: str,
-			// import
-			host: str,
-			pack: str,
-			keyEnv: str,
-			keyFile: str,
-			keyStdin: bool,
-			access: str,
-			smokeModel: str,
-			user: str,
-			userPasswordEnv: str,
-			continueOnUpstreamFailure: bool,
-			force: bool,
-			batch: str,
-			dryRun: bool,
-			yes: bool,
-			file: str,
-			concurrency: num,
-			skipInvalid: bool,
-			out: str,
-			// sandbox
-			port: num,
-			profile: str,
-			latencyMs: num,
-			// waits and retries
-			timeoutS: num,
-			smokeRetryS: num,
-			lockWaitS: num,
-		},
+		flags,
 	});
+}
+
+/** Prints an exit-2 usage error (the JSON error document too under --json). */
+async function usageError(json: boolean, field: string | null, message: string): Promise<number> {
+	const {Output} = await import('./commands/output.js');
+	const {CrmError} = await import('./lib/errors.js');
+	return new Output({json}).fail(new CrmError('usage', message, {field}));
+}
+
+/** `--help` / `-h` anywhere: the usage of the command named on the line (or of crm), exit 0. */
+async function printHelp(words: string[], json: boolean): Promise<number> {
+	const usage = await import('./commands/usage.js');
+	const specs = usage.commandsFor(words);
+	if (words.length > 0 && specs.length === 0)
+		return usageError(json, 'COMMAND', `unknown command "${words[0]!.slice(0, 40)}"; see crm --help`);
+	const text = specs.length > 0 ? `\n${usage.commandUsage(specs)}\n` : usage.globalUsage();
+	const command = specs.length === 1 ? specs[0]!.name : (words[0] ?? null);
+	process.stdout.write(json ? `${JSON.stringify({command, usage: text}, null, 2)}\n` : `${text}\n`);
+	return 0;
+}
+
+async function printVersion(): Promise<number> {
+	const {readFileSync} = await import('node:fs');
+	const path = await import('node:path');
+	const {packageRoot} = await import('./store/paths.js');
+	const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {version: string};
+	process.stdout.write(`${pkg.version}\n`);
+	return 0;
 }
 
 /**
@@ -105,25 +62,33 @@ function tuiDataArg(argv: string[]): string | null | undefined {
 }
 
 async function main(): Promise<number> {
+	const argv = process.argv.slice(2);
 	const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-	const fastData = tuiDataArg(process.argv.slice(2));
+	const fastData = tuiDataArg(argv);
 	if (fastData !== undefined && tty) {
+		if (fastData !== null) {
+			const {checkDataDir, resolveDataDir} = await import('./store/paths.js');
+			try {
+				checkDataDir(resolveDataDir(fastData), {write: false});
+			} catch (error) {
+				return usageError(false, '--data', (error as Error).message);
+			}
+		}
 		const {runTui} = await import('./ui/run.js');
 		return runTui({data: fastData ?? undefined});
 	}
+	const {scanArgv} = await import('./commands/argv.js');
+	const scan = scanArgv(argv);
+	if (scan.help) return printHelp(scan.words, scan.json);
+	if (scan.version) return printVersion();
+	if (scan.problem) return usageError(scan.json, scan.problem.flag, scan.problem.message);
 	let cli: ReturnType<typeof parse>;
 	try {
-		cli = parse((await import('meow')).default);
+		cli = parse((await import('meow')).default, await import('./commands/usage.js'), scan.argv);
 	} catch (error) {
 		// meow throws (a stack trace, exit 1) for a flag given twice: that is bad input, exit 2 naming it.
 		const message = error instanceof Error ? error.message : String(error);
-		const field = /--[\w-]+/.exec(message)?.[0] ?? null;
-		if (process.argv.includes('--json'))
-			process.stdout.write(
-				`${JSON.stringify({error: {exit_code: 2, kind: 'usage', field, message}}, null, 2)}\n`,
-			);
-		process.stderr.write(`error${field ? ` (${field})` : ''}: ${message}\n`);
-		return 2;
+		return usageError(scan.json, /--[\w-]+/.exec(message)?.[0] ?? null, message);
 	}
 	const [command, ...rest] = cli.input;
 	if (!command) {

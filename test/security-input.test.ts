@@ -4,10 +4,26 @@
 // raw control character, and change nothing: state.json byte-identical, no new file in the data
 // folder, the sandbox snapshot identical and no request sent to the host. The validators the TUI
 // fields use (source/core/validate.ts, source/ui/validators.ts) get the same value table directly.
+// The command line itself (issue 14, parts 5-7; issue 20, part 1): unknown flags and secrets given
+// as flag values are named, their values never printed; a --data that is a file, unreadable or
+// unwritable; import-batch files over 5 MiB or 10,000 lines; a symlink or file at evidence export's
+// --out; and --help / -h on every command and sub-command, which runs nothing.
 import test, {type ExecutionContext} from 'ava';
-import {mkdirSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {
+	chmodSync,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readFileSync,
+	readdirSync,
+	statSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import {FLAGS, flagName} from '../source/commands/usage.js';
 import {CrmError} from '../source/lib/errors.js';
+import {StateStore} from '../source/store/state-store.js';
 import {
 	validateAccessMode,
 	validateDomain,
@@ -36,6 +52,12 @@ interface Case {
 	input?: string;
 	noData?: boolean;
 	label: string;
+	/** Values that must appear nowhere in stdout or stderr (a flag's value, say). */
+	absent?: string[];
+	/** What the error message must say. */
+	says?: RegExp;
+	/** Run as the unprivileged `nobody` when the suite runs as root (folder permission cases). */
+	asNobody?: boolean;
 }
 
 // ---- value tables, shared by the CLI cases and the validator tests ----
@@ -184,6 +206,13 @@ function listing(dir: string): string[] {
 }
 
 let tried = 0;
+
+/** Root bypasses folder permissions: permission cases then run as `nobody`. */
+const NOBODY = 65534;
+const isRoot = process.getuid?.() === 0;
+function nobody(): {uid?: number; gid?: number} {
+	return isRoot ? {uid: NOBODY, gid: NOBODY} : {};
+}
 const code = (n: number) => String.fromCharCode(n);
 /** A raw control character other than newline and tab (built from code points: no-control-regex). */
 const UNPRINTABLE = new RegExp(`[${code(0)}-${code(8)}${code(11)}-${code(31)}${code(127)}]`);
@@ -201,6 +230,7 @@ async function check(e: HostEnv | null, c: Case): Promise<string[]> {
 		env: {...(e?.env ?? {}), ...c.env},
 		input: c.input,
 		timeoutMs: c.args[0] === 'sandbox' ? 8000 : 30_000,
+		...(c.asNobody ? nobody() : {}),
 	});
 	tried += 1;
 	const problems: string[] = [];
@@ -219,6 +249,9 @@ async function check(e: HostEnv | null, c: Case): Promise<string[]> {
 	expect(r.stderr.includes(`(${c.field})`), 'stderr does not name the field');
 	expect(!UNPRINTABLE.test(r.stdout + r.stderr), 'a raw control character is printed');
 	expect(r.stderr.length < 1200, `a ${r.stderr.length}-character message`);
+	for (const value of c.absent ?? [])
+		expect(!(r.stdout + r.stderr).includes(value), `prints the value ${JSON.stringify(value.slice(0, 20))}`);
+	if (c.says) expect(c.says.test(doc?.error?.message ?? ''), `says "${doc?.error?.message}"`);
 	if (stateFile) expect(readFileSync(stateFile).equals(before!), 'state.json changed');
 	if (data)
 		expect(JSON.stringify(listing(data)) === JSON.stringify(files), 'a file was written in the data folder');
@@ -570,6 +603,376 @@ test('sandbox and packs: every flag', async (t) => {
 		null,
 		cases.map((c) => ({...c, noData: true})),
 	);
+});
+
+// ---- the command line itself: unknown flags, secrets as flag values, --data, limits, --out ----
+
+/** A value given to a flag crm does not know: it must never be printed (it could be a secret). */
+const FLAG_VALUE = 'flag-value-canary-7f3a9c51';
+guard.secrets(FLAG_VALUE);
+
+test('unknown flags and secrets given as flag values: exit 2 naming the flag, the value never printed', async (t) => {
+	const e = await env(t);
+	const url = e.sandbox.info.upstreams.deepseek!.base_url;
+	const lines: string[][] = [
+		['packs'],
+		['batches'],
+		['host', 'list'],
+		['evidence', 'list'],
+		['import', '--host', 'sb', '--pack', 'deepseek', '--url', url, '--key-env', 'KEY_DEEPSEEK'],
+		['rollback', '--batch', 'b20250101-000000-aaaaaa', '--yes'],
+		['sandbox'],
+	];
+	const cases: Case[] = [];
+	for (const line of lines) {
+		const label = line.slice(0, 2).join(' ');
+		cases.push(
+			{kind: 'malformed', field: '--foo', args: [...line, `--foo=${FLAG_VALUE}`], label: `${label} --foo=V`},
+			{kind: 'malformed', field: '--foo', args: [...line, '--foo', FLAG_VALUE], label: `${label} --foo V`},
+			{
+				kind: 'malformed',
+				field: '--no-such-flag',
+				args: [...line, '--no-such-flag'],
+				label: `${label} --no-such`,
+			},
+			{kind: 'malformed', field: '-x', args: [...line, `-x${FLAG_VALUE}`], label: `${label} -xV`},
+			{
+				kind: 'injection',
+				field: '--a?b',
+				args: [...line, `--a\u0007b=${FLAG_VALUE}`],
+				label: `${label} --a<BEL>b`,
+			},
+		);
+	}
+	// Secrets as plain flag values: refused with the way crm takes each one.
+	const SECRET_FLAGS: Array<[string, string]> = [
+		['--key', '--key-env'],
+		['--api-key', '--key-env'],
+		['--admin-key', '--admin-key-env'],
+		['--password', '--password-env'],
+		['--user-password', '--user-password-env'],
+		['--totp', '--totp-env'],
+		['--token', '--token-file'],
+		['--webhook-url', '--webhook-url-env'],
+	];
+	const secret = 'sk-plain-flag-secret-0123456789';
+	guard.secrets(secret);
+	for (const [flag, pointer] of SECRET_FLAGS)
+		for (const line of [lines[4]!, ['host', 'add', '--name', 'sb2', '--url', e.sandbox.info.host_url]])
+			for (const form of [[flag, secret], [`${flag}=${secret}`]])
+				cases.push({
+					kind: 'injection',
+					field: flag,
+					args: [...line, ...form],
+					label: `${line[0]} ${form.join(' ').slice(0, 20)}`,
+					says: new RegExp(`give it with ${pointer}`),
+				});
+	await runAll(
+		t,
+		e,
+		cases.map((c) => ({...c, absent: [FLAG_VALUE, secret, ...(c.absent ?? [])]})),
+	);
+	// Without --json: the same refusal on stderr, nothing on stdout.
+	const human = await runCli(['packs', `--foo=${FLAG_VALUE}`]);
+	t.is(human.code, 2);
+	t.is(human.stdout, '');
+	t.regex(human.stderr, /error \(--foo\): unknown flag --foo/);
+	t.false(human.stderr.includes(FLAG_VALUE));
+});
+
+/** A folder under a 0755 parent, so `nobody` can reach it. */
+function reachableFolder(mode: number): string {
+	const parent = tempDataDir('crm-perm');
+	chmodSync(parent, 0o755);
+	const dir = path.join(parent, 'data');
+	mkdirSync(dir);
+	chmodSync(dir, mode);
+	return dir;
+}
+
+test('--data that is a file, cannot be read, written or created: exit 2 naming --data, nothing touched or sent', async (t) => {
+	const e = await env(t);
+	const file = path.join(tempDataDir('crm-data-file'), 'state-file');
+	writeFileSync(file, 'not a folder\n');
+	const unwritable = reachableFolder(0o555);
+	const unreadable = reachableFolder(0o000);
+	const url = e.sandbox.info.upstreams.deepseek!.base_url;
+	const hostAdd = [
+		'host',
+		'add',
+		'--name',
+		'sb2',
+		'--url',
+		e.sandbox.info.host_url,
+		'--admin-key-env',
+		'CRM_ADMIN_KEY',
+	];
+	const imp = ['import', '--host', 'sb', '--pack', 'deepseek', '--url', url, '--key-env', 'KEY_DEEPSEEK'];
+	const readers = [['batches'], ['status'], ['host', 'list'], ['evidence', 'list'], ['matrix']];
+	const writers = [hostAdd, imp, ['reconcile', '--host', 'sb'], ['evidence', 'archive']];
+	const cases: Case[] = [];
+	const at = (dir: string, args: string[], says: RegExp, label: string, asNobody = false): Case => ({
+		kind: 'malformed',
+		field: '--data',
+		args: [...args, '--data', dir],
+		noData: true,
+		says,
+		asNobody,
+		label: `${args.slice(0, 2).join(' ')} --data ${label}`,
+	});
+	for (const args of [...readers, ...writers]) {
+		cases.push(at(file, args, /is not a folder/, 'a file'));
+		cases.push(at(path.join(file, 'sub'), args, /cannot be used \(ENOTDIR\)/, 'under a file'));
+		cases.push(at(unreadable, args, /cannot be read/, 'unreadable', true));
+	}
+	for (const args of [hostAdd, imp]) {
+		cases.push(at(unwritable, args, /is not writable/, 'unwritable', true));
+		cases.push(
+			at(path.join(unwritable, 'new'), args, /cannot be created: .* is not writable/, 'uncreatable', true),
+		);
+	}
+	await runAll(t, e, cases);
+	t.is(readFileSync(file, 'utf8'), 'not a folder\n', 'the file is untouched');
+	t.deepEqual(readdirSync(unwritable), [], 'nothing was created in the unwritable folder');
+	t.is(statSync(unwritable).mode & 0o777, 0o555, 'its mode is kept');
+	// Reading a folder crm cannot write is fine: it only reads.
+	const read = await runCli(['batches', '--json', '--data', unwritable], nobody());
+	t.is(read.code, 0, read.stderr);
+	t.deepEqual(JSON.parse(read.stdout), {batches: []});
+});
+
+test('import-batch: a file over 5 MiB or 10,000 lines is refused before it is parsed, naming --file', async (t) => {
+	const e = await env(t);
+	const dir = tempDataDir('crm-big-list');
+	const line = `${e.sandbox.info.upstreams.deepseek!.base_url},sk-abcdefghijklmnop\n`;
+	const write = (name: string, text: string) => {
+		const f = path.join(dir, name);
+		writeFileSync(f, text, {mode: 0o600});
+		return f;
+	};
+	const big = write('big.csv', line.repeat(Math.ceil((5 * 1024 * 1024 + 1) / line.length)));
+	const long = write('long.csv', '#\n'.repeat(10_001));
+	const exact = write('exact.csv', '#\n'.repeat(10_000));
+	const base = ['import-batch', '--host', 'sb'];
+	const cases: Case[] = [
+		{
+			kind: 'overlong',
+			field: '--file',
+			args: [...base, '--file', big],
+			says: /larger than 5 MiB/,
+			label: 'a 5 MiB file',
+		},
+		{
+			kind: 'overlong',
+			field: '--file',
+			args: [...base, '--file', long],
+			says: /more than 10,000 lines/,
+			label: '10,001 lines',
+		},
+		{
+			kind: 'overlong',
+			field: '--file',
+			args: [...base, '--file', '-'],
+			input: line.repeat(Math.ceil((5 * 1024 * 1024 + 1) / line.length)),
+			says: /standard input\) is larger than 5 MiB/,
+			label: 'over 5 MiB on stdin',
+		},
+		{
+			kind: 'overlong',
+			field: '--file',
+			args: [...base, '--file', '-'],
+			input: '#\n'.repeat(10_001),
+			says: /more than 10,000 lines/,
+			label: '10,001 lines on stdin',
+		},
+		// 10,000 lines is within the limit: refused for what it holds, not for its length.
+		{
+			kind: 'empty',
+			field: '--file',
+			args: [...base, '--file', exact],
+			says: /holds no url,key lines/,
+			label: '10,000 lines',
+		},
+	];
+	const started = Date.now();
+	await runAll(t, e, cases);
+	t.log(`${cases.length} oversize lists refused in ${Date.now() - started} ms`);
+});
+
+test('evidence export never writes through a symlink or over a file at --out (unless --force, and never a symlink)', async (t) => {
+	const e = await env(t);
+	// An acceptance run recorded in state, with its folder (as crm accept leaves them).
+	const runId = 'a20250101-000000-sb-deepseek-abcdef';
+	const store = await StateStore.open(e.data, {lock: {command: 'test'}});
+	const now = new Date().toISOString();
+	store.data.acceptance_runs = [
+		{
+			run_id: runId,
+			host_id: store.data.hosts[0]!.host_id,
+			host: 'sb',
+			pack: 'deepseek',
+			base_url: 'http://127.0.0.1:1',
+			key_fingerprint: 'sk-…abcd',
+			access: 'subscription',
+			result: 'ready',
+			access_status: 'subscription_ready',
+			failure_class: null,
+			batch_ids: [],
+			started_at: now,
+			finished_at: now,
+			folder: `acceptance/${runId}`,
+			final: false,
+			host_version: null,
+			tool_version: '0.1.0',
+		},
+	];
+	await store.write();
+	store.release();
+	mkdirSync(path.join(e.data, 'acceptance', runId), {recursive: true, mode: 0o700});
+	writeFileSync(path.join(e.data, 'acceptance', runId, 'README.md'), '# run\n', {mode: 0o600});
+
+	const out = tempDataDir('crm-out');
+	const victim = path.join(tempDataDir('crm-victim'), 'victim.txt');
+	writeFileSync(victim, 'precious\n');
+	const link = path.join(out, 'link.tar.gz');
+	symlinkSync(victim, link);
+	const dangling = path.join(out, 'dangling.tar.gz');
+	const nowhere = path.join(tempDataDir('crm-nowhere'), 'made-through-a-link');
+	symlinkSync(nowhere, dangling);
+	const existing = path.join(out, 'existing.tar.gz');
+	writeFileSync(existing, 'old bundle\n');
+	const folder = path.join(out, 'folder.tar.gz');
+	mkdirSync(folder);
+	const base = ['evidence', 'export', runId, '--out'];
+	const outCase = (target: string, says: RegExp, label: string, extra: string[] = []): Case => ({
+		kind: 'injection',
+		field: '--out',
+		args: [...base, target, ...extra],
+		says,
+		label: `evidence export --out ${label}`,
+	});
+	await runAll(t, e, [
+		outCase(link, /is a symlink/, 'a symlink to a file'),
+		outCase(link, /is a symlink/, 'a symlink to a file, --force', ['--force']),
+		outCase(dangling, /is a symlink/, 'a dangling symlink'),
+		outCase(dangling, /is a symlink/, 'a dangling symlink, --force', ['--force']),
+		outCase(existing, /already exists/, 'an existing file'),
+		outCase(folder, /not a regular file/, 'a folder', ['--force']),
+		outCase(path.join(out, 'missing', 'x.tar.gz'), /does not exist/, 'in a missing folder'),
+	]);
+	t.is(readFileSync(victim, 'utf8'), 'precious\n', 'the symlink target is untouched');
+	t.false(existsSync(nowhere), 'nothing was created through the dangling symlink');
+	t.is(readFileSync(existing, 'utf8'), 'old bundle\n');
+	t.true(lstatSync(link).isSymbolicLink());
+	// A new name works (0600, no temp file left); --force replaces a regular file in one rename.
+	const fresh = path.join(out, 'fresh.tar.gz');
+	const made = await e.run([...base, fresh, '--json']);
+	t.is(made.code, 0, made.stderr);
+	t.deepEqual(parseJson(made).entries, [`${runId}/README.md`]);
+	t.is(statSync(fresh).mode & 0o777, 0o600);
+	const replaced = await e.run([...base, existing, '--force', '--json']);
+	t.is(replaced.code, 0, replaced.stderr);
+	t.not(readFileSync(existing, 'utf8'), 'old bundle\n');
+	t.deepEqual(readdirSync(out).sort(), [
+		'dangling.tar.gz',
+		'existing.tar.gz',
+		'folder.tar.gz',
+		'fresh.tar.gz',
+		'link.tar.gz',
+	]);
+});
+
+// ---- --help: every command and sub-command prints its usage and runs nothing ----
+
+test("--help and -h anywhere on any command line print that command's usage, exit 0, change and send nothing", async (t) => {
+	t.timeout(900_000);
+	const e = await env(t);
+	const ok = await e.importPack('deepseek');
+	t.is(ok.code, 0, ok.stderr);
+	const batch = parseJson(ok).batch_id as string;
+	const list = path.join(tempDataDir('crm-help-list'), 'list.csv');
+	writeFileSync(
+		list,
+		`${e.sandbox.info.upstreams.kimi!.base_url},${e.sandbox.info.upstreams.kimi!.api_key}\n`,
+		{
+			mode: 0o600,
+		},
+	);
+	const out = path.join(tempDataDir('crm-help-out'), 'bundle.tar.gz');
+	const up = (pack: string) => e.sandbox.info.upstreams[pack]!.base_url;
+	// Each line is complete: without --help it would run (import, delete, send a smoke, serve).
+	const lines: Array<[string, string[]]> = [
+		['sandbox', ['sandbox', '--port', '0']],
+		[
+			'host add',
+			['host', 'add', '--name', 'sb2', '--url', e.sandbox.info.host_url, '--admin-key-env', 'CRM_ADMIN_KEY'],
+		],
+		['host list', ['host', 'list']],
+		['host show', ['host', 'show', 'sb']],
+		['host remove', ['host', 'remove', 'sb', '--force']],
+		['packs', ['packs']],
+		['import', ['import', '--host', 'sb', '--pack', 'kimi', '--url', up('kimi'), '--key-env', 'KEY_KIMI']],
+		['import-batch', ['import-batch', '--host', 'sb', '--file', list]],
+		['batches', ['batches']],
+		['batch show', ['batch', 'show', batch]],
+		['status', ['status']],
+		['reconcile', ['reconcile', '--host', 'sb']],
+		['rollback', ['rollback', '--batch', batch, '--yes']],
+		['repair', ['repair', '--batch', batch]],
+		['smoke', ['smoke', '--batch', batch]],
+		['accept', ['accept', '--host', 'sb', '--pack', 'glm', '--url', up('glm'), '--key-env', 'KEY_GLM']],
+		['evidence list', ['evidence', 'list']],
+		['evidence keep', ['evidence', 'keep', 'a-run']],
+		['evidence archive', ['evidence', 'archive']],
+		['evidence export', ['evidence', 'export', 'a-run', '--out', out]],
+		['matrix', ['matrix']],
+		// A group prints each of its sub-commands.
+		['host add', ['host']],
+		['evidence export', ['evidence']],
+		['batch show', ['batch']],
+	];
+	const before = listing(e.data);
+	const state = readFileSync(path.join(e.data, 'state.json'));
+	const snap = JSON.stringify(e.sandbox.snapshot());
+	const requests = e.sandbox.requestLog().length;
+	const words = (args: string[]) => (['host', 'batch', 'evidence'].includes(args[0]!) && args[1] ? 2 : 1);
+	const problems: string[] = [];
+	const printed = new Set<string>();
+	let runs = 0;
+	for (const [name, args] of lines) {
+		const n = words(args);
+		const variants = [
+			[...args, '--help'],
+			[...args.slice(0, n), '-h', ...args.slice(n)],
+			['--help', ...args],
+		];
+		for (const v of variants) {
+			const r = await e.run(v);
+			runs += 1;
+			const label = `crm ${v.join(' ').slice(0, 60)}`;
+			if (r.code !== 0) problems.push(`${label}: exit ${r.code} ${r.stderr.slice(0, 200)}`);
+			if (!r.stdout.includes(`$ crm ${name}`)) problems.push(`${label}: no usage of crm ${name}`);
+			if (!/Options/.test(r.stdout)) problems.push(`${label}: no options listed`);
+			for (const m of r.stdout.matchAll(/^ {4}(--[a-z-]+)/gm)) printed.add(m[1]!);
+		}
+	}
+	// --json: the usage as one JSON document.
+	const json = await e.run(['smoke', '--batch', batch, '--help', '--json']);
+	t.is(json.code, 0);
+	t.is(parseJson(json).command, 'smoke');
+	t.regex(parseJson(json).usage, /\$ crm smoke --batch BATCH/);
+	t.deepEqual(problems, [], `${runs} --help runs`);
+	t.deepEqual(listing(e.data), before, 'nothing was written in the data folder');
+	t.true(readFileSync(path.join(e.data, 'state.json')).equals(state), 'state.json is byte-identical');
+	t.is(e.sandbox.requestLog().length, requests, 'no request reached the host');
+	t.is(JSON.stringify(e.sandbox.snapshot()), snap, 'the host and its upstreams saw nothing');
+	t.false(existsSync(out), 'no bundle was written');
+	// Every flag crm knows is documented under at least one command.
+	const missing = Object.keys(FLAGS)
+		.map(flagName)
+		.filter((f) => !printed.has(f));
+	t.deepEqual(missing, [], 'flags in no command usage');
+	t.log(`${runs + 1} --help runs, nothing changed, nothing sent`);
 });
 
 // ---- the validators the TUI fields use, with the same tables ----

@@ -128,6 +128,11 @@ for (const [label, content, message] of corruptions) {
 	});
 }
 
+// Ids of the tool's own shapes (a foreign id is corrupt state).
+const B1 = 'b20250101-000000-0000b1';
+const R1 = 'r20250101000000-0000a1';
+const R2 = 'r20250101000000-0000a2';
+
 test('migration from schema 1 keeps every record and moves batch detail to batch files', async (t) => {
 	const dir = tempDataDir();
 	const now = new Date().toISOString();
@@ -148,7 +153,7 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 		hosts: [host('h1')],
 		batches: [
 			{
-				batch_id: 'b1',
+				batch_id: B1,
 				host_id: 'h1',
 				pack: 'deepseek',
 				base_url: 'https://api.deepseek.com',
@@ -181,21 +186,21 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 					},
 				],
 				reconcile_runs: [
-					{run_id: 'r1', host_id: 'h1', batch_id: 'b1', reconcile_status: 'in_sync', at: now, items: []},
+					{run_id: R1, host_id: 'h1', batch_id: B1, reconcile_status: 'in_sync', at: now, items: []},
 				],
 				summary: {batch_status: 'succeeded'},
 				secrets: {user_email: 'u@crm.invalid', user_password: 'pw-canary', user_key: 'sk-canary'},
 			},
 		],
 		reconcile_runs: [
-			{run_id: 'r2', host_id: 'h1', batch_id: null, reconcile_status: 'drifted', at: now, items: []},
+			{run_id: R2, host_id: 'h1', batch_id: null, reconcile_status: 'drifted', at: now, items: []},
 		],
 	};
 	writeFileSync(dataPaths(dir).state, JSON.stringify(v1));
 	const readOnly = await StateStore.open(dir);
 	t.is(readOnly.data.batches.length, 1, 'a reader sees migrated data');
 	t.is(JSON.parse(readFileSync(dataPaths(dir).state, 'utf8')).schema_version, 1, 'a reader does not rewrite');
-	t.is((await readOnly.readBatch('b1'))?.resources.length, 2);
+	t.is((await readOnly.readBatch(B1))?.resources.length, 2);
 
 	const store = await StateStore.open(dir, {lock: {command: 'test'}});
 	store.release();
@@ -203,7 +208,7 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 	t.is(after.data.schema_version, 3);
 	t.is(after.data.hosts[0]?.host_id, 'h1');
 	t.is(after.data.batches[0]?.resource_count, 2);
-	t.deepEqual(after.data.batch_secrets.b1, {
+	t.deepEqual(after.data.batch_secrets[B1], {
 		user_email: 'u@crm.invalid',
 		user_password: 'pw-canary',
 		user_key: 'sk-canary',
@@ -212,15 +217,15 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 	t.deepEqual(
 		after.data.reconcile_runs.map((r) => [r.run_id, r.batch_id]),
 		[
-			['r1', 'b1'],
-			['r2', null],
+			[R1, B1],
+			[R2, null],
 		],
 	);
-	const batch = await after.readBatch('b1');
+	const batch = await after.readBatch(B1);
 	t.is(batch?.steps[0]?.name, 'preflight');
-	t.is(batch?.reconcile_runs[0]?.run_id, 'r1');
+	t.is(batch?.reconcile_runs[0]?.run_id, R1);
 	t.false(JSON.stringify(batch).includes('canary'), 'batch files hold no secret');
-	t.is((await after.readHostRun('r2'))?.reconcile_status, 'drifted');
+	t.is((await after.readHostRun(R2))?.reconcile_status, 'drifted');
 	t.true(existsSync(`${dataPaths(dir).state}.v1.bak`), 'the old file is kept');
 	// Every record, field for field: the host, the batch index, and the batch's detail.
 	const [old] = v1.batches;
@@ -238,7 +243,7 @@ test('migration from schema 1 keeps every record and moves batch detail to batch
 		},
 		{input, steps, resources, access_results, reconcile_runs, summary},
 	);
-	t.deepEqual(await after.readHostRun('r2'), v1.reconcile_runs[0]);
+	t.deepEqual(await after.readHostRun(R2), v1.reconcile_runs[0]);
 });
 
 test('a temp state file left by a killed writer is removed when the lock is taken', async (t) => {

@@ -120,11 +120,12 @@ test('status with thousands of batches: fast, windowed, one batch file read', as
 		t.true(evidence.includes(`artifacts/${batchId}`));
 		t.deepEqual(reads, [batchId], 'only the opened batch file was read');
 
-		// a synthetic batch: its index row shows, its (absent) file is the only one read
+		// a synthetic batch: its index row shows, its absent file is named as a state problem (as the
+		// CLI's exit 4 names it), and it is the only other file read
 		await tui.press(KEY.escape);
 		await tui.waitFor(`${MANY + 1} batch(es)`);
 		await tui.press(KEY.down, KEY.down, KEY.enter); // b…-004998: a failed one
-		const missing = await tui.waitFor('the batch file is missing');
+		const missing = await tui.waitFor(/b20250101-004998-aaaaaa\.json is missing/);
 		t.regex(missing, /failed · provider broken · access broken · stopped at access_smoke/);
 		t.regex(missing, /upstream_unavailable: the provider is rate-limiting/);
 		t.is(reads.length, 2);

@@ -1,5 +1,6 @@
 // Maps `crm <command> [sub]` to the module that runs it; each module is imported only when used.
 import {CrmError} from '../lib/errors.js';
+import {checkDataDir} from '../store/paths.js';
 import {checkCommonFlags, makeContext, type CommandContext, type Flags} from './context.js';
 
 type Runner = (ctx: CommandContext) => Promise<number>;
@@ -30,6 +31,8 @@ export async function dispatch(command: string, args: string[], flags: Flags): P
 	}
 	try {
 		checkCommonFlags(flags);
+		// Every flag is checked before the data folder is touched; a --data crm cannot read is bad input.
+		if (command !== 'packs' && command !== 'sandbox') checkDataDir(ctx.dataDir, {write: false});
 		const run = await load();
 		return await run(ctx);
 	} catch (error) {

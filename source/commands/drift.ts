@@ -11,9 +11,14 @@ import {table} from './output.js';
 import {printEvent} from './print-events.js';
 import {totpFromFlags} from './secret-input.js';
 
-export async function openLocked(ctx: CommandContext, command: string): Promise<StateStore> {
+/** `existing`: the command acts only on what is recorded, so an absent data folder is not created. */
+export async function openLocked(
+	ctx: CommandContext,
+	command: string,
+	existing = false,
+): Promise<StateStore> {
 	const store = await StateStore.open(ctx.dataDir, {
-		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},
+		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000, existing},
 	});
 	for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
 	for (const s of Object.values(store.data.batch_secrets))
@@ -33,8 +38,13 @@ export function engineOptions(ctx: CommandContext) {
 export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const batchId = flagString(ctx.flags, 'batch');
 	if (batchId === '') throw invalidInput('--batch', '--batch is empty: give a batch id (see crm batches)');
+	if (batchId === undefined && flagString(ctx.flags, 'host') === undefined)
+		throw invalidInput(
+			'--host',
+			'--host is required: a host id or name (see crm host list), or give --batch',
+		);
 	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm reconcile');
+	const store = await openLocked(ctx, 'crm reconcile', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		let hostRef = flagString(ctx.flags, 'host');
@@ -59,8 +69,15 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	}
 }
 
-export async function rollbackCommand(ctx: CommandContext): Promise<number> {
+/** `--batch` given and not empty: checked before the data folder is touched. */
+function requireBatch(ctx: CommandContext): string {
 	const batchId = flagString(ctx.flags, 'batch');
+	if (!batchId) throw invalidInput('--batch', '--batch is required (see crm batches)');
+	return batchId;
+}
+
+export async function rollbackCommand(ctx: CommandContext): Promise<number> {
+	const batchId = requireBatch(ctx);
 	if (ctx.flags.dryRun) {
 		// A dry run reads only: no lock, no host call.
 		const store = await StateStore.open(ctx.dataDir);
@@ -91,7 +108,7 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 		);
 	}
 	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm rollback');
+	const store = await openLocked(ctx, 'crm rollback', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const result = await runRollback({store, batchId, signal, ...options});
@@ -117,12 +134,13 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function repairCommand(ctx: CommandContext): Promise<number> {
+	const batchId = requireBatch(ctx);
 	const {runRepair} = await import('../core/drift/repair.js');
 	const options = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm repair');
+	const store = await openLocked(ctx, 'crm repair', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const result = await runRepair({store, batchId: flagString(ctx.flags, 'batch'), signal, ...options});
+		const result = await runRepair({store, batchId, signal, ...options});
 		ctx.out.result(result, () =>
 			[
 				`repair of ${result.batch_id}: ${result.batch_status}, access ${result.access_status}`,
@@ -139,14 +157,15 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function smokeCommand(ctx: CommandContext): Promise<number> {
+	const batchId = requireBatch(ctx);
 	const {runSmokeAgain} = await import('../core/drift/smoke-again.js');
 	const {sink, timing} = engineOptions(ctx);
-	const store = await openLocked(ctx, 'crm smoke');
+	const store = await openLocked(ctx, 'crm smoke', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const result = await runSmokeAgain({
 			store,
-			batchId: flagString(ctx.flags, 'batch'),
+			batchId,
 			sink,
 			signal,
 			timing,

@@ -1,6 +1,6 @@
 // `crm evidence list|keep RUN|archive|export RUN --out FILE.tar.gz`: acceptance-run retention.
 import {archiveRuns, exportRun, keepRun, listRuns, type RunView} from '../core/acceptance/index.js';
-import {CrmError, EXIT} from '../lib/errors.js';
+import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
 import {StateStore} from '../store/state-store.js';
 import {flagString, type CommandContext} from './context.js';
 import {openLocked} from './drift.js';
@@ -56,7 +56,8 @@ async function list(ctx: CommandContext): Promise<number> {
 }
 
 async function keep(ctx: CommandContext, runId: string | undefined): Promise<number> {
-	const store = await openLocked(ctx, 'crm evidence keep');
+	if (!runId) throw invalidInput('RUN', 'name the acceptance run (see crm evidence list)');
+	const store = await openLocked(ctx, 'crm evidence keep', true);
 	try {
 		const run = await keepRun(store, runId);
 		ctx.out.result(run, () => `${run.run_id} kept as final evidence in ${run.evidence_dir}`);
@@ -67,7 +68,7 @@ async function keep(ctx: CommandContext, runId: string | undefined): Promise<num
 }
 
 async function archive(ctx: CommandContext): Promise<number> {
-	const store = await openLocked(ctx, 'crm evidence archive');
+	const store = await openLocked(ctx, 'crm evidence archive', true);
 	try {
 		const result = await archiveRuns(store);
 		ctx.out.result(result, () =>

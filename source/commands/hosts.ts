@@ -1,5 +1,5 @@
 // `crm host add|list|show|remove`.
-import {CrmError} from '../lib/errors.js';
+import {CrmError, invalidInput} from '../lib/errors.js';
 import {removeHost} from '../core/hosts/removal.js';
 import {hostView, resolveHost} from '../core/hosts/lookup.js';
 import {StateStore} from '../store/state-store.js';
@@ -59,9 +59,11 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 }
 
 async function hostRemove(ctx: CommandContext, ref: string | undefined): Promise<number> {
-	const store = await StateStore.open(ctx.dataDir, {lock: {command: 'crm host remove'}});
+	const hostRef = ref ?? flagString(ctx.flags, 'host');
+	if (!hostRef) throw invalidInput('HOST', 'HOST is required: a host id or name (see crm host list)');
+	const store = await StateStore.open(ctx.dataDir, {lock: {command: 'crm host remove', existing: true}});
 	try {
-		const host = await removeHost(store, ref ?? flagString(ctx.flags, 'host'), ctx.flags.force === true);
+		const host = await removeHost(store, hostRef, ctx.flags.force === true);
 		ctx.out.result(
 			{removed: host.host_id},
 			() => `Removed host ${host.name} (${host.host_id}) from this data folder.`,

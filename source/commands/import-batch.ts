@@ -2,6 +2,7 @@
 // every line checked first (exit 2, nothing run, unless --skip-invalid), then detection and imports
 // with bounded concurrency; per-row progress lines on stderr; the result table (JSON with --json).
 import {
+	MAX_FILE_BYTES,
 	batchSucceeded,
 	checkConcurrency,
 	importBatch,
@@ -29,7 +30,17 @@ async function readStdin(): Promise<string> {
 			'--file - reads the list from standard input, but it is a terminal; pipe it in',
 		);
 	const chunks: Buffer[] = [];
-	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+	let size = 0;
+	for await (const chunk of process.stdin) {
+		size += (chunk as Buffer).length;
+		// Stop reading at the limit: what is over it is never held in memory.
+		if (size > MAX_FILE_BYTES)
+			throw invalidInput(
+				'--file',
+				'--file - (standard input) is larger than 5 MiB; split the list into smaller files',
+			);
+		chunks.push(chunk as Buffer);
+	}
 	return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -107,7 +118,7 @@ export async function importBatchCommand(ctx: CommandContext): Promise<number> {
 
 	// Every line is checked before anything is locked, asked or created.
 	const read = readBatchFile(file, packs, file === '-' ? await readStdin() : undefined);
-	ctx.out.secrets.push(...read.secrets);
+	for (const s of read.secrets) ctx.out.secrets.push(s); // one by one: a big file has many
 	if (read.permissionWarning) ctx.out.warn(read.permissionWarning);
 	const fatal = read.problems.some((p) => p.line === 0);
 	if (read.problems.length > 0 && (!skipInvalid || fatal)) throw problemsError(read.problems, file);

@@ -93,7 +93,8 @@ export function toCrmError(error: unknown): CrmError {
 /** Renders rows as an aligned text table for human output. */
 export function table(headers: string[], rows: Array<Array<string | number | null>>): string {
 	const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '-' : String(c))))];
-	const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+	// A reduce, not Math.max(...cells): spreading 100,000 rows into one call overflows the stack.
+	const widths = headers.map((_, i) => cells.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
 	return cells
 		.map((r) =>
 			r

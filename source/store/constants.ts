@@ -8,6 +8,13 @@ export const SCHEMA_VERSION = 3;
 /** Version of a batch file (unchanged since state schema 2). */
 export const BATCH_FILE_VERSION = 2;
 
+/**
+ * The tool's own id shapes (newBatchId, the reconcile run id): ids name files in the data folder,
+ * so one of any other shape (`../state`, a path) means the file was not written by crm: corrupt.
+ */
+export const BATCH_ID = /^b\d{8}-\d{6}-[0-9a-f]{6}$/;
+export const RECONCILE_RUN_ID = /^r\d{14}-[0-9a-f]{6}$/;
+
 /** How a normal user gets access to an imported provider. */
 export const ACCESS_MODES = ['self_service', 'subscription'] as const;
 export const BATCH_STATUSES = ['running', 'succeeded', 'failed', 'partial', 'rolled_back'] as const;

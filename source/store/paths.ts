@@ -1,7 +1,8 @@
 // Where things live on disk (CLI.md "Global"): the data folder and the files inside it.
-import {existsSync, readFileSync} from 'node:fs';
+import {accessSync, constants, existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {invalidInput} from '../lib/errors.js';
 
 let root: string | null = null;
 
@@ -38,6 +39,52 @@ export function packageRoot(): string {
 export function resolveDataDir(flag?: string | null): string {
 	const chosen = flag || process.env.CRM_DATA_DIR;
 	return chosen ? path.resolve(chosen) : path.join(packageRoot(), 'data');
+}
+
+function can(p: string, mode: number): boolean {
+	try {
+		accessSync(p, mode);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Refuses a data folder crm cannot use, before anything in it is touched (exit 2 naming --data):
+ * a file or anything else that is not a folder, a folder it cannot read, and, for commands that
+ * write, a folder it cannot write or cannot create.
+ */
+export function checkDataDir(dir: string, options: {write: boolean}): void {
+	const bad = (why: string) =>
+		invalidInput(
+			'--data',
+			`--data ${dir} ${why}; give a folder crm can read and write (--data DIR or CRM_DATA_DIR)`,
+		);
+	let isDir: boolean;
+	try {
+		isDir = statSync(dir).isDirectory();
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code !== 'ENOENT') throw bad(`cannot be used (${code ?? 'unreadable'})`);
+		if (!options.write) return; // reading an absent folder reads an empty state
+		// It will be created: the nearest existing folder above it must let us.
+		let parent = path.dirname(dir);
+		while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+		let parentIsDir = false;
+		try {
+			parentIsDir = statSync(parent).isDirectory();
+		} catch {
+			/* reported below */
+		}
+		if (!parentIsDir) throw bad(`cannot be created: ${parent} is not a folder`);
+		if (!can(parent, constants.W_OK | constants.X_OK))
+			throw bad(`cannot be created: ${parent} is not writable`);
+		return;
+	}
+	if (!isDir) throw bad('is not a folder');
+	if (!can(dir, constants.R_OK | constants.X_OK)) throw bad('cannot be read');
+	if (options.write && !can(dir, constants.W_OK)) throw bad('is not writable');
 }
 
 export function dataPaths(dataDir: string) {

@@ -8,7 +8,7 @@
 // No zod import here: describe() reads a schema's definition as data.
 
 export type Spec =
-	| {t: 'string'; min?: number}
+	| {t: 'string'; min?: number; pattern?: string; flags?: string}
 	| {t: 'number'; int?: true; min?: number}
 	| {t: 'boolean'}
 	| {t: 'enum'; values: Array<string | number>}
@@ -40,12 +40,23 @@ export function describe(def: Def): Spec {
 	const checks = (def.checks ?? []).map((c) => c._zod.def);
 	switch (def.type) {
 		case 'string': {
-			let min = 0;
+			const spec: Spec & {t: 'string'} = {t: 'string'};
 			for (const c of checks) {
-				if (c.check === 'min_length' && typeof c.minimum === 'number') min = Math.max(min, c.minimum);
-				else return OPAQUE;
+				if (c.check === 'min_length' && typeof c.minimum === 'number')
+					spec.min = Math.max(spec.min ?? 0, c.minimum);
+				else if (
+					c.check === 'string_format' &&
+					c.format === 'regex' &&
+					c.pattern instanceof RegExp &&
+					!spec.pattern
+				) {
+					// A global or sticky pattern keeps state between tests: leave those to zod.
+					if (c.pattern.global || c.pattern.sticky) return OPAQUE;
+					spec.pattern = c.pattern.source;
+					if (c.pattern.flags) spec.flags = c.pattern.flags;
+				} else return OPAQUE;
 			}
-			return min > 0 ? {t: 'string', min} : {t: 'string'};
+			return spec;
 		}
 		case 'number': {
 			const spec: Spec = {t: 'number'};
@@ -95,7 +106,10 @@ export function compile(spec: Spec): Check {
 	switch (spec.t) {
 		case 'string': {
 			const min = spec.min ?? 0;
-			return (v) => typeof v === 'string' && v.length >= min;
+			const pattern = spec.pattern === undefined ? null : new RegExp(spec.pattern, spec.flags);
+			return pattern
+				? (v) => typeof v === 'string' && v.length >= min && pattern.test(v)
+				: (v) => typeof v === 'string' && v.length >= min;
 		}
 		case 'number': {
 			const floor = spec.min ?? -Infinity;

@@ -7,6 +7,8 @@ import {z} from 'zod';
 import {
 	ACCESS_STATUSES,
 	BATCH_FILE_VERSION,
+	BATCH_ID,
+	RECONCILE_RUN_ID,
 	BATCH_STATUSES,
 	FAILURE_CLASSES,
 	PROVIDER_STATUSES,
@@ -23,6 +25,8 @@ export {
 	RESOURCE_TYPES,
 	SCHEMA_VERSION,
 	STEP_NAMES,
+	BATCH_ID,
+	RECONCILE_RUN_ID,
 	emptyState,
 	resourceKey,
 } from './constants.js';
@@ -31,6 +35,11 @@ export {
 export type Strict<T> = {[K in keyof T as string extends K ? never : K]: T[K]};
 
 const iso = z.string().min(1);
+
+/** Acceptance runs live in acceptance/<run_id> or acceptance/archive/<run_id>: one plain name. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+const batchId = z.string().regex(BATCH_ID, 'not a batch id crm makes (b<date>-<time>-<6 hex>)');
+const runId = z.string().regex(RECONCILE_RUN_ID, 'not a reconcile run id crm makes');
 const nullableIso = iso.nullable();
 
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
@@ -68,7 +77,7 @@ export const hostSchema = z.looseObject({
 export type HostRecord = Strict<z.infer<typeof hostSchema>>;
 
 export const batchIndexSchema = z.looseObject({
-	batch_id: z.string().min(1),
+	batch_id: batchId,
 	host_id: z.string().min(1),
 	pack: z.string().min(1),
 	base_url: z.string(),
@@ -97,9 +106,9 @@ export const batchSecretsSchema = z.looseObject({
 export type BatchSecrets = Strict<z.infer<typeof batchSecretsSchema>>;
 
 export const reconcileIndexSchema = z.looseObject({
-	run_id: z.string().min(1),
+	run_id: runId,
 	host_id: z.string().min(1),
-	batch_id: z.string().nullable(),
+	batch_id: batchId.nullable(),
 	reconcile_status: z.enum(['in_sync', 'drifted']),
 	at: iso,
 	counts: z.record(z.string(), z.number()),
@@ -108,7 +117,7 @@ export type ReconcileIndex = Strict<z.infer<typeof reconcileIndexSchema>>;
 
 /** One acceptance run (`crm accept`), indexed for `crm evidence` and `crm matrix`. Optional in state. */
 export const acceptanceRunSchema = z.looseObject({
-	run_id: z.string().min(1),
+	run_id: z.string().regex(SAFE_NAME, 'not a run id crm makes'),
 	host_id: z.string().min(1),
 	host: z.string(),
 	pack: z.string().min(1),
@@ -119,11 +128,13 @@ export const acceptanceRunSchema = z.looseObject({
 	result: z.string(),
 	access_status: z.enum(ACCESS_STATUSES),
 	failure_class: z.enum(FAILURE_CLASSES).nullable(),
-	batch_ids: z.array(z.string()),
+	batch_ids: z.array(batchId),
 	started_at: iso,
 	finished_at: nullableIso,
 	/** Relative to the data folder: acceptance/<run_id> or acceptance/archive/<run_id>. */
-	folder: z.string().min(1),
+	folder: z
+		.string()
+		.regex(/^acceptance\/(archive\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'not a folder crm makes'),
 	final: z.boolean(),
 	host_version: z.string().nullable(),
 	tool_version: z.string(),
@@ -176,9 +187,9 @@ export const reconcileItemSchema = z.looseObject({
 export type ReconcileItem = Strict<z.infer<typeof reconcileItemSchema>>;
 
 export const reconcileRunSchema = z.looseObject({
-	run_id: z.string(),
+	run_id: runId,
 	host_id: z.string(),
-	batch_id: z.string().nullable(),
+	batch_id: batchId.nullable(),
 	reconcile_status: z.enum(['in_sync', 'drifted']),
 	at: iso,
 	items: z.array(reconcileItemSchema),
@@ -201,7 +212,7 @@ export type AccessResult = Strict<z.infer<typeof accessResultSchema>>;
 
 export const batchFileSchema = z.looseObject({
 	schema_version: z.literal(BATCH_FILE_VERSION),
-	batch_id: z.string(),
+	batch_id: batchId,
 	host_id: z.string(),
 	pack: z.string(),
 	input: z.record(z.string(), z.unknown()),

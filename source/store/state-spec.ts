@@ -10,7 +10,7 @@ export const STATE_SPEC: {
 	acceptance: Spec;
 } = {
 	batch: {
-		batch_id: {t: 'string', min: 1},
+		batch_id: {t: 'string', pattern: '^b\\d{8}-\\d{6}-[0-9a-f]{6}$'},
 		host_id: {t: 'string', min: 1},
 		pack: {t: 'string', min: 1},
 		base_url: {t: 'string'},
@@ -90,9 +90,9 @@ export const STATE_SPEC: {
 	reconcile: {
 		t: 'object',
 		shape: {
-			run_id: {t: 'string', min: 1},
+			run_id: {t: 'string', pattern: '^r\\d{14}-[0-9a-f]{6}$'},
 			host_id: {t: 'string', min: 1},
-			batch_id: {t: 'nullable', of: {t: 'string'}},
+			batch_id: {t: 'nullable', of: {t: 'string', pattern: '^b\\d{8}-\\d{6}-[0-9a-f]{6}$'}},
 			reconcile_status: {t: 'enum', values: ['in_sync', 'drifted']},
 			at: {t: 'string', min: 1},
 			counts: {t: 'record', of: {t: 'number'}},
@@ -101,7 +101,7 @@ export const STATE_SPEC: {
 	acceptance: {
 		t: 'object',
 		shape: {
-			run_id: {t: 'string', min: 1},
+			run_id: {t: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$'},
 			host_id: {t: 'string', min: 1},
 			host: {t: 'string'},
 			pack: {t: 'string', min: 1},
@@ -136,10 +136,10 @@ export const STATE_SPEC: {
 					],
 				},
 			},
-			batch_ids: {t: 'array', of: {t: 'string'}},
+			batch_ids: {t: 'array', of: {t: 'string', pattern: '^b\\d{8}-\\d{6}-[0-9a-f]{6}$'}},
 			started_at: {t: 'string', min: 1},
 			finished_at: {t: 'nullable', of: {t: 'string', min: 1}},
-			folder: {t: 'string', min: 1},
+			folder: {t: 'string', pattern: '^acceptance\\/(archive\\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,199}$'},
 			final: {t: 'boolean'},
 			host_version: {t: 'nullable', of: {t: 'string'}},
 			tool_version: {t: 'string'},

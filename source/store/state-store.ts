@@ -11,13 +11,21 @@ import {
 	rmSync,
 	statSync,
 } from 'node:fs';
+import path from 'node:path';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
-import {acquireLock, type HeldLock} from './lock.js';
+import {acquireLock, pidAlive, type HeldLock} from './lock.js';
 import type {migrateV1} from './migrations.js';
-import {dataPaths, type DataPaths} from './paths.js';
+import {checkDataDir, dataPaths, type DataPaths} from './paths.js';
 import {ResourceIndex} from './resource-index.js';
-import {RESOURCE_TYPES, SCHEMA_VERSION, emptyState, resourceKey} from './constants.js';
+import {
+	BATCH_ID,
+	RECONCILE_RUN_ID,
+	RESOURCE_TYPES,
+	SCHEMA_VERSION,
+	emptyState,
+	resourceKey,
+} from './constants.js';
 import type {BatchFile, ReconcileRun, State} from './schema.js';
 import {decodeStateQuick, StateEncoder, StateShapeError} from './state-codec.js';
 import {readStateFile, StateFileWriter, tempFileOf} from './state-file.js';
@@ -56,12 +64,29 @@ function removeStaleTemp(paths: DataPaths): void {
 	rmSync(tmp, {force: true});
 }
 
-/** Creates the data folder (0700) and its subfolders when writing. */
+/**
+ * Creates the data folder and its subfolders when writing: each folder crm creates is 0700; one
+ * that already exists (a folder shared with other tools, say) keeps its mode.
+ */
 export function ensureDataDir(paths: DataPaths): void {
+	checkDataDir(paths.dir, {write: true});
 	for (const dir of [paths.dir, paths.batches, paths.reconciles]) {
-		if (!existsSync(dir)) mkdirSync(dir, {recursive: true, mode: 0o700});
+		if (existsSync(dir)) continue;
+		try {
+			const first = mkdirSync(dir, {recursive: true, mode: 0o700});
+			// Every folder this call made, from the first one down to dir.
+			for (let made = dir; first && made.startsWith(first); made = path.dirname(made)) {
+				chmodSync(made, 0o700);
+				if (made === first) break;
+			}
+		} catch (error) {
+			throw new CrmError(
+				'invalid_input',
+				`--data ${paths.dir}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a folder crm can write`,
+				{field: '--data'},
+			);
+		}
 	}
-	chmodSync(paths.dir, 0o700);
 }
 
 function stateError(kind: 'state_corrupt' | 'state_newer', file: string, why: string): CrmError {
@@ -88,8 +113,29 @@ function isIndexable(r: unknown): boolean {
 }
 
 export interface OpenOptions {
-	/** Take the data folder's lock (commands that change state). */
-	lock?: {command: string; waitMs?: number};
+	/**
+	 * Take the data folder's lock (commands that change state). `existing`: the command only acts on
+	 * what is already recorded, so an absent data folder is not created (it is read as empty, and
+	 * the command then finds nothing to act on).
+	 */
+	lock?: {command: string; waitMs?: number; existing?: boolean};
+}
+
+/**
+ * A `running` batch whose process is gone reads `failed` to a reader without the lock, as crash
+ * recovery (which needs the lock) will record it; nothing is written.
+ */
+function showDeadAsFailed(state: State): void {
+	for (const b of state.batches) {
+		if (b.batch_status !== 'running') continue;
+		if (b.pid !== null && (b.pid === process.pid || pidAlive(b.pid))) continue;
+		b.batch_status = 'failed';
+		b.failure_class = b.failure_class ?? 'unknown';
+		b.stopped_at_step = b.stopped_at_step ?? 'preflight';
+		b.provider_status = b.resource_count > 0 ? 'broken' : null;
+		b.access_status = b.resource_count > 0 ? 'broken' : 'pending';
+		b.pid = null;
+	}
 }
 
 export class StateStore {
@@ -113,7 +159,7 @@ export class StateStore {
 		process.umask(0o077);
 		const paths = dataPaths(dataDir);
 		let held: HeldLock | null = null;
-		if (options.lock) {
+		if (options.lock && !(options.lock.existing && !existsSync(paths.dir))) {
 			ensureDataDir(paths);
 			held = await acquireLock(paths.lock, options.lock.command, options.lock.waitMs ?? 0);
 			removeStaleTemp(paths);
@@ -121,6 +167,7 @@ export class StateStore {
 		try {
 			const store = new StateStore(paths, held);
 			await store.load();
+			if (!held) showDeadAsFailed(store.data);
 			return store;
 		} catch (error) {
 			held?.release();
@@ -145,6 +192,8 @@ export class StateStore {
 			throw stateError('state_corrupt', file, `is not valid JSON (${(error as Error).message})`);
 		}
 		if (raw === null) {
+			// An absent file reads as null, and a file holding `null` the same way.
+			if (existsSync(file)) throw stateError('state_corrupt', file, 'holds null instead of the state');
 			this.state = emptyState();
 			return;
 		}
@@ -216,9 +265,27 @@ export class StateStore {
 		await writer.write(() => encoder.encode(this.state));
 	}
 
-	async readBatch(batchId: string): Promise<BatchFile | null> {
+	/**
+	 * A batch's file. One missing for a batch in the index is a state problem (exit 4 naming the
+	 * file), never an empty batch: an empty batch would read as "in sync" and "nothing to roll back".
+	 */
+	async readBatch(batchId: string): Promise<BatchFile> {
+		const file = await this.readBatchIfPresent(batchId);
+		if (!file)
+			throw stateError(
+				'state_corrupt',
+				this.paths.batchFile(batchId),
+				`is missing, though batch ${batchId} is in the index of ${this.paths.state}`,
+			);
+		return file;
+	}
+
+	/** A batch's file, or null when there is none (crash recovery marks such a batch failed). */
+	async readBatchIfPresent(batchId: string): Promise<BatchFile | null> {
 		const pending = this.pendingMigration?.batchFiles.find((b) => b.batch_id === batchId);
 		if (pending) return pending;
+		if (!BATCH_ID.test(batchId))
+			throw stateError('state_corrupt', this.paths.state, `names a batch id crm never makes`);
 		const file = this.paths.batchFile(batchId);
 		let raw: unknown;
 		try {
@@ -226,11 +293,16 @@ export class StateStore {
 		} catch (error) {
 			throw stateError('state_corrupt', file, `is not valid JSON (${(error as Error).message})`);
 		}
-		if (raw === null) return null;
+		if (raw === null) {
+			if (existsSync(file)) throw stateError('state_corrupt', file, 'holds null instead of the batch');
+			return null;
+		}
 		const {batchFileSchema} = await import('./schema.js');
 		const parsed = batchFileSchema.safeParse(raw);
 		if (!parsed.success)
 			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
+		if (parsed.data.batch_id !== batchId)
+			throw stateError('state_corrupt', file, `holds batch ${parsed.data.batch_id}, not ${batchId}`);
 		return parsed.data;
 	}
 
@@ -275,8 +347,14 @@ export class StateStore {
 	async readHostRun(runId: string): Promise<ReconcileRun | null> {
 		const pending = this.pendingMigration?.hostRuns.find((r) => r.run_id === runId);
 		if (pending) return pending;
+		if (!RECONCILE_RUN_ID.test(runId))
+			throw stateError('state_corrupt', this.paths.state, `names a reconcile run id crm never makes`);
 		const raw = await jsonFile<ReconcileRun>(this.paths.reconcileFile(runId)).read();
-		if (raw === null) return null;
+		if (raw === null) {
+			if (existsSync(this.paths.reconcileFile(runId)))
+				throw stateError('state_corrupt', this.paths.reconcileFile(runId), 'holds null');
+			return null;
+		}
 		const {reconcileRunSchema} = await import('./schema.js');
 		const parsed = reconcileRunSchema.safeParse(raw);
 		if (!parsed.success)

@@ -21,6 +21,9 @@ export interface CliOptions {
 	input?: string;
 	timeoutMs?: number;
 	cwd?: string;
+	/** Run as this user (tests of folder permissions, which root would bypass). */
+	uid?: number;
+	gid?: number;
 }
 
 /** Every captured output, for the end-of-suite secret scan. */
@@ -31,6 +34,7 @@ export function startCli(args: string[], options: CliOptions = {}): ChildProcess
 		cwd: options.cwd ?? repoRoot,
 		env: {...process.env, NO_COLOR: '1', CI: 'true', ...options.env},
 		stdio: ['pipe', 'pipe', 'pipe'],
+		...(options.uid === undefined ? {} : {uid: options.uid, gid: options.gid ?? options.uid}),
 	});
 }
 
@@ -49,6 +53,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 			captured.push(stdout, stderr);
 			resolve({code, signal, stdout, stderr, ms: Date.now() - started});
 		});
+		// A child that refuses its input early closes stdin while we still write: not an error here.
+		child.stdin!.on('error', () => {});
 		child.stdin!.end(options.input ?? '');
 	});
 }

@@ -34,6 +34,7 @@ export function stateSecrets(dir: string): string[] {
 	} catch {
 		return [];
 	}
+	if (!state || typeof state !== 'object') return []; // a test may leave a corrupt state behind
 	const out: string[] = [];
 	for (const h of state.hosts ?? []) {
 		out.push(h.credential?.admin_api_key, h.credential?.password);

@@ -1,7 +1,22 @@
 // Evidence retention (the seed's "final evidence vs archived trials"): list runs, keep one as final,
 // archive every run not kept to DIR/acceptance/archive/<run_id>/, export a run as a .tar.gz.
-import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync} from 'node:fs';
+import {randomBytes} from 'node:crypto';
+import {
+	constants,
+	copyFileSync,
+	createWriteStream,
+	existsSync,
+	linkSync,
+	lstatSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	statSync,
+} from 'node:fs';
 import path from 'node:path';
+import {pipeline} from 'node:stream/promises';
 // `tar` (isaacs/node-tar, the npm CLI's own) writes portable, gzip-compressed archives that every
 // operator's `tar -xzf` reads; Node has no tar writer of its own, and a hand-rolled one would be a
 // format bug waiting to happen in a hand-over artifact.
@@ -98,7 +113,7 @@ function filesUnder(dir: string, base = dir): string[] {
 	const out: string[] = [];
 	for (const name of readdirSync(dir).sort()) {
 		const full = path.join(dir, name);
-		if (statSync(full).isDirectory()) out.push(...filesUnder(full, base));
+		if (statSync(full).isDirectory()) for (const f of filesUnder(full, base)) out.push(f);
 		else out.push(path.relative(base, full).split(path.sep).join('/'));
 	}
 	return out;
@@ -137,20 +152,79 @@ export async function exportRun(
 	if (!/\.(tar\.gz|tgz)$/.test(outFile))
 		throw invalidInput('--out', '--out must name a .tar.gz (or .tgz) file');
 	const out = path.resolve(outFile);
-	if (existsSync(out) && !options.overwrite)
-		throw invalidInput('--out', `${out} already exists; choose another name or pass --force to replace it`);
-	if (!existsSync(path.dirname(out)))
-		throw invalidInput('--out', `folder ${path.dirname(out)} does not exist`);
+	checkOut(out, options.overwrite === true);
 	const dir = runDir(store.paths, run);
 	if (!existsSync(dir))
 		throw new CrmError('operation_failed', `the folder of acceptance run ${run.run_id} is gone (${dir})`);
 	if (unfinished(run.result) && store.locked)
 		throw new CrmError('operation_failed', `acceptance run ${run.run_id} is still running`);
 	assertNoSecrets(dir, stateSecrets(store.data));
-	// portable: no uid/gid/user names of this machine in the bundle. The file is 0600 (the CLI's umask).
-	await tarCreate({gzip: true, file: out, cwd: path.dirname(dir), portable: true}, [path.basename(dir)]);
+	await writeBundle(dir, out, options.overwrite === true);
 	const entries = await listBundle(out);
 	return {run_id: run.run_id, out, bytes: statSync(out).size, entries};
+}
+
+/**
+ * What may stand at --out: nothing, or (with --force) a regular file to replace. A symlink is
+ * refused even with --force: writing through it would write wherever it points.
+ */
+function checkOut(out: string, overwrite: boolean): void {
+	let st: ReturnType<typeof lstatSync> | undefined;
+	try {
+		st = lstatSync(out);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+			throw invalidInput('--out', `cannot use --out ${out} (${(error as NodeJS.ErrnoException).code})`);
+	}
+	if (st?.isSymbolicLink())
+		throw invalidInput('--out', `${out} is a symlink; crm never writes through one: choose another name`);
+	if (st && !st.isFile())
+		throw invalidInput('--out', `${out} exists and is not a regular file; choose another name`);
+	if (st && !overwrite)
+		throw invalidInput('--out', `${out} already exists; choose another name or pass --force to replace it`);
+	let folder: ReturnType<typeof statSync> | undefined;
+	try {
+		folder = statSync(path.dirname(out));
+	} catch {
+		/* reported below */
+	}
+	if (!folder?.isDirectory()) throw invalidInput('--out', `folder ${path.dirname(out)} does not exist`);
+}
+
+/**
+ * Writes the bundle to a new temp file in --out's folder (opened exclusively: never an existing
+ * file or a symlink), then puts it in place: a hard link, which fails if anything appeared at --out
+ * meanwhile, or with --force a rename, which replaces the entry at --out itself (a symlink put
+ * there is replaced, never followed). A failure leaves no partial bundle behind.
+ */
+async function writeBundle(dir: string, out: string, overwrite: boolean): Promise<void> {
+	const tmp = path.join(
+		path.dirname(out),
+		`.${path.basename(out)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+	);
+	try {
+		// portable: no uid/gid/user names of this machine in the bundle. 0600: it is evidence.
+		await pipeline(
+			tarCreate({gzip: true, cwd: path.dirname(dir), portable: true}, [path.basename(dir)]),
+			createWriteStream(tmp, {flags: 'wx', mode: 0o600}),
+		);
+		if (overwrite) {
+			renameSync(tmp, out);
+			return;
+		}
+		try {
+			linkSync(tmp, out);
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code === 'EEXIST')
+				throw invalidInput('--out', `${out} appeared while the bundle was written; choose another name`);
+			// A file system without hard links: an exclusive copy (fails, never follows, if --out exists).
+			if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw error;
+			copyFileSync(tmp, out, constants.COPYFILE_EXCL);
+		}
+	} finally {
+		rmSync(tmp, {force: true});
+	}
 }
 
 /** The file entries of a bundle (folders left out), as tar lists them. */

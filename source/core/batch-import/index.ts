@@ -5,7 +5,15 @@
 // runBatch({store (locked), packs, host, rows: detected, notDetected, invalid, concurrency, signal,
 // operator, timing, sink}) -> the live table from BatchEvents, then the BatchResult.
 export * from './types.js';
-export {MAX_ROWS, parseBatchText, problemsError, readBatchFile, type BatchFileRead} from './parse.js';
+export {
+	MAX_FILE_BYTES,
+	MAX_FILE_LINES,
+	MAX_ROWS,
+	parseBatchText,
+	problemsError,
+	readBatchFile,
+	type BatchFileRead,
+} from './parse.js';
 export {
 	FALLBACK_PACK,
 	detectRow,

@@ -20,6 +20,31 @@ import type {BatchRow, ParsedBatchFile, RowProblem} from './types.js';
 /** More lines than this is surely not a hand-kept list of providers. */
 export const MAX_ROWS = 5000;
 
+/**
+ * Checked before anything is parsed (docs/cli.md): a file over these is refused whole, so a wrong
+ * file (a log, a dump) costs neither memory nor minutes of CSV parsing.
+ */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export const MAX_FILE_LINES = 10_000;
+
+const tooBig = (file: string, what: string) =>
+	invalidInput(
+		'--file',
+		`--file ${file} ${what}; a batch file holds at most ${MAX_FILE_LINES.toLocaleString('en')} lines and 5 MiB: split it into smaller files`,
+	);
+
+/** Refuses text over the limits without splitting it (counting line breaks allocates nothing). */
+export function checkBatchSize(text: string, file: string): void {
+	if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) throw tooBig(file, 'is larger than 5 MiB');
+	let lines = 1;
+	for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+		if (at === text.length - 1) break; // a final line break ends the last line, it starts none
+		lines += 1;
+		if (lines > MAX_FILE_LINES)
+			throw tooBig(file, `has more than ${MAX_FILE_LINES.toLocaleString('en')} lines`);
+	}
+}
+
 const PACK_ID = /^[a-z][a-z0-9-]{1,30}$/;
 
 /** Says what a csv-parse error means without quoting the line (it may hold a key). */
@@ -148,6 +173,7 @@ export function readBatchFile(file: string, packs: PackSet, stdinText?: string):
 		try {
 			const st = statSync(file);
 			if (!st.isFile()) throw invalidInput('--file', `--file ${file} is not a regular file`);
+			if (st.size > MAX_FILE_BYTES) throw tooBig(file, `is larger than 5 MiB (${st.size} bytes)`);
 			mode = st.mode & 0o777;
 			text = readFileSync(file, 'utf8');
 		} catch (error) {
@@ -161,6 +187,7 @@ export function readBatchFile(file: string, packs: PackSet, stdinText?: string):
 			permissionWarning = `${file} is readable by ${mode & 0o004 ? 'every user' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}) and holds provider keys: chmod 600 ${file}`;
 		}
 	}
+	checkBatchSize(text, file === '-' ? '- (standard input)' : file);
 	const parsed = parseBatchText(text, packs);
 	// Anything in a key column, valid or not, is scrubbed from output; so is any long token elsewhere.
 	const secrets = new Set<string>(parsed.rows.map((r) => r.key));

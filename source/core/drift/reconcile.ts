@@ -113,7 +113,7 @@ async function listAll<T>(
 	const out: T[] = [];
 	for (let page = 1; page <= max; page++) {
 		const res = await fetchPage(page);
-		out.push(...res.items);
+		for (const item of res.items) out.push(item);
 		if (page >= res.pages || res.items.length === 0) break;
 	}
 	return out;
@@ -212,7 +212,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 		}
 		if (!o.batchId) {
 			api.progress('looking for unmanaged residue');
-			items.push(...(await findUnmanaged(client, host, store)));
+			for (const item of await findUnmanaged(client, host, store)) items.push(item);
 		}
 		const drifted = items.filter((i) => i.state !== 'present').length;
 		return {

@@ -16,7 +16,7 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 	for (const b of store.data.batches) {
 		if (b.batch_status !== 'running') continue;
 		if (b.pid !== null && (b.pid === process.pid || pidAlive(b.pid))) continue;
-		const file = await store.readBatch(b.batch_id);
+		const file = await store.readBatchIfPresent(b.batch_id);
 		const running = file?.steps.find((s) => s.status === 'running');
 		b.batch_status = 'failed';
 		// No step recorded yet: it died between creating the batch and recording preflight.
