@@ -258,6 +258,9 @@ test('a temp state file left by a killed writer is removed when the lock is take
 	t.not(reader, null);
 });
 
+/** A batch id of the tool's own shape (b<date>-<time>-<6 hex>), numbered. */
+const bid = (n: number) => `b20250101-000000-${n.toString(16).padStart(6, '0')}`;
+
 test('migration from schema 2 keeps every record, field for field, and moves the resource index out', async (t) => {
 	const dir = tempDataDir();
 	const now = new Date().toISOString();
@@ -290,20 +293,20 @@ test('migration from schema 2 keeps every record, field for field, and moves the
 		schema_version: 2,
 		hosts: [host('h1'), loginHost],
 		batches: [
-			index('b1', {pending: false, operator_note: 'kept as it is'}),
-			index('b2', {batch_status: 'failed', failure_class: 'unknown', pid: 4242, pending: true}),
-			index('b3', {}),
+			index(bid(1), {pending: false, operator_note: 'kept as it is'}),
+			index(bid(2), {batch_status: 'failed', failure_class: 'unknown', pid: 4242, pending: true}),
+			index(bid(3), {}),
 		],
 		batch_secrets: {
-			b1: {user_email: 'u1@crm.invalid', user_password: 'pw-canary-1', user_key: 'sk-canary-1'},
-			b2: {user_email: 'u2@crm.invalid', user_password: null, user_key: null},
+			[bid(1)]: {user_email: 'u1@crm.invalid', user_password: 'pw-canary-1', user_key: 'sk-canary-1'},
+			[bid(2)]: {user_email: 'u2@crm.invalid', user_password: null, user_key: null},
 		},
-		resource_index: {'h1|group|7': 'b1', 'h1|account|9': 'b1', 'h1|user|3': 'b2'},
+		resource_index: {'h1|group|7': bid(1), 'h1|account|9': bid(1), 'h1|user|3': bid(2)},
 		reconcile_runs: [
 			{
-				run_id: 'r1',
+				run_id: 'r20250101000000-000001',
 				host_id: 'h1',
-				batch_id: 'b1',
+				batch_id: bid(1),
 				reconcile_status: 'in_sync',
 				at: now,
 				counts: {present: 2},
@@ -315,7 +318,7 @@ test('migration from schema 2 keeps every record, field for field, and moves the
 	writeFileSync(dataPaths(dir).state, JSON.stringify(v2));
 
 	const reader = await StateStore.open(dir);
-	t.is(reader.resources.owner('h1|user|3'), 'b2', 'a reader sees the index from the old file');
+	t.is(reader.resources.owner('h1|user|3'), bid(2), 'a reader sees the index from the old file');
 	t.is(JSON.parse(readFileSync(dataPaths(dir).state, 'utf8')).schema_version, 2, 'a reader does not rewrite');
 	t.false(existsSync(path.join(dir, 'batches', 'resource-index.jsonl')), 'nor writes the index');
 
@@ -341,7 +344,7 @@ test('state.json rows: a changed, added or removed record is written, unknown fi
 	const now = new Date().toISOString();
 	// More than one chunk of rows (256), so a change in the middle must be found.
 	for (let i = 0; i < 600; i++) {
-		const id = `b${String(i).padStart(4, '0')}`;
+		const id = bid(i);
 		store.data.batches.push({
 			batch_id: id,
 			host_id: 'h1',
@@ -365,9 +368,9 @@ test('state.json rows: a changed, added or removed record is written, unknown fi
 	await store.write();
 	store.data.batches[300]!.batch_status = 'rolled_back';
 	store.data.batches[599]!.pending = true;
-	store.data.batch_secrets.b0400!.user_key = 'sk-new-key-0400';
+	store.data.batch_secrets[bid(400)]!.user_key = 'sk-new-key-0400';
 	store.data.batches.splice(10, 1);
-	delete store.data.batch_secrets.b0010;
+	delete store.data.batch_secrets[bid(10)];
 	await store.write();
 	const reread = await StateStore.open(dir);
 	t.deepEqual(reread.data.batches, store.data.batches);
@@ -396,7 +399,11 @@ test('a row that breaks the schema is refused naming the row and the field', asy
 	await store.write();
 	store.release();
 	const raw = JSON.parse(readFileSync(dataPaths(dir).state, 'utf8'));
-	raw.batches.push(raw.batch_columns.map((c: string) => (c === 'batch_status' ? 'exploded' : 'x')));
+	raw.batches.push(
+		raw.batch_columns.map((c: string) =>
+			c === 'batch_id' ? bid(1) : c === 'batch_status' ? 'exploded' : 'x',
+		),
+	);
 	writeFileSync(dataPaths(dir).state, JSON.stringify(raw));
 	const error = await t.throwsAsync(() => StateStore.open(dir));
 	t.regex(error.message, /fails the schema at batches\.0\.access_mode/);
@@ -419,8 +426,8 @@ test('the resource index is rebuilt from the batch files when its journal is mis
 		owned: true,
 	});
 	for (const [id, resources] of [
-		['b1', [resource('group', '1'), resource('account', '2')]],
-		['b2', [resource('group', '1')]],
+		[bid(1), [resource('group', '1'), resource('account', '2')]],
+		[bid(2), [resource('group', '1')]],
 	] as const) {
 		store.data.batches.push({
 			batch_id: id,
@@ -458,16 +465,16 @@ test('the resource index is rebuilt from the batch files when its journal is mis
 	const journal = path.join(dir, 'batches', 'resource-index.jsonl');
 	t.false(existsSync(journal));
 	const reader = await StateStore.open(dir);
-	t.is(reader.resources.owner('h1|group|1'), 'b2', 'the later batch wins');
-	t.is(reader.resources.owner('h1|account|2'), 'b1');
+	t.is(reader.resources.owner('h1|group|1'), bid(2), 'the later batch wins');
+	t.is(reader.resources.owner('h1|account|2'), bid(1));
 	t.false(existsSync(journal), 'a reader never writes it');
 	const writer = await StateStore.open(dir, {lock: {command: 'test'}});
-	writer.resources.set('h1|user|5', 'b1');
+	writer.resources.set('h1|user|5', bid(1));
 	writer.release();
 	t.deepEqual(Object.fromEntries((await StateStore.open(dir)).resources.entries()), {
-		'h1|group|1': 'b2',
-		'h1|account|2': 'b1',
-		'h1|user|5': 'b1',
+		'h1|group|1': bid(2),
+		'h1|account|2': bid(1),
+		'h1|user|5': bid(1),
 	});
 });
 
@@ -515,7 +522,7 @@ test('a file read by the quick test and by the schemas gives the same state', as
 	const now = new Date().toISOString();
 	for (let i = 0; i < 300; i++) {
 		store.data.batches.push({
-			batch_id: `b${i}`,
+			batch_id: bid(i),
 			host_id: 'h1',
 			pack: 'deepseek',
 			base_url: 'https://api.deepseek.com',
@@ -533,10 +540,10 @@ test('a file read by the quick test and by the schemas gives the same state', as
 			resource_count: i % 4,
 			...(i % 2 ? {pending: i % 4 === 1} : {}),
 		});
-		store.data.batch_secrets[`b${i}`] = {user_email: `u${i}@x.invalid`, user_password: null, user_key: null};
+		store.data.batch_secrets[bid(i)] = {user_email: `u${i}@x.invalid`, user_password: null, user_key: null};
 	}
 	store.data.reconcile_runs.push({
-		run_id: 'r1',
+		run_id: 'r20250101000000-000001',
 		host_id: 'h1',
 		batch_id: null,
 		reconcile_status: 'drifted',
