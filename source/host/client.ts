@@ -31,6 +31,7 @@ import {
 	type UpdateGroupBody,
 	type UpdateUserBody,
 } from './schemas.js';
+import type {RateWait} from './rate-gate.js';
 import {JwtSession, RENEWABLE_401, type HostSession} from './session.js';
 import {errorOf, HostTransport, isOk, parseJson, unwrap, type Query, type SendOptions} from './transport.js';
 
@@ -58,6 +59,8 @@ export interface HostClientOptions {
 	maxRetryAfterMs?: number;
 	/** First retry backoff step; default 300 ms. */
 	retryBaseMs?: number;
+	/** Told whenever a call waits for the host's rate limits (transport.ts). */
+	onRateWait?: (wait: RateWait) => void;
 }
 
 export interface ListQuery {
@@ -87,7 +90,7 @@ export class HostClient {
 	private readonly jwt: JwtSession | null;
 
 	constructor(o: HostClientOptions) {
-		this.transport = new HostTransport(o);
+		this.transport = new HostTransport({...o, rateBucket: 'admin'});
 		this.auth = o.auth;
 		this.jwt =
 			o.auth.type === 'login'

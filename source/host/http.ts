@@ -24,6 +24,11 @@ export interface HttpRequest {
 	retryOnStatus?: boolean;
 	/** First backoff step (ms), doubled per attempt; default 300. */
 	retryBaseMs?: number;
+	/**
+	 * A 429 carrying Retry-After is returned, not retried here: the caller paces every request of
+	 * that limit (host/rate-gate.ts). A 429 without it is retried as before.
+	 */
+	deferRetryAfter?: boolean;
 	signal?: AbortSignal;
 }
 
@@ -90,6 +95,8 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 				(status !== undefined && statusCodes.includes(status)) ||
 				(status === undefined && RETRY_ERROR_CODES.includes(error.code));
 			if (!retriable) return 0;
+			if (req.deferRetryAfter && status === 429 && error.response?.headers['retry-after'] !== undefined)
+				return 0;
 			if (typeof retryAfter === 'number' && retryAfter > 0) return Math.min(retryAfter, maxRetryAfterMs);
 			return base * 2 ** (attemptCount - 1);
 		},

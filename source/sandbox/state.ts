@@ -1,6 +1,7 @@
 // In-memory tables of the sandbox host, sessions, and the snapshot copy.
 import {randomBytes, randomInt} from 'node:crypto';
 import {defaultFaults} from './faults.js';
+import {defaultRateLimits, RateLimiter} from './rate-limits.js';
 import type {
 	AccountRow,
 	ApiKeyRow,
@@ -120,8 +121,12 @@ export class SandboxState {
 		subscription: 1,
 	};
 
+	/** The host's login and panel rate limits (rate-limits.ts). */
+	readonly limiter: RateLimiter;
+
 	constructor(profile: SandboxProfile, adminKeyCreation: boolean) {
 		this.profile = profile;
+		this.limiter = new RateLimiter(defaultRateLimits(profile));
 		this.adminKeyCreation = adminKeyCreation && profile !== 'old';
 		const now = nowIso();
 		const admin: UserRow = {
@@ -302,6 +307,8 @@ export class SandboxState {
 			upstream_requests: {...this.upstreamCounts},
 			upstream_log: structuredClone(this.upstreamLog),
 			faults: structuredClone(this.faults),
+			rate_limits: {...this.limiter.limits},
+			rate_limited: {...this.limiter.refused},
 		};
 	}
 }

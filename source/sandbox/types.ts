@@ -1,4 +1,7 @@
 // Public types of the sandbox host and the row shapes it keeps in memory.
+import type {SandboxRateLimits} from './rate-limits.js';
+
+export type {SandboxRateLimits};
 export type SandboxProfile = 'recent' | 'old' | 'gated';
 
 export type UpstreamFault = 'quota' | 'auth' | 'chat_fail' | 'server_error' | 'rate_limited' | 'down' | null;
@@ -153,6 +156,9 @@ export interface SandboxSnapshot {
 	upstream_requests: Record<string, number>;
 	upstream_log: UpstreamLogEntry[];
 	faults: SandboxFaults;
+	rate_limits: SandboxRateLimits;
+	/** Requests refused with 429 RATE_LIMITED so far, per limit (login, refresh, user). */
+	rate_limited: Record<string, number>;
 }
 
 export interface RequestLogEntry {
@@ -166,6 +172,8 @@ export interface SandboxHandle {
 	info: SandboxInfo;
 	profile: SandboxProfile;
 	setFaults(p: Partial<SandboxFaults>): void;
+	/** Changes the host's rate limits (rate-limits.ts); 0 turns one off. */
+	setRateLimits(p: Partial<SandboxRateLimits>): void;
 	snapshot(): SandboxSnapshot;
 	requestLog(): RequestLogEntry[];
 	close(): Promise<void>;
@@ -177,6 +185,8 @@ export interface SandboxOptions {
 	profile?: SandboxProfile;
 	latencyMs?: number;
 	faults?: Partial<SandboxFaults>;
+	/** The host's rate limits; default HOST_API.md's (login 20, refresh 30, user 240 per minute). */
+	rateLimits?: Partial<SandboxRateLimits>;
 	/** Register POST /api/v1/admin/users/:id/api-keys (recent/gated builds that have it). Default off. */
 	adminKeyCreation?: boolean;
 }

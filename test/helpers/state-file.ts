@@ -10,3 +10,20 @@ export function rawBatchSecrets(state: any): Array<Record<string, any>> {
 	}
 	return Object.values<Record<string, any>>(secrets ?? {});
 }
+
+/**
+ * Changes fields of the i-th batch-index entry of a parsed state.json in place, whatever its schema
+ * (version 3 keeps the index as rows under `batch_columns`).
+ */
+export function editBatchIndex(state: any, i: number, patch: Record<string, unknown>): void {
+	const entry = state.batches[i];
+	if (Array.isArray(entry) && Array.isArray(state.batch_columns)) {
+		for (const [field, value] of Object.entries(patch)) {
+			const column = (state.batch_columns as string[]).indexOf(field);
+			if (column < 0) throw new Error(`state.json has no batch column ${field}`);
+			entry[column] = value;
+		}
+		return;
+	}
+	Object.assign(entry, patch);
+}

@@ -10,7 +10,7 @@ import type {BatchRecorder} from '../records/batch-recorder.js';
 import {USER_AGENT} from '../hosts/access.js';
 import type {PlannedNames} from '../records/naming.js';
 import type {Pack, AccessMode} from '../packs/packs.js';
-import {StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
+import {reportRateWait, StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
 
 export interface AccessClosureInput {
@@ -121,6 +121,7 @@ export async function createUserKey(
 			timeoutMs: input.timeoutMs,
 			signal: api.signal,
 			userAgent: USER_AGENT,
+			onRateWait: reportRateWait,
 		});
 		// The login needs only the user: it runs while the subscription is assigned.
 		await userClient.login();
