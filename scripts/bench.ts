@@ -1,6 +1,6 @@
 // `npm run bench`: the benchmarks of issue 9, as a script (never timed tests). Measures the import's
-// critical path, start-up, the scale of state, batch import scaling and memory against the built CLI
-// (dist/; `npm run build` first), prints every figure as a ratio against its bound or baseline with
+// critical path, start-up, the scale of state, the service under load, batch import scaling and
+// memory against the built CLI (dist/; `npm run build` first), prints every figure as a ratio against its bound or baseline with
 // the target beside it, and writes docs/benchmarks.md. All traffic stays on 127.0.0.1; every loop
 // is bounded in count and the whole run in time (BENCH_BUDGET_S, default 300).
 //
@@ -15,6 +15,7 @@ import {Budget, cliPath, log, machine, repoRoot, type Figure, type SectionResult
 import {benchCriticalPath} from './bench/critical-path.js';
 import {renderMarkdown, renderTable} from './bench/report.js';
 import {benchScale} from './bench/scale.js';
+import {benchServe} from './bench/serve.js';
 import {benchStartup} from './bench/startup.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -61,6 +62,14 @@ async function main(): Promise<void> {
 		freshImportMs,
 	});
 	sections.push(scale);
+
+	sections.push(
+		await benchServe({
+			batches: Number(process.env.BENCH_BATCHES ?? 10_000),
+			clients: 50,
+			requests: quick ? 500 : 2000,
+		}),
+	);
 
 	sections.push(
 		await benchBatchImport({

@@ -108,9 +108,12 @@ main().then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
-		process.stderr.write(
-			`crm: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-		);
 		process.exitCode = 1;
+		// Even a crash prints nothing the secret registry knows (loaded only now: start-up stays lean).
+		const text = `crm: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+		void import('./lib/secrets.js').then(
+			({redactText}) => process.stderr.write(redactText(text)),
+			() => process.stderr.write('crm: unexpected error\n'),
+		);
 	},
 );

@@ -416,3 +416,46 @@ test('oob: create residue, deep-merge update, soft delete with cascade', async (
 	t.is((await control(s, 'POST', '/oob', {op: 'explode', type: 'user', id: 1})).status, 400);
 	t.is((await control(s, 'POST', '/oob', {op: 'update', type: 'user', id: 1, patch: {id: 5}})).status, 400);
 });
+
+test('oob: a same-named key and a subscription made out of band, for a live user and group', async (t) => {
+	const s = await boot(t);
+	const g = (
+		await control(s, 'POST', '/oob', {
+			op: 'create',
+			type: 'group',
+			body: {name: 'sub-g', subscription_type: 'subscription'},
+		})
+	).json.row;
+	const u = (await control(s, 'POST', '/oob', {op: 'create', type: 'user', body: {email: 'k@crm.invalid'}}))
+		.json.row;
+	const key = await control(s, 'POST', '/oob', {
+		op: 'create',
+		type: 'api_key',
+		body: {user_id: u.id, name: 'crm-x-abc123 [crm:b20260101-000000-abcdef:0123456789ab]', group_id: g.id},
+	});
+	t.is(key.status, 200);
+	t.is(key.json.row.name, 'crm-x-abc123 [crm:b20260101-000000-abcdef:0123456789ab]');
+	t.is(key.json.row.group_id, g.id);
+	const listed = await admin(s, 'GET', `/users/${u.id}/api-keys`);
+	t.deepEqual(
+		listed.json.data.items.map((k: any) => k.id),
+		[key.json.row.id],
+	);
+	const sub = await control(s, 'POST', '/oob', {
+		op: 'create',
+		type: 'subscription',
+		body: {user_id: u.id, group_id: g.id, notes: 'ops'},
+	});
+	t.is(sub.status, 200);
+	t.is((await admin(s, 'GET', `/subscriptions/${sub.json.row.id}`)).json.data.notes, 'ops');
+	for (const body of [{name: 'x'}, {user_id: 999}]) {
+		const bad = await control(s, 'POST', '/oob', {op: 'create', type: 'api_key', body});
+		t.is(bad.status, 400);
+	}
+	const noGroup = await control(s, 'POST', '/oob', {
+		op: 'create',
+		type: 'subscription',
+		body: {user_id: u.id},
+	});
+	t.is(noGroup.status, 400);
+});

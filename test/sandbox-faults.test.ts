@@ -180,3 +180,70 @@ test('quota answers of every pack match the provider', async (t) => {
 		type: 'Arrearage',
 	});
 });
+
+test('lose_create_answer: before (nothing made), after (made), twin (a same-named resource appears); fires once', async (t) => {
+	const s = await boot(t);
+	const body = {
+		name: 'crm-lost-1',
+		description: '[crm:b20260101-000000-abcdef:0123456789ab]',
+		platform: 'openai',
+	};
+	s.setFaults({lose_create_answer: {type: 'group', when: 'before'}});
+	await t.throwsAsync(() => admin(s, 'POST', '/groups', body), undefined, 'the socket closes unanswered');
+	t.false(
+		s.snapshot().groups.some((g) => g.name === 'crm-lost-1'),
+		'before: nothing made',
+	);
+	t.is(s.snapshot().faults.lose_create_answer, null, 'fired once');
+
+	s.setFaults({lose_create_answer: {type: 'group', when: 'after'}});
+	t.is((await admin(s, 'GET', '/groups')).status, 200, 'other requests pass');
+	await t.throwsAsync(() => admin(s, 'POST', '/groups', body));
+	const made = s.snapshot().groups.filter((g) => g.name === 'crm-lost-1');
+	t.is(made.length, 1, 'after: made');
+	t.is(made[0]!.description, body.description, 'the description is kept as sent');
+
+	s.setFaults({lose_create_answer: {type: 'user', when: 'before', twin: true}});
+	await t.throwsAsync(() =>
+		admin(s, 'POST', '/users', {email: 'crm-twin@crm.invalid', password: 'secret-1', notes: 'ours'}),
+	);
+	const twin = s.snapshot().users.filter((u) => u.email === 'crm-twin@crm.invalid');
+	t.is(twin.length, 1, 'someone else holds the email');
+	t.is(twin[0]!.notes, '', 'without the caller notes');
+	t.is((await admin(s, 'POST', '/groups', {...body, name: 'crm-lost-2'})).status, 200, 'cleared');
+
+	for (const bad of [
+		{type: 'widget', when: 'before'},
+		{type: 'group', when: 'later'},
+		{type: 'api_key', when: 'before', twin: true},
+		'x',
+	]) {
+		const reply = await control(s, 'POST', '/faults', {lose_create_answer: bad});
+		t.is(reply.status, 400, JSON.stringify(bad));
+		t.regex(reply.json.error, /lose_create_answer/);
+	}
+});
+
+test('account_test_stall: the test stream starts and never finishes', async (t) => {
+	const s = await boot(t, {faults: {account_test_stall: true}});
+	const p = await provision(s, 'kimi', {'kimi-k2.6': 'kimi-k2.6'});
+	const outcome = await fetch(`${s.info.host_url}/api/v1/admin/accounts/${p.accountId}/test`, {
+		method: 'POST',
+		headers: {'x-api-key': s.info.admin_api_key, 'content-type': 'application/json'},
+		body: JSON.stringify({model_id: 'kimi-k2.6'}),
+		signal: AbortSignal.timeout(500),
+	}).then(
+		(res) =>
+			res.text().then(
+				() => 'finished',
+				(error: {name: string}) => error.name,
+			),
+		(error: {name: string}) => error.name,
+	);
+	t.is(outcome, 'TimeoutError');
+	s.setFaults({account_test_stall: false});
+	const done = sseEvents(
+		(await admin(s, 'POST', `/accounts/${p.accountId}/test`, {model_id: 'kimi-k2.6'})).text,
+	);
+	t.deepEqual(done.at(-1), {type: 'test_complete', success: true});
+});

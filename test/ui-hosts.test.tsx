@@ -107,3 +107,38 @@ test('hosts: an unreachable URL says why and saves nothing; Esc steps back throu
 		await tui.close();
 	}
 });
+
+test('hosts: a host 401 that quotes the typed admin key draws the message with the key redacted, never the key', async (t) => {
+	const sb = await startSandbox({faults: {host_401_echo: true}});
+	const dataDir = tempData();
+	const tui = renderTui({dataDir, initialScreen: {id: 'host-add'}});
+	try {
+		await tui.waitFor('Name:');
+		await tui.type('echo');
+		await tui.press(KEY.enter);
+		await tui.waitFor('Host URL:');
+		await tui.type(sb.info.host_url);
+		await tui.press(KEY.enter);
+		await tui.waitFor('❯ Admin API key');
+		await tui.press(KEY.enter);
+		await tui.waitFor('Admin API key:');
+		// Not shaped like an admin key: only the registry (it was typed into a masked field) hides it.
+		const typed = 'operator-typed-credential-7f3a';
+		await tui.type(typed);
+		await tui.press(KEY.enter);
+		const refused = await tui.waitFor('❯ Change the URL or credential', 20_000);
+		t.regex(
+			refused,
+			/Invalid admin API key: \[redacted\]/,
+			'the host echoed the key; the screen shows it redacted',
+		);
+		t.false(
+			tui.frames.some((f) => f.includes(typed) || f.includes('credential-7f3a')),
+			'no frame ever held the key or a piece of it',
+		);
+		t.is((await StateStore.open(dataDir)).data.hosts.length, 0);
+	} finally {
+		await tui.close();
+		await sb.close();
+	}
+});

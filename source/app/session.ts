@@ -4,7 +4,6 @@
 // `withLock`, which takes the lock when the work starts and releases it when it ends, the same way
 // for every view (docs/architecture.md).
 import type {Operator} from '../core/hosts/access.js';
-import {hostSecrets} from '../core/hosts/access.js';
 import type {EventSink} from '../core/pipeline/events.js';
 import {loadPacks, type PackSet} from '../core/packs/packs.js';
 import {resolveDataDir} from '../store/paths.js';
@@ -61,9 +60,8 @@ export class Session {
 
 	/** A read-only view of the data folder: never locks, never writes. */
 	async read(): Promise<StateStore> {
-		const store = await StateStore.open(this.dataDir);
-		learnSecrets(store);
-		return store;
+		// Every secret state.json holds is registered as it is read (lib/secrets), before anything is shown.
+		return StateStore.open(this.dataDir);
 	}
 
 	/** Runs `fn` holding the data folder's lock, released whatever happens. */
@@ -72,25 +70,9 @@ export class Session {
 			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs},
 		});
 		try {
-			learnSecrets(store);
 			return await fn(store);
 		} finally {
 			store.release();
 		}
 	}
 }
-
-/**
- * Every secret state.json holds is known to the process before anything read from it is shown.
- * (The process-wide secret registry lives in source/lib/secrets.ts.)
- */
-function learnSecrets(store: StateStore): void {
-	for (const host of store.data.hosts) for (const s of hostSecrets(host)) knownSecrets.add(s);
-	for (const s of Object.values(store.data.batch_secrets)) {
-		if (s.user_password) knownSecrets.add(s.user_password);
-		if (s.user_key) knownSecrets.add(s.user_key);
-	}
-}
-
-/** Until the registry lands: the secrets this process learned from state (read by views). */
-export const knownSecrets = new Set<string>();

@@ -14,7 +14,6 @@ export async function acceptCommand(ctx: CommandContext): Promise<number> {
 	// Input checks that need no state come first: a bad --access exits 2 before the lock is taken.
 	const access = validateAcceptAccess(flagString(ctx.flags, 'access'));
 	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
-	ctx.out.secrets.push(key.value);
 	const packs = loadPacks();
 	for (const p of packs.problems) ctx.out.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 	const store = await openLocked(ctx, 'crm accept');
@@ -38,11 +37,6 @@ export async function acceptCommand(ctx: CommandContext): Promise<number> {
 			onRun: (id, dir) => ctx.out.note(`acceptance run ${id}: evidence in ${dir}`),
 			onBatch: (id, mode) => ctx.out.note(`batch ${id} (${mode})`),
 		});
-		// Secrets the run created (managed users' passwords and keys) are scrubbed from output too.
-		for (const id of result.batches.map((b) => b.batch_id)) {
-			const s = store.data.batch_secrets[id];
-			if (s) ctx.out.secrets.push(s.user_password ?? '', s.user_key ?? '');
-		}
 		ctx.out.result(result, () => humanAcceptance(result));
 		return result.result === 'ready' ? EXIT.ok : EXIT.failed;
 	} finally {

@@ -17,10 +17,12 @@ const commands: Record<string, () => Promise<Runner>> = {
 	rollback: async () => (await import('./drift.js')).rollbackCommand,
 	repair: async () => (await import('./drift.js')).repairCommand,
 	smoke: async () => (await import('./drift.js')).smokeCommand,
+	adopt: async () => (await import('./drift.js')).adoptCommand,
 	'import-batch': async () => (await import('./import-batch.js')).importBatchCommand,
 	accept: async () => (await import('./accept.js')).acceptCommand,
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,
 	matrix: async () => (await import('./matrix.js')).matrixCommand,
+	serve: async () => (await import('./serve.js')).serveCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

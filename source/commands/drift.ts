@@ -1,10 +1,9 @@
-// `crm reconcile` and `crm rollback`.
+// `crm reconcile`, `crm rollback`, `crm repair`, `crm smoke` and `crm adopt`.
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
-import {hostSecrets} from '../core/hosts/access.js';
 import {runReconcile} from '../core/drift/reconcile.js';
 import {planRollback, runRollback} from '../core/drift/rollback.js';
 import {StateStore} from '../store/state-store.js';
-import {flagString, seconds, type CommandContext} from './context.js';
+import {flagString, seconds, sessionFor, type CommandContext} from './context.js';
 import {complianceOperator} from './host-add.js';
 import {abortOnSignals, timingFromFlags} from './import.js';
 import {table} from './output.js';
@@ -20,9 +19,6 @@ export async function openLocked(
 	const store = await StateStore.open(ctx.dataDir, {
 		lock: {command, waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000, existing},
 	});
-	for (const h of store.data.hosts) ctx.out.secrets.push(...hostSecrets(h));
-	for (const s of Object.values(store.data.batch_secrets))
-		ctx.out.secrets.push(s.user_password ?? '', s.user_key ?? '');
 	return store;
 }
 
@@ -111,7 +107,7 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 	const store = await openLocked(ctx, 'crm rollback', true);
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
-		const result = await runRollback({store, batchId, signal, ...options});
+		const result = await runRollback({store, batchId, signal, force: ctx.flags.force === true, ...options});
 		ctx.out.result(result, () =>
 			[
 				`rollback of ${result.batch_id}: ${result.batch_status}`,
@@ -179,5 +175,50 @@ export async function smokeCommand(ctx: CommandContext): Promise<number> {
 	} finally {
 		dispose();
 		store.release();
+	}
+}
+
+/** `crm adopt --batch B --type T --id ID [--yes]`: record a host resource as the batch's, once shown. */
+export async function adoptCommand(ctx: CommandContext): Promise<number> {
+	const {adoptResource, planAdopt} = await import('../app/adopt.js');
+	const input = {
+		batchId: flagString(ctx.flags, 'batch'),
+		type: flagString(ctx.flags, 'type'),
+		id: flagString(ctx.flags, 'id'),
+	};
+	planAdopt(input);
+	const yes = ctx.flags.yes === true;
+	if (!yes && !process.stdin.isTTY)
+		throw new CrmError('usage', "adopt records a host resource as the batch's: pass --yes to confirm", {
+			field: '--yes',
+		});
+	const session = await sessionFor(ctx, 'crm', engineOptions(ctx).operator);
+	const {signal, dispose} = abortOnSignals(ctx);
+	try {
+		const result = await adoptResource(session, input, {
+			signal,
+			confirm: async (found) => {
+				ctx.out.note(
+					`${found.resource_type} ${found.host_resource_id} "${found.name}" on the host:\n${JSON.stringify(found.snapshot, null, 2)}`,
+				);
+				if (yes) return true;
+				const {createInterface} = await import('node:readline/promises');
+				const rl = createInterface({input: process.stdin, output: process.stderr});
+				try {
+					const answer = await rl.question(`record it as batch ${found.batch_id}'s? [y/N] `);
+					return /^y(es)?$/i.test(answer.trim());
+				} finally {
+					rl.close();
+				}
+			},
+		});
+		ctx.out.result(result, () =>
+			result.adopted
+				? `${result.resource_type} ${result.host_resource_id} is now recorded as batch ${result.batch_id}'s${result.replaces_unknown ? ' (it resolves the unknown record)' : ''}`
+				: 'not adopted; nothing changed',
+		);
+		return result.adopted ? EXIT.ok : EXIT.usage;
+	} finally {
+		dispose();
 	}
 }

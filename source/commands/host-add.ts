@@ -25,7 +25,6 @@ export async function hostAdd(ctx: CommandContext): Promise<number> {
 	const prefix = validatePrefix(flagString(ctx.flags, 'prefix'), '--prefix', 'crm-');
 	const userDomain = validateDomain(flagString(ctx.flags, 'userDomain'), '--user-domain', 'crm.invalid');
 	const totp = totpFromFlags(ctx.flags);
-	ctx.out.secrets.push(credential.type === 'admin_api_key' ? credential.key : credential.password);
 
 	const store = await StateStore.open(ctx.dataDir, {
 		lock: {command: 'crm host add', waitMs: seconds(ctx.flags, 'lockWaitS', 'CRM_LOCK_WAIT_S', 0) * 1000},

@@ -121,7 +121,6 @@ export async function importBatchCommand(ctx: CommandContext): Promise<number> {
 
 	// Every line is checked before anything is locked, asked or created.
 	const read = readBatchFile(file, packs, file === '-' ? await readStdin() : undefined);
-	for (const s of read.secrets) ctx.out.secrets.push(s); // one by one: a big file has many
 	if (read.permissionWarning) ctx.out.warn(read.permissionWarning);
 	const fatal = read.problems.some((p) => p.line === 0);
 	if (read.problems.length > 0 && (!skipInvalid || fatal)) throw problemsError(read.problems, file);

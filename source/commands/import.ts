@@ -1,5 +1,6 @@
 // `crm import`: the whole import, with step lines on stderr and the result (JSON with --json).
 import {EXIT, invalidInput} from '../lib/errors.js';
+import {registerSecret} from '../lib/secrets.js';
 import type {ImportRequest, ImportResult} from '../core/import/types.js';
 import {NEXT_STEP} from '../core/pipeline/failure.js';
 import {flagString, seconds, sessionFor, type CommandContext} from './context.js';
@@ -10,7 +11,6 @@ import {paint} from './output.js';
 
 export async function importRequestFromFlags(ctx: CommandContext): Promise<ImportRequest> {
 	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
-	ctx.out.secrets.push(key.value);
 	return {
 		host: flagString(ctx.flags, 'host'),
 		pack: flagString(ctx.flags, 'pack'),
@@ -38,6 +38,7 @@ function readUserPassword(name: string): string {
 			'--user-password-env',
 			`environment variable ${name} (from --user-password-env) is not set or empty`,
 		);
+	registerSecret(value);
 	return value;
 }
 
@@ -72,28 +73,22 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
 	const request = await importRequestFromFlags(ctx);
 	const userPasswordEnv = flagString(ctx.flags, 'userPasswordEnv');
 	const userPassword = userPasswordEnv === undefined ? null : readUserPassword(userPasswordEnv);
-	if (userPassword) ctx.out.secrets.push(userPassword);
 	const session = await sessionFor(ctx, 'crm', {
 		totp: totpFromFlags(ctx.flags),
 		acceptCompliance: complianceOperator(ctx),
 	});
 	const {importProvider} = await import('../app/import.js');
-	const {knownSecrets} = await import('../app/session.js');
 	const {signal, dispose} = abortOnSignals(ctx);
 	try {
 		const result = await importProvider(
 			session,
 			{...request, userPassword},
 			{
-				sink: (e) => {
-					ctx.out.secrets.push(...knownSecrets);
-					printEvent(ctx.out, e);
-				},
+				sink: (e) => printEvent(ctx.out, e),
 				signal,
 				onBatch: (id) => ctx.out.note(`batch ${id}`),
 			},
 		);
-		ctx.out.secrets.push(...knownSecrets);
 		ctx.out.result(result, () => humanResult(result));
 		return result.batch_status === 'succeeded' ? EXIT.ok : EXIT.failed;
 	} finally {

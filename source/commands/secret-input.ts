@@ -1,7 +1,9 @@
-// Secrets come from env variables, files or stdin, never from flag values (CLI.md), so they stay out
-// of shell history. Each reader names the flag that was wrong.
+// Secrets come from env variables, files or stdin, never from flag values (docs/cli.md), so they stay
+// out of shell history. Each reader names the flag that was wrong. A value is registered as a secret
+// (lib/secrets) the moment it is read, before anything can print it.
 import {readFileSync, statSync} from 'node:fs';
 import {invalidInput} from '../lib/errors.js';
+import {registerSecret} from '../lib/secrets.js';
 import {validateEmail} from '../core/input/validate.js';
 import {flagString, type Flags} from './context.js';
 
@@ -15,6 +17,7 @@ function fromEnv(flag: string, name: string): SecretValue {
 		throw invalidInput(flag, `${flag} takes the NAME of an environment variable`);
 	const value = process.env[name];
 	if (value === undefined) throw invalidInput(flag, `environment variable ${name} (from ${flag}) is not set`);
+	registerSecret(value);
 	return {value, source: `${flag} ${name}`};
 }
 
@@ -32,7 +35,9 @@ function fromFile(flag: string, file: string, warn?: (m: string) => void): Secre
 		if ((error as {field?: string}).field) throw error;
 		throw invalidInput(flag, `cannot read ${flag} ${file}: ${(error as Error).message}`);
 	}
-	return {value: text.replace(/\r?\n$/, ''), source: `${flag} ${file}`};
+	const value = text.replace(/\r?\n$/, '');
+	registerSecret(value);
+	return {value, source: `${flag} ${file}`};
 }
 
 async function fromStdin(flag: string): Promise<SecretValue> {
@@ -43,12 +48,11 @@ async function fromStdin(flag: string): Promise<SecretValue> {
 		);
 	const chunks: Buffer[] = [];
 	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-	return {
-		value: Buffer.concat(chunks)
-			.toString('utf8')
-			.replace(/\r?\n$/, ''),
-		source: flag,
-	};
+	const value = Buffer.concat(chunks)
+		.toString('utf8')
+		.replace(/\r?\n$/, '');
+	registerSecret(value);
+	return {value, source: flag};
 }
 
 /** The provider key: exactly one of --key-env, --key-file, --key-stdin. */

@@ -57,10 +57,25 @@ export const FLAGS = {
 	concurrency: {type: 'number', value: 'N', help: 'rows imported at a time (1 to 64, default 4)'},
 	skipInvalid: {type: 'boolean', help: 'import the valid lines and report the others'},
 	out: {type: 'string', value: 'FILE', help: 'where to write (a new file)'},
+	type: {type: 'string', value: 'TYPE', help: 'a resource type: group, account, user, api_key, subscription'},
+	id: {type: 'string', value: 'ID', help: "the resource's id on the host"},
 	// sandbox
 	port: {type: 'number', value: 'N', help: 'port of the sandbox host (0 picks a free one)'},
 	profile: {type: 'string', value: 'P', help: 'recent, old or gated'},
 	latencyMs: {type: 'number', value: 'N', help: 'added latency per request, 0 to 60000'},
+	// serve
+	listen: {
+		type: 'string',
+		value: 'ADDR:PORT',
+		help: 'where the service listens (default 127.0.0.1:18100; port 0 picks a free one)',
+	},
+	allowRemote: {type: 'boolean', help: 'allow a --listen address other than loopback'},
+	tokenFile: {
+		type: 'string',
+		value: 'FILE',
+		help: 'the service token file (default DATA/serve.token, made 0600)',
+	},
+	watch: {type: 'boolean', help: 'run the health loop inside the service'},
 	// waits and retries
 	timeoutS: {type: 'number', value: 'S', help: 'seconds per request (env CRM_TIMEOUT_S)'},
 	smokeRetryS: {type: 'number', value: 'S', help: 'warm-up window of the smoke (env CRM_SMOKE_RETRY_S)'},
@@ -219,9 +234,16 @@ export const COMMANDS: CommandSpec[] = [
 	},
 	{
 		name: 'rollback',
-		synopsis: '--batch BATCH (--dry-run | --yes)',
+		synopsis: '--batch BATCH (--dry-run | --yes) [--force]',
 		summary: "delete exactly a batch's recorded resources, children first",
-		flags: ['batch', 'dryRun', 'yes', ...OPERATOR, ...WAITS, ...COMMON],
+		flags: ['batch', 'dryRun', 'yes', 'force', ...OPERATOR, ...WAITS, ...COMMON],
+		notes: ['--force: delete a resource although it changed on the host since it was recorded'],
+	},
+	{
+		name: 'adopt',
+		synopsis: '--batch BATCH --type TYPE --id ID (--yes)',
+		summary: "record a host resource as a batch's own (an unknown record, confirmed by the operator)",
+		flags: ['batch', 'type', 'id', 'yes', ...OPERATOR, ...WAITS, ...COMMON],
 	},
 	{
 		name: 'repair',
@@ -285,6 +307,15 @@ export const COMMANDS: CommandSpec[] = [
 		synopsis: '',
 		summary: 'provider validation matrix (latest acceptance result per host and pack)',
 		flags: COMMON,
+	},
+	{
+		name: 'serve',
+		synopsis: '[--listen ADDR:PORT] [--allow-remote] [--token-file FILE] [--watch]',
+		summary: 'the control plane as an HTTP service: API, live events, status page',
+		flags: ['listen', 'allowRemote', 'tokenFile', 'watch', 'smokeRetryS', ...WAITS, ...COMMON],
+		notes: [
+			'prints one JSON line {"url","token_file","openapi_url"} when it listens; SIGTERM stops it cleanly',
+		],
 	},
 ];
 

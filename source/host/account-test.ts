@@ -1,7 +1,7 @@
 // `POST /admin/accounts/:id/test` answers an SSE stream with HTTP 200 even on failure (HOST_API.md §5):
 // test_start / status / content* / test_complete{success} or error{"error":"... returned 403: ..."}.
 // A pre-SSE precheck failure on recent builds leaves an empty 200 body.
-import {redactText} from './redact.js';
+import {redactText} from '../lib/secrets.js';
 import {parseSse} from './sse.js';
 
 export interface AccountTestEvent {

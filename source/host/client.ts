@@ -3,6 +3,7 @@
 import {z} from 'zod';
 import {parseAccountTest, type AccountTestResult} from './account-test.js';
 import {HostError} from './errors.js';
+import {registerSecret} from '../lib/secrets.js';
 import type {HttpResponse} from './http.js';
 import {
 	AccountModelsSchema,
@@ -92,6 +93,7 @@ export class HostClient {
 	constructor(o: HostClientOptions) {
 		this.transport = new HostTransport({...o, rateBucket: 'admin'});
 		this.auth = o.auth;
+		if (o.auth.type === 'admin_api_key') registerSecret(o.auth.key);
 		this.jwt =
 			o.auth.type === 'login'
 				? new JwtSession(this.transport, {
@@ -188,6 +190,12 @@ export class HostClient {
 	}
 	async deleteGroup(id: Id): Promise<void> {
 		await this.call('DELETE', `/api/v1/admin/groups/${seg(id)}`, MessageSchema);
+	}
+	/** The keys bound to a group, whoever owns them (`GET /admin/groups/:id/api-keys`). */
+	async groupApiKeys(groupId: Id, q: ListQuery = {}): Promise<Page<HostApiKey>> {
+		return this.get(`/api/v1/admin/groups/${seg(groupId)}/api-keys`, pageSchema(HostApiKeySchema), {
+			query: pageQuery(q),
+		});
 	}
 
 	// ---- accounts ----

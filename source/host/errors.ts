@@ -2,7 +2,7 @@
 // middleware `{"code":"STRING","message"}`, handler `{"code":<int>,"message","reason"?,"metadata"?}`,
 // gateway `{"error":{"type","message"}}` (and Anthropic-style `{"type":"error","error":{...}}`),
 // gin's text `404 page not found`, and anything else (HTML, truncated JSON) that is not sub2api.
-import {redactHostBody, redactText} from './redact.js';
+import {redactText, redactValue} from '../lib/secrets.js';
 
 export type HostErrorKind =
 	| 'auth'
@@ -16,7 +16,9 @@ export type HostErrorKind =
 	| 'upstream_error'
 	| 'network'
 	| 'timeout'
-	| 'not_sub2api';
+	| 'not_sub2api'
+	/** The answer's body was over the cap (8 MiB); it was not read. */
+	| 'too_large';
 
 export interface HostErrorInit {
 	kind: HostErrorKind;
@@ -223,7 +225,7 @@ export function hostErrorFromResponse(input: ErrorInput): HostError {
 		status: input.status,
 		code: p.code,
 		reason: p.reason,
-		metadata: p.metadata ? redactHostBody(p.metadata) : null,
+		metadata: p.metadata ? redactValue(p.metadata) : null,
 		message: `${where}: HTTP ${input.status}${name ? ` ${name}` : ''}: ${text}`,
 		method: input.method,
 		path: input.path,

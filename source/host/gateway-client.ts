@@ -5,7 +5,8 @@ import {HostError} from './errors.js';
 import {ModelListSchema} from './schemas.js';
 import {isEventStream, parseSse} from './sse.js';
 import {HostTransport, errorOf, isOk, parseJson} from './transport.js';
-import {redactText} from './redact.js';
+import {safeText} from '../lib/safe-text.js';
+import {redactText, registerSecret} from '../lib/secrets.js';
 
 export interface GatewayClientOptions {
 	baseUrl: string;
@@ -45,6 +46,7 @@ export class GatewayClient {
 			rateRetries: 0,
 		});
 		this.apiKey = o.apiKey;
+		registerSecret(o.apiKey);
 	}
 
 	async models(): Promise<string[]> {
@@ -138,6 +140,7 @@ function messageContent(json: unknown): string | null {
 	return typeof msg.content === 'string' ? msg.content : '';
 }
 
+/** The first 80 characters of a reply, printable and redacted (a reply can carry escape sequences). */
 export function preview(s: string): string {
-	return redactText(s).slice(0, 80);
+	return redactText(safeText(s)).slice(0, 80);
 }

@@ -1,6 +1,8 @@
 // The one place that talks HTTP (got 14). Every call has a request timeout and honours an AbortSignal.
 // Retries are bounded and only for requests the caller marks retryable (GETs, and POSTs that carry an
 // Idempotency-Key); they cover network errors, 5xx and 429, and a 429's Retry-After is honoured up to a cap.
+// Every answer's body is capped (a host's bytes are never trusted, docs/domain.md): past the cap the
+// request is cancelled, not retried, and fails as `too_large` naming the cap.
 import got, {RequestError, type Method, type RetryOptions} from 'got';
 
 export interface HttpRequest {
@@ -24,12 +26,22 @@ export interface HttpRequest {
 	retryOnStatus?: boolean;
 	/** First backoff step (ms), doubled per attempt; default 300. */
 	retryBaseMs?: number;
+	/** Largest answer body accepted, in bytes; default MAX_HOST_BODY_BYTES. */
+	maxBodyBytes?: number;
 	/**
 	 * A 429 carrying Retry-After is returned, not retried here: the caller paces every request of
 	 * that limit (host/rate-gate.ts). A 429 without it is retried as before.
 	 */
 	deferRetryAfter?: boolean;
 	signal?: AbortSignal;
+}
+
+/** A sub2api answer is small: 8 MiB is far above any listing page the tool asks for. */
+export const MAX_HOST_BODY_BYTES = 8 * 1024 * 1024;
+
+/** `8 MiB`, for messages. */
+export function formatBytes(bytes: number): string {
+	return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
 export interface HttpResponse {
@@ -41,15 +53,19 @@ export interface HttpResponse {
 	retryCount: number;
 }
 
-export type TransportFailure = 'network' | 'timeout' | 'aborted';
+export type TransportFailure = 'network' | 'timeout' | 'aborted' | 'too_large';
 
-/** No HTTP answer at all: refused, reset, DNS, TLS, timeout, or aborted by the caller. */
+/**
+ * No usable HTTP answer: refused, reset, DNS, TLS, timeout, aborted by the caller, or a body over the
+ * cap (`too_large`, with the answer's `status`).
+ */
 export class TransportError extends Error {
 	override name = 'TransportError';
 	constructor(
 		readonly failure: TransportFailure,
 		readonly code: string | null,
 		message: string,
+		readonly status: number | null = null,
 	) {
 		super(message);
 	}
@@ -102,8 +118,11 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 		},
 	};
 	if (req.signal?.aborted) throw new TransportError('aborted', 'ABORTED', 'request aborted');
+	const cap = req.maxBodyBytes ?? MAX_HOST_BODY_BYTES;
+	let overCap: {status: number | null} | null = null;
+	let status: number | null = null;
 	try {
-		const res = await got(req.url, {
+		const pending = got(req.url, {
 			method: req.method.toUpperCase() as Method,
 			headers,
 			body,
@@ -113,7 +132,18 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 			timeout: {request: req.timeoutMs},
 			retry,
 			signal: req.signal,
+			// No Accept-Encoding: a compressed body would be counted against the cap before it is
+			// inflated, so a small gzip could still fill memory.
+			decompress: false,
 		});
+		pending.on('response', (r: {statusCode?: number}) => (status = r.statusCode ?? null));
+		// Counted as the body arrives (and from Content-Length up front): past the cap, cancel.
+		pending.on('downloadProgress', ({transferred, total}: {transferred: number; total?: number}) => {
+			if (overCap || (transferred <= cap && (total ?? 0) <= cap)) return;
+			overCap = {status};
+			pending.cancel();
+		});
+		const res = await pending;
 		const ct = res.headers['content-type'];
 		return {
 			status: res.statusCode,
@@ -123,6 +153,15 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 			retryCount: res.retryCount,
 		};
 	} catch (error) {
+		if (overCap) {
+			const {status: answered} = overCap as {status: number | null};
+			throw new TransportError(
+				'too_large',
+				'BODY_TOO_LARGE',
+				`${req.method} ${safeTarget(req.url)}: the answer is larger than ${formatBytes(cap)} (HTTP ${answered ?? '?'}); it was not read, nor asked for again`,
+				answered,
+			);
+		}
 		throw toTransportError(error, req);
 	}
 }

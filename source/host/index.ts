@@ -3,7 +3,6 @@ export * from './errors.js';
 export * from './client.js';
 export * from './probe.js';
 export * from './schemas.js';
-export {redactHostBody, redactText, isSecretKey, REDACTED} from './redact.js';
 export {parseSse, type SseEvent} from './sse.js';
 export {parseAccountTest} from './account-test.js';
 export {DEFAULT_USER_AGENT, DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, normaliseBaseUrl} from './transport.js';

@@ -1,5 +1,6 @@
 // JWT sessions (HOST_API.md §2.2): login (with the recent 2FA second step), refresh on recent hosts,
 // re-login on old ones. The session is bound to the User-Agent, which the transport keeps constant.
+import {registerSecret} from '../lib/secrets.js';
 import {HostError} from './errors.js';
 import {LoginDataSchema} from './schemas.js';
 import {HostTransport, unwrap} from './transport.js';
@@ -47,6 +48,8 @@ export class JwtSession {
 	) {
 		// A session bound to another User-Agent would be rejected (SESSION_BINDING_MISMATCH): drop it.
 		const s = o.session ?? null;
+		registerSecret(o.password);
+		registerSession(s);
 		this.session = s && s.user_agent === t.userAgent && s.access_token ? s : null;
 	}
 
@@ -179,10 +182,17 @@ export class JwtSession {
 	}
 
 	private store(s: HostSession): HostSession {
+		registerSession(s);
 		this.session = s;
 		this.o.onSession?.(s);
 		return s;
 	}
+}
+
+/** Tokens the host issued are secrets from the moment they arrive. */
+function registerSession(s: HostSession | null): void {
+	registerSecret(s?.access_token);
+	registerSecret(s?.refresh_token);
 }
 
 function expiresAt(expiresIn: number | null | undefined): string | null {

@@ -1,8 +1,16 @@
 // Host-bound HTTP: base URL + path + query, constant User-Agent, timeouts/retries, and the sub2api envelope
 // `{"code":0,"message":"success","data":...}` unwrapped and validated with zod. Failures become HostError.
 import type {z} from 'zod';
+import {registerSecretsIn} from '../lib/secrets.js';
 import {HostError, hostErrorFromResponse} from './errors.js';
-import {sendHttp, TransportError, headerValue, type HttpResponse} from './http.js';
+import {
+	formatBytes,
+	headerValue,
+	MAX_HOST_BODY_BYTES,
+	sendHttp,
+	TransportError,
+	type HttpResponse,
+} from './http.js';
 import {bucketOf, closeGate, gateOpensAt, pause, type RateWait} from './rate-gate.js';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -142,10 +150,21 @@ export class HostTransport {
 				retryRateLimited: o.retryable === undefined,
 				maxRetryAfterMs: this.maxRetryAfterMs,
 				retryBaseMs: this.retryBaseMs,
+				maxBodyBytes: MAX_HOST_BODY_BYTES,
 				deferRetryAfter: o.rateRetry !== false && this.rateRetries > 0,
 				signal: this.signal,
 			});
 		} catch (error) {
+			if (error instanceof TransportError && error.failure === 'too_large') {
+				throw new HostError({
+					kind: 'too_large',
+					status: error.status,
+					code: error.code,
+					message: `${method} ${path}: the host's answer is larger than ${formatBytes(MAX_HOST_BODY_BYTES)}; it was not read (check the URL points at a sub2api host)`,
+					method,
+					path,
+				});
+			}
 			if (error instanceof TransportError) {
 				throw new HostError({
 					kind: error.failure === 'timeout' ? 'timeout' : 'network',
@@ -234,6 +253,8 @@ export function unwrap<S extends z.ZodType>(
 		});
 	}
 	if (json.code !== 0) throw errorOf({...res, status: res.status >= 400 ? res.status : 500}, method, path);
+	// Whatever the host issues (user keys, session tokens) is a secret from the moment it arrives.
+	registerSecretsIn(json.data);
 	const parsed = schema.safeParse(json.data);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];

@@ -28,7 +28,6 @@ const SENSITIVE = ['api_key', 'access_token', 'refresh_token', 'id_token', 'sess
 function accountSpec(state: SandboxState, create: boolean): Record<string, FieldSpec> {
 	const spec: Record<string, FieldSpec> = {
 		name: {type: 'string', required: create, max: 100},
-		notes: {type: 'string'},
 		platform: {type: 'string', required: create},
 		type: {type: 'string', required: create, oneof: state.isOld ? OLD_TYPES : RECENT_TYPES},
 		credentials: {type: 'object', required: create},
@@ -43,6 +42,7 @@ function accountSpec(state: SandboxState, create: boolean): Record<string, Field
 		confirm_mixed_channel_risk: {type: 'bool'},
 		schedulable: {type: 'bool'},
 	};
+	if (!state.isOld) spec.notes = {type: 'string'};
 	if (!create)
 		spec.status = {
 			type: 'string',
@@ -75,7 +75,8 @@ export function createAccount(state: SandboxState, body: Record<string, any>): R
 	const account: AccountRow = {
 		id: state.nextId('account'),
 		name: body.name,
-		notes: body.notes ?? '',
+		// Old builds have no account notes: the field is ignored and never shown (§5).
+		notes: state.isOld ? '' : (body.notes ?? ''),
 		platform: body.platform,
 		type: body.type,
 		credentials: structuredClone(body.credentials),
@@ -133,6 +134,7 @@ function updateAccount(state: SandboxState, account: AccountRow, body: Record<st
 	}
 	if (body.extra && Object.keys(body.extra).length > 0) account.extra = structuredClone(body.extra);
 	for (const field of ['name', 'notes', 'platform', 'type', 'status'] as const) {
+		if (field === 'notes' && state.isOld) continue;
 		if (typeof body[field] === 'string' && body[field] !== '') (account as any)[field] = body[field];
 	}
 	for (const field of [

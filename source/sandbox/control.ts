@@ -3,7 +3,8 @@ import {timingSafeEqual} from 'node:crypto';
 import {mergeFaults} from './faults.js';
 import {type Ctx, header, type Router, sendJson} from './http-util.js';
 import {nowIso, type SandboxState} from './state.js';
-import type {AccountRow, GroupRow, UserRow} from './types.js';
+import type {AccountRow, GroupRow, SubscriptionRow, UserRow} from './types.js';
+import {newApiKey} from './user-routes.js';
 import {PACK_IDS} from './upstreams.js';
 
 export const CONTROL_PREFIX = '/__sandbox';
@@ -53,10 +54,9 @@ function oob(state: SandboxState, body: Record<string, any>): [number, unknown] 
 	const type = body.type as RowType;
 	const table = tableOf(state, type);
 	if (body.op === 'create') {
-		if (!['group', 'account', 'user'].includes(type))
-			return [400, {error: 'create supports group, account, user'}];
 		if (!isPlainObject(body.body)) return [400, {error: 'body must be an object'}];
-		return [200, {ok: true, row: createRow(state, type as 'group' | 'account' | 'user', body.body)}];
+		if (type === 'api_key' || type === 'subscription') return createOwned(state, type, body.body);
+		return [200, {ok: true, row: createRow(state, type, body.body)}];
 	}
 	if (typeof body.id !== 'number') return [400, {error: 'id must be a number'}];
 	const row = table.get(body.id);
@@ -84,7 +84,7 @@ function oob(state: SandboxState, body: Record<string, any>): [number, unknown] 
 	return [400, {error: 'op must be create, update, delete or expire_tokens'}];
 }
 
-function createRow(
+export function createRow(
 	state: SandboxState,
 	type: 'group' | 'account' | 'user',
 	body: Record<string, any>,
@@ -159,6 +159,46 @@ function createRow(
 	state.users.set(row.id, row);
 	state.passwords.set(row.id, typeof password === 'string' ? password : `pw-${row.id}-residue`);
 	return structuredClone(row);
+}
+
+/** A key or subscription made out of band: it needs a live user (and, for a subscription, group). */
+function createOwned(
+	state: SandboxState,
+	type: 'api_key' | 'subscription',
+	body: Record<string, any>,
+): [number, unknown] {
+	const user = typeof body.user_id === 'number' ? state.liveUser(body.user_id) : undefined;
+	if (!user) return [400, {error: 'body.user_id must be a live user id'}];
+	const group = typeof body.group_id === 'number' ? state.liveGroup(body.group_id) : undefined;
+	if (type === 'api_key') {
+		const name = typeof body.name === 'string' ? body.name : `residue-key-${state.apiKeys.size + 1}`;
+		const row = newApiKey(state, user.id, name, group?.id ?? null);
+		return [200, {ok: true, row: structuredClone(row)}];
+	}
+	if (!group) return [400, {error: 'body.group_id must be a live group id'}];
+	const now = nowIso();
+	const row: SubscriptionRow = {
+		id: state.nextId('subscription'),
+		user_id: user.id,
+		group_id: group.id,
+		starts_at: now,
+		expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+		status: 'active',
+		daily_window_start: null,
+		weekly_window_start: null,
+		monthly_window_start: null,
+		daily_usage_usd: 0,
+		weekly_usage_usd: 0,
+		monthly_usage_usd: 0,
+		assigned_by: 1,
+		assigned_at: now,
+		notes: typeof body.notes === 'string' ? body.notes : '',
+		created_at: now,
+		updated_at: now,
+		deleted_at: null,
+	};
+	state.subscriptions.set(row.id, row);
+	return [200, {ok: true, row: structuredClone(row)}];
 }
 
 export function registerControlRoutes(router: Router, state: SandboxState): void {

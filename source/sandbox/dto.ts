@@ -36,7 +36,10 @@ export function accountDto(state: SandboxState, account: AccountRow): Record<str
 		.filter((g): g is GroupRow => Boolean(g))
 		.map((g) => ({id: g.id, name: g.name, platform: g.platform}));
 	const dto: Record<string, unknown> = {...structuredClone(rest), groups};
-	if (state.isOld) return dto;
+	if (state.isOld) {
+		delete dto.notes; // old builds keep no account notes
+		return dto;
+	}
 	const credentials = {...(dto.credentials as Record<string, unknown>)};
 	const status: Record<string, boolean> = {};
 	for (const key of SENSITIVE_CREDENTIAL_KEYS) {

@@ -1,5 +1,5 @@
 // Fault switches: defaults, validation and merging of partial updates.
-import type {SandboxFaults, UpstreamFault} from './types.js';
+import type {CreateType, LoseCreateAnswer, SandboxFaults, UpstreamFault} from './types.js';
 
 export const UPSTREAM_FAULTS: ReadonlyArray<Exclude<UpstreamFault, null>> = [
 	'quota',
@@ -8,6 +8,9 @@ export const UPSTREAM_FAULTS: ReadonlyArray<Exclude<UpstreamFault, null>> = [
 	'server_error',
 	'rate_limited',
 	'down',
+	'echo_key',
+	'huge_body',
+	'control_chars',
 ];
 
 export function defaultFaults(): SandboxFaults {
@@ -21,7 +24,32 @@ export function defaultFaults(): SandboxFaults {
 		host_html: false,
 		host_truncated_json: false,
 		admin_429: 0,
+		host_401_echo: false,
+		host_400_echo: false,
+		host_huge_body: false,
+		lose_create_answer: null,
+		account_test_stall: false,
 	};
+}
+
+export const CREATE_TYPES: readonly CreateType[] = ['group', 'account', 'user', 'api_key', 'subscription'];
+
+function loseCreateAnswer(value: unknown): LoseCreateAnswer | null {
+	if (value === null) return null;
+	if (typeof value !== 'object' || Array.isArray(value))
+		throw new Error('lose_create_answer must be an object or null');
+	const v = value as Record<string, unknown>;
+	for (const key of Object.keys(v))
+		if (!['type', 'when', 'twin'].includes(key)) throw new Error(`lose_create_answer: unknown field ${key}`);
+	if (!CREATE_TYPES.includes(v.type as CreateType))
+		throw new Error(`lose_create_answer.type must be one of ${CREATE_TYPES.join(', ')}`);
+	if (v.when !== 'before' && v.when !== 'after')
+		throw new Error('lose_create_answer.when must be before or after');
+	if (v.twin !== undefined && typeof v.twin !== 'boolean')
+		throw new Error('lose_create_answer.twin must be a boolean');
+	if (v.twin && !['group', 'account', 'user'].includes(v.type as string))
+		throw new Error('lose_create_answer.twin supports group, account and user');
+	return {type: v.type as CreateType, when: v.when, ...(v.twin ? {twin: true} : {})};
 }
 
 const BOOLEAN_KEYS = [
@@ -30,6 +58,10 @@ const BOOLEAN_KEYS = [
 	'host_stall',
 	'host_html',
 	'host_truncated_json',
+	'host_401_echo',
+	'host_400_echo',
+	'host_huge_body',
+	'account_test_stall',
 ] as const;
 const COUNT_KEYS = ['gateway_503_count', 'latency_ms', 'admin_429'] as const;
 
@@ -44,7 +76,8 @@ export function mergeFaults(faults: SandboxFaults, patch: unknown, packs: readon
 		if (
 			!(BOOLEAN_KEYS as readonly string[]).includes(key) &&
 			!(COUNT_KEYS as readonly string[]).includes(key) &&
-			key !== 'upstream'
+			key !== 'upstream' &&
+			key !== 'lose_create_answer'
 		) {
 			throw new Error(`unknown fault: ${key}`);
 		}
@@ -64,6 +97,7 @@ export function mergeFaults(faults: SandboxFaults, patch: unknown, packs: readon
 			next[key] = value;
 		}
 	}
+	if ('lose_create_answer' in p) next.lose_create_answer = loseCreateAnswer(p.lose_create_answer);
 	if ('upstream' in p) {
 		const upstream = p.upstream;
 		if (upstream === null || typeof upstream !== 'object' || Array.isArray(upstream)) {

@@ -12,6 +12,8 @@ export interface Ctx {
 	rawBody: string;
 	/** host_truncated_json fault applies to this request. */
 	truncateJson: boolean;
+	/** lose_create_answer (after): true for the answer that is dropped instead of sent. */
+	dropAnswer?: (status: number) => boolean;
 	actor?: UserRow;
 	authMethod?: 'admin_api_key' | 'jwt';
 	familyId?: string;
@@ -70,6 +72,10 @@ export function sendRaw(
 	headers: Record<string, string> = {},
 ): void {
 	if (ctx.res.headersSent || ctx.res.destroyed) return;
+	if (ctx.dropAnswer?.(status)) {
+		ctx.req.socket.destroy();
+		return;
+	}
 	ctx.res.writeHead(status, {
 		'content-type': contentType,
 		'content-length': String(Buffer.byteLength(text)),

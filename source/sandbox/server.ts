@@ -7,7 +7,9 @@ import {registerUserAdminRoutes} from './admin-users.js';
 import {registerAuthRoutes} from './auth-routes.js';
 import {CONTROL_PREFIX, registerControlRoutes} from './control.js';
 import {registerGatewayRoutes} from './gateway.js';
+import {hostileAnswer} from './hostile.js';
 import {type Ctx, fail, internalError, Router, sendRaw, sleep, spa, text404} from './http-util.js';
+import {applyLostAnswer} from './lost-answers.js';
 import type {SandboxState} from './state.js';
 import {registerUserRoutes} from './user-routes.js';
 
@@ -76,6 +78,8 @@ async function handle(
 	if (!isControl && state.faults.latency_ms > 0) await sleep(state.faults.latency_ms);
 	if (rawBody === null) return sendRaw(ctx, 413, 'text/plain', 'request body too large');
 	if (!isControl && state.faults.host_html) return spa(ctx);
+	if (!isControl && applyLostAnswer(state, ctx)) return;
+	if (!isControl && hostileAnswer(state, ctx)) return;
 	const match = router.match(method, path);
 	if (!match) {
 		if (API_PREFIXES.some((prefix) => path.startsWith(prefix) || path === prefix.replace(/\/$/, ''))) {

@@ -4,7 +4,20 @@ import type {SandboxRateLimits} from './rate-limits.js';
 export type {SandboxRateLimits};
 export type SandboxProfile = 'recent' | 'old' | 'gated';
 
-export type UpstreamFault = 'quota' | 'auth' | 'chat_fail' | 'server_error' | 'rate_limited' | 'down' | null;
+export type UpstreamFault =
+	| 'quota'
+	| 'auth'
+	| 'chat_fail'
+	| 'server_error'
+	| 'rate_limited'
+	| 'down'
+	/** Every request answers 500 with the caller's key quoted in the error message. */
+	| 'echo_key'
+	/** /models answers a 5 MiB list (chunked, no Content-Length). */
+	| 'huge_body'
+	/** /models adds ids with escape sequences, spaces, `*` and overlong ones; chat replies carry escape sequences. */
+	| 'control_chars'
+	| null;
 
 export interface SandboxFaults {
 	/** Each account's FIRST account test answers an SSE 403 error (HTTP 200); the account stays schedulable. */
@@ -25,6 +38,29 @@ export interface SandboxFaults {
 	host_truncated_json: boolean;
 	/** Next N /api/v1/admin/* requests get 429 RATE_LIMITED with Retry-After: 1. */
 	admin_429: number;
+	/** Admin requests with an x-api-key, and logins, answer 401 quoting the key or password sent. */
+	host_401_echo: boolean;
+	/** Admin user creates and updates that carry a password answer 400 quoting it. */
+	host_400_echo: boolean;
+	/** Host answers /api/* with a 200 of 9 MiB (chunked, no Content-Length). */
+	host_huge_body: boolean;
+	/**
+	 * The next create of `type` loses its answer (the socket is closed): `before` the host acts
+	 * (nothing is made) or `after` it acted. `twin`: as the answer is lost, someone else makes a
+	 * resource of the same name (group, account, user) without the caller's description or notes.
+	 * Cleared once it fired.
+	 */
+	lose_create_answer: LoseCreateAnswer | null;
+	/** Account tests accept the request, send test_start and never finish. */
+	account_test_stall: boolean;
+}
+
+export type CreateType = 'group' | 'account' | 'user' | 'api_key' | 'subscription';
+
+export interface LoseCreateAnswer {
+	type: CreateType;
+	when: 'before' | 'after';
+	twin?: boolean;
 }
 
 export interface SandboxInfo {

@@ -2,6 +2,7 @@
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import {randomBytes} from 'node:crypto';
 import {sleep} from './http-util.js';
+import {streamHugeJson} from './hostile.js';
 import {hex, type SandboxState} from './state.js';
 
 type Answer = [number, unknown];
@@ -201,10 +202,24 @@ function readBody(req: IncomingMessage): Promise<string> {
 	});
 }
 
-function chatAnswer(res: ServerResponse, pack: string, model: string, body: any): void {
+const ESC = String.fromCharCode(27);
+const BEL = String.fromCharCode(7);
+/** What a hostile provider's /models adds: escape sequences, a space, a wildcard, an overlong id. */
+export const HOSTILE_MODEL_IDS = [
+	`evil${ESC}[2J${ESC}]0;owned${BEL}-model`,
+	'has space',
+	'wild*card',
+	`x${'y'.repeat(200)}`,
+];
+/** Put before a hostile provider's reply: clear the screen, set the title, ring the bell. */
+export const HOSTILE_REPLY = `${ESC}[2J${ESC}[H${ESC}]0;owned${BEL}${BEL}`;
+/** 5 MiB: over the client's 4 MiB cap for an upstream answer. */
+export const HUGE_UPSTREAM_BODY_BYTES = 5 * 1024 * 1024;
+
+function chatAnswer(res: ServerResponse, pack: string, model: string, body: any, prefix = ''): void {
 	const id = `chatcmpl-${randomBytes(8).toString('hex')}`;
 	const created = Math.floor(Date.now() / 1000);
-	const content = `pong from ${pack}/${model}`;
+	const content = `${prefix}pong from ${pack}/${model}`;
 	const usage = {prompt_tokens: 5, completion_tokens: 4, total_tokens: 9};
 	if (body.stream !== true) {
 		send(res, [
@@ -277,10 +292,20 @@ async function handle(
 	if (fault === 'server_error')
 		return send(res, [500, {error: {message: 'Internal server error', type: 'server_error'}}]);
 	const auth = req.headers.authorization ?? '';
+	if (fault === 'echo_key') {
+		const key = auth.replace(/^Bearer\s+/i, '');
+		return send(res, [
+			500,
+			{error: {message: `internal error while checking key ${key}`, type: 'server_error'}},
+		]);
+	}
 	if (fault === 'auth' || auth !== `Bearer ${keys[pack.id]}`) return send(res, pack.auth());
 	if (fault === 'rate_limited') return send(res, pack.rateLimit());
 	if (isModels) {
-		const data = pack.listed.map((id) => ({id, object: 'model', created: 1_767_225_600, owned_by: pack.id}));
+		if (fault === 'huge_body')
+			return streamHugeJson(res, HUGE_UPSTREAM_BODY_BYTES, '{"object":"list","data":[{"id":"', '"}]}');
+		const ids = fault === 'control_chars' ? [...pack.listed, ...HOSTILE_MODEL_IDS] : pack.listed;
+		const data = ids.map((id) => ({id, object: 'model', created: 1_767_225_600, owned_by: pack.id}));
 		return send(res, [200, {object: 'list', data}]);
 	}
 	if (fault === 'chat_fail')
@@ -293,7 +318,7 @@ async function handle(
 		]);
 	}
 	if (!model || !pack.listed.includes(model)) return send(res, pack.notFound(model ?? ''));
-	chatAnswer(res, pack.id, model, body);
+	chatAnswer(res, pack.id, model, body, fault === 'control_chars' ? HOSTILE_REPLY : '');
 }
 
 export function createUpstreamServer(state: SandboxState, keys: Record<string, string>): http.Server {

@@ -38,6 +38,7 @@ export const FAILURE_CLASSES = [
 	'unknown',
 ] as const;
 export const RESOURCE_TYPES = ['group', 'account', 'user', 'api_key', 'subscription'] as const;
+export const RESOURCE_STATUSES = ['pending', 'created', 'deleted', 'gone', 'failed', 'unknown'] as const;
 export const STEP_NAMES = [
 	'preflight',
 	'host_probe',

@@ -99,6 +99,9 @@ export function dataPaths(dataDir: string) {
 		artifacts: (batchId: string) => path.join(dataDir, 'artifacts', batchId),
 		acceptance: path.join(dataDir, 'acceptance'),
 		acceptanceArchive: path.join(dataDir, 'acceptance', 'archive'),
+		/** `crm serve`'s token (0600) and, while it runs, where it listens. */
+		serveToken: path.join(dataDir, 'serve.token'),
+		serveRecord: path.join(dataDir, 'serve.json'),
 	};
 }
 

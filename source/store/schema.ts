@@ -12,6 +12,7 @@ import {
 	BATCH_STATUSES,
 	FAILURE_CLASSES,
 	PROVIDER_STATUSES,
+	RESOURCE_STATUSES,
 	RESOURCE_TYPES,
 	SCHEMA_VERSION,
 } from './constants.js';
@@ -22,6 +23,7 @@ export {
 	BATCH_STATUSES,
 	FAILURE_CLASSES,
 	PROVIDER_STATUSES,
+	RESOURCE_STATUSES,
 	RESOURCE_TYPES,
 	SCHEMA_VERSION,
 	STEP_NAMES,
@@ -47,6 +49,7 @@ export type AccessStatus = (typeof ACCESS_STATUSES)[number];
 export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
+export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
 export type AccessModeValue = 'self_service' | 'subscription';
 
 export const sessionSchema = z.looseObject({
@@ -165,7 +168,12 @@ export const resourceSchema = z.looseObject({
 	resource_type: z.enum(RESOURCE_TYPES),
 	host_resource_id: z.string().nullable(),
 	name: z.string(),
-	status: z.enum(['pending', 'created', 'deleted', 'gone', 'failed']),
+	/**
+	 * `unknown`: the create's answer was lost and the host holds a resource of that name that does not
+	 * carry this record's marker, so it cannot be proven ours: reported, never deleted, adoptable.
+	 * Added after schema 2 was fixed; older files simply never hold it.
+	 */
+	status: z.enum(RESOURCE_STATUSES),
 	snapshot: z.record(z.string(), z.unknown()),
 	created_at: iso,
 	confirmed_at: nullableIso,
@@ -173,6 +181,10 @@ export const resourceSchema = z.looseObject({
 	deleted_by: z.string().nullable(),
 	/** true when this batch made it; false for an existing user it only used (--user) */
 	owned: z.boolean(),
+	/** For an `unknown` record: the same-named host resource that lacked the marker. */
+	candidate_id: z.string().nullable().optional(),
+	/** When the operator recorded it with `crm adopt`. */
+	adopted_at: nullableIso.optional(),
 });
 export type ResourceRecord = Strict<z.infer<typeof resourceSchema>>;
 
@@ -180,7 +192,7 @@ export const reconcileItemSchema = z.looseObject({
 	resource_type: z.enum(RESOURCE_TYPES),
 	host_resource_id: z.string().nullable(),
 	name: z.string().nullable(),
-	state: z.enum(['present', 'missing', 'changed', 'unmanaged']),
+	state: z.enum(['present', 'missing', 'changed', 'unmanaged', 'unknown']),
 	detail: z.string(),
 	fields: z.array(z.string()),
 });

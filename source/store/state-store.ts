@@ -1,6 +1,9 @@
 // The state store: lowdb over state.json (atomic temp-file + rename writes through steno), plus the
 // per-batch and per-reconcile detail files and the resource index beside it. A file that is not
 // valid JSON, fails the schema or has a newer schema_version is refused (exit 4) and never rewritten.
+// state.json is the one home of secrets (docs/domain.md): what it holds is registered when it is
+// read, and every other file written here is redacted with every secret the process knows
+// (lib/secrets) before it is serialised.
 import {
 	chmodSync,
 	copyFileSync,
@@ -14,6 +17,7 @@ import {
 import path from 'node:path';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
+import {redactValue, registerSecretsIn} from '../lib/secrets.js';
 import {acquireLock, pidAlive, type HeldLock} from './lock.js';
 import type {migrateV1} from './migrations.js';
 import {checkDataDir, dataPaths, type DataPaths} from './paths.js';
@@ -30,11 +34,12 @@ import type {BatchFile, ReconcileRun, State} from './schema.js';
 import {decodeStateQuick, StateEncoder, StateShapeError} from './state-codec.js';
 import {readStateFile, StateFileWriter, tempFileOf} from './state-file.js';
 
-const pretty = (data: unknown) => JSON.stringify(data, null, 2) + '\n';
+/** Every file but state.json: every string and field name redacted before it is serialised. */
+const redactedPretty = (data: unknown) => JSON.stringify(redactValue(data), null, 2) + '\n';
 
 // One adapter per file: steno queues writes per Writer, so concurrent writes to one file must share it.
 const adapters = new Map<string, DataFile<unknown>>();
-function jsonFile<T>(file: string, stringify: (data: unknown) => string = pretty): DataFile<T> {
+function jsonFile<T>(file: string, stringify: (data: unknown) => string = redactedPretty): DataFile<T> {
 	let adapter = adapters.get(file);
 	if (!adapter) {
 		adapter = new DataFile<unknown>(file, {parse: (text) => JSON.parse(text) as unknown, stringify});
@@ -112,6 +117,9 @@ function isIndexable(r: unknown): boolean {
 	);
 }
 
+/** Parts of state.json that hold no secret by design. */
+const SECRET_FREE = new Set(['batches', 'reconcile_runs', 'acceptance_runs']);
+
 export interface OpenOptions {
 	/**
 	 * Take the data folder's lock (commands that change state). `existing`: the command only acts on
@@ -167,6 +175,7 @@ export class StateStore {
 		try {
 			const store = new StateStore(paths, held);
 			await store.load();
+			store.registerSecrets();
 			if (!held) showDeadAsFailed(store.data);
 			return store;
 		} catch (error) {
@@ -254,6 +263,17 @@ export class StateStore {
 			if (!(error instanceof StateShapeError)) throw error;
 			throw stateError('state_corrupt', file, `fails the schema at ${error.where}: ${error.message}`);
 		}
+	}
+
+	/**
+	 * Host credentials and sessions, managed users' passwords and keys, kept provider keys: every
+	 * string under a secret-named field is known before anything is printed. The large indexes hold
+	 * none and are skipped (at 10,000 batches walking them would cost every command).
+	 */
+	private registerSecrets(): void {
+		registerSecretsIn(
+			Object.fromEntries(Object.entries(this.state).filter(([name]) => !SECRET_FREE.has(name))),
+		);
 	}
 
 	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */

@@ -1,7 +1,8 @@
 // The TUI root: a raw-mode guard, the typed state/actions provider, the screen router, the operator
 // prompt layer and the global Ctrl-C (stop a running operation cleanly, else quit).
 import React, {lazy, Suspense, useEffect, type ComponentType} from 'react';
-import {Box, Text, useApp, useInput, useStdin} from 'ink';
+import {Box, useApp, useInput, useStdin} from 'ink';
+import {Text} from './components/text.js';
 import {UIProvider, useUIActions, useUIState, type Screen, type TuiSession} from './context.js';
 import type {EngineConfig} from './engine.js';
 import {OperatorPrompt} from './components/operator-prompt.js';

@@ -25,6 +25,8 @@ import type {
 	RunView,
 } from '../core/acceptance/index.js';
 import {CrmError} from '../lib/errors.js';
+import {safeText} from '../lib/safe-text.js';
+import {redactText} from '../lib/secrets.js';
 import type {EventSink} from '../core/pipeline/events.js';
 import type {Operator} from '../core/hosts/access.js';
 import {
@@ -104,10 +106,10 @@ export async function withLock<T>(
 	}
 }
 
+/** An error as a screen shows it: without control characters, every known secret redacted. */
 export function errorText(error: unknown): string {
-	if (error instanceof CrmError) return error.message;
-	if (error instanceof Error) return error.message;
-	return String(error);
+	const message = error instanceof Error ? error.message : String(error);
+	return redactText(safeText(message));
 }
 
 export function errorKind(error: unknown): string | null {

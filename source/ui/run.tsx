@@ -1,6 +1,26 @@
 // Mounts the TUI. Only imported when `crm` runs with no command on a terminal. NO_COLOR is honoured
 // by telling chalk (which Ink and the input widgets colour with) before any of them loads.
+// Ink writes through a stdout that redacts every write with every secret the process knows
+// (lib/secrets), so nothing on screen can show one, whatever component drew it.
+import {redactText} from '../lib/secrets.js';
 import {resolveDataDir} from '../store/paths.js';
+
+/** process.stdout as Ink sees it: the same stream (size, resize events, TTY), each write redacted. */
+export function redactingStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+	const write = (chunk: unknown, ...rest: unknown[]): boolean =>
+		(stream.write as (...args: unknown[]) => boolean).call(
+			stream,
+			typeof chunk === 'string' ? redactText(chunk) : chunk,
+			...rest,
+		);
+	return new Proxy(stream, {
+		get(target, property) {
+			if (property === 'write') return write;
+			const value: unknown = Reflect.get(target, property, target);
+			return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+}
 
 export async function runTui(options: {data?: string}): Promise<number> {
 	if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
@@ -14,7 +34,10 @@ export async function runTui(options: {data?: string}): Promise<number> {
 	]);
 	const config = makeConfig(resolveDataDir(options.data ?? null));
 	const session = new TuiSession();
-	const instance = render(<App config={config} session={session} />, {exitOnCtrlC: false});
+	const instance = render(<App config={config} session={session} />, {
+		exitOnCtrlC: false,
+		stdout: redactingStdout(process.stdout),
+	});
 	// A SIGTERM/SIGHUP (terminal closed) unmounts cleanly too; Ctrl-C arrives as a key in raw mode.
 	const onSignal = () => instance.unmount();
 	process.once('SIGTERM', onSignal);

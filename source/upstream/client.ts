@@ -1,7 +1,8 @@
 // Direct calls to a provider (DOMAIN.md rule 5): list its models and run one minimal chat completion, so a
 // failed host completion can be told apart from a provider that is itself broken, out of quota or unreachable.
-import {sendHttp, safeTarget, TransportError, type HttpResponse} from '../host/http.js';
-import {redactText} from '../host/redact.js';
+import {formatBytes, sendHttp, safeTarget, TransportError, type HttpResponse} from '../host/http.js';
+import {safeText} from '../lib/safe-text.js';
+import {redactText, registerSecret} from '../lib/secrets.js';
 import {DEFAULT_USER_AGENT} from '../host/transport.js';
 import {classifyUpstreamAnswer, safeBody, UpstreamError, type UpstreamErrorKind} from './errors.js';
 import {chatCompletionsUrl, modelsUrlCandidates} from './urls.js';
@@ -15,6 +16,8 @@ export interface UpstreamOptions {
 }
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15_000;
+/** A provider's model list (or chat answer) is small: 4 MiB is far above any real one. */
+export const MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_CHAT_TIMEOUT_MS = 30_000;
 
 /** Tries each candidate URL; only 404/405 move on. All missing → not_found. One retry on network errors. */
@@ -39,16 +42,16 @@ export async function listUpstreamModels(o: UpstreamOptions): Promise<{models: s
 			retries: 1,
 		});
 		if (res.status === 404 || res.status === 405) {
-			last = answerError(res, url, o.apiKey, 'GET');
+			last = answerError(res, url, 'GET');
 			continue;
 		}
-		if (res.status < 200 || res.status >= 300) throw answerError(res, url, o.apiKey, 'GET');
+		if (res.status < 200 || res.status >= 300) throw answerError(res, url, 'GET');
 		const models = parseModelList(res.body);
 		if (!models) {
 			throw new UpstreamError({
 				kind: 'bad_response',
 				status: res.status,
-				body: safeBody(res.body, [o.apiKey]),
+				body: safeBody(res.body),
 				url: safeTarget(url),
 				message: `GET ${safeTarget(url)}: HTTP ${res.status} answer is not a model list`,
 			});
@@ -93,7 +96,7 @@ export async function upstreamChat(
 		},
 	});
 	const latency = Date.now() - started;
-	if (res.status < 200 || res.status >= 300) throw answerError(res, url, o.apiKey, 'POST');
+	if (res.status < 200 || res.status >= 300) throw answerError(res, url, 'POST');
 	let json: unknown;
 	try {
 		json = JSON.parse(res.body);
@@ -101,7 +104,7 @@ export async function upstreamChat(
 		throw new UpstreamError({
 			kind: 'bad_response',
 			status: res.status,
-			body: safeBody(res.body, [o.apiKey]),
+			body: safeBody(res.body),
 			url: safeTarget(url),
 			message: `POST ${safeTarget(url)}: HTTP ${res.status} answer is not JSON`,
 		});
@@ -113,7 +116,7 @@ export async function upstreamChat(
 		throw new UpstreamError({
 			kind,
 			status: res.status,
-			body: safeBody(res.body, [o.apiKey]),
+			body: safeBody(res.body),
 			url: safeTarget(url),
 			message: `POST ${safeTarget(url)}: business code ${baseResp.status_code} (${kind})`,
 		});
@@ -124,7 +127,7 @@ export async function upstreamChat(
 		throw new UpstreamError({
 			kind: 'bad_response',
 			status: res.status,
-			body: safeBody(res.body, [o.apiKey]),
+			body: safeBody(res.body),
 			url: safeTarget(url),
 			message: `POST ${safeTarget(url)}: answer has no choices[0].message`,
 		});
@@ -137,7 +140,7 @@ export async function upstreamChat(
 				: '';
 	return {
 		status: res.status,
-		preview: redactText(content, [o.apiKey]).slice(0, 80),
+		preview: redactText(safeText(content)).slice(0, 80),
 		latency_ms: latency,
 		url: safeTarget(url),
 	};
@@ -182,6 +185,8 @@ async function send(
 	o: UpstreamOptions,
 	r: {method: string; url: string; timeoutMs: number; retries: number; json?: unknown},
 ): Promise<HttpResponse> {
+	// The key is a secret from before the first byte goes out: an upstream may echo it back.
+	registerSecret(o.apiKey);
 	try {
 		return await sendHttp({
 			method: r.method,
@@ -192,9 +197,18 @@ async function send(
 			retries: r.retries,
 			retryable: r.retries > 0,
 			retryOnStatus: false,
+			maxBodyBytes: MAX_UPSTREAM_BODY_BYTES,
 			signal: o.signal,
 		});
 	} catch (error) {
+		if (error instanceof TransportError && error.failure === 'too_large') {
+			throw new UpstreamError({
+				kind: 'too_large',
+				status: error.status,
+				url: safeTarget(r.url),
+				message: `${r.method} ${safeTarget(r.url)}: the provider's answer is larger than ${formatBytes(MAX_UPSTREAM_BODY_BYTES)}; it was not read`,
+			});
+		}
 		if (error instanceof TransportError) {
 			throw new UpstreamError({
 				kind: error.failure === 'timeout' ? 'timeout' : 'network',
@@ -207,12 +221,12 @@ async function send(
 	}
 }
 
-function answerError(res: HttpResponse, url: string, apiKey: string, method: string): UpstreamError {
+function answerError(res: HttpResponse, url: string, method: string): UpstreamError {
 	const kind = classifyUpstreamAnswer(res.status, res.body);
 	return new UpstreamError({
 		kind,
 		status: res.status,
-		body: safeBody(res.body, [apiKey]),
+		body: safeBody(res.body),
 		url: safeTarget(url),
 		message: `${method} ${safeTarget(url)}: HTTP ${res.status} (${kind})`,
 	});

@@ -1,9 +1,18 @@
 // Errors of a provider's own API, classified the way DOMAIN.md rule 5 needs them
 // (quota vs auth vs rate limit vs unavailable), with each provider's real answers from PEERS.md §A.
-import {redactText} from '../host/redact.js';
+import {redactText} from '../lib/secrets.js';
 
 export type UpstreamErrorKind =
-	'auth' | 'quota' | 'not_found' | 'rate_limited' | 'server' | 'network' | 'timeout' | 'bad_response';
+	| 'auth'
+	| 'quota'
+	| 'not_found'
+	| 'rate_limited'
+	| 'server'
+	| 'network'
+	| 'timeout'
+	| 'bad_response'
+	/** The answer's body was over the cap (4 MiB); it was not read. */
+	| 'too_large';
 
 export class UpstreamError extends Error {
 	override name = 'UpstreamError';
@@ -57,6 +66,7 @@ export function classifyUpstreamAnswer(status: number, body: string): UpstreamEr
 	return 'bad_response';
 }
 
-export function safeBody(body: string, secrets: ReadonlyArray<string | null | undefined> = []): string {
-	return redactText(body, secrets).slice(0, 512);
+/** At most 512 characters of an answer, every known secret redacted first (docs/domain.md). */
+export function safeBody(body: string): string {
+	return redactText(body).slice(0, 512);
 }

@@ -12,7 +12,7 @@ export {
 } from './retention.js';
 export type {ArchiveResult, ExportResult} from './retention.js';
 export {matrixRows, unvalidatedPacks} from './matrix.js';
-export {acceptanceRuns, findRun, runDir, runView, stateSecrets, markInterrupted} from './runs.js';
+export {acceptanceRuns, findRun, runDir, runView, markInterrupted} from './runs.js';
 export {FILES, FILE_GUIDE, importFile, importStepsDir, reconcileFile, toolVersion} from './files.js';
 export {renderReadme} from './readme.js';
 export * from './types.js';

@@ -17,12 +17,12 @@ import {checkImport, runImport} from '../import/run-import.js';
 import type {ImportPlanInput, ImportRequest} from '../import/types.js';
 import {loadPacks, type AccessMode} from '../packs/packs.js';
 import {runReconcile} from '../drift/reconcile.js';
-import {redact, scrub} from '../../lib/secrets.js';
+import {redactText, registerSecret} from '../../lib/secrets.js';
 import {providerRows} from '../reads/status.js';
 import {StepFailure, StepRunner, StepStopped} from '../pipeline/steps.js';
 import {FILES, importFile, importStepsDir, reconcileFile, TOOL_NAME, toolVersion} from './files.js';
 import {renderReadme} from './readme.js';
-import {ensureRuns, mainFolder, markInterrupted, stateSecrets} from './runs.js';
+import {ensureRuns, mainFolder, markInterrupted} from './runs.js';
 import {
 	ACCEPT_ACCESS,
 	type AcceptAccess,
@@ -88,8 +88,8 @@ export async function runAcceptance(o: AcceptanceOptions): Promise<AcceptanceRes
 	const dir = path.join(store.paths.dir, folder);
 	mkdirSync(dir, {recursive: true, mode: 0o700});
 	const batchIds: string[] = [];
-	const secrets = () => [first.key, ...stateSecrets(store.data)];
-	const write = (file: string, data: unknown) => writeEvidenceSync(dir, file, data, secrets());
+	registerSecret(first.key);
+	const write = (file: string, data: unknown) => writeEvidenceSync(dir, file, data);
 	const files: string[] = [];
 	const record = (file: string) => {
 		if (!files.includes(file)) files.push(file);
@@ -207,7 +207,7 @@ export async function runAcceptance(o: AcceptanceOptions): Promise<AcceptanceRes
 					result,
 				});
 				record(file);
-				copySteps(result.artifacts_dir, path.join(dir, importStepsDir(index, mode)), secrets());
+				copySteps(result.artifacts_dir, path.join(dir, importStepsDir(index, mode)));
 				if (existsSync(path.join(dir, importStepsDir(index, mode))))
 					record(importStepsDir(index, mode) + '/');
 			} catch (error) {
@@ -350,7 +350,7 @@ export async function runAcceptance(o: AcceptanceOptions): Promise<AcceptanceRes
 		})),
 		stopped_by_operator: stopped,
 	});
-	writeFileSync(path.join(dir, FILES.readme), scrub(renderReadme(out, first.fingerprint), secrets()), {
+	writeFileSync(path.join(dir, FILES.readme), redactText(renderReadme(out, first.fingerprint)), {
 		mode: 0o600,
 	});
 
@@ -418,7 +418,7 @@ function classOf(error: unknown): FailureClass {
 }
 
 /** Copies a batch's numbered step evidence into the run folder, redacted again on the way. */
-function copySteps(from: string, to: string, secrets: readonly string[]): void {
+function copySteps(from: string, to: string): void {
 	if (!existsSync(from)) return;
 	for (const name of readdirSync(from).sort()) {
 		if (!name.endsWith('.json')) continue;
@@ -429,11 +429,6 @@ function copySteps(from: string, to: string, secrets: readonly string[]): void {
 			continue;
 		}
 		// The batch's unnumbered final summary.json gets the number after its steps.
-		writeEvidenceSync(
-			to,
-			name === 'summary.json' ? '11-batch-summary.json' : name,
-			redact(data, secrets),
-			secrets,
-		);
+		writeEvidenceSync(to, name === 'summary.json' ? '11-batch-summary.json' : name, data);
 	}
 }

@@ -3,7 +3,6 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {CrmError} from '../../lib/errors.js';
-import {hostSecrets} from '../hosts/access.js';
 import type {AcceptanceRun, State} from '../../store/schema.js';
 import type {DataPaths} from '../../store/paths.js';
 import type {StateStore} from '../../store/state-store.js';
@@ -61,17 +60,6 @@ export async function markInterrupted(store: StateStore): Promise<number> {
 	}
 	if (n > 0 && store.locked) await store.write();
 	return n;
-}
-
-/** Every secret state knows: host credentials and sessions, managed users' passwords and keys. */
-export function stateSecrets(state: State): string[] {
-	const out: string[] = [];
-	for (const h of state.hosts) out.push(...hostSecrets(h));
-	for (const s of Object.values(state.batch_secrets)) {
-		if (s.user_password) out.push(s.user_password);
-		if (s.user_key) out.push(s.user_key);
-	}
-	return out;
 }
 
 export function runView(paths: DataPaths, state: State, run: AcceptanceRun): RunView {

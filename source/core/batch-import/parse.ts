@@ -13,7 +13,7 @@ import {readFileSync, statSync} from 'node:fs';
 import {parse, CsvError} from 'csv-parse/sync';
 import {CrmError, invalidInput} from '../../lib/errors.js';
 import {findPack, type PackSet} from '../packs/packs.js';
-import {maskSecret} from '../../lib/secrets.js';
+import {maskSecret, registerSecret} from '../../lib/secrets.js';
 import {validateAccessMode, validateKey, validateUrl} from '../input/validate.js';
 import type {BatchRow, ParsedBatchFile, RowProblem} from './types.js';
 
@@ -158,8 +158,6 @@ export function parseBatchText(text: string, packs: PackSet): ParsedBatchFile {
 export interface BatchFileRead extends ParsedBatchFile {
 	/** Set when group or others may read the file (it holds provider keys). */
 	permissionWarning: string | null;
-	/** Every key-looking value of the file, valid lines or not, for scrubbing output. */
-	secrets: string[];
 }
 
 /** Reads FILE (or stdin when FILE is "-", given as `stdinText`), parses and checks it. */
@@ -189,17 +187,17 @@ export function readBatchFile(file: string, packs: PackSet, stdinText?: string):
 	}
 	checkBatchSize(text, file === '-' ? '- (standard input)' : file);
 	const parsed = parseBatchText(text, packs);
-	// Anything in a key column, valid or not, is scrubbed from output; so is any long token elsewhere.
-	const secrets = new Set<string>(parsed.rows.map((r) => r.key));
+	// Anything in a key column, valid or not, is a secret from now on; so is any long token elsewhere.
+	for (const r of parsed.rows) registerSecret(r.key);
 	const known = (v: string) =>
 		/^https?:\/\//i.test(v) || PACK_ID.test(v) || v === 'self_service' || v === 'subscription';
 	for (const line of text.split(/\r?\n/)) {
 		line.split(',').forEach((cell, column) => {
 			const v = cell.trim().replace(/^"|"$/g, '');
-			if ((column === 1 && v.length >= 6) || (v.length >= 12 && !known(v))) secrets.add(v);
+			if ((column === 1 && v.length >= 6) || (v.length >= 12 && !known(v))) registerSecret(v);
 		});
 	}
-	return {...parsed, permissionWarning, secrets: [...secrets]};
+	return {...parsed, permissionWarning};
 }
 
 /** All problems as one exit-2 error (nothing has run). */

@@ -244,20 +244,15 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				operator: o.operator,
 				timing,
 				onBatch: (batchId) => {
-					writeEvidenceSync(
-						store.paths.artifacts(batchId),
-						'00-detection.json',
-						{
-							line: row.line,
-							url: row.url,
-							key: row.key_hint,
-							pack: row.detection.pack,
-							detected_by: row.detection.detected_by,
-							access_mode: row.detection.access_mode,
-							evidence: row.detection.evidence,
-						},
-						[row.key],
-					);
+					writeEvidenceSync(store.paths.artifacts(batchId), '00-detection.json', {
+						line: row.line,
+						url: row.url,
+						key: row.key_hint,
+						pack: row.detection.pack,
+						detected_by: row.detection.detected_by,
+						access_mode: row.detection.access_mode,
+						evidence: row.detection.evidence,
+					});
 					o.sink?.({type: 'row_batch', line: row.line, batch_id: batchId});
 				},
 			});

@@ -1,5 +1,6 @@
-// Reconcile (DOMAIN.md rule 7): read every recorded resource back from the host and report it
-// present, missing, changed (a field this tool set differs) or, host-wide only, unmanaged (named like
+// Reconcile (docs/domain.md, drift): read every recorded resource back from the host and report it
+// present, missing, changed (a field of its snapshot differs, as `field: old -> new`), unknown (its
+// create's answer was lost and no marker proves it ours) or, host-wide only, unmanaged (named like
 // ours but unknown to state). Reads only on the host; each run is stored with its batch_id.
 import {randomBytes} from 'node:crypto';
 import type {HostClient} from '../../host/client.js';
@@ -12,9 +13,11 @@ import {shown} from '../input/validate.js';
 import type {EventSink} from '../pipeline/events.js';
 import {hostClientFor, type Operator} from '../hosts/access.js';
 import {readLive, type LiveResource} from '../hosts/reads.js';
+import {describeChanges, fieldChanges} from './compare.js';
 import {resolveHost} from '../hosts/lookup.js';
 import {isOurName} from '../records/naming.js';
-import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {recheckUnknown, recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {BatchRecorder} from '../records/batch-recorder.js';
 import {StepRunner} from '../pipeline/steps.js';
 
 export interface ReconcileOptions {
@@ -35,75 +38,28 @@ export interface ReconcileResult {
 	items: ReconcileItem[];
 }
 
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-const sortedIds = (v: unknown) => (Array.isArray(v) ? v.map(String).sort() : []);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Fields this tool set that differ on the host. */
-export function changedFields(r: ResourceRecord, live: LiveResource): string[] {
-	const s = r.snapshot;
-	const out: string[] = [];
-	const check = (field: string, expected: unknown, actual: unknown) => {
-		if (expected !== undefined && !same(expected, actual)) out.push(field);
-	};
-	switch (r.resource_type) {
-		case 'group':
-			check('name', s.name, live.name);
-			check('platform', s.platform, live.platform);
-			check('subscription_type', s.subscription_type, live.subscription_type);
-			check('status', s.status, live.status);
-			break;
-		case 'account': {
-			const creds = (live.credentials ?? {}) as Record<string, unknown>;
-			const extra = (live.extra ?? {}) as Record<string, unknown>;
-			check('name', s.name, live.name);
-			check('platform', s.platform, live.platform);
-			check('status', s.status, live.status);
-			if (s.group_ids !== undefined && !same(sortedIds(s.group_ids), sortedIds(live.group_ids)))
-				out.push('group_ids');
-			check('base_url', s.base_url, creds.base_url);
-			check('model_mapping', s.model_mapping, creds.model_mapping);
-			check('openai_responses_mode', s.openai_responses_mode, extra.openai_responses_mode);
-			break;
-		}
-		case 'user':
-			check('email', s.email, live.email);
-			check('status', s.status, live.status);
-			break;
-		case 'subscription':
-			check('status', s.status, live.status);
-			check('group_id', str(s.group_id), str(live.group_id));
-			if (s.expires_at && live.expires_at && s.expires_at !== live.expires_at) out.push('expires_at');
-			break;
-		case 'api_key':
-			check('name', s.name, live.name);
-			check('group_id', str(s.group_id), str(live.group_id));
-			if (live.status !== undefined && live.status !== 'active') out.push('status');
-			break;
-	}
-	return out;
-}
-
 function judge(r: ResourceRecord, live: LiveResource | null): ReconcileItem {
 	const base = {resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name};
 	if (!live)
 		return {...base, state: 'missing', detail: 'not on the host (deleted or soft-deleted)', fields: []};
-	const fields = changedFields(r, live);
-	if (fields.length === 0) return {...base, state: 'present', detail: 'as recorded', fields};
-	const detail = fields
-		.map((f) => {
-			const expected =
-				f === 'model_mapping' || f === 'group_ids' ? '(recorded)' : JSON.stringify(r.snapshot[f] ?? null);
-			const actualSource =
-				f === 'base_url' || f === 'model_mapping'
-					? (live.credentials as Record<string, unknown> | undefined)?.[f]
-					: f === 'openai_responses_mode'
-						? (live.extra as Record<string, unknown> | undefined)?.[f]
-						: live[f];
-			return `${f}: ${expected} -> ${JSON.stringify(actualSource ?? null)}`;
-		})
-		.join('; ');
-	return {...base, state: 'changed', detail, fields};
+	const changes = fieldChanges(r, live);
+	if (changes.length === 0) return {...base, state: 'present', detail: 'as recorded', fields: []};
+	return {...base, state: 'changed', detail: describeChanges(changes), fields: changes.map((c) => c.field)};
+}
+
+/** A record whose create answer was lost and that the host could not prove ours. */
+function judgeUnknown(r: ResourceRecord, batchId: string): ReconcileItem {
+	const candidate = r.candidate_id ?? null;
+	return {
+		resource_type: r.resource_type,
+		host_resource_id: null,
+		name: r.name,
+		state: 'unknown',
+		detail: candidate
+			? `its create's answer was lost and the host's same-named ${r.resource_type} ${candidate} lacks this record's marker: not proven this batch's, never deleted; if it is, record it with crm adopt --batch ${batchId} --type ${r.resource_type} --id ${candidate}`
+			: "its create's answer was lost and nothing on the host proves it this batch's; never deleted",
+		fields: [],
+	};
 }
 
 async function listAll<T>(
@@ -203,12 +159,18 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 		);
 		for (const b of batches) {
 			api.throwIfStopped();
-			const file = await store.readBatch(b.batch_id);
+			let file = await store.readBatch(b.batch_id);
 			if (!file) continue;
+			if (file.resources.some((r) => r.status === 'unknown')) {
+				const recorder = await BatchRecorder.open(store, b.batch_id);
+				await recheckUnknown(client, recorder);
+				file = recorder.file;
+			}
 			files.push(file);
 			const live = file.resources.filter((r) => r.status === 'created');
 			api.progress(`batch ${b.batch_id}: reading ${live.length} resources`);
 			for (const r of live) items.push(judge(r, await readLive(client, r, file.resources)));
+			for (const r of file.resources) if (r.status === 'unknown') items.push(judgeUnknown(r, b.batch_id));
 		}
 		if (!o.batchId) {
 			api.progress('looking for unmanaged residue');

@@ -6,7 +6,7 @@ import {BatchRecorder} from '../records/batch-recorder.js';
 import {CrmError} from '../../lib/errors.js';
 import {shown} from '../input/validate.js';
 import type {EventSink} from '../pipeline/events.js';
-import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
 import {assignSubscription, createUserKey, newPassword} from '../import/access-closure.js';
 import {runSmoke} from '../import/smoke.js';
 import {DEFAULT_TIMING, type Timing} from '../import/types.js';
@@ -15,6 +15,8 @@ import {loadPacks, findPack} from '../packs/packs.js';
 import {runReconcile} from './reconcile.js';
 import {StepFailure, StepRunner} from '../pipeline/steps.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
+import {makeMarker, withMarker} from '../records/marker.js';
+import {markerSnapshot} from '../records/provenance.js';
 import type {Capabilities} from '../../host/probe.js';
 
 export interface RepairOptions {
@@ -79,11 +81,7 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 		user_password: null,
 		user_key: null,
 	};
-	const recorder = await BatchRecorder.open(store, index.batch_id, [
-		...hostSecrets(host),
-		secrets.user_password ?? '',
-		secrets.user_key ?? '',
-	]);
+	const recorder = await BatchRecorder.open(store, index.batch_id);
 	const client = hostClientFor(host, {
 		operator: o.operator,
 		signal: o.signal,
@@ -124,11 +122,12 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 			const email = `${names.key}-r${Date.now().toString(36)}@${host.user_domain}`;
 			password = newPassword();
 			await recorder.setSecrets({user_email: email, user_password: password});
+			const marker = makeMarker(index.batch_id);
 			const body = {
 				email,
 				password,
 				username: names.key,
-				notes: `smoke user of crm batch ${index.batch_id} (repair)`,
+				notes: withMarker('crm smoke user (repair)', marker),
 				balance: index.access_mode === 'self_service' ? pack.self_service.starting_balance : 0,
 				concurrency: pack.self_service.user_concurrency,
 				allowed_groups: index.access_mode === 'self_service' ? [groupId] : [],
@@ -137,7 +136,7 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 				recorder,
 				'user',
 				email,
-				{email, allowed_groups: body.allowed_groups, status: 'active'},
+				{email, allowed_groups: body.allowed_groups, status: 'active', ...markerSnapshot(marker)},
 				() => client.createUser(body),
 				async () => byExactName((await client.listUsers({search: email, page_size: 100})).items, email),
 			);

@@ -1,6 +1,9 @@
-// Rollback (DOMAIN.md rule 4): delete exactly a batch's recorded resources, children first (key,
-// subscription, user, account, group). Each is read back first and deleted only when it is still the
-// one recorded; a mismatch is skipped and reported. Never deletes by name match. Re-runnable.
+// Rollback (docs/domain.md, rollback): delete exactly a batch's recorded resources, children first
+// (key, subscription, user, account, group). Each is read back first and deleted only when every
+// field of its snapshot that makes it what it is still matches (name, type, platform, exclusivity,
+// subscription type, groups, base URL, owner, marker); a changed one is skipped and reported with
+// its fields unless --force. `unknown` records (a lost create answer no marker proved) are never
+// deleted. Never deletes by name match. Re-runnable.
 import {resourceKey, type ResourceRecord, type ResourceType} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
@@ -8,9 +11,10 @@ import {HostError} from '../../host/errors.js';
 import {CrmError} from '../../lib/errors.js';
 import {shown} from '../input/validate.js';
 import type {EventSink} from '../pipeline/events.js';
-import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
-import {readLive, sameResource, userClientFor} from '../hosts/reads.js';
-import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
+import {readLive, userClientFor} from '../hosts/reads.js';
+import {describeChanges, identityChanges} from './compare.js';
+import {recheckUnknown, recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {StepRunner} from '../pipeline/steps.js';
 
 const ORDER: ResourceType[] = ['api_key', 'subscription', 'user', 'account', 'group'];
@@ -33,6 +37,8 @@ export interface RollbackItem {
 	host_resource_id: string | null;
 	name: string;
 	detail: string;
+	/** The snapshot fields that differ on the host (empty when none do). */
+	fields: string[];
 }
 
 export interface RollbackResult {
@@ -63,12 +69,22 @@ function planItem(store: StateStore, batchId: string, r: ResourceRecord): PlanIt
 	const base = {resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name};
 	if (r.status === 'deleted' || r.status === 'gone')
 		return {...base, action: 'done', reason: `already ${r.status}`};
+	if (r.status === 'unknown')
+		return {
+			...base,
+			action: 'keep',
+			reason: `unknown: its create's answer was lost and nothing proves the host's same-named ${r.resource_type}${r.candidate_id ? ` ${r.candidate_id}` : ''} this batch's; never deleted (crm adopt records it)`,
+		};
 	if (!r.owned)
 		return {...base, action: 'keep', reason: 'an existing user this batch only used (--user): never deleted'};
 	const other = otherLiveUse(store, batchId, r);
 	if (other) return {...base, action: 'keep', reason: `still used by batch ${other}`};
 	if (r.status === 'pending')
-		return {...base, action: 'delete', reason: 'pending: resolved by its name first, then deleted if found'};
+		return {
+			...base,
+			action: 'delete',
+			reason: 'pending: resolved by its name and marker first, then deleted if proven',
+		};
 	return {...base, action: 'delete', reason: 'recorded by this batch'};
 }
 
@@ -102,6 +118,8 @@ export interface RollbackOptions {
 	signal: AbortSignal;
 	operator: Operator;
 	timing?: {requestTimeoutMs?: number};
+	/** Delete resources whose snapshot fields changed on the host too (never `unknown` ones). */
+	force?: boolean;
 }
 
 export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
@@ -135,25 +153,26 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 	const runner = new StepRunner(o.sink, o.signal);
 	await runner.run('rollback', async (api) => {
 		await resolvePending(store, host, client);
-		const recorder = await BatchRecorder.open(store, index.batch_id, [
-			...hostSecrets(host),
-			secrets?.user_password ?? '',
-			secrets?.user_key ?? '',
-		]);
+		const recorder = await BatchRecorder.open(store, index.batch_id);
+		await recheckUnknown(client, recorder);
 		const userClient = userClientFor(host.url, secrets, timeoutMs, o.signal);
 		let hostGone: string | null = null;
+		// Records left on the host because they changed or are unknown: their parents stay too.
+		const kept: ResourceRecord[] = [];
 		for (const r of sortForDelete(recorder.file.resources.filter((x) => x.status !== 'failed'))) {
 			api.throwIfStopped();
 			const item = {resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name};
 			const plan = planItem(store, index.batch_id, r);
 			if (plan.action === 'done') continue;
 			if (plan.action === 'keep' || r.status === 'pending') {
+				if (r.status === 'unknown') kept.push(r);
 				result.skipped.push({
 					...item,
 					detail:
 						r.status === 'pending'
 							? 'still pending: its create could not be resolved on the host'
 							: plan.reason,
+					fields: [],
 				});
 				continue;
 			}
@@ -163,14 +182,28 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 					r.status = 'gone';
 					r.deleted_at = new Date().toISOString();
 					r.deleted_by = 'rollback (already gone on the host)';
-					result.deleted.push({...item, detail: 'already gone on the host'});
+					result.deleted.push({...item, detail: 'already gone on the host', fields: []});
 					await recorder.flushBatch();
 					continue;
 				}
-				if (!sameResource(r, live)) {
+				const changes = identityChanges(r, live);
+				const fields = changes.map((c) => c.field);
+				if (changes.length > 0 && !o.force) {
+					kept.push(r);
 					result.skipped.push({
 						...item,
-						detail: `the host's ${r.resource_type} ${r.host_resource_id} no longer matches the record (now "${String(live.name ?? live.email ?? '?')}"); not deleted`,
+						detail: `the host's ${r.resource_type} ${r.host_resource_id} no longer matches its record (${describeChanges(changes)}); not deleted (--force deletes it anyway)`,
+						fields,
+					});
+					continue;
+				}
+				const child = o.force ? null : keptChild(r, kept);
+				if (child) {
+					kept.push(r);
+					result.skipped.push({
+						...item,
+						detail: `kept: deleting it would take the ${child.resource_type} ${child.host_resource_id ?? child.candidate_id ?? ''} skipped above with it (--force deletes it anyway)`,
+						fields,
 					});
 					continue;
 				}
@@ -178,12 +211,23 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 				await deleteOne(client, userClient, r);
 				r.status = 'deleted';
 				r.deleted_at = new Date().toISOString();
-				r.deleted_by = `crm rollback (pid ${process.pid})`;
-				result.deleted.push({...item, detail: 'deleted'});
+				r.deleted_by = `crm rollback${changes.length > 0 ? ' --force' : ''} (pid ${process.pid})`;
+				result.deleted.push({
+					...item,
+					detail:
+						changes.length > 0
+							? `deleted although changed (--force): ${describeChanges(changes)}`
+							: 'deleted',
+					fields,
+				});
 				await recorder.flushBatch();
 			} catch (error) {
 				if (o.signal.aborted) throw error;
-				result.failed.push({...item, detail: error instanceof Error ? error.message : String(error)});
+				result.failed.push({
+					...item,
+					detail: error instanceof Error ? error.message : String(error),
+					fields: [],
+				});
 				// A host that does not answer (timeout, unreachable) would cost a full timeout per
 				// remaining resource: stop here; they stay recorded and a rerun finishes them.
 				if (hostUnreachable(error)) {
@@ -192,7 +236,9 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 				}
 			}
 		}
-		const remaining = recorder.file.resources.filter((r) => r.status === 'created' || r.status === 'pending');
+		const remaining = recorder.file.resources.filter(
+			(r) => r.status === 'created' || r.status === 'pending' || r.status === 'unknown',
+		);
 		const keptByDesign = remaining.filter((r) => !r.owned);
 		index.batch_status = remaining.length === keptByDesign.length ? 'rolled_back' : 'partial';
 		index.provider_status = null;
@@ -209,6 +255,18 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 		};
 	});
 	return result;
+}
+
+/**
+ * A kept record the host would delete along with `r`: deleting a user deletes its keys (recent
+ * builds), deleting a group deletes its subscriptions and unbinds its keys (every build).
+ */
+function keptChild(r: ResourceRecord, kept: ResourceRecord[]): ResourceRecord | null {
+	const id = r.host_resource_id;
+	const field = r.resource_type === 'user' ? 'user_id' : r.resource_type === 'group' ? 'group_id' : null;
+	if (!id || !field) return null;
+	const types = r.resource_type === 'user' ? ['api_key'] : ['api_key', 'subscription'];
+	return kept.find((k) => types.includes(k.resource_type) && String(k.snapshot[field] ?? '') === id) ?? null;
 }
 
 /** No answer at all (after the transport's own retries): asking again now would only wait again. */

@@ -4,7 +4,6 @@ import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
 import {CrmError} from '../../lib/errors.js';
 import type {EventSink} from '../pipeline/events.js';
-import {hostSecrets} from '../hosts/access.js';
 import {runSmoke, smokeResult, type SmokeOutcome} from '../import/smoke.js';
 import {DEFAULT_TIMING, type Timing} from '../import/types.js';
 import {StepFailure, StepRunner} from '../pipeline/steps.js';
@@ -27,10 +26,7 @@ export async function runSmokeAgain(o: {
 			field: '--batch',
 		});
 	const secrets = store.data.batch_secrets[index.batch_id];
-	const recorder = await BatchRecorder.open(store, index.batch_id, [
-		...hostSecrets(host),
-		secrets?.user_key ?? '',
-	]);
+	const recorder = await BatchRecorder.open(store, index.batch_id);
 	const model = String(recorder.file.summary?.smoke_model ?? '');
 	if (index.batch_status === 'rolled_back' || !secrets?.user_key || !model) {
 		throw new CrmError(

@@ -50,13 +50,3 @@ export function hostClientFor(host: HostRecord, options: ClientOptions = {}): Ho
 		},
 	});
 }
-
-/** Secrets a host record holds, for scrubbing output. */
-export function hostSecrets(host: HostRecord): string[] {
-	return [
-		host.credential.admin_api_key,
-		host.credential.password,
-		host.session?.access_token,
-		host.session?.refresh_token,
-	].filter((s): s is string => Boolean(s));
-}

@@ -40,10 +40,19 @@ export async function readLive(
 			);
 			if (!userId) return null;
 			const keys = await orNull(() => client.userApiKeys(userId, {page_size: 100}));
-			return (keys?.items.find((k) => String(k.id) === id) as LiveResource | undefined) ?? null;
+			const own = keys?.items.find((k) => String(k.id) === id);
+			if (own) return own as LiveResource;
+			// Not among its user's keys: it may have changed owner; the group it was bound to still lists it.
+			const groupId = str(r.snapshot.group_id);
+			if (!groupId) return null;
+			const bound = await orNull(() => client.groupApiKeys(groupId, {page_size: 100}));
+			return (bound?.items.find((k) => String(k.id) === id) as LiveResource | undefined) ?? null;
 		}
 	}
 }
+
+const str = (v: unknown): string | null =>
+	typeof v === 'string' || typeof v === 'number' ? String(v) : null;
 
 /** The managed user's own client (for deleting its key), when state holds its password. */
 export function userClientFor(
@@ -62,21 +71,4 @@ export function userClientFor(
 		userAgent: USER_AGENT,
 		onRateWait: reportRateWait,
 	});
-}
-
-/** The name a live resource answers to, compared with the recorded name before a delete. */
-export function liveName(r: ResourceRecord, live: LiveResource): string | null {
-	if (r.resource_type === 'user') return typeof live.email === 'string' ? live.email : null;
-	if (r.resource_type === 'subscription') return r.name; // subscriptions have no name: matched on ids below
-	return typeof live.name === 'string' ? live.name : null;
-}
-
-export function sameResource(r: ResourceRecord, live: LiveResource): boolean {
-	if (r.resource_type === 'subscription') {
-		return (
-			String(live.user_id) === String(r.snapshot.user_id) &&
-			String(live.group_id) === String(r.snapshot.group_id)
-		);
-	}
-	return liveName(r, live) === r.name;
 }

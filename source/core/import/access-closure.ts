@@ -12,6 +12,8 @@ import type {PlannedNames} from '../records/naming.js';
 import type {Pack, AccessMode} from '../packs/packs.js';
 import {reportRateWait, StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
+import {makeMarker, markedName, withMarker} from '../records/marker.js';
+import {markerSnapshot} from '../records/provenance.js';
 
 export interface AccessClosureInput {
 	client: HostClient;
@@ -48,7 +50,7 @@ async function ensureUser(
 ): Promise<{id: number; email: string; password: string | null}> {
 	const {client, recorder, pack, accessMode, names} = input;
 	if (input.existingUser) {
-		const found = byExactName(
+		const [found] = byExactName(
 			(await client.listUsers({search: input.existingUser.email, page_size: 100})).items,
 			input.existingUser.email,
 		);
@@ -69,11 +71,12 @@ async function ensureUser(
 	api.progress(`creating the smoke user ${names.user_email}`);
 	const selfService = accessMode === 'self_service';
 	const groupId = selfService ? await input.groupId : null;
+	const marker = makeMarker(recorder.batchId);
 	const body = {
 		email: names.user_email,
 		password,
 		username: names.key,
-		notes: `smoke user of crm batch ${recorder.batchId}`,
+		notes: withMarker('crm smoke user', marker),
 		balance: selfService ? pack.self_service.starting_balance : 0,
 		concurrency: pack.self_service.user_concurrency,
 		allowed_groups: groupId !== null ? [groupId] : [],
@@ -82,7 +85,7 @@ async function ensureUser(
 		recorder,
 		'user',
 		names.user_email,
-		{email: body.email, allowed_groups: body.allowed_groups, status: 'active'},
+		{email: body.email, allowed_groups: body.allowed_groups, status: 'active', ...markerSnapshot(marker)},
 		() => client.createUser(body),
 		async () =>
 			byExactName(
@@ -112,6 +115,15 @@ export async function createUserKey(
 ): Promise<HostApiKey> {
 	const {client, recorder, caps, names} = input;
 	const canLogin = !caps.turnstile && !caps.backend_mode && user.password !== null;
+	// The key's marker lives in its name (keys have no notes): the record's name is the marked name.
+	const marker = makeMarker(recorder.batchId);
+	const name = markedName(names.key, marker);
+	const snapshot = (groupId: number) => ({
+		name,
+		group_id: String(groupId),
+		user_id: String(user.id),
+		...markerSnapshot(marker),
+	});
 	if (canLogin) {
 		api.progress(`logging in as ${user.email} to create its key`);
 		const userClient = new UserClient({
@@ -130,10 +142,10 @@ export async function createUserKey(
 		return trackedCreate(
 			recorder,
 			'api_key',
-			names.key,
-			{name: names.key, group_id: String(groupId), user_id: String(user.id)},
-			() => userClient.createKey({name: names.key, group_id: groupId}),
-			async () => byExactName((await userClient.listKeys({page_size: 100})).items, names.key),
+			name,
+			snapshot(groupId),
+			() => userClient.createKey({name, group_id: groupId}),
+			async () => byExactName((await userClient.listKeys({page_size: 100})).items, name),
 		);
 	}
 	// Users cannot log in here (Turnstile, backend mode, or an existing user whose password we lack):
@@ -145,10 +157,10 @@ export async function createUserKey(
 		const key = await trackedCreate(
 			recorder,
 			'api_key',
-			names.key,
-			{name: names.key, group_id: String(groupId), user_id: String(user.id)},
-			() => client.adminCreateUserKey(user.id, names.key),
-			async () => byExactName((await client.userApiKeys(user.id, {page_size: 100})).items, names.key),
+			name,
+			snapshot(groupId),
+			() => client.adminCreateUserKey(user.id, name),
+			async () => byExactName((await client.userApiKeys(user.id, {page_size: 100})).items, name),
 		);
 		await client.adminUpdateKey(key.id, {group_id: groupId});
 		return key;
@@ -222,22 +234,23 @@ export async function assignSubscription(
 	const {client, recorder, pack} = input;
 	const groupId = await input.groupId;
 	api.progress(`assigning a ${pack.subscription.validity_days}-day subscription`);
+	const marker = makeMarker(recorder.batchId);
 	const sub = await trackedCreate(
 		recorder,
 		'subscription',
 		`${input.names.group}:${user.email}`,
-		{user_id: String(user.id), group_id: String(groupId), status: 'active'},
+		{user_id: String(user.id), group_id: String(groupId), status: 'active', ...markerSnapshot(marker)},
 		() =>
 			client.assignSubscription({
 				user_id: user.id,
 				group_id: groupId,
 				validity_days: pack.subscription.validity_days,
-				notes: `crm batch ${recorder.batchId}`,
+				notes: withMarker('crm subscription', marker),
 			}),
 		async () =>
-			(await client.listSubscriptions({user_id: user.id, group_id: groupId, page_size: 100})).items.find(
+			(await client.listSubscriptions({user_id: user.id, group_id: groupId, page_size: 100})).items.filter(
 				(s) => Number(s.group_id) === groupId && Number(s.user_id) === user.id,
-			) ?? null,
+			),
 	);
 	const record = recorder.file.resources.find(
 		(r) => r.resource_type === 'subscription' && r.host_resource_id === String(sub.id),

@@ -8,13 +8,17 @@ import type {FailureClass, ProviderStatus} from '../../store/schema.js';
 import {BatchRecorder, newBatchId} from '../records/batch-recorder.js';
 import type {EventSink} from '../pipeline/events.js';
 import {classFromHostError, NEXT_STEP} from '../pipeline/failure.js';
-import {hostClientFor, hostSecrets, type Operator} from '../hosts/access.js';
+import {registerSecret} from '../../lib/secrets.js';
+import {hostClientFor, type Operator} from '../hosts/access.js';
 import {plannedNames, type PlannedNames} from '../records/naming.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import type {PackSet} from '../packs/packs.js';
 import {StepFailure, StepRunner, StepStopped} from '../pipeline/steps.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
+import {makeMarker, withMarker} from '../records/marker.js';
+import {markerSnapshot} from '../records/provenance.js';
 import {accessClosureStep, type AccessClosure} from './access-closure.js';
+import {accountTestStep} from './account-test-step.js';
 import {classifySmokeFailure} from './classify-smoke.js';
 import {hostProbeStep} from './host-probe.js';
 import {checkDuplicate, preflight} from './preflight.js';
@@ -56,7 +60,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 	const {host, pack} = input;
 	await recoverDeadBatches(store);
 	const batchId = newBatchId();
-	const secrets = [input.key, ...hostSecrets(host)];
+	registerSecret(input.key); // read by the caller already; registered again, whoever called
 	const recorder = await BatchRecorder.create(
 		store,
 		{
@@ -82,7 +86,6 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			key_fingerprint: input.fingerprint,
 			continue_on_upstream_failure: input.continueOnUpstreamFailure,
 		},
-		secrets,
 	);
 	options.onBatch?.(batchId);
 	const runner = new StepRunner(sink, signal, {
@@ -191,9 +194,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		let closing: Promise<AccessClosure> | null = null;
 		if (input.accessMode === 'subscription') closing = alongside(startClosure());
 		const groupStep = runner.run('create_group', async () => {
+			const marker = makeMarker(batchId);
 			const body = {
 				name: names.group,
-				description: `${pack.group_template.description} (batch ${batchId})`,
+				description: withMarker(pack.group_template.description, marker),
 				platform: 'openai',
 				rate_multiplier: pack.group_template.rate_multiplier,
 				is_exclusive: input.accessMode === 'self_service',
@@ -210,6 +214,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 					subscription_type: body.subscription_type,
 					is_exclusive: body.is_exclusive,
 					status: 'active',
+					...markerSnapshot(marker),
 				},
 				() => client.createGroup(body),
 				async () =>
@@ -231,9 +236,10 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		closing ??= alongside(startClosure());
 
 		const account = await runner.run('create_account', async () => {
+			const marker = makeMarker(batchId);
 			const body = {
 				name: names.account,
-				notes: `crm batch ${batchId}`,
+				notes: withMarker('imported by crm', marker),
 				platform: 'openai',
 				type: 'apikey',
 				credentials: {api_key: input.key, base_url: input.baseUrl, model_mapping: choice.mapping},
@@ -255,6 +261,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 					base_url: input.baseUrl,
 					model_mapping: choice.mapping,
 					openai_responses_mode: 'force_chat_completions',
+					...markerSnapshot(marker),
 				},
 				() => client.createAccount(body, {idempotencyKey: `${batchId}-account`}),
 				async () =>
@@ -274,33 +281,11 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		// The account test is advisory (the access smoke decides) and the closure does not need its
 		// answer: both run at once.
 		const accountTest = alongside(
-			runner.run('account_test', async (api) => {
-				api.progress(`testing the account with ${choice.smokeModel}`);
-				const test = await client.testAccount(account.id, choice.smokeModel);
-				if (test.ok)
-					return {
-						status: 'ok',
-						message: `host account test with ${choice.smokeModel} passed`,
-						value: null,
-						evidence: test,
-					};
-				const models = await client.accountModels(account.id).catch(() => [] as string[]);
-				if (test.status === 403 && models.includes(choice.smokeModel)) {
-					probeAdvisory = true;
-					return {
-						status: 'warn',
-						message: `probe_advisory: the first account test answered 403 while the account already lists ${choice.smokeModel} (a known fresh-host race); the access smoke decides`,
-						value: null,
-						evidence: {test, models, probe_advisory: true, validation_status: 'warning'},
-					};
-				}
-				return {
-					status: 'warn',
-					message: `the host's account test failed (${test.error ?? (test.empty ? 'empty answer' : 'no success event')}); the access smoke decides`,
-					value: null,
-					evidence: {test, models},
-				};
-			}),
+			runner
+				.run('account_test', (api) => accountTestStep(client, account.id, choice.smokeModel, api))
+				.then((advisory) => {
+					probeAdvisory = advisory;
+				}),
 		);
 
 		const closure: AccessClosure = await closing;
@@ -368,7 +353,7 @@ async function planStep(
 			attempt === 1 && searched
 				? searched
 				: (await client.listGroups({search: names.group, page_size: 100})).items;
-		const taken = byExactName(found, names.group);
+		const taken = byExactName(found, names.group).length > 0;
 		if (!taken) break;
 		names = plannedNames(host, pack, batchId, attempt);
 	}
@@ -406,7 +391,9 @@ interface FinishInput {
 async function finish(f: FinishInput): Promise<ImportResult> {
 	const {recorder, input} = f;
 	const ready = Boolean(f.smoke?.access_status.endsWith('_ready'));
-	const created = recorder.file.resources.some((r) => r.status === 'created' || r.status === 'pending');
+	const created = recorder.file.resources.some(
+		(r) => r.status === 'created' || r.status === 'pending' || r.status === 'unknown',
+	);
 	const warned = recorder.file.steps.some((s) => s.status === 'warn');
 	const stopped = f.signal.aborted;
 	const providerStatus: ProviderStatus | null = ready

@@ -7,6 +7,7 @@ import {
 	UpstreamError,
 	type UpstreamErrorKind,
 } from '../../upstream/index.js';
+import {isModelName} from '../input/validate.js';
 import {classFromUpstream} from '../pipeline/failure.js';
 import type {Pack} from '../packs/packs.js';
 import {StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
@@ -99,12 +100,19 @@ export async function upstreamProbeStep(
 			timeoutMs: input.timeoutMs,
 			signal: api.signal,
 		});
-		live = listed.models;
+		// A provider's ids are not trusted: one that is not a model name the host takes (control
+		// characters, spaces, `*`, overlong) never enters a model_mapping.
+		live = listed.models.filter(isModelName);
+		const rejected = listed.models.length - live.length;
+		if (rejected > 0)
+			warnings.push(
+				`dropped ${rejected} model id${rejected === 1 ? '' : 's'} from the provider's /models that ${rejected === 1 ? 'is not a model name' : 'are not model names'} the host takes (control characters, spaces, "*" or over 128 characters)`,
+			);
 		modelsUrl = listed.url;
 	} catch (error) {
 		if (!(error instanceof UpstreamError)) throw error;
 		modelsError = {kind: error.kind, status: error.status, message: error.message};
-		if (error.kind === 'not_found' || error.kind === 'bad_response') {
+		if (error.kind === 'not_found' || error.kind === 'bad_response' || error.kind === 'too_large') {
 			warnings.push(
 				input.pack.models_endpoint
 					? `the provider has no usable /models (${error.message}); keeping the pack's models, the direct chat decides`

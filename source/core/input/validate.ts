@@ -82,9 +82,19 @@ export function validateAccessMode(
 	return raw as AccessMode;
 }
 
+/**
+ * The model names the tool puts in a model_mapping: what sub2api's account form takes (no whitespace,
+ * no control characters, no `*`, which recent hosts read as a wildcard), at most 128 characters.
+ */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
+
+export function isModelName(id: string): boolean {
+	return MODEL_NAME.test(id);
+}
+
 export function validateModelName(raw: string | undefined, field: string): string | null {
 	if (raw === undefined) return null;
-	if (!/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/.test(raw)) {
+	if (!MODEL_NAME.test(raw)) {
 		throw invalidInput(
 			field,
 			`${field} "${raw.slice(0, 40)}" is not a model id (letters, digits, . _ : / @ + -; at most 128)`,

@@ -15,6 +15,7 @@ import {
 	type ResourceType,
 	type StepRecord,
 } from '../../store/schema.js';
+import {registerSecret} from '../../lib/secrets.js';
 import {stepArtifactName, writeEvidence} from './evidence.js';
 
 export function newBatchId(): string {
@@ -32,21 +33,18 @@ export class BatchRecorder {
 	readonly store: StateStore;
 	readonly batchId: string;
 	readonly file: BatchFile;
-	private readonly secrets: string[];
 	private chain: Promise<void> = Promise.resolve();
 
-	private constructor(store: StateStore, file: BatchFile, secrets: string[]) {
+	private constructor(store: StateStore, file: BatchFile) {
 		this.store = store;
 		this.batchId = file.batch_id;
 		this.file = file;
-		this.secrets = secrets;
 	}
 
 	static async create(
 		store: StateStore,
 		index: Omit<BatchIndex, 'resource_count' | 'updated_at' | 'finished_at'>,
 		input: Record<string, unknown>,
-		secrets: string[],
 	): Promise<BatchRecorder> {
 		const file: BatchFile = {
 			schema_version: BATCH_FILE_VERSION,
@@ -61,16 +59,16 @@ export class BatchRecorder {
 			summary: null,
 		};
 		store.data.batches.push({...index, resource_count: 0, updated_at: index.created_at, finished_at: null});
-		const recorder = new BatchRecorder(store, file, secrets);
+		const recorder = new BatchRecorder(store, file);
 		await store.writeBatch(file);
 		await store.write();
 		return recorder;
 	}
 
-	static async open(store: StateStore, batchId: string, secrets: string[]): Promise<BatchRecorder> {
+	static async open(store: StateStore, batchId: string): Promise<BatchRecorder> {
 		const file = await store.readBatch(batchId);
 		if (!file) throw new Error(`batch file for ${batchId} is missing`);
-		return new BatchRecorder(store, file, secrets);
+		return new BatchRecorder(store, file);
 	}
 
 	get index(): BatchIndex {
@@ -81,10 +79,6 @@ export class BatchRecorder {
 
 	get artifactsDir(): string {
 		return this.store.paths.artifacts(this.batchId);
-	}
-
-	addSecret(secret: string | null | undefined): void {
-		if (secret && !this.secrets.includes(secret)) this.secrets.push(secret);
 	}
 
 	private enqueue(fn: () => Promise<void>): Promise<void> {
@@ -150,12 +144,10 @@ export class BatchRecorder {
 		this.placeStep(record);
 		if (record.status === 'fail') this.index.stopped_at_step = record.name;
 		return this.enqueue(async () => {
-			await writeEvidence(
-				this.artifactsDir,
-				stepArtifactName(record.name),
-				{step: record, evidence: evidence ?? null},
-				this.secrets,
-			);
+			await writeEvidence(this.artifactsDir, stepArtifactName(record.name), {
+				step: record,
+				evidence: evidence ?? null,
+			});
 			this.touch();
 			await this.store.writeBatch(this.file);
 		});
@@ -204,6 +196,16 @@ export class BatchRecorder {
 		await this.flushBatch();
 	}
 
+	/**
+	 * The create's answer was lost and the host holds a same-named resource without this record's
+	 * marker (docs/domain.md, rollback): not proven ours, so never deleted; the operator may adopt it.
+	 */
+	async unknown(record: ResourceRecord, candidateId: string | number | null): Promise<void> {
+		record.status = 'unknown';
+		record.candidate_id = candidateId === null ? null : String(candidateId);
+		await this.flushBatch();
+	}
+
 	/** The create definitively did not happen (the host refused it). */
 	async failed(record: ResourceRecord): Promise<void> {
 		record.status = 'failed';
@@ -216,9 +218,10 @@ export class BatchRecorder {
 			user_password: null,
 			user_key: null,
 		};
+		// Known to the registry before state.json (or anything else) is written.
+		registerSecret(patch.user_password);
+		registerSecret(patch.user_key);
 		this.store.data.batch_secrets[this.batchId] = {...current, ...patch};
-		this.addSecret(patch.user_password);
-		this.addSecret(patch.user_key);
 		await this.flush();
 	}
 
@@ -231,6 +234,6 @@ export class BatchRecorder {
 		Object.assign(this.index, patch, {finished_at: new Date().toISOString()});
 		this.file.summary = summary;
 		await this.flush();
-		await writeEvidence(this.artifactsDir, 'summary.json', summary, this.secrets);
+		await writeEvidence(this.artifactsDir, 'summary.json', summary);
 	}
 }

@@ -1,10 +1,13 @@
 // Evidence files: numbered, redacted JSON under <data>/artifacts/<batch_id>/. They never hold a
-// secret in any encoding (DOMAIN.md rule 11): everything passes through redact() with the run's secrets.
+// secret in any encoding (docs/domain.md): everything is redacted with every secret the process knows
+// (the one registry in lib/secrets), every string and field name, before it is serialised.
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {STEP_NAMES} from '../../store/schema.js';
-import {redact} from '../../lib/secrets.js';
+import {redactValue} from '../../lib/secrets.js';
+
+const redactedJson = (data: unknown) => JSON.stringify(redactValue(data), null, 2) + '\n';
 
 export function stepArtifactName(step: string): string {
 	const index = (STEP_NAMES as readonly string[]).indexOf(step);
@@ -12,27 +15,17 @@ export function stepArtifactName(step: string): string {
 	return `${String(number).padStart(2, '0')}-${step.replace(/[^a-z0-9_-]/gi, '_')}.json`;
 }
 
-export async function writeEvidence(
-	dir: string,
-	file: string,
-	data: unknown,
-	secrets: readonly string[],
-): Promise<string> {
+export async function writeEvidence(dir: string, file: string, data: unknown): Promise<string> {
 	await mkdir(dir, {recursive: true, mode: 0o700});
 	const target = path.join(dir, file);
-	await writeFile(target, JSON.stringify(redact(data, secrets), null, 2) + '\n', {mode: 0o600});
+	await writeFile(target, redactedJson(data), {mode: 0o600});
 	return target;
 }
 
 /** The synchronous form, for writers outside the import's write chain (acceptance, batch detection). */
-export function writeEvidenceSync(
-	dir: string,
-	file: string,
-	data: unknown,
-	secrets: readonly string[],
-): string {
+export function writeEvidenceSync(dir: string, file: string, data: unknown): string {
 	mkdirSync(dir, {recursive: true, mode: 0o700});
 	const target = path.join(dir, file);
-	writeFileSync(target, JSON.stringify(redact(data, secrets), null, 2) + '\n', {mode: 0o600});
+	writeFileSync(target, redactedJson(data), {mode: 0o600});
 	return target;
 }

@@ -1,6 +1,7 @@
 // Crash recovery, run at the start of every command that holds the lock: a `running` batch whose
-// process died reads `failed` with the step it died in (DOMAIN.md statuses), and resources left
-// `pending` (the create was sent, the answer never recorded) are resolved by their unique name.
+// process died reads `failed` with the step it died in (docs/domain.md statuses), and resources left
+// `pending` (the create was sent, the answer never recorded) are resolved by their name AND marker:
+// a same-named resource without the record's marker leaves it `unknown`, never confirmed.
 import {hostname} from 'node:os';
 import type {HostClient} from '../../host/client.js';
 import {HostError} from '../../host/errors.js';
@@ -8,6 +9,7 @@ import {resourceKey, type HostRecord, type ResourceRecord} from '../../store/sch
 import {pidAlive} from '../../store/lock.js';
 import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from './batch-recorder.js';
+import {pickCandidate} from './provenance.js';
 import {byExactName} from './tracked-create.js';
 
 /** Marks batches of dead processes failed. Returns the ids it changed. */
@@ -49,11 +51,14 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 	return changed;
 }
 
+type Found = Record<string, unknown> & {id: string | number};
+
+/** The host's resources of the record's name (for a subscription: of its user and group). */
 async function findPending(
 	client: HostClient,
 	r: ResourceRecord,
 	resources: ResourceRecord[],
-): Promise<{id: string | number} | null> {
+): Promise<Found[]> {
 	const idOf = (type: string) =>
 		resources.find((x) => x.resource_type === type && x.host_resource_id)?.host_resource_id;
 	switch (r.resource_type) {
@@ -66,19 +71,22 @@ async function findPending(
 		case 'subscription': {
 			const userId = Number(r.snapshot.user_id ?? idOf('user'));
 			const groupId = Number(r.snapshot.group_id ?? idOf('group'));
-			if (!userId || !groupId) return null;
+			if (!userId || !groupId) return [];
 			const subs = await client.listSubscriptions({user_id: userId, group_id: groupId, page_size: 100});
-			return subs.items.find((s) => Number(s.user_id) === userId && Number(s.group_id) === groupId) ?? null;
+			return subs.items.filter((s) => Number(s.user_id) === userId && Number(s.group_id) === groupId);
 		}
 		case 'api_key': {
 			const userId = r.snapshot.user_id ?? idOf('user');
-			if (!userId) return null;
+			if (!userId) return [];
 			return byExactName((await client.userApiKeys(String(userId), {page_size: 100})).items, r.name);
 		}
 	}
 }
 
-/** Resolves the host's pending records by name. Unresolvable ones (lookups failing) stay pending. */
+/**
+ * Resolves the host's pending records: confirmed by name and marker, `unknown` when only the name
+ * matches, failed when nothing of that name exists. Unresolvable ones (lookups failing) stay pending.
+ */
 export async function resolvePending(
 	store: StateStore,
 	host: HostRecord,
@@ -89,7 +97,7 @@ export async function resolvePending(
 		if (b.host_id !== host.host_id || !b.pending || b.batch_status === 'running') continue;
 		const file = await store.readBatch(b.batch_id);
 		if (!file?.resources.some((r) => r.status === 'pending')) continue;
-		const recorder = await BatchRecorder.open(store, b.batch_id, []);
+		const recorder = await BatchRecorder.open(store, b.batch_id);
 		// Parents first, so children can find their user/group ids.
 		const order = ['group', 'account', 'user', 'subscription', 'api_key'];
 		const pending = recorder.file.resources
@@ -98,7 +106,9 @@ export async function resolvePending(
 		for (const r of pending) {
 			try {
 				const found = await findPending(client, r, recorder.file.resources);
-				if (found) await recorder.confirm(r, found.id);
+				const {proven, other} = pickCandidate(r, found, b.batch_id);
+				if (proven) await recorder.confirm(r, proven.id);
+				else if (other) await recorder.unknown(r, other.id);
 				else await recorder.failed(r);
 				resolved += 1;
 			} catch (error) {
@@ -110,4 +120,33 @@ export async function resolvePending(
 		}
 	}
 	return resolved;
+}
+
+/**
+ * Looks again at a batch's `unknown` records: one whose marker now shows is confirmed; one with
+ * nothing of its name left on the host is `gone` (nothing there can be this batch's); the rest stay
+ * unknown with their current candidate. Lookups that fail leave the record as it was.
+ */
+export async function recheckUnknown(client: HostClient, recorder: BatchRecorder): Promise<void> {
+	for (const r of recorder.file.resources.filter((x) => x.status === 'unknown')) {
+		let found: Found[];
+		try {
+			found = await findPending(client, r, recorder.file.resources);
+		} catch {
+			continue;
+		}
+		const {proven, other} = pickCandidate(r, found, recorder.batchId);
+		if (proven) {
+			r.candidate_id = null;
+			await recorder.confirm(r, proven.id);
+		} else if (other) {
+			if (r.candidate_id !== String(other.id)) await recorder.unknown(r, other.id);
+		} else {
+			r.status = 'gone';
+			r.candidate_id = null;
+			r.deleted_at = new Date().toISOString();
+			r.deleted_by = 'nothing of its name is on the host any more (it was unknown)';
+			await recorder.flushBatch();
+		}
+	}
 }

@@ -1,6 +1,7 @@
 // A host's probed capabilities as yes/no marks (what the probe found, reads only).
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {color} from '../theme.js';
 
 export function Capabilities({caps}: {caps: Record<string, unknown>}) {

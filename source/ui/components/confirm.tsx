@@ -1,6 +1,7 @@
 // A yes/no choice for destructive or costly actions; "No" is highlighted first.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {SelectList} from './select-list.js';
 import {color} from '../theme.js';
 

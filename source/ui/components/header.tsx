@@ -1,6 +1,7 @@
 // The line on top of every screen: the product, where you are, and an optional dim subtitle.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {color} from '../theme.js';
 
 export function Header({title, subtitle}: {title: string; subtitle?: string}) {

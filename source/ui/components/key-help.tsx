@@ -1,6 +1,7 @@
 // The keys of the current screen: a one-line hint, or (after `?`) the full list.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {useUIState} from '../context.js';
 
 export interface KeySpec {

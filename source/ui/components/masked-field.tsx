@@ -4,8 +4,10 @@
 // The editing state lives in a reducer, so keys that arrive faster than Ink renders (key repeat,
 // a burst of backspaces) each apply to the latest value; a field that computes the next value
 // from its last rendered props drops them. The parent hears every change through `onChange`.
-import React, {useEffect, useReducer, useRef} from 'react';
-import {Box, Text, useInput, type Key} from 'ink';
+import React, {useCallback, useEffect, useReducer, useRef} from 'react';
+import {Box, useInput, type Key} from 'ink';
+import {Text} from './text.js';
+import {registerSecret} from '../../lib/secrets.js';
 import {useUIState} from '../context.js';
 import {color} from '../theme.js';
 
@@ -124,7 +126,18 @@ export function TextField({
 	);
 }
 
-/** A masked secret field (provider key, admin credential, TOTP code). */
-export function MaskedField(props: Omit<FieldProps, 'mask'>) {
-	return <TextField {...props} mask />;
+/**
+ * A masked secret field (provider key, admin credential, TOTP code). What it submits is a secret from
+ * that moment (lib/secrets): nothing drawn or written afterwards can show it. A `oneTime` code (TOTP)
+ * is not registered: six digits would mask unrelated digits everywhere, and it expires in seconds.
+ */
+export function MaskedField({onSubmit, oneTime, ...props}: Omit<FieldProps, 'mask'> & {oneTime?: boolean}) {
+	const submit = useCallback(
+		(value: string) => {
+			if (!oneTime) registerSecret(value);
+			onSubmit(value);
+		},
+		[onSubmit, oneTime],
+	);
+	return <TextField {...props} onSubmit={submit} mask />;
 }

@@ -1,7 +1,8 @@
 // What a host may need from the operator mid-operation: its compliance acknowledgement (phrase and
 // document link; accept or cancel) or a TOTP code (masked) for a 2FA login or a step-up.
 import React, {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from './text.js';
 import type {Prompt} from '../context.js';
 import {PromptCancelled} from '../context.js';
 import {MaskedField} from './masked-field.js';
@@ -55,6 +56,7 @@ function TotpBox({prompt}: {prompt: Extract<Prompt, {kind: 'totp'}>}) {
 				onSubmit={(v) => prompt.resolve(v)}
 				validate={(v) => (/^\d{6}$/.test(v) ? null : 'the current 6-digit code from your authenticator')}
 				promptLayer
+				oneTime
 				note="Enter sends it · Esc cancels · the code is used once and never stored"
 			/>
 		</Box>

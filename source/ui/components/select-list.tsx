@@ -1,7 +1,8 @@
 // A windowed selection list: only the visible rows render, so a list of thousands stays fast.
 // ↑/↓ (or k/j), PgUp/PgDn, Home/End move; Enter chooses.
 import React, {useEffect, useReducer, useRef} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from './text.js';
 import {useUIState} from '../context.js';
 import {color} from '../theme.js';
 

@@ -3,7 +3,8 @@
 // models, or a typed model id. Without a choice the engine picks, and falls back to another offered
 // model when the default is not offered.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import type {Pack} from '../../core/packs/packs.js';
 import {checkModel} from '../validators.js';
 import {TextField} from './masked-field.js';

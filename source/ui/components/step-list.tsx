@@ -1,7 +1,8 @@
 // Live progress of an engine run: finished steps go to the scrollback log (<Static>: printed once,
 // kept above), the running ones draw a spinner with their latest progress message.
 import React from 'react';
-import {Box, Static, Text} from 'ink';
+import {Box, Static} from 'ink';
+import {Text} from './text.js';
 import Spinner from 'ink-spinner';
 import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import type {StepView} from '../hooks/use-steps.js';

@@ -1,6 +1,7 @@
 // Fixed-width columns for lists and tables (monospace), truncating with … where a cell is too long.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 
 export interface Column {
 	title: string;

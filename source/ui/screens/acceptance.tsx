@@ -5,7 +5,8 @@
 // as final evidence from there. Esc goes back a stage until the run starts; Ctrl-C stops the run
 // cleanly (the evidence folder says how far it got).
 import React, {useEffect, useMemo, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import type {Pack} from '../../core/packs/packs.js';
 import type {FailureClass} from '../../store/schema.js';

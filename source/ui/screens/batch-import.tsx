@@ -3,7 +3,8 @@
 // and the totals. Esc goes back at every stage before the imports start; Ctrl-C stops them
 // cleanly (rows not started are reported as not run).
 import React, {useCallback, useMemo, useReducer, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {useUIActions, useUIState} from '../context.js';
 import {

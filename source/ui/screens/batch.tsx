@@ -1,7 +1,8 @@
 // Status, last level: one batch. Reads that batch's file only: its steps, the resources it recorded
 // (with host ids), its own reconcile runs, and its evidence files. ← → switch tabs, ↑ ↓ scroll.
 import React, {useEffect, useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {BatchFile} from '../../store/schema.js';
 import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import {useUIActions, useUIState} from '../context.js';

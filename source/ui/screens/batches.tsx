@@ -1,7 +1,8 @@
 // Status, third level: batches (of a host, or of one provider on it), newest first, windowed so a
 // list of thousands draws only the rows that fit. Enter opens one batch (its file only).
 import React, {useMemo} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';

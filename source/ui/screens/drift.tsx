@@ -2,7 +2,8 @@
 // reconcile with live progress; see the items by state with the changed fields; then repair, or
 // roll back: the plan, the operator types the batch id to confirm, live progress, the result.
 import React, {useEffect, useMemo, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {ReconcileItem} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {

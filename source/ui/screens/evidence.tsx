@@ -3,7 +3,8 @@
 // run shows it and offers Keep (mark final; an archived run moves back); Archive moves every run
 // not kept to acceptance/archive/ after a confirm, so the main folder holds only final evidence.
 import React, {useEffect, useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {useUIActions, useUIState} from '../context.js';
 import {archiveEvidence, errorText, evidenceRuns, keepEvidence, type RunView} from '../engine.js';
 import {Confirm} from '../components/confirm.js';

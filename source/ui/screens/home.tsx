@@ -1,10 +1,14 @@
 // Home: the data folder and host count, each host with its latest access status, and the menu.
 // With no host registered, `Try the sandbox host` comes first: it starts the built-in sandbox in
-// this process, registers it and leads into an import.
+// this process, registers it and leads into an import. When `crm serve` runs on the same data folder
+// (DATA/serve.json names a live process), Home says so and where: the TUI and the service share the
+// folder, each holding the lock only while an operation runs.
 import React, {useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {providerRows} from '../../core/reads/status.js';
+import {readServiceRecord} from '../../store/service-file.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText, trySandbox, type SandboxSession} from '../engine.js';
 import {Header} from '../components/header.js';
@@ -41,6 +45,9 @@ export function HomeScreen() {
 	const op = useOperation<SandboxSession>();
 	const [progress, setProgress] = useState('');
 	const hosts = useMemo(() => (data ? hostSummaries(data) : []), [data]);
+	// Read again whenever state is reloaded (a service may have started or stopped since).
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	const service = useMemo(() => readServiceRecord(config.dataDir), [data, config.dataDir]);
 	useScreenKeys({list: true, isActive: op.phase !== 'running'});
 
 	const items = [
@@ -98,6 +105,11 @@ export function HomeScreen() {
 				title="Home"
 				subtitle={`data: ${config.dataDir} · hosts: ${hosts.length}${sandbox ? ` · sandbox running at ${sandbox.handle.info.host_url}` : ''}`}
 			/>
+			{service ? (
+				<Text wrap="truncate-end">
+					<Text color={color.accent}>●</Text> service: crm serve at {service.url} (pid {service.pid})
+				</Text>
+			) : null}
 			{hosts.length === 0 ? (
 				<Text dimColor wrap="wrap">
 					No host registered yet. Try the sandbox host to walk the whole flow in a minute, or add your own

@@ -2,7 +2,8 @@
 // password) typed into masked fields, then a live probe (reads only) with a spinner, and the
 // capabilities it found. The host may ask for its compliance acknowledgement or a TOTP code.
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import type {HostRecord} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';

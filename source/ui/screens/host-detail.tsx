@@ -1,7 +1,8 @@
 // One host: where it is, how the tool authenticates, what the last probe found; re-probe (spinner,
 // fresh capabilities), remove (confirm), or import into it.
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText, liveBatchesOn, removeHost, reprobe} from '../engine.js';

@@ -1,7 +1,8 @@
 // Hosts: every registered host with version, auth type and last probe; Enter opens one (re-probe,
 // remove), `a` or the last row adds one.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';

@@ -4,7 +4,8 @@
 // the evidence folder, and actions. Ctrl-C stops the run cleanly (the batch is marked where it
 // stopped).
 import React, {useEffect, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import {useUIActions, useUIState} from '../context.js';
 import {

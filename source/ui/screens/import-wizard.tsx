@@ -3,7 +3,8 @@
 // step chooses the smoke model (the pack default, another of its models, or a typed id). Esc goes
 // back one stage at every stage before the plan is confirmed; after that the run screen takes over.
 import React, {useEffect, useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {Pack} from '../../core/packs/packs.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorField, errorText, planImport, type ImportPlanInput, type ImportRequest} from '../engine.js';

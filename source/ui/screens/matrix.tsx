@@ -3,7 +3,8 @@
 // is (shown for the highlighted row); packs not validated on a host yet are named below. From here:
 // the evidence runs (list, keep, archive) and a new acceptance run.
 import React, {useEffect, useMemo, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {NEXT_STEP} from '../../core/pipeline/failure.js';
 import type {FailureClass} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';

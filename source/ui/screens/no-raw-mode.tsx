@@ -1,6 +1,7 @@
 // A terminal without raw mode cannot drive the TUI's keys: say so, point to the CLI, exit 2.
 import React, {useEffect} from 'react';
-import {Box, Text, useApp} from 'ink';
+import {Box, useApp} from 'ink';
+import {Text} from '../components/text.js';
 import type {TuiSession} from '../context.js';
 
 export function NoRawMode({session}: {session: TuiSession}) {

@@ -1,7 +1,8 @@
 // Status, second level: the providers on one host (host, pack, base URL) with their latest batch,
 // provider and access status and last reconcile; Enter lists that provider's batches.
 import React, {useMemo} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {providerRows, type ProviderRow} from '../../core/reads/status.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';

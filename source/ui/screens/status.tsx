@@ -1,7 +1,8 @@
 // Status, first level: the hosts, each with its providers' latest access status. Reads the index in
 // state.json only (never a batch file), so it opens fast with thousands of batches.
 import React, {useMemo} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {providerRows} from '../../core/reads/status.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';

@@ -1,0 +1,280 @@
+// The service's request and answer schemas (docs/cli.md, Service). The request schemas validate every
+// body, query and path parameter; the OpenAPI document is generated from these same schemas, so the
+// document and what the service accepts cannot disagree. Answers use the CLI's JSON shapes; their
+// schemas name the fields the CLI documents and let further fields through (loose objects).
+import {z} from '@hono/zod-openapi';
+import {ACCESS_STATUSES, BATCH_STATUSES, FAILURE_CLASSES, PROVIDER_STATUSES} from '../store/schema.js';
+
+const id = (name: string, example: string) =>
+	z
+		.string()
+		.min(1)
+		.max(200)
+		.openapi({param: {name, in: 'path'}, example});
+const text = (max = 2048) => z.string().min(1).max(max);
+const nullable = <T extends z.ZodType>(t: T) => t.nullable();
+
+export const ErrorSchema = z
+	.object({
+		error: z.object({
+			kind: z.string().openapi({example: 'invalid_input'}),
+			field: z.string().nullable().openapi({example: 'pack'}),
+			message: z.string(),
+		}),
+	})
+	.openapi('Error');
+
+export const errorResponses = {
+	400: {
+		description: 'Bad input: the field and what to do',
+		content: {'application/json': {schema: ErrorSchema}},
+	},
+	401: {description: 'No or wrong bearer token', content: {'application/json': {schema: ErrorSchema}}},
+	404: {description: 'No such host, batch or run', content: {'application/json': {schema: ErrorSchema}}},
+	409: {
+		description: 'The data folder is locked; the message names the holder',
+		content: {'application/json': {schema: ErrorSchema}},
+	},
+	413: {description: 'Request body over 1 MiB', content: {'application/json': {schema: ErrorSchema}}},
+	500: {description: 'The operation failed', content: {'application/json': {schema: ErrorSchema}}},
+} as const;
+
+// ---- parameters ----
+export const HostParam = z.object({host: id('host', 'sb')});
+export const BatchParam = z.object({id: id('id', 'b-20250101-000000-abcd')});
+export const RunParam = z.object({run: id('run', 'r-20250101-000000-abcd')});
+
+export const HostQuery = z.object({host: text(200).optional().openapi({description: 'host id or name'})});
+export const HostRequiredQuery = z.object({host: text(200).openapi({description: 'host id or name'})});
+export const BatchesQuery = z.object({host: text(200).optional(), pack: text(200).optional()});
+export const LockWaitQuery = z.object({
+	wait_s: z.coerce
+		.number()
+		.min(0)
+		.max(600)
+		.optional()
+		.openapi({description: 'wait up to this many seconds for a busy data folder instead of answering 409'}),
+});
+
+// ---- request bodies ----
+const access = z.enum(['self_service', 'subscription']);
+
+export const ImportBody = z
+	.strictObject({
+		host: text(200).openapi({description: 'host id or name', example: 'sb'}),
+		pack: text(200).openapi({example: 'deepseek'}),
+		url: text().optional().openapi({description: "the provider's base URL (the pack's when left out)"}),
+		key: text(4096).openapi({description: 'the provider key; never appears in any answer, log or event'}),
+		access: access.optional(),
+		smoke_model: text(200).optional(),
+		keep_key: z.boolean().optional(),
+		user: text(320).optional(),
+		force: z.boolean().optional(),
+		continue_on_upstream_failure: z.boolean().optional(),
+	})
+	.openapi('ImportRequest');
+
+export const ImportBatchBody = z
+	.strictObject({
+		host: text(200),
+		rows: z
+			.array(
+				z.strictObject({
+					url: text(),
+					key: text(4096),
+					pack: text(200).optional(),
+					access: access.optional(),
+					smoke_model: text(200).optional(),
+				}),
+			)
+			.min(1)
+			.max(500),
+		concurrency: z.number().int().min(1).max(64).optional(),
+	})
+	.openapi('ImportBatchRequest');
+
+export const HostAddBody = z
+	.strictObject({
+		name: text(64),
+		url: text(),
+		admin_key: text(4096).optional(),
+		email: text(320).optional(),
+		password: text(4096).optional(),
+		totp: z
+			.string()
+			.regex(/^\d{6}$/)
+			.optional(),
+		accept_compliance: z.boolean().optional(),
+		prefix: text(32).optional(),
+		user_domain: text(253).optional(),
+		gateway_url: text().optional(),
+		allow_insecure_http: z.boolean().optional(),
+	})
+	.openapi('HostAddRequest');
+
+export const ReconcileBody = z
+	.strictObject({host: text(200).optional(), batch: text(200).optional()})
+	.openapi('ReconcileRequest');
+
+export const RollbackBody = z
+	.strictObject({
+		batch: text(200).optional(),
+		host: text(200).optional(),
+		pack: text(200).optional(),
+		dry_run: z.boolean().optional(),
+		confirm: z
+			.string()
+			.optional()
+			.openapi({description: 'a real rollback: the batch id, or "host/pack" for a provider'}),
+	})
+	.openapi('RollbackRequest');
+
+export const SmokeBody = z.strictObject({batch: text(200)}).openapi('SmokeRequest');
+export const RotateKeyBody = z.strictObject({batch: text(200), key: text(4096)}).openapi('RotateKeyRequest');
+
+// ---- answers ----
+export const HealthzAnswer = z.object({ok: z.literal(true), version: z.string()}).openapi('Healthz');
+
+export const PackView = z.looseObject({
+	id: z.string(),
+	name: z.string(),
+	base_url: z.string().nullable(),
+	models: z.array(z.object({id: z.string(), upstream: z.string()})),
+	smoke_test_model: z.string().nullable(),
+	access_mode: z.string(),
+});
+export const PacksAnswer = z.object({packs: z.array(PackView)}).openapi('Packs');
+
+export const HostView = z
+	.looseObject({
+		host_id: z.string(),
+		name: z.string(),
+		url: z.string(),
+		version: z.string().nullable(),
+		auth_type: z.string(),
+		capabilities: z.record(z.string(), z.unknown()),
+		prefix: z.string(),
+		user_domain: z.string(),
+		created_at: z.string(),
+		last_probe_at: z.string().nullable(),
+	})
+	.openapi('Host');
+export const HostsAnswer = z.object({hosts: z.array(HostView)}).openapi('Hosts');
+export const RemovedAnswer = z.object({removed: z.string()}).openapi('HostRemoved');
+
+export const ProviderRowView = z.looseObject({
+	host_id: z.string(),
+	host: z.string(),
+	pack: z.string(),
+	base_url: z.string(),
+	latest_batch: z.string(),
+	batch_status: z.string(),
+	provider_status: z.string().nullable(),
+	access_status: z.string(),
+	modes_ready: z.array(z.string()),
+	failure_class: z.string().nullable(),
+	last_reconcile: nullable(z.object({run_id: z.string(), reconcile_status: z.string(), at: z.string()})),
+	batches: z.number(),
+	updated_at: z.string(),
+});
+export const StatusAnswer = z
+	.object({
+		hosts: z.array(
+			z.looseObject({
+				host_id: z.string(),
+				name: z.string(),
+				url: z.string(),
+				version: z.string().nullable(),
+				providers: z.array(ProviderRowView),
+			}),
+		),
+	})
+	.openapi('Status');
+
+export const BatchListItem = z.looseObject({
+	batch_id: z.string(),
+	host_id: z.string(),
+	pack: z.string(),
+	access_mode: z.string(),
+	batch_status: z.enum(BATCH_STATUSES),
+	access_status: z.enum(ACCESS_STATUSES),
+	created_at: z.string(),
+});
+export const BatchesAnswer = z.object({batches: z.array(BatchListItem)}).openapi('Batches');
+
+const StepView = z.looseObject({
+	name: z.string(),
+	status: z.string(),
+	duration_ms: z.number().nullable(),
+	message: z.string(),
+});
+const ResourceView = z.looseObject({
+	resource_type: z.string(),
+	host_resource_id: z.string().nullable(),
+	name: z.string(),
+});
+
+export const BatchAnswer = z
+	.looseObject({
+		batch_id: z.string(),
+		host_id: z.string(),
+		pack: z.string(),
+		batch_status: z.enum(BATCH_STATUSES),
+		access_status: z.enum(ACCESS_STATUSES),
+		artifacts_dir: z.string(),
+		steps: z.array(StepView),
+		resources: z.array(ResourceView),
+		access_results: z.array(z.unknown()),
+		reconcile_runs: z.array(z.unknown()),
+	})
+	.openapi('Batch');
+
+export const ImportResultView = z
+	.looseObject({
+		batch_id: z.string(),
+		host_id: z.string(),
+		pack: z.string(),
+		access_mode: z.string(),
+		batch_status: z.enum(BATCH_STATUSES),
+		provider_status: z.enum(PROVIDER_STATUSES).nullable(),
+		access_status: z.enum(ACCESS_STATUSES),
+		failure_class: z.enum(FAILURE_CLASSES).nullable(),
+		completion_ok: z.boolean(),
+		smoke_model: z.string().nullable(),
+		stopped_at_step: z.string().nullable(),
+		steps: z.array(StepView),
+		resources: z.array(ResourceView),
+		artifacts_dir: z.string(),
+	})
+	.openapi('ImportResult');
+
+export const ImportAccepted = z
+	.object({
+		batch_id: z.string(),
+		events_url: z.string().openapi({example: '/api/v1/batches/b-…/events'}),
+	})
+	.openapi('ImportAccepted');
+
+export const ImportsAnswer = z
+	.object({
+		imports: z.array(
+			z.object({
+				batch_id: z.string(),
+				host_id: z.string(),
+				pack: z.string(),
+				started_at: z.string(),
+				state: z.enum(['running', 'finished']),
+				events_url: z.string(),
+			}),
+		),
+	})
+	.openapi('Imports');
+
+export const EventStream = z.string().openapi({
+	description:
+		'Server-sent events: `event: step` with one step event (JSON: type start|progress|end, step, …) per message, in order, the steps so far first; then `event: end` with the import output (or `{"error":…}`).',
+});
+
+/** An answer whose shape is the CLI's JSON for that command (documented in docs/cli.md). */
+export const CliDocument = (name: string, fields: Record<string, z.ZodType>) =>
+	z.looseObject(fields).openapi(name);
