@@ -16,6 +16,8 @@ const COMPACT_SLACK = 1000;
 export class ResourceIndex {
 	private map: Map<ResourceKey, string> | null = null;
 	private lines = 0;
+	/** Lines not yet appended: written together before the next batch or state write (flush). */
+	private buffered = '';
 
 	constructor(
 		readonly file: string,
@@ -71,7 +73,7 @@ export class ResourceIndex {
 		return new Map(this.load());
 	}
 
-	/** Records that `batchId` holds the resource: one appended line (atomic for a line this short). */
+	/** Records that `batchId` holds the resource: a line appended at the next flush(). */
 	set(key: ResourceKey, batchId: string): void {
 		if (!this.writable()) throw new Error('resource index write without the lock');
 		// No journal yet: build it first (from the batch files, or the entries a migration preloaded).
@@ -80,13 +82,25 @@ export class ResourceIndex {
 			if (map.size > 0 && !existsSync(this.file)) this.rewrite(map);
 		}
 		if (this.map?.get(key) === batchId) return;
-		appendFileSync(this.file, `${JSON.stringify([key, batchId])}\n`, {mode: 0o600});
+		this.buffered += `${JSON.stringify([key, batchId])}\n`;
 		this.map?.set(key, batchId);
 		this.lines += 1;
 	}
 
+	/**
+	 * Appends the buffered lines (one write). The store calls it before every batch-file and state
+	 * write and when it lets the lock go, so a batch file never says `created` before the index knows.
+	 */
+	flush(): void {
+		if (!this.buffered) return;
+		const text = this.buffered;
+		this.buffered = '';
+		appendFileSync(this.file, text, {mode: 0o600});
+	}
+
 	/** Writes the whole journal (temp file + rename): a migration, a rebuild, a compaction. */
 	rewrite(entries: Map<ResourceKey, string>): void {
+		this.buffered = '';
 		const tmp = `${this.file}.tmp`;
 		let text = '';
 		for (const [key, batchId] of entries) text += `${JSON.stringify([key, batchId])}\n`;

@@ -32,7 +32,7 @@ import {
 } from './constants.js';
 import type {BatchFile, ReconcileRun, State} from './schema.js';
 import {decodeStateQuick, StateEncoder, StateShapeError} from './state-codec.js';
-import {readStateFile, StateFileWriter, tempFileOf} from './state-file.js';
+import {readStateFile, tempFileOf, writeFileAtomic} from './state-file.js';
 
 /** Every file but state.json: every string and field name redacted before it is serialised. */
 const redactedPretty = (data: unknown) => JSON.stringify(redactValue(data), null, 2) + '\n';
@@ -48,20 +48,19 @@ function jsonFile<T>(file: string, stringify: (data: unknown) => string = redact
 	return adapter as DataFile<T>;
 }
 
-// One writer and encoder per state file, for the same reason; the encoder keeps the serialised rows
-// between writes (state-codec.ts).
-const stateWriters = new Map<string, {writer: StateFileWriter; encoder: StateEncoder}>();
-function stateWriter(file: string): {writer: StateFileWriter; encoder: StateEncoder} {
-	let entry = stateWriters.get(file);
-	if (!entry) {
-		entry = {writer: new StateFileWriter(file), encoder: new StateEncoder()};
-		stateWriters.set(file, entry);
+// One encoder per state file: it keeps the serialised rows between writes (state-codec.ts).
+const encoders = new Map<string, StateEncoder>();
+function encoderOf(file: string): StateEncoder {
+	let encoder = encoders.get(file);
+	if (!encoder) {
+		encoder = new StateEncoder();
+		encoders.set(file, encoder);
 	}
-	return entry;
+	return encoder;
 }
 
 /**
- * A writer killed between steno's temp write and its rename leaves `.state.json.tmp` (which holds
+ * A writer killed between its temp write and its rename leaves `.state.json.tmp` (which holds
  * secrets) behind; with the lock held no write is under way, so any such file is stale.
  */
 function removeStaleTemp(paths: DataPaths): void {
@@ -281,8 +280,8 @@ export class StateStore {
 
 	async write(): Promise<void> {
 		if (!this.held) throw new Error('state write without the lock');
-		const {writer, encoder} = stateWriter(this.paths.state);
-		await writer.write(() => encoder.encode(this.state));
+		this.resources.flush();
+		writeFileAtomic(this.paths.state, encoderOf(this.paths.state).encode(this.state));
 	}
 
 	/**
@@ -360,8 +359,15 @@ export class StateStore {
 	}
 
 	async writeBatch(batch: BatchFile): Promise<void> {
+		this.writeBatchNow(batch);
+	}
+
+	/** The batch file, written before this returns (atomic: temp file, then rename). */
+	writeBatchNow(batch: BatchFile): void {
 		if (!this.held) throw new Error('batch write without the lock');
-		await jsonFile<BatchFile>(this.paths.batchFile(batch.batch_id)).write(batch);
+		// The resource index's lines first: it never lags behind a batch file that says `created`.
+		this.resources.flush();
+		writeFileAtomic(this.paths.batchFile(batch.batch_id), redactedPretty(batch));
 	}
 
 	async readHostRun(runId: string): Promise<ReconcileRun | null> {
@@ -387,7 +393,27 @@ export class StateStore {
 		await jsonFile<ReconcileRun>(this.paths.reconcileFile(run.run_id)).write(run);
 	}
 
+	/**
+	 * A write someone holds back to coalesce it (the batch recorder's step ends and confirmations):
+	 * done at the latest when this store lets the lock go.
+	 */
+	whenReleasing(write: () => void): void {
+		this.dueWrites.add(write);
+	}
+
+	/** The held-back write was done (or is no longer due). */
+	doneWith(write: () => void): void {
+		this.dueWrites.delete(write);
+	}
+
+	private readonly dueWrites = new Set<() => void>();
+
 	release(): void {
+		if (this.held) {
+			for (const write of [...this.dueWrites]) write();
+			this.dueWrites.clear();
+			this.resources.flush();
+		}
 		this.held?.release();
 		this.held = null;
 	}

@@ -147,7 +147,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 				),
 			),
 		]);
-		await store.write(); // the probe refreshed the host's capabilities
+		// The probe refreshed the host's capabilities: state.json keeps them with the batch's end.
 		if (hostResult.status === 'rejected') throw hostResult.reason;
 		if (upstreamResult.status === 'rejected') throw upstreamResult.reason;
 		caps = hostResult.value;

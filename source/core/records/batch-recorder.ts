@@ -2,6 +2,7 @@
 // resource records (pending before the create request, confirmed after) and the evidence files.
 // Writes are chained so concurrent steps never interleave a half-updated file.
 import {randomBytes} from 'node:crypto';
+import {mkdirSync} from 'node:fs';
 import type {StateStore} from '../../store/state-store.js';
 import {
 	BATCH_FILE_VERSION,
@@ -16,7 +17,7 @@ import {
 	type StepRecord,
 } from '../../store/schema.js';
 import {registerSecret} from '../../lib/secrets.js';
-import {stepArtifactName, writeEvidence} from './evidence.js';
+import {stepArtifactName, writeArtifactFile} from './evidence.js';
 
 export function newBatchId(): string {
 	const d = new Date();
@@ -33,7 +34,12 @@ export class BatchRecorder {
 	readonly store: StateStore;
 	readonly batchId: string;
 	readonly file: BatchFile;
-	private chain: Promise<void> = Promise.resolve();
+	private entry: BatchIndex | null = null;
+	/** A write of the batch file due at the end of this turn of the event loop (saveLater). */
+	private due: NodeJS.Immediate | null = null;
+	/** A deferred write that failed: thrown at the next durable write. */
+	private failure: unknown = null;
+	private madeArtifactsDir = false;
 
 	private constructor(store: StateStore, file: BatchFile) {
 		this.store = store;
@@ -71,20 +77,17 @@ export class BatchRecorder {
 		return new BatchRecorder(store, file);
 	}
 
+	/** This batch's index entry (found once: at 10,000 batches a search per write would add up). */
 	get index(): BatchIndex {
+		if (this.entry) return this.entry;
 		const entry = this.store.data.batches.find((b) => b.batch_id === this.batchId);
 		if (!entry) throw new Error(`batch ${this.batchId} is not in the index`);
+		this.entry = entry;
 		return entry;
 	}
 
 	get artifactsDir(): string {
 		return this.store.paths.artifacts(this.batchId);
-	}
-
-	private enqueue(fn: () => Promise<void>): Promise<void> {
-		const next = this.chain.then(fn);
-		this.chain = next.catch(() => {});
-		return next;
 	}
 
 	private touch(): void {
@@ -94,24 +97,67 @@ export class BatchRecorder {
 	}
 
 	/**
+	 * Writes the batch file now, with every change so far: the durable points of an import (the batch
+	 * exists, a step starts, a resource is about to be created, a secret is kept, the end).
+	 */
+	private saveNow(): void {
+		if (this.due) clearImmediate(this.due);
+		this.due = null;
+		this.store.doneWith(this.writeDue);
+		if (this.failure) {
+			const failure = this.failure;
+			this.failure = null;
+			throw failure;
+		}
+		this.touch();
+		this.store.writeBatchNow(this.file);
+	}
+
+	/**
+	 * Changes nothing waits for (a step's end, a confirmation, an access result) are written with the
+	 * next durable point, or at the end of this turn of the event loop when none comes first: a step's
+	 * end and the next step's start are one write, not two (docs/benchmarks.md, batch import scaling).
+	 * A kill before that write leaves what recovery already handles: a confirmed record still pending
+	 * (resolved by its name and marker) or a step still running (the batch reads failed there).
+	 */
+	private saveLater(): void {
+		if (this.due) return;
+		this.due = setImmediate(this.writeDue);
+		this.store.whenReleasing(this.writeDue);
+	}
+
+	/** The held-back write (saveLater): at the end of the turn, or when the store lets the lock go. */
+	private readonly writeDue = (): void => {
+		if (this.due) clearImmediate(this.due);
+		this.due = null;
+		this.store.doneWith(this.writeDue);
+		try {
+			this.touch();
+			this.store.writeBatchNow(this.file);
+		} catch (error) {
+			this.failure ??= error;
+		}
+	};
+
+	/**
 	 * Writes the batch file and state.json. During a run only the batch file needs writing
 	 * (flushBatch): it is the truth crash recovery rebuilds the index from, and a whole-state write
 	 * costs far more at 10,000 batches. state.json is written at creation, when a secret is stored
 	 * (before the request that needs it) and at the end.
 	 */
-	flush(): Promise<void> {
-		return this.enqueue(async () => {
-			this.touch();
-			await this.store.writeBatch(this.file);
-			await this.store.write();
-		});
+	async flush(): Promise<void> {
+		this.saveNow();
+		await this.store.write();
 	}
 
-	flushBatch(): Promise<void> {
-		return this.enqueue(async () => {
-			this.touch();
-			await this.store.writeBatch(this.file);
-		});
+	async flushBatch(): Promise<void> {
+		this.saveNow();
+	}
+
+	private writeArtifact(file: string, data: unknown): void {
+		if (!this.madeArtifactsDir) mkdirSync(this.artifactsDir, {recursive: true, mode: 0o700});
+		this.madeArtifactsDir = true;
+		writeArtifactFile(this.artifactsDir, file, data);
 	}
 
 	/**
@@ -134,23 +180,18 @@ export class BatchRecorder {
 		else steps.splice(after, 0, record);
 	}
 
-	/** Records a step as running, in the batch file only. */
-	startStep(record: StepRecord): Promise<void> {
+	/** Records a step as running, in the batch file only (recovery names the step a dead run was in). */
+	async startStep(record: StepRecord): Promise<void> {
 		this.placeStep(record);
-		return this.flushBatch();
+		this.saveNow();
 	}
 
-	recordStep(record: StepRecord, evidence: unknown): Promise<void> {
+	/** A step's end: its evidence file now, its record with the next write. */
+	async recordStep(record: StepRecord, evidence: unknown): Promise<void> {
 		this.placeStep(record);
 		if (record.status === 'fail') this.index.stopped_at_step = record.name;
-		return this.enqueue(async () => {
-			await writeEvidence(this.artifactsDir, stepArtifactName(record.name), {
-				step: record,
-				evidence: evidence ?? null,
-			});
-			this.touch();
-			await this.store.writeBatch(this.file);
-		});
+		this.writeArtifact(stepArtifactName(record.name), {step: record, evidence: evidence ?? null});
+		this.saveLater();
 	}
 
 	/** Records a resource as pending, durably, before the request that creates it is sent. */
@@ -173,7 +214,7 @@ export class BatchRecorder {
 			owned,
 		};
 		this.file.resources.push(record);
-		await this.flushBatch();
+		this.saveNow();
 		return record;
 	}
 
@@ -193,7 +234,7 @@ export class BatchRecorder {
 			resourceKey(this.index.host_id, record.resource_type, record.host_resource_id),
 			this.batchId,
 		);
-		await this.flushBatch();
+		this.saveLater();
 	}
 
 	/**
@@ -203,13 +244,13 @@ export class BatchRecorder {
 	async unknown(record: ResourceRecord, candidateId: string | number | null): Promise<void> {
 		record.status = 'unknown';
 		record.candidate_id = candidateId === null ? null : String(candidateId);
-		await this.flushBatch();
+		this.saveLater();
 	}
 
 	/** The create definitively did not happen (the host refused it). */
 	async failed(record: ResourceRecord): Promise<void> {
 		record.status = 'failed';
-		await this.flushBatch();
+		this.saveLater();
 	}
 
 	async setSecrets(patch: Partial<BatchSecrets>): Promise<void> {
@@ -227,13 +268,13 @@ export class BatchRecorder {
 
 	async accessResult(result: AccessResult): Promise<void> {
 		this.file.access_results.push(result);
-		await this.flushBatch();
+		this.saveLater();
 	}
 
 	async finish(patch: Partial<BatchIndex>, summary: Record<string, unknown>): Promise<void> {
 		Object.assign(this.index, patch, {finished_at: new Date().toISOString()});
 		this.file.summary = summary;
 		await this.flush();
-		await writeEvidence(this.artifactsDir, 'summary.json', summary);
+		this.writeArtifact('summary.json', summary);
 	}
 }

@@ -22,6 +22,13 @@ export async function writeEvidence(dir: string, file: string, data: unknown): P
 	return target;
 }
 
+/** One evidence file into a folder that exists (the batch recorder makes its folder once). */
+export function writeArtifactFile(dir: string, file: string, data: unknown): string {
+	const target = path.join(dir, file);
+	writeFileSync(target, redactedJson(data), {mode: 0o600});
+	return target;
+}
+
 /** The synchronous form, for writers outside the import's write chain (acceptance, batch detection). */
 export function writeEvidenceSync(dir: string, file: string, data: unknown): string {
 	mkdirSync(dir, {recursive: true, mode: 0o700});
