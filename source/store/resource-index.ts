@@ -6,6 +6,7 @@
 // missing while batches hold resources (a folder from before it existed, or the file was removed),
 // it is rebuilt from the batch files. No secret is ever in it.
 import {appendFileSync, existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {appendFile} from 'node:fs/promises';
 import path from 'node:path';
 
 export type ResourceKey = string;
@@ -97,6 +98,18 @@ export class ResourceIndex {
 		this.buffered = '';
 		appendFileSync(this.file, text, {mode: 0o600});
 	}
+
+	/** flush() off the main thread; appends run one after another, in order. */
+	flushAsync(): Promise<void> {
+		if (this.buffered) {
+			const text = this.buffered;
+			this.buffered = '';
+			this.appending = this.appending.then(() => appendFile(this.file, text, {mode: 0o600}));
+		}
+		return this.appending;
+	}
+
+	private appending: Promise<void> = Promise.resolve();
 
 	/** Writes the whole journal (temp file + rename): a migration, a rebuild, a compaction. */
 	rewrite(entries: Map<ResourceKey, string>): void {

@@ -32,7 +32,13 @@ import {
 } from './constants.js';
 import type {BatchFile, ReconcileRun, State} from './schema.js';
 import {decodeStateQuick, StateEncoder, StateShapeError} from './state-codec.js';
-import {readStateFile, tempFileOf, writeFileAtomic} from './state-file.js';
+import {
+	readStateFile,
+	tempFileOf,
+	writeFileAtomic,
+	writeFileAtomicSync,
+	writesSettled,
+} from './state-file.js';
 
 /** Every file but state.json: every string and field name redacted before it is serialised. */
 const redactedPretty = (data: unknown) => JSON.stringify(redactValue(data), null, 2) + '\n';
@@ -280,8 +286,10 @@ export class StateStore {
 
 	async write(): Promise<void> {
 		if (!this.held) throw new Error('state write without the lock');
-		this.resources.flush();
-		writeFileAtomic(this.paths.state, encoderOf(this.paths.state).encode(this.state));
+		await writeFileAtomic(this.paths.state, async () => {
+			await this.resources.flushAsync();
+			return encoderOf(this.paths.state).encode(this.state);
+		});
 	}
 
 	/**
@@ -358,16 +366,21 @@ export class StateStore {
 		return map;
 	}
 
+	/** The batch file (atomic: temp file, then rename); a write queued behind another takes the newest. */
 	async writeBatch(batch: BatchFile): Promise<void> {
-		this.writeBatchNow(batch);
+		if (!this.held) throw new Error('batch write without the lock');
+		await writeFileAtomic(this.paths.batchFile(batch.batch_id), async () => {
+			// The resource index's lines first: it never lags behind a batch file that says `created`.
+			await this.resources.flushAsync();
+			return redactedPretty(batch);
+		});
 	}
 
-	/** The batch file, written before this returns (atomic: temp file, then rename). */
+	/** The batch file, written before this returns, on the main thread (a store letting its lock go). */
 	writeBatchNow(batch: BatchFile): void {
 		if (!this.held) throw new Error('batch write without the lock');
-		// The resource index's lines first: it never lags behind a batch file that says `created`.
 		this.resources.flush();
-		writeFileAtomic(this.paths.batchFile(batch.batch_id), redactedPretty(batch));
+		writeFileAtomicSync(this.paths.batchFile(batch.batch_id), redactedPretty(batch));
 	}
 
 	async readHostRun(runId: string): Promise<ReconcileRun | null> {
@@ -409,13 +422,17 @@ export class StateStore {
 	private readonly dueWrites = new Set<() => void>();
 
 	release(): void {
-		if (this.held) {
-			for (const write of [...this.dueWrites]) write();
-			this.dueWrites.clear();
-			this.resources.flush();
-		}
-		this.held?.release();
+		const held = this.held;
+		if (!held) return;
+		for (const write of [...this.dueWrites]) write();
+		this.dueWrites.clear();
+		this.resources.flush();
 		this.held = null;
+		// Every write is awaited by the operation that makes it; one still landing (a session saved in
+		// passing) is waited for before the next holder may read the folder.
+		const landing = writesSettled(this.paths.dir);
+		if (landing) void landing.then(() => held.release());
+		else held.release();
 	}
 }
 

@@ -2,7 +2,8 @@
 // resource records (pending before the create request, confirmed after) and the evidence files.
 // Writes are chained so concurrent steps never interleave a half-updated file.
 import {randomBytes} from 'node:crypto';
-import {mkdirSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
+import path from 'node:path';
 import type {StateStore} from '../../store/state-store.js';
 import {
 	BATCH_FILE_VERSION,
@@ -17,7 +18,7 @@ import {
 	type StepRecord,
 } from '../../store/schema.js';
 import {registerSecret} from '../../lib/secrets.js';
-import {stepArtifactName, writeArtifactFile} from './evidence.js';
+import {evidenceText, stepArtifactName} from './evidence.js';
 
 export function newBatchId(): string {
 	const d = new Date();
@@ -35,11 +36,10 @@ export class BatchRecorder {
 	readonly batchId: string;
 	readonly file: BatchFile;
 	private entry: BatchIndex | null = null;
-	/** A write of the batch file due at the end of this turn of the event loop (saveLater). */
-	private due: NodeJS.Immediate | null = null;
-	/** A deferred write that failed: thrown at the next durable write. */
-	private failure: unknown = null;
-	private madeArtifactsDir = false;
+	/** Changes not yet written (saveLater). */
+	private dirty = false;
+	private artifactsFolder: Promise<unknown> | null = null;
+	private artifactWrites: Array<Promise<unknown>> = [];
 
 	private constructor(store: StateStore, file: BatchFile) {
 		this.store = store;
@@ -97,46 +97,36 @@ export class BatchRecorder {
 	}
 
 	/**
-	 * Writes the batch file now, with every change so far: the durable points of an import (the batch
+	 * Writes the batch file with every change so far: the durable points of an import (the batch
 	 * exists, a step starts, a resource is about to be created, a secret is kept, the end).
 	 */
-	private saveNow(): void {
-		if (this.due) clearImmediate(this.due);
-		this.due = null;
+	private async saveNow(): Promise<void> {
+		this.dirty = false;
 		this.store.doneWith(this.writeDue);
-		if (this.failure) {
-			const failure = this.failure;
-			this.failure = null;
-			throw failure;
-		}
 		this.touch();
-		this.store.writeBatchNow(this.file);
+		await this.store.writeBatch(this.file);
 	}
 
 	/**
-	 * Changes nothing waits for (a step's end, a confirmation, an access result) are written with the
-	 * next durable point, or at the end of this turn of the event loop when none comes first: a step's
-	 * end and the next step's start are one write, not two (docs/benchmarks.md, batch import scaling).
-	 * A kill before that write leaves what recovery already handles: a confirmed record still pending
-	 * (resolved by its name and marker) or a step still running (the batch reads failed there).
+	 * Changes nothing waits for (a step's end, a confirmation, an access result) ride with the next
+	 * durable write: a step's end and the next step's start are one write, not two (docs/benchmarks.md,
+	 * batch import scaling). A kill before it leaves what recovery already handles: a confirmed record
+	 * still pending (resolved by its name and marker) or an ended step still running (the batch reads
+	 * failed there). Every import ends with a durable write; anything else still held back is written
+	 * when the store lets the lock go.
 	 */
 	private saveLater(): void {
-		if (this.due) return;
-		this.due = setImmediate(this.writeDue);
+		if (this.dirty) return;
+		this.dirty = true;
 		this.store.whenReleasing(this.writeDue);
 	}
 
-	/** The held-back write (saveLater): at the end of the turn, or when the store lets the lock go. */
+	/** The held-back write, when the store lets the lock go. */
 	private readonly writeDue = (): void => {
-		if (this.due) clearImmediate(this.due);
-		this.due = null;
-		this.store.doneWith(this.writeDue);
-		try {
-			this.touch();
-			this.store.writeBatchNow(this.file);
-		} catch (error) {
-			this.failure ??= error;
-		}
+		if (!this.dirty) return;
+		this.dirty = false;
+		this.touch();
+		this.store.writeBatchNow(this.file);
 	};
 
 	/**
@@ -146,18 +136,33 @@ export class BatchRecorder {
 	 * (before the request that needs it) and at the end.
 	 */
 	async flush(): Promise<void> {
-		this.saveNow();
+		await this.saveNow();
+		await this.artifactsWritten();
 		await this.store.write();
 	}
 
 	async flushBatch(): Promise<void> {
-		this.saveNow();
+		await this.saveNow();
 	}
 
+	/**
+	 * An evidence file: its text made now (the records it shows may change later), written off the
+	 * main thread without holding the step up; the batch's durable flushes wait for all of them.
+	 */
 	private writeArtifact(file: string, data: unknown): void {
-		if (!this.madeArtifactsDir) mkdirSync(this.artifactsDir, {recursive: true, mode: 0o700});
-		this.madeArtifactsDir = true;
-		writeArtifactFile(this.artifactsDir, file, data);
+		const text = evidenceText(data);
+		this.artifactsFolder ??= mkdir(this.artifactsDir, {recursive: true, mode: 0o700});
+		const write = this.artifactsFolder.then(() =>
+			writeFile(path.join(this.artifactsDir, file), text, {mode: 0o600}),
+		);
+		write.catch(() => {}); // awaited (and its failure thrown) by the next flush
+		this.artifactWrites.push(write);
+	}
+
+	private async artifactsWritten(): Promise<void> {
+		const writes = this.artifactWrites;
+		this.artifactWrites = [];
+		await Promise.all(writes);
 	}
 
 	/**
@@ -183,7 +188,7 @@ export class BatchRecorder {
 	/** Records a step as running, in the batch file only (recovery names the step a dead run was in). */
 	async startStep(record: StepRecord): Promise<void> {
 		this.placeStep(record);
-		this.saveNow();
+		await this.saveNow();
 	}
 
 	/** A step's end: its evidence file now, its record with the next write. */
@@ -214,7 +219,7 @@ export class BatchRecorder {
 			owned,
 		};
 		this.file.resources.push(record);
-		this.saveNow();
+		await this.saveNow();
 		return record;
 	}
 
@@ -276,5 +281,6 @@ export class BatchRecorder {
 		this.file.summary = summary;
 		await this.flush();
 		this.writeArtifact('summary.json', summary);
+		await this.artifactsWritten();
 	}
 }

@@ -22,11 +22,9 @@ export async function writeEvidence(dir: string, file: string, data: unknown): P
 	return target;
 }
 
-/** One evidence file into a folder that exists (the batch recorder makes its folder once). */
-export function writeArtifactFile(dir: string, file: string, data: unknown): string {
-	const target = path.join(dir, file);
-	writeFileSync(target, redactedJson(data), {mode: 0o600});
-	return target;
+/** An evidence file's text: redacted, then serialised. */
+export function evidenceText(data: unknown): string {
+	return redactedJson(data);
 }
 
 /** The synchronous form, for writers outside the import's write chain (acceptance, batch detection). */
