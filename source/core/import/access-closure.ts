@@ -202,7 +202,8 @@ export async function accessClosureStep(
 	api.throwIfStopped();
 	if (!key.key)
 		throw new StepFailure('host_compatibility_gap', 'the host created a key but did not return it');
-	await recorder.setSecrets({user_key: key.key, user_email: user.email});
+	// The smoke uses the key while state.json is written; the batch's next flush waits for the write.
+	await recorder.setSecrets({user_key: key.key, user_email: user.email}, 'soon');
 	const closure: AccessClosure = {
 		user_id: user.id,
 		user_email: user.email,

@@ -159,10 +159,16 @@ export class BatchRecorder {
 		this.artifactWrites.push(write);
 	}
 
+	/**
+	 * Waits for the writes started in the background (evidence, step starts, a kept key); never called
+	 * from one of them (it would wait for itself).
+	 */
 	private async artifactsWritten(): Promise<void> {
-		const writes = this.artifactWrites;
-		this.artifactWrites = [];
-		await Promise.all(writes);
+		while (this.artifactWrites.length > 0) {
+			const writes = this.artifactWrites;
+			this.artifactWrites = [];
+			await Promise.all(writes);
+		}
 	}
 
 	/**
@@ -185,10 +191,14 @@ export class BatchRecorder {
 		else steps.splice(after, 0, record);
 	}
 
-	/** Records a step as running, in the batch file only (recovery names the step a dead run was in). */
+	/**
+	 * Records a step as running, in the batch file only (recovery names the step a dead run was in).
+	 * The write starts now and the step does not wait for it: it lands within a write's time, and the
+	 * step's own durable writes (a pending record) queue behind it.
+	 */
 	async startStep(record: StepRecord): Promise<void> {
 		this.placeStep(record);
-		await this.saveNow();
+		this.inBackground(this.saveNow());
 	}
 
 	/** A step's end: its evidence file now, its record with the next write. */
@@ -258,7 +268,12 @@ export class BatchRecorder {
 		this.saveLater();
 	}
 
-	async setSecrets(patch: Partial<BatchSecrets>): Promise<void> {
+	/**
+	 * Keeps the managed user's secrets in state.json. Awaited by default: a password is durable before
+	 * the request that sets it. `soon`: the write starts now and the batch's next flush waits for it
+	 * (a new user key, which the smoke uses while state.json is written).
+	 */
+	async setSecrets(patch: Partial<BatchSecrets>, when: 'now' | 'soon' = 'now'): Promise<void> {
 		const current = this.store.data.batch_secrets[this.batchId] ?? {
 			user_email: null,
 			user_password: null,
@@ -268,7 +283,14 @@ export class BatchRecorder {
 		registerSecret(patch.user_password);
 		registerSecret(patch.user_key);
 		this.store.data.batch_secrets[this.batchId] = {...current, ...patch};
-		await this.flush();
+		if (when === 'now') return this.flush();
+		this.inBackground(this.saveNow().then(() => this.store.write()));
+	}
+
+	/** A write nothing waits for now; the next flush waits for it (and throws its failure). */
+	private inBackground(write: Promise<unknown>): void {
+		write.catch(() => {});
+		this.artifactWrites.push(write);
 	}
 
 	async accessResult(result: AccessResult): Promise<void> {

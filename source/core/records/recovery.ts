@@ -12,6 +12,20 @@ import {BatchRecorder} from './batch-recorder.js';
 import {pickCandidate} from './provenance.js';
 import {byExactName} from './tracked-create.js';
 
+/** The step that ended last (steps side by side end in any order; the file keeps pipeline order). */
+function lastEnded(steps: Array<{name: string; started_at: string | null; duration_ms: number | null}>) {
+	let last: (typeof steps)[number] | undefined;
+	let lastEnd = -Infinity;
+	for (const s of steps) {
+		const end = (s.started_at ? Date.parse(s.started_at) : 0) + (s.duration_ms ?? 0);
+		if (end >= lastEnd) {
+			last = s;
+			lastEnd = end;
+		}
+	}
+	return last;
+}
+
 /** Marks batches of dead processes failed. Returns the ids it changed. */
 export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 	const changed: string[] = [];
@@ -22,7 +36,7 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 		const running = file?.steps.find((s) => s.status === 'running');
 		b.batch_status = 'failed';
 		// No step recorded yet: it died between creating the batch and recording preflight.
-		b.stopped_at_step = running?.name ?? file?.steps.at(-1)?.name ?? 'preflight';
+		b.stopped_at_step = running?.name ?? lastEnded(file?.steps ?? [])?.name ?? 'preflight';
 		b.failure_class = b.failure_class ?? 'unknown';
 		b.pid = null;
 		// The batch file is the truth: a kill between its write and the index write leaves the flag stale.
