@@ -40,7 +40,8 @@ const CPU_MARK = 'CRM_BENCH_CPU=';
 
 /** Runs a built CLI, under GNU time for its CPU when there is one. */
 async function runCli(cli: string, args: string[], env: Record<string, string>, timeoutMs: number) {
-	if (!hasGnuTime()) return {...(await timedSpawn(process.execPath, [cli, ...args], {env, timeoutMs})), cpuMs: null};
+	if (!hasGnuTime())
+		return {...(await timedSpawn(process.execPath, [cli, ...args], {env, timeoutMs})), cpuMs: null};
 	const run = await timedSpawn('/usr/bin/time', ['-f', `${CPU_MARK}%U %S`, process.execPath, cli, ...args], {
 		env,
 		timeoutMs,
@@ -70,11 +71,9 @@ async function oneLevel(
 		};
 		const added = await runCli(
 			cli,
-			['host', 'add', '--name', 'sb', '--url', host.info.host_url, '--admin-key-env', 'CRM_ADMIN_KEY'].concat([
-				'--json',
-				'--data',
-				data,
-			]),
+			['host', 'add', '--name', 'sb', '--url', host.info.host_url, '--admin-key-env', 'CRM_ADMIN_KEY'].concat(
+				['--json', '--data', data],
+			),
 			env,
 			60_000,
 		);
@@ -123,8 +122,15 @@ async function startupCpuMs(cli: string): Promise<number | null> {
 	const data = tempDir('batch-start');
 	try {
 		const file = path.join(data, 'rows.csv');
-		writeFileSync(file, 'url,key,pack\nhttp://127.0.0.1:9/v1,sk-bench-startup-00000000,deepseek\n', {mode: 0o600});
-		const run = await runCli(cli, ['import-batch', '--host', 'none', '--file', file, '--json', '--data', data], {}, 60_000);
+		writeFileSync(file, 'url,key,pack\nhttp://127.0.0.1:9/v1,sk-bench-startup-00000000,deepseek\n', {
+			mode: 0o600,
+		});
+		const run = await runCli(
+			cli,
+			['import-batch', '--host', 'none', '--file', file, '--json', '--data', data],
+			{},
+			60_000,
+		);
 		return run.cpuMs;
 	} finally {
 		removeDir(data);
@@ -180,6 +186,7 @@ export async function benchBatchImport(options: {
 		const goal = targets[r.concurrency];
 		const cpu = perRow(r, startup, rows);
 		return {
+			id: `batch.c${r.concurrency}`,
 			section,
 			measure: `${rows} rows at concurrency ${r.concurrency} (${options.latencyMs} ms latency, host in its own process)`,
 			value: `${ms(r.ms)}${r.timedOut ? ' (timed out)' : ''}; ${r.succeeded} succeeded, ${r.failed} failed, ${r.skipped} skipped${cpu === null ? '' : `; crm CPU ${cpu.toFixed(1)} ms/row`}`,

@@ -475,6 +475,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 		const figures: Figure[] = [
 			{
 				section: 'Import critical path',
+				id: 'critical.requests',
 				measure: `requests in one import (${latencyMs} ms added each)`,
 				value: `${run.hostCount} host + ${run.upstreamCount} upstream (${run.top.length} made by crm)`,
 				ratio: null,
@@ -486,6 +487,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 			},
 			{
 				section: 'Import critical path',
+				id: 'critical.chain',
 				measure: 'longest chain of waiting requests',
 				value: `${run.chain.length} requests = ${run.chainUnits} latency units`,
 				ratio: ratio(run.chainUnits, run.forced.units, `forced (${run.forced.units} units)`),
@@ -498,6 +500,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 			},
 			{
 				section: 'Import critical path',
+				id: 'critical.wall',
 				measure: 'wall time of `crm import` (median of runs)',
 				value: ms(wall),
 				ratio: ratio(wall, bound, `bound (${run.chainUnits} × ${latencyMs} ms + ${ms(startupMs)} start-up)`),
@@ -510,6 +513,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 			},
 			{
 				section: 'Import critical path',
+				id: 'critical.span',
 				measure: 'network span (first request to last answer) against the forced chain',
 				value: ms(network),
 				ratio: ratio(

@@ -24,9 +24,7 @@ function procCpuMs(pid: number): number {
 	}
 }
 
-export async function startHostProcess(
-	options: SandboxOptions & {rowProxy?: boolean},
-): Promise<HostProcess> {
+export async function startHostProcess(options: SandboxOptions & {rowProxy?: boolean}): Promise<HostProcess> {
 	const child = spawn(
 		process.execPath,
 		['--import', 'tsx', path.join(repoRoot, 'scripts/bench/host-process.ts'), JSON.stringify(options)],
