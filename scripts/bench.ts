@@ -1,4 +1,4 @@
-// `npm run bench`: the benchmarks of issue 9, as a script (never timed tests). Measures the import's
+// `npm run bench`: the start-up, import and service benchmarks (docs/benchmarks.md), as a script (never timed tests). Measures the import's
 // critical path, start-up, the scale of state, the service under load, batch import scaling and
 // memory against the built CLI (dist/; `npm run build` first), prints every figure as a ratio against its bound or baseline with
 // the target beside it, and writes docs/benchmarks.md. All traffic stays on 127.0.0.1; every loop
@@ -6,7 +6,7 @@
 //
 // Environment: BENCH_QUICK=1 (fewer repetitions), BENCH_BUDGET_S, BENCH_BATCH_ROWS (default 100),
 // BENCH_BATCHES (default 10000), BENCH_OUT (default docs/benchmarks.md), BENCH_ONLY (a comma list of
-// sections: critical, startup, scale, serve, batch), BENCH_BASELINE_CLI (another build's dist/cli.js:
+// sections: critical, startup, scale, serve, batch, watch), BENCH_BASELINE_CLI (another build's dist/cli.js:
 // its batch-import CPU per row is measured beside this build's).
 import {execFileSync} from 'node:child_process';
 import {existsSync, readdirSync, statSync, writeFileSync} from 'node:fs';
@@ -19,9 +19,10 @@ import {renderMarkdown, renderTable} from './bench/report.js';
 import {benchScale} from './bench/scale.js';
 import {benchServe} from './bench/serve.js';
 import {benchStartup} from './bench/startup.js';
+import {benchWatch} from './bench/watch.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=critical,startup,scale,serve,batch runs those sections only (default: all of them). */
+/** BENCH_ONLY=critical,startup,scale,serve,batch,watch runs those sections only (default: all of them). */
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 const runs = (section: string) => !only || only.has(section);
 const budget = new Budget(Number(process.env.BENCH_BUDGET_S ?? 300));
@@ -92,6 +93,11 @@ async function main(): Promise<void> {
 			}),
 		);
 
+	const watchPass = runs('watch')
+		? await benchWatch({hosts: 10, batchesPerHost: quick ? 30 : 100, latencyMs: 20})
+		: null;
+	if (watchPass) sections.push(watchPass);
+
 	const kb = (v: number | null | undefined) =>
 		v === null || v === undefined ? 'n/a' : `${(v / 1024).toFixed(0)} MiB`;
 	const memory: Figure[] = [];
@@ -106,26 +112,34 @@ async function main(): Promise<void> {
 			met: null,
 		});
 	if (scale)
-		memory.push(
-			{
-				id: 'memory.bigImport',
-				section: 'Memory',
-				measure: 'peak RSS of `crm import` (10,000-batch folder)',
-				value: kb(scale.bigImportRssKb),
-				ratio: null,
-				target: 'informational',
-				met: null,
-			},
-			{
-				id: 'memory.tui',
-				section: 'Memory',
-				measure: 'peak RSS of the TUI on the Status screen (10,000-batch folder)',
-				value: kb(scale.tuiStatusRssKb),
-				ratio: null,
-				target: 'informational',
-				met: null,
-			},
-		);
+		memory.push({
+			id: 'memory.bigImport',
+			section: 'Memory',
+			measure: 'peak RSS of `crm import` (10,000-batch folder)',
+			value: kb(scale.bigImportRssKb),
+			ratio: null,
+			target: 'informational',
+			met: null,
+		});
+	if (watchPass)
+		memory.push({
+			section: 'Memory',
+			measure: 'peak RSS of `crm watch --once` (1,000 batches on 10 hosts)',
+			value: kb(watchPass.rssKb),
+			ratio: null,
+			target: 'informational (bound under Watch at scale)',
+			met: null,
+		});
+	if (scale)
+		memory.push({
+			id: 'memory.tui',
+			section: 'Memory',
+			measure: 'peak RSS of the TUI on the Status screen (10,000-batch folder)',
+			value: kb(scale.tuiStatusRssKb),
+			ratio: null,
+			target: 'informational',
+			met: null,
+		});
 	if (memory.length)
 		sections.push({
 			figures: memory,

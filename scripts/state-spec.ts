@@ -21,6 +21,8 @@ export const STATE_SPEC: {
 	host: Spec;
 	reconcile: Spec;
 	acceptance: Spec;
+	/** Top-level fields besides the indexes (alerts, ...): each checked when present. */
+	top: Record<string, Spec>;
 } = ${JSON.stringify(liveStateSpec())};
 `,
 );

@@ -1,4 +1,4 @@
-// A host's rate limits (HOST_API.md §2.2 logins 20/min and refreshes 30/min per client, §2.3 a normal
+// A host's rate limits (docs/domain.md "The host": logins 20/min and refreshes 30/min per client, a normal
 // user's JWT calls 240/min per user; 429 RATE_LIMITED with Retry-After): the sandbox enforces them as
 // the host does, with limits a test can make small; the host client paces every request of a limit
 // once the host refused one; and a batch far larger than a limit ends with every good row ready.

@@ -929,16 +929,30 @@ test("--help and -h anywhere on any command line print that command's usage, exi
 		['evidence export', ['evidence', 'export', 'a-run', '--out', out]],
 		['matrix', ['matrix']],
 		['serve', ['serve', '--listen', '127.0.0.1:0']],
+		['host set', ['host', 'set', 'sb', '--auto-pause', 'on', '--pause-after', '2']],
+		['watch', ['watch', '--once', '--interval-s', '60', '--concurrency', '2', '--broken-after', '2']],
+		['health', ['health', '--batch', batch]],
+		['balance', ['balance']],
+		[
+			'alerts set',
+			['alerts', 'set', '--webhook-url-env', 'KEY_GLM', '--format', 'slack', '--min-balance', '5'],
+		],
+		['alerts show', ['alerts', 'show']],
+		['alerts test', ['alerts', 'test']],
+		['rotate-key', ['rotate-key', '--batch', batch, '--key-env', 'KEY_KIMI', '--keep-key']],
+		['keep-key', ['keep-key', '--batch', batch, '--key-env', 'KEY_DEEPSEEK']],
 		// A group prints each of its sub-commands.
 		['host add', ['host']],
 		['evidence export', ['evidence']],
 		['batch show', ['batch']],
+		['alerts set', ['alerts']],
 	];
 	const before = listing(e.data);
 	const state = readFileSync(path.join(e.data, 'state.json'));
 	const snap = JSON.stringify(e.sandbox.snapshot());
 	const requests = e.sandbox.requestLog().length;
-	const words = (args: string[]) => (['host', 'batch', 'evidence'].includes(args[0]!) && args[1] ? 2 : 1);
+	const words = (args: string[]) =>
+		['host', 'batch', 'evidence', 'alerts'].includes(args[0]!) && args[1] ? 2 : 1;
 	const problems: string[] = [];
 	const printed = new Set<string>();
 	let runs = 0;

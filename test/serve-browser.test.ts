@@ -30,7 +30,10 @@ test('status page: token once, host and ready provider, an API import’s steps 
 	const refused = await page.goto(svc.url + '/');
 	t.is(refused!.status(), 401);
 	t.regex((await page.textContent('body')) ?? '', /Token needed/);
-	t.true(problems.every((p) => /401/.test(p)), problems.join('\n'));
+	t.true(
+		problems.every((p) => /401/.test(p)),
+		problems.join('\n'),
+	);
 	problems.length = 0;
 
 	const opened = await page.goto(`${svc.url}/?token=${encodeURIComponent(svc.token)}`);

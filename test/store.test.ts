@@ -51,7 +51,7 @@ test('a state write without the lock is refused', async (t) => {
 	await t.throwsAsync(() => store.write(), {message: /without the lock/});
 });
 
-function holdLockInChild(dir: string): Promise<{pid: number; stop: () => void}> {
+function holdLockInChild(dir: string): Promise<{pid: number; stop: () => Promise<void>}> {
 	const code = `
 		const {StateStore} = await import(${JSON.stringify(path.join(repoRoot, 'source/store/state-store.ts'))});
 		await StateStore.open(${JSON.stringify(dir)}, {lock: {command: 'crm import (test holder)'}});
@@ -59,9 +59,19 @@ function holdLockInChild(dir: string): Promise<{pid: number; stop: () => void}> 
 		setInterval(() => {}, 1000);
 	`;
 	const child = spawn(process.execPath, ['--import=tsx', '--input-type=module', '-e', code], {cwd: repoRoot});
+	// stop() resolves once the child is reaped: until then its pid still answers (a zombie), on a busy
+	// machine for longer than any fixed wait.
+	const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
 	return new Promise((resolve, reject) => {
 		child.stdout.on('data', (d) => {
-			if (String(d).includes('held')) resolve({pid: child.pid!, stop: () => child.kill('SIGKILL')});
+			if (String(d).includes('held'))
+				resolve({
+					pid: child.pid!,
+					stop: () => {
+						child.kill('SIGKILL');
+						return exited;
+					},
+				});
 		});
 		child.on('error', reject);
 		child.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
@@ -86,8 +96,7 @@ test('a second writer gets exit 4 naming the holder, at once', async (t) => {
 test('a lock left by a killed process is taken over', async (t) => {
 	const dir = tempDataDir();
 	const holder = await holdLockInChild(dir);
-	holder.stop();
-	await new Promise((r) => setTimeout(r, 200));
+	await holder.stop();
 	t.true(existsSync(dataPaths(dir).lock), 'the dead process left its lock behind');
 	const store = await StateStore.open(dir, {lock: {command: 'test'}});
 	t.is(JSON.parse(readFileSync(dataPaths(dir).lock, 'utf8')).pid, process.pid);

@@ -31,7 +31,7 @@ async function importedEnv(): Promise<Env> {
 		const result = await runImport({
 			store,
 			packs: loadPacks(),
-			request: {host: host.host_id, pack: 'deepseek', url: up.base_url, key: up.api_key, keySource: 'test'},
+			request: {host: host.host_id, pack: 'deepseek', url: up.base_url, key: up.api_key},
 			sink: () => {},
 			signal: new AbortController().signal,
 			operator: {},

@@ -7,7 +7,7 @@ import React from 'react';
 import {render} from 'ink-testing-library';
 import {App} from '../source/ui/app.js';
 import {TuiSession, type Screen} from '../source/ui/context.js';
-import {makeConfig, type EngineConfig} from '../source/ui/engine.js';
+import {Session} from '../source/app/session.js';
 
 export const KEY = {
 	enter: '\r',
@@ -34,7 +34,8 @@ export function tempData(label = 'crm-ui'): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface Tui {
-	config: EngineConfig;
+	/** The application session the TUI runs with (its data folder, packs, timing). */
+	app: Session;
 	session: TuiSession;
 	frame: () => string;
 	/** Sends keys one at a time, letting Ink render between them. */
@@ -54,9 +55,9 @@ export interface Tui {
 export function renderTui(
 	options: {dataDir?: string; initialScreen?: Screen; session?: TuiSession} = {},
 ): Tui {
-	const config = makeConfig(options.dataDir ?? tempData(), FAST);
+	const app = new Session({dataDir: options.dataDir ?? tempData(), timing: FAST, actor: 'crm tui'});
 	const session = options.session ?? new TuiSession();
-	const instance = render(<App config={config} session={session} initialScreen={options.initialScreen} />);
+	const instance = render(<App app={app} session={session} initialScreen={options.initialScreen} />);
 	const frame = () => instance.lastFrame() ?? '';
 	let unmounted = false;
 	const unmount = () => {
@@ -65,7 +66,7 @@ export function renderTui(
 		instance.unmount();
 	};
 	const tui: Tui = {
-		config,
+		app,
 		session,
 		frame,
 		frames: instance.frames,

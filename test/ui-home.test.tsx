@@ -9,7 +9,7 @@ import {startSandbox} from '../source/sandbox/index.js';
 import {StateStore} from '../source/store/state-store.js';
 import {App} from '../source/ui/app.js';
 import {TuiSession} from '../source/ui/context.js';
-import {makeConfig} from '../source/ui/engine.js';
+import {Session} from '../source/app/session.js';
 import {KEY, renderTui, tempData} from './ui-helpers.js';
 
 test('home without hosts: data folder, host count, Try the sandbox host first; ? shows the keys; q quits', async (t) => {
@@ -33,6 +33,7 @@ test('home without hosts: data folder, host count, Try the sandbox host first; ?
 				'Hosts',
 				'Acceptance run',
 				'Validation matrix',
+				'Watch health',
 				'Quit',
 			],
 		);
@@ -71,13 +72,14 @@ test('home menu: each item opens its screen and Esc comes back', async (t) => {
 		t.regex(home, /lab\s+\S+\s+no imports yet/);
 		const targets: Array<[number, string]> = [
 			[0, 'Into which host?'],
-			[1, 'Batch import'],
+			[1, 'crm › Batch import'],
 			[2, 'PROVIDERS'],
 			[3, 'Drift & rollback'],
 			[4, 'LAST PROBE'],
 			// one host: the acceptance run starts at the pack
 			[5, 'Acceptance run › pack'],
 			[6, 'No acceptance results yet'],
+			[7, 'each provider every'],
 		];
 		for (const [downs, expected] of targets) {
 			await tui.waitFor('❯ Import a provider');
@@ -136,7 +138,7 @@ class NoRawStdin extends EventEmitter {
 test('a terminal without raw mode: a message pointing to the CLI and exit code 2, no crash', async (t) => {
 	const stdout = new FakeStdout();
 	const session = new TuiSession();
-	const instance = render(<App config={makeConfig(tempData())} session={session} />, {
+	const instance = render(<App app={new Session({dataDir: tempData()})} session={session} />, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stderr: new FakeStdout() as unknown as NodeJS.WriteStream,
 		stdin: new NoRawStdin() as unknown as NodeJS.ReadStream,

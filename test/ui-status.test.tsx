@@ -50,7 +50,7 @@ test('status with thousands of batches: fast, windowed, one batch file read', as
 		const result = await runImport({
 			store,
 			packs: loadPacks(),
-			request: {host: host.host_id, pack: 'deepseek', url: up.base_url, key: up.api_key, keySource: 'test'},
+			request: {host: host.host_id, pack: 'deepseek', url: up.base_url, key: up.api_key},
 			sink: () => {},
 			signal: new AbortController().signal,
 			operator: {},

@@ -1,4 +1,4 @@
-// The figures before issue 19's changes (scale of state, batch import scaling, the import chain):
+// The figures before the scale work (state schema 3, the node:http host client, the shorter import chain):
 // the run of `npm run bench` at commit 1335372 (2026-11-26, load average 1.2 to 2.0 on the same
 // 2-core machine), as docs/benchmarks.md showed them then. Shown beside each figure of a new run
 // whose `id` names one of them; the old run had the host in the benchmark's process and state.json

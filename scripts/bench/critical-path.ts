@@ -4,7 +4,7 @@
 // for each other (a request that overlaps another in time ran in parallel with it), weigh each link
 // by the latency it must pay (a host request that itself calls the upstream pays twice), and compare
 //   - the wall time with chain x latency + the process start-up overhead (measured separately), and
-//   - the chain with the one DOMAIN.md's data dependencies force (the model below).
+//   - the chain with the one the domain's data dependencies force (docs/domain.md "Write-ahead records") (the model below).
 import {startSandbox} from '../../source/sandbox/index.js';
 import {startProxy, type ProxyEntry} from './proxy.js';
 import {
@@ -90,7 +90,7 @@ export function longestChain(reqs: Array<Pick<Req, 'start' | 'end' | 'units'>>):
 	return {units: last < 0 ? 0 : best[last]!, chain};
 }
 
-/** One request of an import as DOMAIN.md's data dependencies see it. */
+/** One request of an import as the domain's data dependencies see it (docs/domain.md). */
 interface ModelNode {
 	id: string;
 	side: 'host' | 'upstream';
@@ -550,7 +550,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 				run.chain.map((r, i) => `${i + 1}. ${describe(r, t0)}`).join('\n'),
 		);
 		details.push(
-			`Forced chain (DOMAIN.md data dependencies, ${run.forced.units} units): ${run.forced.path.join(' → ')}. ` +
+			`Forced chain (the domain's data dependencies, ${run.forced.units} units): ${run.forced.path.join(' → ')}. ` +
 				`Observed links that no dependency forces: ${notForced.length ? notForced.join(', ') : 'none'}.` +
 				(reps.length ? ` Same endpoint sent more than once: ${reps.join('; ')}.` : ''),
 		);

@@ -1,27 +1,35 @@
-// Import one provider into a host (docs/cli.md `crm import`): input checked without the lock, then
-// the whole pipeline under the lock.
-import {checkImport, runImport} from '../core/import/run-import.js';
-import type {ImportPlanInput, ImportRequest, ImportResult} from '../core/import/types.js';
+// Import one provider into a host (docs/cli.md `crm import`): the input checked without the lock
+// (the plan, with what will be created), then the whole pipeline under the lock.
+import type {ImportPlan, PlannedResource} from '../core/import/plan.js';
+import type {ImportRequest, ImportResult} from '../core/import/types.js';
 import type {Run, Session} from './session.js';
 
-export type {ImportRequest, ImportResult};
+export type {ImportPlan, ImportRequest, ImportResult, PlannedResource};
 
 export interface ImportInput extends ImportRequest {
 	/** Password of an existing user (`user`), when its key must be made by logging in as it. */
 	userPassword?: string | null;
 }
 
+export type ImportRun = Run & {onBatch?: (batchId: string) => void};
+
 /** Checks an import's input without the network or the lock (bad input: CrmError, exit 2). */
-export async function planImport(session: Session, input: ImportInput): Promise<ImportPlanInput> {
-	return checkImport(await session.read(), session.packs, input);
+export async function planImport(session: Session, input: ImportInput): Promise<ImportPlan> {
+	const [store, {checkImport}, {withPlan}] = await Promise.all([
+		session.read(),
+		import('../core/import/run-import.js'),
+		import('../core/import/plan.js'),
+	]);
+	return withPlan(checkImport(store, session.packs, input));
 }
 
 export async function importProvider(
 	session: Session,
 	input: ImportInput,
-	run: Run & {onBatch?: (batchId: string) => void},
+	run: ImportRun,
 ): Promise<ImportResult> {
 	await planImport(session, input);
+	const {runImport} = await import('../core/import/run-import.js');
 	return session.withLock('import', (store) =>
 		runImport({
 			store,

@@ -1,14 +1,16 @@
 // A session is resolved once per process (CLI run, TUI, service): the data folder, the packs, the
 // timing, how long to wait for the lock, and the operator who answers prompts. Every operation in
 // source/app takes a session; the session owns the lock: an operation that changes state runs inside
-// `withLock`, which takes the lock when the work starts and releases it when it ends, the same way
-// for every view (docs/architecture.md).
+// `withLock`, which takes the lock when the work starts (after the input checks that need no state)
+// and releases it when it ends, the same way for every view (docs/architecture.md "The session").
 import type {Operator} from '../core/hosts/access.js';
-import type {EventSink} from '../core/pipeline/events.js';
+import type {StepEvent} from '../core/pipeline/events.js';
 import {loadPacks, type PackSet} from '../core/packs/packs.js';
 import {resolveDataDir} from '../store/paths.js';
 import {StateStore} from '../store/state-store.js';
 import {resolveLockWaitMs, resolveTiming, type Timing} from './timing.js';
+
+export type {Operator, Timing};
 
 export interface SessionOptions {
 	/** The data folder as given (flag, TUI argument); null: CRM_DATA_DIR or the default. */
@@ -23,9 +25,12 @@ export interface SessionOptions {
 	actor?: string;
 }
 
-/** What every long operation receives besides its input: where its events go and how to stop it. */
-export interface Run {
-	sink: EventSink;
+/**
+ * What every long operation receives besides its input: where its events go and how to stop it.
+ * Operations emit step events (docs/architecture.md "The event stream"); batch import emits row events.
+ */
+export interface Run<E = StepEvent> {
+	sink: (event: E) => void;
 	signal: AbortSignal;
 }
 
@@ -35,17 +40,30 @@ export class Session {
 	readonly lockWaitMs: number;
 	readonly operator: Operator;
 	readonly actor: string;
-	private readonly warn: (message: string) => void;
+	private readonly options: SessionOptions;
 	private packSet: PackSet | null = null;
 
 	constructor(options: SessionOptions = {}) {
 		const env = options.env ?? process.env;
+		this.options = options;
 		this.dataDir = resolveDataDir(options.dataDir ?? null);
 		this.timing = resolveTiming(options.timing, env);
 		this.lockWaitMs = resolveLockWaitMs(options.lockWaitMs, env);
 		this.operator = options.operator ?? {};
 		this.actor = options.actor ?? 'crm';
-		this.warn = options.warn ?? (() => {});
+	}
+
+	/** The same session answered by another operator (the TUI's prompts); the packs are shared. */
+	withOperator(operator: Operator): Session {
+		const next = new Session({
+			...this.options,
+			dataDir: this.dataDir,
+			timing: this.timing,
+			lockWaitMs: this.lockWaitMs,
+			operator,
+		});
+		next.packSet = this.packSet;
+		return next;
 	}
 
 	/** The provider packs, loaded on first use; a bad pack file is reported once and skipped. */
@@ -53,26 +71,45 @@ export class Session {
 		if (!this.packSet) {
 			this.packSet = loadPacks();
 			for (const p of this.packSet.problems)
-				this.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
+				this.options.warn?.(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 		}
 		return this.packSet;
 	}
 
-	/** A read-only view of the data folder: never locks, never writes. */
+	/**
+	 * A read-only view of the data folder: never locks, never writes. Every secret state.json holds
+	 * is registered as it is read (lib/secrets), before anything is shown.
+	 */
 	async read(): Promise<StateStore> {
-		// Every secret state.json holds is registered as it is read (lib/secrets), before anything is shown.
 		return StateStore.open(this.dataDir);
 	}
 
-	/** Runs `fn` holding the data folder's lock, released whatever happens. */
-	async withLock<T>(operation: string, fn: (store: StateStore) => Promise<T>): Promise<T> {
+	/**
+	 * Runs `fn` holding the data folder's lock, released whatever happens. `existing`: the operation
+	 * acts only on what is recorded, so an absent data folder is not created (and is not locked).
+	 * `waitMs`: this call's wait for a busy folder (the watch waits a while to record a pause).
+	 */
+	async withLock<T>(
+		operation: string,
+		fn: (store: StateStore) => Promise<T>,
+		options: {existing?: boolean; waitMs?: number} = {},
+	): Promise<T> {
 		const store = await StateStore.open(this.dataDir, {
-			lock: {command: `${this.actor} ${operation}`, waitMs: this.lockWaitMs},
+			lock: {
+				command: `${this.actor} ${operation}`,
+				waitMs: options.waitMs ?? this.lockWaitMs,
+				existing: options.existing,
+			},
 		});
 		try {
 			return await fn(store);
 		} finally {
 			store.release();
 		}
+	}
+
+	/** `withLock` for an operation that acts only on what is recorded: an absent data folder stays absent. */
+	withRecords<T>(operation: string, fn: (store: StateStore) => Promise<T>): Promise<T> {
+		return this.withLock(operation, fn, {existing: true});
 	}
 }

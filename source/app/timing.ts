@@ -1,12 +1,13 @@
-// Every wait and retry window in one place: defaults, then the environment, then what the caller
-// (a CLI flag, a TUI setting, a service request) says. Views never write a default of their own.
-import {DEFAULT_TIMING, type Timing} from '../core/import/types.js';
+// Timing for a session: the defaults (core/pipeline/timing.ts, written once), then the environment,
+// then what the caller gives (a CLI flag, a TUI setting, a service request). docs/cli.md "Waits".
+import {DEFAULT_TIMING, type Timing} from '../core/pipeline/timing.js';
 
 export type {Timing};
 
 /** The env variable behind each wait (docs/cli.md: every wait has a flag and a variable). */
 export const TIMING_ENV = {
 	requestTimeoutMs: {env: 'CRM_TIMEOUT_S', scale: 1000},
+	probeTimeoutMs: {env: 'CRM_TIMEOUT_S', scale: 1000},
 	smokeRetryMs: {env: 'CRM_SMOKE_RETRY_S', scale: 1000},
 	smokeRetryIntervalMs: {env: 'CRM_SMOKE_RETRY_INTERVAL_MS', scale: 1},
 } as const satisfies Record<keyof Timing, {env: string; scale: number}>;

@@ -1,20 +1,14 @@
-// `crm batches`, `crm batch show BATCH`, `crm status`: reads only, never locks.
+// `crm batches`, `crm batch show BATCH`, `crm status`: reads only, never locks (docs/cli.md).
 import {CrmError} from '../lib/errors.js';
-import {shown} from '../core/input/validate.js';
-import {resolveHost} from '../core/hosts/lookup.js';
-import {batchListView, providerRows} from '../core/reads/status.js';
-import {StateStore} from '../store/state-store.js';
-import {flagString, type CommandContext} from './context.js';
+import {flagString, sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
 
+const reads = () => import('../app/reads.js');
+
 export async function batchesCommand(ctx: CommandContext): Promise<number> {
-	const store = await StateStore.open(ctx.dataDir);
-	const hostRef = flagString(ctx.flags, 'host');
-	const hostId = hostRef !== undefined ? resolveHost(store.data, hostRef).host_id : undefined;
-	const batches = store.data.batches
-		.filter((b) => !hostId || b.host_id === hostId)
-		.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0))
-		.map(batchListView);
+	const batches = await (
+		await reads()
+	).listBatches(await sessionFor(ctx), {host: flagString(ctx.flags, 'host')});
 	ctx.out.result({batches}, () =>
 		batches.length === 0
 			? 'No batches yet.'
@@ -37,24 +31,11 @@ export async function batchesCommand(ctx: CommandContext): Promise<number> {
 export async function batchCommand(ctx: CommandContext): Promise<number> {
 	const [sub, id] = ctx.args;
 	if (sub !== 'show') throw new CrmError('usage', 'use: crm batch show BATCH');
-	const store = await StateStore.open(ctx.dataDir);
-	const batchId = id ?? flagString(ctx.flags, 'batch');
-	const index = store.data.batches.find((b) => b.batch_id === batchId);
-	if (!batchId || !index)
-		throw new CrmError('invalid_input', `no batch ${shown(batchId ?? '')}; see crm batches`, {
-			field: 'BATCH',
-		});
-	const file = await store.readBatch(index.batch_id);
-	const doc = {
-		...index,
-		artifacts_dir: store.paths.artifacts(index.batch_id),
-		input: file?.input ?? null,
-		steps: file?.steps ?? [],
-		resources: file?.resources ?? [],
-		access_results: file?.access_results ?? [],
-		reconcile_runs: file?.reconcile_runs ?? [],
-		summary: file?.summary ?? null,
-	};
+	ctx.out.fields.batch = 'BATCH';
+	const {showBatch, batchDocument} = await reads();
+	const doc = batchDocument(
+		await showBatch(await sessionFor(ctx), {batch: id ?? flagString(ctx.flags, 'batch')}),
+	);
 	ctx.out.result(doc, () =>
 		[
 			`batch ${doc.batch_id} · ${doc.pack} · ${doc.access_mode} · ${doc.batch_status} · access ${doc.access_status}`,
@@ -77,26 +58,15 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 					)
 				: 'no reconcile runs',
 			`evidence ${doc.artifacts_dir}`,
-		]
-			.filter((l) => l !== null)
-			.join('\n'),
+		].join('\n'),
 	);
 	return 0;
 }
 
 export async function statusCommand(ctx: CommandContext): Promise<number> {
-	const store = await StateStore.open(ctx.dataDir);
-	const hostRef = flagString(ctx.flags, 'host');
-	const hostId = hostRef !== undefined ? resolveHost(store.data, hostRef).host_id : undefined;
-	const hosts = store.data.hosts
-		.filter((h) => !hostId || h.host_id === hostId)
-		.map((h) => ({
-			host_id: h.host_id,
-			name: h.name,
-			url: h.url,
-			version: h.version,
-			providers: providerRows(store.data, h.host_id),
-		}));
+	const session = await sessionFor(ctx);
+	const {statusDocument} = await reads();
+	const {hosts} = statusDocument((await session.read()).data, {host: flagString(ctx.flags, 'host')});
 	ctx.out.result({hosts}, () =>
 		hosts.length === 0
 			? 'No hosts registered.'

@@ -1,11 +1,19 @@
-// What every non-interactive command receives: parsed flags, the data folder and the output channel.
-import type {Session} from '../app/session.js';
+// What every non-interactive command receives (parsed flags, the data folder, the output channel),
+// and the pieces each turns into an app call: the session (timing, lock wait and the operator's
+// answers from the flags) and the run (step lines on stderr, SIGINT/SIGTERM as a clean stop).
+// A command is flags -> input -> source/app -> render (docs/architecture.md "Views").
+import type {Run, Session} from '../app/session.js';
+import type {StepEvent} from '../core/pipeline/events.js';
 import type {Operator} from '../core/hosts/access.js';
 import {invalidInput} from '../lib/errors.js';
-import {resolveDataDir} from '../store/paths.js';
+import {resolveDataDir} from '../app/data-folder.js';
 import {Output} from './output.js';
+import {printEvent} from './print-events.js';
+import {totpFromFlags} from './secret-input.js';
 
-export type Flags = Record<string, unknown>;
+import {flagNumber, type Flags} from './flags.js';
+
+export {flagNumber, flagString, type Flags} from './flags.js';
 
 export interface CommandContext {
 	args: string[];
@@ -30,6 +38,10 @@ const NUMBER_FLAGS: Array<{
 	{key: 'concurrency', flag: '--concurrency', min: 1, max: 64},
 	{key: 'port', flag: '--port', min: 0, max: 65535},
 	{key: 'latencyMs', flag: '--latency-ms', min: 0, max: 60000},
+	{key: 'intervalS', flag: '--interval-s', min: 10, max: 86400},
+	{key: 'brokenAfter', flag: '--broken-after', min: 1, max: 100},
+	{key: 'pauseAfter', flag: '--pause-after', min: 1, max: 100},
+	{key: 'minBalance', flag: '--min-balance', min: 0, max: 1e9},
 ];
 
 /** Checks the flags every command shares before any command runs (exit 2 naming the flag). */
@@ -57,38 +69,76 @@ export function makeContext(args: string[], flags: Flags): CommandContext {
 	};
 }
 
-export function flagString(flags: Flags, name: string): string | undefined {
-	const v = flags[name];
-	return typeof v === 'string' ? v : undefined;
+/** The operator's answers, from flags: a TOTP code from --totp-env, compliance only with --accept-compliance. */
+export function operatorFromFlags(ctx: CommandContext): Operator {
+	return {
+		totp: totpFromFlags(ctx.flags),
+		acceptCompliance: async (info) => {
+			if (!ctx.flags.acceptCompliance) return false;
+			ctx.out.note(
+				`accepting the host's compliance acknowledgement as asked (--accept-compliance): "${info.phrase_en}"${info.document_url_en ? ` — ${info.document_url_en}` : ''}`,
+			);
+			return true;
+		},
+	};
 }
 
-export function flagNumber(flags: Flags, name: string): number | undefined {
-	const v = flags[name];
-	return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-/** Seconds from a flag, else an env variable, else the default (every wait has both, CLI.md). */
-export function seconds(flags: Flags, flag: string, env: string, fallback: number): number {
-	const fromFlag = flagNumber(flags, flag);
-	if (fromFlag !== undefined) return fromFlag;
-	const fromEnv = process.env[env];
-	if (fromEnv && Number.isFinite(Number(fromEnv))) return Number(fromEnv);
-	return fallback;
-}
-
-/** The application session for one command run: data folder, timing and lock wait from the flags. */
-export async function sessionFor(ctx: CommandContext, actor: string, operator?: Operator): Promise<Session> {
+/**
+ * The application session for one command run: data folder, the waits (--timeout-s, --smoke-retry-s,
+ * --lock-wait-s; the session adds env and defaults) and the operator from the flags. Computed before
+ * the lock, so a bad flag exits 2, not 4.
+ */
+export async function sessionFor(ctx: CommandContext): Promise<Session> {
+	const operator = operatorFromFlags(ctx);
 	const {Session} = await import('../app/session.js');
 	const ms = (name: string) => {
 		const s = flagNumber(ctx.flags, name);
 		return s === undefined ? undefined : s * 1000;
 	};
+	const timeout = ms('timeoutS');
 	return new Session({
 		dataDir: ctx.dataDir,
-		actor,
+		actor: 'crm',
 		operator,
-		timing: {requestTimeoutMs: ms('timeoutS'), smokeRetryMs: ms('smokeRetryS')},
+		timing: {requestTimeoutMs: timeout, probeTimeoutMs: timeout, smokeRetryMs: ms('smokeRetryS')},
 		lockWaitMs: ms('lockWaitS'),
 		warn: (m) => ctx.out.warn(m),
 	});
+}
+
+/** A run of this command: step lines on stderr; SIGINT/SIGTERM stop it cleanly. Dispose when done. */
+export function runFor<E = StepEvent>(
+	ctx: CommandContext,
+	print: (event: E) => void = (e) => printEvent(ctx.out, e as StepEvent),
+): Run<E> & {dispose: () => void} {
+	const controller = new AbortController();
+	const onSignal = (sig: NodeJS.Signals) => {
+		if (controller.signal.aborted) return;
+		ctx.out.note(`${sig}: stopping cleanly; state will record where it stopped`);
+		controller.abort();
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	return {
+		sink: print,
+		signal: controller.signal,
+		dispose: () => {
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+		},
+	};
+}
+
+/** Runs an app operation with this command's run, released however it ends. */
+export async function withRun<T, E = StepEvent>(
+	ctx: CommandContext,
+	fn: (run: Run<E>) => Promise<T>,
+	print?: (event: E) => void,
+): Promise<T> {
+	const run = runFor<E>(ctx, print);
+	try {
+		return await fn(run);
+	} finally {
+		run.dispose();
+	}
 }

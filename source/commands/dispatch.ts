@@ -1,6 +1,6 @@
 // Maps `crm <command> [sub]` to the module that runs it; each module is imported only when used.
 import {CrmError} from '../lib/errors.js';
-import {checkDataDir} from '../store/paths.js';
+import {checkDataDir} from '../app/data-folder.js';
 import {checkCommonFlags, makeContext, type CommandContext, type Flags} from './context.js';
 
 type Runner = (ctx: CommandContext) => Promise<number>;
@@ -23,6 +23,12 @@ const commands: Record<string, () => Promise<Runner>> = {
 	evidence: async () => (await import('./evidence.js')).evidenceCommand,
 	matrix: async () => (await import('./matrix.js')).matrixCommand,
 	serve: async () => (await import('./serve.js')).serveCommand,
+	watch: async () => (await import('./watch.js')).watchCommand,
+	health: async () => (await import('./watch.js')).healthCommand,
+	balance: async () => (await import('./watch.js')).balanceCommand,
+	alerts: async () => (await import('./alerts.js')).alertsCommand,
+	'rotate-key': async () => (await import('./rotate-key.js')).rotateKeyCommand,
+	'keep-key': async () => (await import('./rotate-key.js')).keepKeyCommand,
 };
 
 export async function dispatch(command: string, args: string[], flags: Flags): Promise<number> {

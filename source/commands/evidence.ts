@@ -1,12 +1,13 @@
-// `crm evidence list|keep RUN|archive|export RUN --out FILE.tar.gz`: acceptance-run retention.
-import {archiveRuns, exportRun, keepRun, listRuns, type RunView} from '../core/acceptance/index.js';
+// `crm evidence list|keep RUN|archive|export RUN --out FILE.tar.gz`: acceptance-run retention
+// (docs/cli.md `crm evidence`): arguments -> input -> source/app/evidence -> the result.
+import type {RunView} from '../app/evidence.js';
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
-import {StateStore} from '../store/state-store.js';
-import {flagString, type CommandContext} from './context.js';
-import {openLocked} from './drift.js';
+import {flagString, sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
 
 const USAGE = 'crm evidence list | keep RUN | archive | export RUN --out FILE.tar.gz';
+
+const evidence = () => import('../app/evidence.js');
 
 export async function evidenceCommand(ctx: CommandContext): Promise<number> {
 	const [sub, runId, ...extra] = ctx.args;
@@ -41,8 +42,7 @@ function runRow(r: RunView) {
 }
 
 async function list(ctx: CommandContext): Promise<number> {
-	const store = await StateStore.open(ctx.dataDir); // reads only: no lock
-	const runs = listRuns(store);
+	const runs = await (await evidence()).listEvidence(await sessionFor(ctx));
 	ctx.out.result({runs}, () =>
 		runs.length === 0
 			? 'no acceptance runs yet; start one with crm accept'
@@ -55,42 +55,35 @@ async function list(ctx: CommandContext): Promise<number> {
 	return EXIT.ok;
 }
 
-async function keep(ctx: CommandContext, runId: string | undefined): Promise<number> {
-	if (!runId) throw invalidInput('RUN', 'name the acceptance run (see crm evidence list)');
-	const store = await openLocked(ctx, 'crm evidence keep', true);
-	try {
-		const run = await keepRun(store, runId);
-		ctx.out.result(run, () => `${run.run_id} kept as final evidence in ${run.evidence_dir}`);
-		return EXIT.ok;
-	} finally {
-		store.release();
-	}
+async function keep(ctx: CommandContext, run: string | undefined): Promise<number> {
+	if (!run) throw invalidInput('RUN', 'name the acceptance run (see crm evidence list)');
+	const view = await (await evidence()).keepEvidence(await sessionFor(ctx), {run});
+	ctx.out.result(view, () => `${view.run_id} kept as final evidence in ${view.evidence_dir}`);
+	return EXIT.ok;
 }
 
 async function archive(ctx: CommandContext): Promise<number> {
-	const store = await openLocked(ctx, 'crm evidence archive', true);
-	try {
-		const result = await archiveRuns(store);
-		ctx.out.result(result, () =>
-			[
-				result.archived.length
-					? `archived ${result.archived.length} run(s) to ${store.paths.acceptanceArchive}:`
-					: 'nothing to archive: every run in acceptance/ is final',
-				...result.archived.map((a) => `  ${a.run_id}`),
-				`${result.kept.length} final run(s) stay in ${store.paths.acceptance}`,
-				...result.missing.map((m) => `  warning: the folder of ${m} is gone; nothing moved`),
-			].join('\n'),
-		);
-		return EXIT.ok;
-	} finally {
-		store.release();
-	}
+	const done = await (await evidence()).archiveEvidence(await sessionFor(ctx));
+	const {archive_dir, main_dir, ...result} = done;
+	ctx.out.result(result, () =>
+		[
+			result.archived.length
+				? `archived ${result.archived.length} run(s) to ${archive_dir}:`
+				: 'nothing to archive: every run in acceptance/ is final',
+			...result.archived.map((a) => `  ${a.run_id}`),
+			`${result.kept.length} final run(s) stay in ${main_dir}`,
+			...result.missing.map((m) => `  warning: the folder of ${m} is gone; nothing moved`),
+		].join('\n'),
+	);
+	return EXIT.ok;
 }
 
-async function exportCmd(ctx: CommandContext, runId: string | undefined): Promise<number> {
-	// Reads state only (the bundle is written outside the data folder): no lock.
-	const store = await StateStore.open(ctx.dataDir);
-	const result = await exportRun(store, runId, flagString(ctx.flags, 'out'), {
+async function exportCmd(ctx: CommandContext, run: string | undefined): Promise<number> {
+	const result = await (
+		await evidence()
+	).exportEvidence(await sessionFor(ctx), {
+		run,
+		out: flagString(ctx.flags, 'out'),
 		overwrite: ctx.flags.force === true,
 	});
 	ctx.out.result(

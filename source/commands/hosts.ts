@@ -1,9 +1,6 @@
-// `crm host add|list|show|remove`.
+// `crm host add|list|show|remove` (docs/cli.md `crm host`): arguments -> source/app/hosts -> output.
 import {CrmError, invalidInput} from '../lib/errors.js';
-import {removeHost} from '../core/hosts/removal.js';
-import {hostView, resolveHost} from '../core/hosts/lookup.js';
-import {StateStore} from '../store/state-store.js';
-import {flagString, type CommandContext} from './context.js';
+import {flagString, sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
 
 export async function hostCommand(ctx: CommandContext): Promise<number> {
@@ -15,32 +12,39 @@ export async function hostCommand(ctx: CommandContext): Promise<number> {
 			return hostShow(ctx, rest[0]);
 		case 'remove':
 			return hostRemove(ctx, rest[0]);
+		case 'set': {
+			const {hostSet} = await import('./host-set.js');
+			return hostSet(ctx, rest[0]);
+		}
 		case 'add': {
 			const {hostAdd} = await import('./host-add.js');
 			return hostAdd(ctx);
 		}
 		default:
-			throw new CrmError('usage', 'use one of: crm host add | list | show HOST | remove HOST');
+			throw new CrmError('usage', 'use one of: crm host add | list | show HOST | set HOST | remove HOST');
 	}
 }
 
+const hosts = () => import('../app/hosts.js');
+
 async function hostList(ctx: CommandContext): Promise<number> {
-	const store = await StateStore.open(ctx.dataDir);
-	const hosts = store.data.hosts.map(hostView);
-	ctx.out.result({hosts}, () =>
-		hosts.length === 0
+	const list = await (await hosts()).listHosts(await sessionFor(ctx));
+	ctx.out.result({hosts: list}, () =>
+		list.length === 0
 			? 'No hosts registered. Add one with: crm host add --name NAME --url URL --admin-key-env VAR'
 			: table(
 					['HOST ID', 'NAME', 'URL', 'VERSION', 'AUTH', 'LAST PROBE'],
-					hosts.map((h) => [h.host_id, h.name, h.url, h.version, h.auth_type, h.last_probe_at]),
+					list.map((h) => [h.host_id, h.name, h.url, h.version, h.auth_type, h.last_probe_at]),
 				),
 	);
 	return 0;
 }
 
 async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<number> {
-	const store = await StateStore.open(ctx.dataDir);
-	const host = hostView(resolveHost(store.data, ref ?? flagString(ctx.flags, 'host'), 'HOST'));
+	ctx.out.fields.host = 'HOST';
+	const host = await (
+		await hosts()
+	).showHost(await sessionFor(ctx), {host: ref ?? flagString(ctx.flags, 'host')});
 	ctx.out.result(host, () =>
 		[
 			`${host.name} (${host.host_id})`,
@@ -59,17 +63,14 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 }
 
 async function hostRemove(ctx: CommandContext, ref: string | undefined): Promise<number> {
+	ctx.out.fields.host = 'HOST';
 	const hostRef = ref ?? flagString(ctx.flags, 'host');
 	if (!hostRef) throw invalidInput('HOST', 'HOST is required: a host id or name (see crm host list)');
-	const store = await StateStore.open(ctx.dataDir, {lock: {command: 'crm host remove', existing: true}});
-	try {
-		const host = await removeHost(store, hostRef, ctx.flags.force === true);
-		ctx.out.result(
-			{removed: host.host_id},
-			() => `Removed host ${host.name} (${host.host_id}) from this data folder.`,
-		);
-		return 0;
-	} finally {
-		store.release();
-	}
+	const {removeHost} = await hosts();
+	const host = await removeHost(await sessionFor(ctx), {host: hostRef, force: ctx.flags.force === true});
+	ctx.out.result(
+		{removed: host.host_id},
+		() => `Removed host ${host.name} (${host.host_id}) from this data folder.`,
+	);
+	return 0;
 }

@@ -1,25 +1,11 @@
-// `crm import-batch --host HOST --file FILE [--concurrency N] [--skip-invalid] [--json]` (CLI.md):
+// `crm import-batch --host HOST --file FILE [--concurrency N] [--skip-invalid] [--json]` (docs/cli.md):
 // every line checked first (exit 2, nothing run, unless --skip-invalid), then detection and imports
 // with bounded concurrency; per-row progress lines on stderr; the result table (JSON with --json).
-import {
-	MAX_FILE_BYTES,
-	batchSucceeded,
-	checkConcurrency,
-	importBatch,
-	problemsError,
-	readBatchFile,
-	type BatchEvent,
-	type BatchResult,
-} from '../core/batch-import/index.js';
+import type {BatchEvent, BatchResult} from '../app/import-batch.js';
+import {batchSucceeded, checkConcurrency, MAX_FILE_BYTES, problemsError} from '../app/import-batch-checks.js';
 import {EXIT, invalidInput} from '../lib/errors.js';
-import {resolveHost} from '../core/hosts/lookup.js';
-import {loadPacks} from '../core/packs/packs.js';
-import {flagString, type CommandContext} from './context.js';
-import {openLocked} from './drift.js';
-import {complianceOperator} from './host-add.js';
-import {abortOnSignals, timingFromFlags} from './import.js';
+import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {paint, table, type Output} from './output.js';
-import {totpFromFlags} from './secret-input.js';
 
 const MARK = {ok: '✔', warn: '!', fail: '✖', skipped: '-'} as const;
 
@@ -112,15 +98,18 @@ export async function importBatchCommand(ctx: CommandContext): Promise<number> {
 			'--file',
 			'--file is required: a file of url,key[,pack[,access]] lines (or - for stdin)',
 		);
-	const hostRef = flagString(ctx.flags, 'host');
-	if (!hostRef) throw invalidInput('--host', '--host is required: a host id or name (see crm host list)');
+	const host = flagString(ctx.flags, 'host');
+	if (!host) throw invalidInput('--host', '--host is required: a host id or name (see crm host list)');
+	const app = await import('../app/import-batch.js');
 	const concurrency = checkConcurrency(ctx.flags.concurrency);
 	const skipInvalid = ctx.flags.skipInvalid === true;
-	const packs = loadPacks();
-	for (const p of packs.problems) ctx.out.warn(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
+	const session = await sessionFor(ctx);
 
 	// Every line is checked before anything is locked, asked or created.
-	const read = readBatchFile(file, packs, file === '-' ? await readStdin() : undefined);
+	const read = await app.readImportFile(session, {
+		file,
+		stdinText: file === '-' ? await readStdin() : undefined,
+	});
 	if (read.permissionWarning) ctx.out.warn(read.permissionWarning);
 	const fatal = read.problems.some((p) => p.line === 0);
 	if (read.problems.length > 0 && (!skipInvalid || fatal)) throw problemsError(read.problems, file);
@@ -134,30 +123,22 @@ export async function importBatchCommand(ctx: CommandContext): Promise<number> {
 				: `${file} holds no valid url,key line; nothing to import`,
 		);
 	}
-
-	const store = await openLocked(ctx, 'crm import-batch');
-	const {signal, dispose} = abortOnSignals(ctx);
-	try {
-		resolveHost(store.data, hostRef);
-		ctx.out.note(
-			`${read.rows.length} row${read.rows.length === 1 ? '' : 's'} from ${file}, ${concurrency} at a time`,
-		);
-		const result = await importBatch({
-			store,
-			packs,
-			host: hostRef,
-			rows: read.rows,
-			invalid: skipInvalid ? read.problems : [],
-			concurrency,
-			signal,
-			operator: {totp: totpFromFlags(ctx.flags), acceptCompliance: complianceOperator(ctx)},
-			timing: timingFromFlags(ctx),
-			sink: (e) => printBatchEvent(ctx.out, e),
-		});
-		ctx.out.result(result, () => humanBatch(result));
-		return batchSucceeded(result) ? EXIT.ok : EXIT.failed;
-	} finally {
-		dispose();
-		store.release();
-	}
+	const result = await withRun(
+		ctx,
+		(run) =>
+			app.importBatch(
+				session,
+				{host, rows: read.rows, invalid: skipInvalid ? read.problems : [], concurrency},
+				{
+					...run,
+					onStart: () =>
+						ctx.out.note(
+							`${read.rows.length} row${read.rows.length === 1 ? '' : 's'} from ${file}, ${concurrency} at a time`,
+						),
+				},
+			),
+		(e: BatchEvent) => printBatchEvent(ctx.out, e),
+	);
+	ctx.out.result(result, () => humanBatch(result));
+	return batchSucceeded(result) ? EXIT.ok : EXIT.failed;
 }

@@ -1,14 +1,12 @@
-// `crm matrix`: the provider validation matrix, the latest acceptance result per host and pack.
-import {matrixRows, unvalidatedPacks} from '../core/acceptance/index.js';
+// `crm matrix`: the provider validation matrix, the latest acceptance result per host and pack
+// (docs/cli.md `crm matrix`). Reads only.
 import {EXIT} from '../lib/errors.js';
-import {loadPacks} from '../core/packs/packs.js';
-import {StateStore} from '../store/state-store.js';
-import type {CommandContext} from './context.js';
+import {sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
 
 export async function matrixCommand(ctx: CommandContext): Promise<number> {
-	const store = await StateStore.open(ctx.dataDir); // reads only: no lock
-	const rows = matrixRows(store.data, store.paths);
+	const {validationMatrix} = await import('../app/acceptance.js');
+	const {rows, unvalidated} = await validationMatrix(await sessionFor(ctx));
 	ctx.out.result(
 		{
 			rows: rows.map((r) => ({
@@ -25,24 +23,18 @@ export async function matrixCommand(ctx: CommandContext): Promise<number> {
 				final: r.final,
 			})),
 		},
-		() => {
-			const packIds = loadPacks().packs.map((p) => p.id);
-			const missing = unvalidatedPacks(
-				rows,
-				store.data.hosts.map((h) => h.host_id),
-				packIds,
-			).filter((m) => m.packs.length > 0);
-			const name = (id: string) => store.data.hosts.find((h) => h.host_id === id)?.name ?? id;
-			return [
+		() =>
+			[
 				rows.length
 					? table(
 							['HOST', 'PACK', 'RESULT', 'ACCESS', 'AT', 'EVIDENCE'],
 							rows.map((r) => [r.host, r.pack, r.result, r.access_status, r.at, r.evidence_dir]),
 						)
 					: 'no acceptance results yet; run crm accept --host HOST --pack PACK ...',
-				...missing.map((m) => `not validated on ${name(m.host_id)}: ${m.packs.join(', ')}`),
-			].join('\n');
-		},
+				...unvalidated
+					.filter((m) => m.packs.length > 0)
+					.map((m) => `not validated on ${m.host}: ${m.packs.join(', ')}`),
+			].join('\n'),
 	);
 	return EXIT.ok;
 }

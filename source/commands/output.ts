@@ -7,6 +7,7 @@
 import {CrmError, EXIT, type ExitCode} from '../lib/errors.js';
 import {safeText} from '../lib/safe-text.js';
 import {redactText, redactValue} from '../lib/secrets.js';
+import {FLAG_OF} from './fields.js';
 
 export interface OutputOptions {
 	json: boolean;
@@ -20,6 +21,8 @@ export class Output {
 	readonly json: boolean;
 	private readonly out: NodeJS.WritableStream;
 	private readonly err: NodeJS.WritableStream;
+	/** This command's words for fields where they differ from FLAG_OF (a positional HOST, --key-file). */
+	readonly fields: Record<string, string> = {};
 
 	constructor(options: OutputOptions) {
 		this.json = options.json;
@@ -42,19 +45,24 @@ export class Output {
 		else this.out.write(terminalText(human()) + '\n');
 	}
 
-	/** Prints an error the CLI.md way and returns its exit code. */
+	/** The CLI's name for a field an operation named. */
+	fieldName(field: string): string {
+		return this.fields[field] ?? FLAG_OF[field] ?? field;
+	}
+
+	/** Prints an error (docs/cli.md "Errors"), the field in the CLI's words, and returns its exit code. */
 	fail(error: unknown): ExitCode {
 		const crm = toCrmError(error);
+		const field = crm.field === null ? null : this.fieldName(crm.field);
+		const message = field === null ? crm.message : crm.messageAs(field);
 		if (this.json) {
-			const doc = {
-				error: {exit_code: crm.exitCode, kind: crm.kind, field: crm.field, message: crm.message},
-			};
+			const doc = {error: {exit_code: crm.exitCode, kind: crm.kind, field, message}};
 			this.out.write(jsonText(doc) + '\n');
 		}
-		const where = crm.field ? ` (${printable(crm.field)})` : '';
+		const where = field ? ` (${printable(field)})` : '';
 		// Redacted before printable() caps the length: a cut must not leave half a secret.
 		this.err.write(
-			terminalText(`${paint('red', 'error')}${where}: ${printable(redactText(crm.message))}`) + '\n',
+			terminalText(`${paint('red', 'error')}${where}: ${printable(redactText(message))}`) + '\n',
 		);
 		return crm.exitCode;
 	}

@@ -1,11 +1,12 @@
-// `crm packs [--json]`: the provider packs, with any pack file that failed its schema reported.
+// `crm packs [--json]`: the provider packs, with any pack file that failed its schema reported
+// (docs/cli.md `crm packs`).
+import {listPacks} from '../app/reads.js';
 import {invalidInput} from '../lib/errors.js';
-import {loadPacks, packsDir, packView} from '../core/packs/packs.js';
 import type {CommandContext} from './context.js';
 import {table} from './output.js';
 
 export async function packsCommand(ctx: CommandContext): Promise<number> {
-	const {packs, problems} = loadPacks();
+	const {packs, problems, views, dir} = listPacks();
 	const folder = problems.find((p) => p.field === '(folder)');
 	if (folder)
 		throw invalidInput('CRM_PACKS_DIR', `cannot read the packs folder ${folder.file}: ${folder.message}`);
@@ -13,9 +14,9 @@ export async function packsCommand(ctx: CommandContext): Promise<number> {
 	if (packs.length === 0)
 		throw invalidInput(
 			'CRM_PACKS_DIR',
-			`no valid pack in ${packsDir()}; point CRM_PACKS_DIR at a folder of pack files`,
+			`no valid pack in ${dir}; point CRM_PACKS_DIR at a folder of pack files`,
 		);
-	ctx.out.result({packs: packs.map(packView)}, () =>
+	ctx.out.result({packs: views}, () =>
 		table(
 			['PACK', 'NAME', 'BASE URL', 'SMOKE MODEL', 'ACCESS', 'MODELS'],
 			packs.map((p) => [

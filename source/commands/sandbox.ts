@@ -1,5 +1,6 @@
-// `crm sandbox`: start the built-in sandbox host, print one JSON line, serve until SIGINT/SIGTERM.
-import {type SandboxProfile, startSandbox} from '../sandbox/index.js';
+// `crm sandbox`: start the built-in sandbox host, print one JSON line, serve until SIGINT/SIGTERM
+// (docs/cli.md `crm sandbox`).
+import {startSandbox, type SandboxProfile} from '../app/sandbox.js';
 
 export async function sandboxCommand(opts: {
 	port?: number;

@@ -4,8 +4,10 @@
 import {readFileSync, statSync} from 'node:fs';
 import {invalidInput} from '../lib/errors.js';
 import {registerSecret} from '../lib/secrets.js';
-import {validateEmail} from '../core/input/validate.js';
-import {flagString, type Flags} from './context.js';
+import type {AdminCredential} from '../app/hosts.js';
+import {validateEmail} from '../app/input.js';
+import type {CommandContext} from './context.js';
+import {flagString, type Flags} from './flags.js';
 
 export interface SecretValue {
 	value: string;
@@ -76,8 +78,7 @@ export async function readProviderKey(flags: Flags, warn?: (m: string) => void):
 	return fromStdin('--key-stdin');
 }
 
-export type AdminCredential =
-	{type: 'admin_api_key'; key: string} | {type: 'login'; email: string; password: string};
+export type {AdminCredential};
 
 export function readAdminCredential(flags: Flags, warn?: (m: string) => void): AdminCredential {
 	const keyEnv = flagString(flags, 'adminKeyEnv');
@@ -137,4 +138,11 @@ export function totpFromFlags(flags: Flags): (() => Promise<string>) | undefined
 			);
 		return code;
 	};
+}
+
+/** The provider key from its flag; errors about the key are then said as about that flag. */
+export async function providerKeyFromFlags(ctx: CommandContext): Promise<string> {
+	const key = await readProviderKey(ctx.flags, (m) => ctx.out.warn(m));
+	ctx.out.fields.key = key.source.split(' ')[0] ?? '--key-env';
+	return key.value;
 }

@@ -3,7 +3,7 @@
 // SIGINT/SIGTERM: stop accepting, let running operations stop cleanly, exit 0.
 import {EXIT, invalidInput} from '../lib/errors.js';
 import {DEFAULT_LISTEN, isLoopback, parseListen} from '../server/listen.js';
-import {flagNumber, flagString, type CommandContext} from './context.js';
+import {flagNumber, flagString, sessionFor, type CommandContext} from './context.js';
 
 function untilSignal(): Promise<NodeJS.Signals> {
 	return new Promise((resolve) => {
@@ -43,7 +43,7 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
 			timing: {requestTimeoutMs: ms('timeoutS'), smokeRetryMs: ms('smokeRetryS')},
 			lockWaitMs: ms('lockWaitS'),
 		},
-		watch: ctx.flags.watch === true ? await healthLoop() : undefined,
+		watch: ctx.flags.watch === true ? await healthLoop(ctx) : undefined,
 	});
 	process.stdout.write(
 		JSON.stringify({url: service.url, token_file: service.token_file, openapi_url: service.openapi_url}) +
@@ -56,7 +56,11 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
 	return EXIT.ok;
 }
 
-/** The health loop `--watch` runs inside the service. */
-async function healthLoop(): Promise<(signal: AbortSignal) => Promise<void>> {
-	throw invalidInput('--watch', '--watch needs the health loop, which this build does not have yet');
+/** The health loop `--watch` runs inside the service: `crm watch` until the service stops. */
+async function healthLoop(ctx: CommandContext): Promise<(signal: AbortSignal) => Promise<void>> {
+	const session = await sessionFor(ctx);
+	const {watch} = await import('../app/watch.js');
+	return async (signal) => {
+		await watch(session, {}, {sink: () => {}, signal, onNote: (m) => ctx.out.note(`watch: ${m}`)});
+	};
 }

@@ -54,11 +54,44 @@ export const FLAGS = {
 	dryRun: {type: 'boolean', help: 'show the plan; change nothing'},
 	yes: {type: 'boolean', help: 'confirm a change on the host'},
 	file: {type: 'string', value: 'FILE', help: 'a file of url,key[,pack[,access]] lines (- for stdin)'},
-	concurrency: {type: 'number', value: 'N', help: 'rows imported at a time (1 to 64, default 4)'},
+	concurrency: {
+		type: 'number',
+		value: 'N',
+		help: 'rows imported at a time (import-batch) or checks at once per host (watch); 1 to 64, default 4',
+	},
+	keepKey: {
+		type: 'boolean',
+		help: 'keep the provider key in state.json (balance reads, direct health checks)',
+	},
 	skipInvalid: {type: 'boolean', help: 'import the valid lines and report the others'},
 	out: {type: 'string', value: 'FILE', help: 'where to write (a new file)'},
 	type: {type: 'string', value: 'TYPE', help: 'a resource type: group, account, user, api_key, subscription'},
 	id: {type: 'string', value: 'ID', help: "the resource's id on the host"},
+	// health, alerts, auto-pause
+	once: {type: 'boolean', help: 'one pass, then exit: 0 when every check is ok, else 1'},
+	intervalS: {
+		type: 'number',
+		value: 'S',
+		help: "seconds between two checks of a provider, 10 to 86400 (default 900, or the pack's)",
+	},
+	brokenAfter: {
+		type: 'number',
+		value: 'N',
+		help: 'failed checks in a row after which a provider reads broken (default 3)',
+	},
+	autoPause: {
+		type: 'string',
+		value: 'on|off',
+		help: 'pause the accounts crm made after quota/auth failures in a row',
+	},
+	pauseAfter: {
+		type: 'number',
+		value: 'N',
+		help: 'quota/auth failures in a row before auto-pause (1 to 100, default 3)',
+	},
+	webhookUrlEnv: {type: 'string', value: 'VAR', help: 'environment variable holding the alerts webhook URL'},
+	format: {type: 'string', value: 'F', help: 'the webhook body: generic, feishu, dingtalk or slack'},
+	minBalance: {type: 'number', value: 'N', help: 'a balance under this reads degraded and raises one alert'},
 	// sandbox
 	port: {type: 'number', value: 'N', help: 'port of the sandbox host (0 picks a free one)'},
 	profile: {type: 'string', value: 'P', help: 'recent, old or gated'},
@@ -166,6 +199,12 @@ export const COMMANDS: CommandSpec[] = [
 		flags: COMMON,
 	},
 	{
+		name: 'host set',
+		synopsis: 'HOST [--auto-pause on|off] [--pause-after N]',
+		summary: 'per-host settings: auto-pause of the accounts crm made',
+		flags: ['autoPause', 'pauseAfter', 'lockWaitS', ...COMMON],
+	},
+	{
 		name: 'host remove',
 		synopsis: 'HOST [--force]',
 		summary: 'forget a host (its resources stay on the host)',
@@ -195,6 +234,7 @@ export const COMMANDS: CommandSpec[] = [
 			'userPasswordEnv',
 			'continueOnUpstreamFailure',
 			'force',
+			'keepKey',
 			...OPERATOR,
 			'smokeRetryS',
 			...WAITS,
@@ -256,6 +296,66 @@ export const COMMANDS: CommandSpec[] = [
 		synopsis: '--batch BATCH',
 		summary: "run a batch's access smoke again and record it",
 		flags: ['batch', 'smokeRetryS', ...WAITS, ...COMMON],
+	},
+	{
+		name: 'watch',
+		synopsis: '[--host HOST] [--once] [--interval-s S] [--concurrency N] [--broken-after N]',
+		summary: 'health checks of every ready batch: a loop until Ctrl-C, or one pass (--once, for cron)',
+		flags: ['host', 'once', 'intervalS', 'concurrency', 'brokenAfter', 'totpEnv', ...WAITS, ...COMMON],
+		notes: ['one line per check on stderr; --once exits 0 when every check is ok, else 1'],
+	},
+	{
+		name: 'health',
+		synopsis: '--batch BATCH',
+		summary: "a batch's health history, newest first",
+		flags: ['batch', ...COMMON],
+	},
+	{
+		name: 'balance',
+		synopsis: '[--host HOST]',
+		summary: 'provider balances (null with the reason where there is no balance API or kept key)',
+		flags: ['host', 'timeoutS', ...COMMON],
+	},
+	{
+		name: 'alerts set',
+		synopsis: '--webhook-url-env VAR [--format generic|feishu|dingtalk|slack] [--min-balance N]',
+		summary: 'where health alerts go (the URL is a secret: state.json only, shown masked)',
+		flags: ['webhookUrlEnv', 'format', 'minBalance', 'lockWaitS', ...COMMON],
+	},
+	{
+		name: 'alerts show',
+		synopsis: '',
+		summary: 'the alerts webhook (masked), format, threshold and undelivered alerts',
+		flags: COMMON,
+	},
+	{
+		name: 'alerts test',
+		synopsis: '',
+		summary: 'send one test alert now (exit 1 when it is not delivered)',
+		flags: ['timeoutS', ...COMMON],
+	},
+	{
+		name: 'rotate-key',
+		synopsis: '--batch BATCH (--key-env VAR | --key-file FILE | --key-stdin) [--keep-key]',
+		summary: "give a batch's account a new provider key in place (checked with the provider first)",
+		flags: [
+			'batch',
+			'keyEnv',
+			'keyFile',
+			'keyStdin',
+			'keepKey',
+			...OPERATOR,
+			'smokeRetryS',
+			...WAITS,
+			...COMMON,
+		],
+		notes: ['a key the provider refuses changes nothing (exit 1); nothing is created on the host'],
+	},
+	{
+		name: 'keep-key',
+		synopsis: '--batch BATCH (--key-env VAR | --key-file FILE | --key-stdin)',
+		summary: "keep a batch's provider key in state.json (it must be the key the batch uses)",
+		flags: ['batch', 'keyEnv', 'keyFile', 'keyStdin', 'lockWaitS', ...COMMON],
 	},
 	{
 		name: 'accept',
@@ -323,6 +423,7 @@ export const COMMANDS: CommandSpec[] = [
 const GROUP_SUMMARY: Record<string, string> = {
 	host: 'register and inspect sub2api hosts',
 	evidence: 'acceptance-run evidence: list, keep as final, archive, export',
+	alerts: 'the health alerts webhook: set, show, send a test',
 };
 
 /** The commands named by the first words of a command line: one, or a group (`host`), or none. */

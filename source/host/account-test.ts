@@ -1,4 +1,4 @@
-// `POST /admin/accounts/:id/test` answers an SSE stream with HTTP 200 even on failure (HOST_API.md §5):
+// `POST /admin/accounts/:id/test` answers an SSE stream with HTTP 200 even on failure (docs/domain.md "The host"):
 // test_start / status / content* / test_complete{success} or error{"error":"... returned 403: ..."}.
 // A pre-SSE precheck failure on recent builds leaves an empty 200 body.
 import {redactText} from '../lib/secrets.js';

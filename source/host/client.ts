@@ -1,4 +1,4 @@
-// Admin-plane client of a sub2api host (HOST_API.md §2–§9). Authenticates with the admin API key
+// Admin-plane client of a sub2api host (docs/domain.md "The host"). Authenticates with the admin API key
 // (`x-api-key`) or a JWT from login; handles token expiry, TOTP step-up, and maps every failure to HostError.
 import {z} from 'zod';
 import {parseAccountTest, type AccountTestResult} from './account-test.js';
@@ -233,6 +233,28 @@ export class HostClient {
 		});
 		if (!isOk(res)) throw this.failure(res, 'POST', path);
 		return parseAccountTest(res.body);
+	}
+
+	/** `POST /:id/schedulable` (both builds): whether the host routes requests to the account. */
+	async setSchedulable(id: Id, schedulable: boolean): Promise<HostAccount | null> {
+		const data = await this.post(`/api/v1/admin/accounts/${seg(id)}/schedulable`, z.unknown(), {
+			json: {schedulable},
+		});
+		const account = HostAccountSchema.safeParse(data);
+		return account.success ? account.data : null;
+	}
+
+	/** `POST /:id/clear-error`: back to `active` after the host set `error` (an upstream 401). */
+	async clearAccountError(id: Id): Promise<void> {
+		await this.post(`/api/v1/admin/accounts/${seg(id)}/clear-error`, MessageSchema);
+	}
+
+	/**
+	 * `GET /cn-providers/accounts/:id/balance` (some recent builds, native CN platforms only): the raw
+	 * `data`, for the caller to read; a host without the route answers not_found.
+	 */
+	async cnProviderBalance(id: Id): Promise<unknown> {
+		return this.get(`/api/v1/admin/cn-providers/accounts/${seg(id)}/balance`, z.unknown());
 	}
 
 	async accountModels(id: Id): Promise<string[]> {

@@ -1,4 +1,4 @@
-// One error type for everything a sub2api host can answer (HOST_API.md §2.4, §3, §10):
+// One error type for everything a sub2api host can answer (docs/domain.md "The host"):
 // middleware `{"code":"STRING","message"}`, handler `{"code":<int>,"message","reason"?,"metadata"?}`,
 // gateway `{"error":{"type","message"}}` (and Anthropic-style `{"type":"error","error":{...}}`),
 // gin's text `404 page not found`, and anything else (HTML, truncated JSON) that is not sub2api.

@@ -1,4 +1,4 @@
-// The user-key plane of a host (HOST_API.md §10): `GET /v1/models` and a minimal `POST /v1/chat/completions`.
+// The user-key plane of a host (docs/domain.md "The host"): `GET /v1/models` and a minimal `POST /v1/chat/completions`.
 // Gateway errors come as middleware codes (INVALID_API_KEY, INSUFFICIENT_BALANCE, ...) or OpenAI-style
 // `{"error":{"type","message"}}`; both become HostError. Chat is never retried (the caller decides).
 import {HostError} from './errors.js';

@@ -1,4 +1,4 @@
-// Side-effect-free capability probe (HOST_API.md "Practical probe order"). Reads only; never a create.
+// Side-effect-free capability probe (docs/domain.md "The host"). Reads only; never a create.
 import {HostError} from './errors.js';
 import type {HostClient} from './client.js';
 import {pageSchema, HostGroupSchema, HostUserSchema} from './schemas.js';
@@ -40,7 +40,7 @@ export interface Capabilities {
 export interface ProbeOptions {
 	/**
 	 * Skip the invalid-key chat-completions probe and take this answer (a recent probe of this host
-	 * already knew). HOST_API.md asks to keep invalid-key probes rare: hosts track invalid auth.
+	 * already knew). Invalid-key probes stay rare: hosts track invalid auth (docs/domain.md "The host").
 	 */
 	chatCompletionsKnown?: boolean;
 	/**

@@ -1,5 +1,5 @@
-// Pacing against a host's rate limits (HOST_API.md §2.2 login 20/min and refresh 30/min per client,
-// §2.3 a normal user's JWT calls 240/min per user): a host answering `429` with `Retry-After` has
+// Pacing against a host's rate limits (docs/domain.md "The host": login 20/min and refresh 30/min per
+// client, a normal user's JWT calls 240/min per user): a host answering `429` with `Retry-After` has
 // said when to come back, so every request of this process that counts against the same limit waits
 // until then instead of hitting the host again and again. Rows of a batch import share the gates,
 // so a batch far larger than a limit runs at the host's pace. One gate per host and limit.

@@ -1,4 +1,4 @@
-// Response DTOs of the sub2api host (HOST_API.md §4–§9). Builds add fields all the time, so every object is
+// Response DTOs of the sub2api host (docs/domain.md "The host"). Builds add fields all the time, so every object is
 // loose (unknown keys kept) and only the fields this tool relies on are typed. Ids are int64 JSON numbers;
 // a numeric string is accepted and turned into a number.
 import {z} from 'zod';

@@ -1,4 +1,4 @@
-// JWT sessions (HOST_API.md §2.2): login (with the recent 2FA second step), refresh on recent hosts,
+// JWT sessions (docs/domain.md "The host"): login (with the recent 2FA second step), refresh on recent hosts,
 // re-login on old ones. The session is bound to the User-Agent, which the transport keeps constant.
 import {registerSecret} from '../lib/secrets.js';
 import {HostError} from './errors.js';

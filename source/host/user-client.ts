@@ -1,4 +1,4 @@
-// Normal-user side of a host (HOST_API.md §8): the managed user logs in and manages its own keys.
+// Normal-user side of a host (docs/domain.md "The host"): the managed user logs in and manages its own keys.
 import {z} from 'zod';
 import {HostError} from './errors.js';
 import type {HttpResponse} from './http.js';

@@ -201,7 +201,7 @@ export function userRoute(state: SandboxState, handler: Handler): Handler {
 	return async (ctx) => {
 		const verified = verifyJwt(state, ctx);
 		if (!verified) return;
-		// The panel limiter keys per user and exempts admins by default (HOST_API.md §2.3).
+		// The panel limiter keys per user and exempts admins by default (docs/domain.md "The host").
 		if (verified.user.role !== 'admin' && !state.limiter.admit(ctx, 'user', verified.user.id)) return;
 		ctx.actor = verified.user;
 		ctx.authMethod = 'jwt';

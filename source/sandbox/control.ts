@@ -6,6 +6,7 @@ import {nowIso, type SandboxState} from './state.js';
 import type {AccountRow, GroupRow, SubscriptionRow, UserRow} from './types.js';
 import {newApiKey} from './user-routes.js';
 import {PACK_IDS} from './upstreams.js';
+import {mergeUpstreamSettings} from './upstream-billing.js';
 
 export const CONTROL_PREFIX = '/__sandbox';
 const TYPES = ['account', 'group', 'user', 'api_key', 'subscription'] as const;
@@ -233,6 +234,16 @@ export function registerControlRoutes(router: Router, state: SandboxState): void
 			return sendJson(ctx, 400, {error: (error as Error).message});
 		}
 		sendJson(ctx, 200, structuredClone(state.faults));
+	});
+	route('POST', '/upstreams', (ctx) => {
+		const body = jsonBody(ctx);
+		if (!body) return;
+		try {
+			mergeUpstreamSettings(state.upstream, body, PACK_IDS);
+		} catch (error) {
+			return sendJson(ctx, 400, {error: (error as Error).message});
+		}
+		sendJson(ctx, 200, structuredClone(state.upstream));
 	});
 	route('POST', '/oob', (ctx) => {
 		const body = jsonBody(ctx);

@@ -1,6 +1,6 @@
 // A hostile or careless host (issue faults for the trust rules in docs/domain.md): error messages
 // that quote the credential or password the request carried, and answers far larger than any
-// sub2api answer. Each is a fault switch; with all off the host behaves as HOST_API.md says.
+// sub2api answer. Each is a fault switch; with all off the host behaves as docs/domain.md "The host" says.
 import type {ServerResponse} from 'node:http';
 import {type Ctx, fail, header, mwFail} from './http-util.js';
 import type {SandboxState} from './state.js';

@@ -1,5 +1,5 @@
 // Built-in sandbox host: a strict, in-memory sub2api-compatible host plus fake upstream providers,
-// both on 127.0.0.1 only. See /work/shared/HOST_API.md for the contract it enforces.
+// both on 127.0.0.1 only. It enforces what docs/domain.md "The host" says a host does.
 import {mergeFaults} from './faults.js';
 import {mergeRateLimits} from './rate-limits.js';
 import {buildRouter, closeServer, createHostServer, listen} from './server.js';
@@ -7,6 +7,7 @@ import {SandboxState} from './state.js';
 import type {SandboxFaults, SandboxHandle, SandboxInfo, SandboxOptions} from './types.js';
 import {createUpstreamServer, PACK_IDS, PACKS, upstreamKeys} from './upstreams.js';
 import {CONTROL_PREFIX} from './control.js';
+import {mergeUpstreamSettings} from './upstream-billing.js';
 
 export type {
 	AccountRow,
@@ -23,6 +24,7 @@ export type {
 	SubscriptionRow,
 	UpstreamFault,
 	UpstreamLogEntry,
+	UpstreamSettings,
 	UserRow,
 } from './types.js';
 export {PACK_IDS} from './upstreams.js';
@@ -77,6 +79,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
 		},
 		setRateLimits(patch) {
 			mergeRateLimits(state.limiter.limits, patch);
+		},
+		setUpstream(patch) {
+			mergeUpstreamSettings(state.upstream, patch, PACK_IDS);
 		},
 		snapshot: () => state.snapshot(),
 		requestLog: () => state.requestLog.map((entry) => ({...entry})),

@@ -1,4 +1,4 @@
-// The host's rate limits (HOST_API.md §2.2 login limits, §2.3 panel rate limiter), as the host applies
+// The host's rate limits (docs/domain.md "The host": login limits, the panel's rate limiter), as the host applies
 // them: fixed windows (a counter per key that resets at each window boundary), logins and refreshes
 // counted per client address, a normal user's JWT calls per user (admins exempt), and a refusal of
 // `429 {"code":"RATE_LIMITED"}` with `Retry-After` (whole seconds to the window's end). The old build

@@ -5,6 +5,7 @@ import {registerGroupRoutes} from './admin-groups.js';
 import {registerSubscriptionRoutes} from './admin-subscriptions.js';
 import {registerUserAdminRoutes} from './admin-users.js';
 import {registerAuthRoutes} from './auth-routes.js';
+import {registerCnProviderRoutes} from './admin-cn-providers.js';
 import {CONTROL_PREFIX, registerControlRoutes} from './control.js';
 import {registerGatewayRoutes} from './gateway.js';
 import {hostileAnswer} from './hostile.js';
@@ -23,6 +24,7 @@ export function buildRouter(state: SandboxState): Router {
 	registerAccountRoutes(router, state);
 	registerUserAdminRoutes(router, state);
 	registerSubscriptionRoutes(router, state);
+	registerCnProviderRoutes(router, state);
 	registerUserRoutes(router, state);
 	registerGatewayRoutes(router, state);
 	registerControlRoutes(router, state);
@@ -58,6 +60,9 @@ async function handle(
 		state.requestLog.push(entry);
 		if (state.requestLog.length > 10_000) state.requestLog.shift();
 		res.on('finish', () => (entry.status = res.statusCode));
+		state.inFlight += 1;
+		state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+		res.on('close', () => (state.inFlight -= 1));
 		if (state.faults.host_down) {
 			req.socket.destroy();
 			return;

@@ -2,6 +2,7 @@
 import {randomBytes, randomInt} from 'node:crypto';
 import {defaultFaults} from './faults.js';
 import {defaultRateLimits, RateLimiter} from './rate-limits.js';
+import {defaultUpstreamSettings, type UpstreamSettings} from './upstream-billing.js';
 import type {
 	AccountRow,
 	ApiKeyRow,
@@ -87,6 +88,11 @@ export class SandboxState {
 	readonly profile: SandboxProfile;
 	readonly adminKeyCreation: boolean;
 	readonly faults: SandboxFaults = defaultFaults();
+	/** Balances, extra accepted keys and the relay's billing dialect of the fake upstreams. */
+	readonly upstream: UpstreamSettings = defaultUpstreamSettings();
+	/** Host requests being answered now, and the most at once (the watch benchmark's per-host bound). */
+	inFlight = 0;
+	maxInFlight = 0;
 	readonly adminApiKey = `admin-${hex(32)}`;
 	readonly adminEmail = 'admin@crm-sandbox.invalid';
 	readonly adminPassword = `pw-${hex(12)}`;
@@ -309,6 +315,8 @@ export class SandboxState {
 			faults: structuredClone(this.faults),
 			rate_limits: {...this.limiter.limits},
 			rate_limited: {...this.limiter.refused},
+			upstream_settings: structuredClone(this.upstream),
+			max_in_flight: this.maxInFlight,
 		};
 	}
 }

@@ -1,7 +1,8 @@
 // Public types of the sandbox host and the row shapes it keeps in memory.
 import type {SandboxRateLimits} from './rate-limits.js';
+import type {UpstreamSettings} from './upstream-billing.js';
 
-export type {SandboxRateLimits};
+export type {SandboxRateLimits, UpstreamSettings};
 export type SandboxProfile = 'recent' | 'old' | 'gated';
 
 export type UpstreamFault =
@@ -195,6 +196,10 @@ export interface SandboxSnapshot {
 	rate_limits: SandboxRateLimits;
 	/** Requests refused with 429 RATE_LIMITED so far, per limit (login, refresh, user). */
 	rate_limited: Record<string, number>;
+	/** Balances, extra accepted keys and the relay's billing dialect (control route POST /upstreams). */
+	upstream_settings: UpstreamSettings;
+	/** The most host requests answered at once since start. */
+	max_in_flight: number;
 }
 
 export interface RequestLogEntry {
@@ -210,6 +215,8 @@ export interface SandboxHandle {
 	setFaults(p: Partial<SandboxFaults>): void;
 	/** Changes the host's rate limits (rate-limits.ts); 0 turns one off. */
 	setRateLimits(p: Partial<SandboxRateLimits>): void;
+	/** Balances, extra accepted keys, relay billing dialect (all or nothing; throws naming the field). */
+	setUpstream(p: Partial<UpstreamSettings>): void;
 	snapshot(): SandboxSnapshot;
 	requestLog(): RequestLogEntry[];
 	close(): Promise<void>;
@@ -221,7 +228,7 @@ export interface SandboxOptions {
 	profile?: SandboxProfile;
 	latencyMs?: number;
 	faults?: Partial<SandboxFaults>;
-	/** The host's rate limits; default HOST_API.md's (login 20, refresh 30, user 240 per minute). */
+	/** The host's rate limits; default the host's (docs/domain.md "The host": login 20, refresh 30, user 240 per minute). */
 	rateLimits?: Partial<SandboxRateLimits>;
 	/** Register POST /api/v1/admin/users/:id/api-keys (recent/gated builds that have it). Default off. */
 	adminKeyCreation?: boolean;

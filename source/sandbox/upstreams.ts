@@ -4,6 +4,7 @@ import {randomBytes} from 'node:crypto';
 import {sleep} from './http-util.js';
 import {streamHugeJson} from './hostile.js';
 import {hex, type SandboxState} from './state.js';
+import {balanceAnswer} from './upstream-billing.js';
 
 type Answer = [number, unknown];
 
@@ -287,7 +288,8 @@ async function handle(
 	}
 	const isModels = req.method === 'GET' && pack.modelsPaths.includes(path);
 	const isChat = req.method === 'POST' && pack.chatPaths.includes(path);
-	if (!isModels && !isChat)
+	const balance = isModels || isChat ? null : balanceAnswer(state.upstream, pack.id, req.method ?? '', path);
+	if (!isModels && !isChat && !balance)
 		return send(res, [404, {error: {message: `Not Found: ${path}`, type: 'not_found'}}]);
 	if (fault === 'server_error')
 		return send(res, [500, {error: {message: 'Internal server error', type: 'server_error'}}]);
@@ -299,7 +301,9 @@ async function handle(
 			{error: {message: `internal error while checking key ${key}`, type: 'server_error'}},
 		]);
 	}
-	if (fault === 'auth' || auth !== `Bearer ${keys[pack.id]}`) return send(res, pack.auth());
+	if (fault === 'auth' || !accepted(state, keys, pack.id, auth)) return send(res, pack.auth());
+	// A balance read answers whatever the chat path does (out of balance is exactly when it matters).
+	if (balance) return send(res, balance);
 	if (fault === 'rate_limited') return send(res, pack.rateLimit());
 	if (isModels) {
 		if (fault === 'huge_body')
@@ -319,6 +323,12 @@ async function handle(
 	}
 	if (!model || !pack.listed.includes(model)) return send(res, pack.notFound(model ?? ''));
 	chatAnswer(res, pack.id, model, body, fault === 'control_chars' ? HOSTILE_REPLY : '');
+}
+
+/** The pack's own key, or one the test added (a rotated key). */
+function accepted(state: SandboxState, keys: Record<string, string>, pack: string, auth: string): boolean {
+	if (auth === `Bearer ${keys[pack]}`) return true;
+	return (state.upstream.accept_keys[pack] ?? []).some((k) => auth === `Bearer ${k}`);
 }
 
 export function createUpstreamServer(state: SandboxState, keys: Record<string, string>): http.Server {

@@ -3,7 +3,7 @@
 // document and what the service accepts cannot disagree. Answers use the CLI's JSON shapes; their
 // schemas name the fields the CLI documents and let further fields through (loose objects).
 import {z} from '@hono/zod-openapi';
-import {ACCESS_STATUSES, BATCH_STATUSES, FAILURE_CLASSES, PROVIDER_STATUSES} from '../store/schema.js';
+import {ACCESS_STATUSES, BATCH_STATUSES, FAILURE_CLASSES, PROVIDER_STATUSES} from '../app/service.js';
 
 const id = (name: string, example: string) =>
 	z

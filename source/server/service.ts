@@ -7,10 +7,16 @@ import type {AddressInfo} from 'node:net';
 import {hostname} from 'node:os';
 import {createAdaptorServer} from '@hono/node-server';
 import type {SessionOptions} from '../app/session.js';
-import {toolVersion} from '../core/acceptance/files.js';
+
 import {CrmError} from '../lib/errors.js';
-import {dataPaths, resolveDataDir} from '../store/paths.js';
-import {readServiceRecord, removeServiceRecord, writeServiceRecord} from '../store/service-file.js';
+import {resolveDataDir} from '../app/data-folder.js';
+import {
+	dataPaths,
+	readServiceRecord,
+	removeServiceRecord,
+	toolVersion,
+	writeServiceRecord,
+} from '../app/service.js';
 import {createServiceApp} from './app.js';
 import {sessionFactory, type ServiceDeps} from './deps.js';
 import {EventHub} from './events.js';

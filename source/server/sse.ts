@@ -6,7 +6,7 @@ import {streamSSE, type SSEStreamingApi} from 'hono/streaming';
 import type {StateStore} from '../store/state-store.js';
 import type {EventHub, HubMessage, ImportInfo} from './events.js';
 import {scrubText} from './secrets.js';
-import {batchDocument} from './routes/reads.js';
+import {batchDocumentOf} from '../app/reads.js';
 
 const KEEP_ALIVE_MS = 15_000;
 
@@ -60,7 +60,7 @@ export async function recordedStream(
 	store: StateStore,
 	batchId: string,
 ): Promise<Response | null> {
-	const doc = await batchDocument(store, batchId);
+	const doc = await batchDocumentOf(store, batchId);
 	if (!doc) return null;
 	return streamSSE(c, async (stream) => {
 		for (const [i, s] of doc.steps.entries()) {

@@ -26,7 +26,9 @@ export const ACCESS_STATUSES = [
 	'fully_ready',
 	'broken',
 ] as const;
-export const PROVIDER_STATUSES = ['active', 'degraded', 'broken'] as const;
+export const PROVIDER_STATUSES = ['active', 'degraded', 'broken', 'paused'] as const;
+export const HEALTH_STATES = ['ok', 'failing', 'skipped'] as const;
+export const ALERT_FORMATS = ['generic', 'feishu', 'dingtalk', 'slack'] as const;
 export const FAILURE_CLASSES = [
 	'host_compatibility_gap',
 	'upstream_key_quota_issue',

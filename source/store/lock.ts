@@ -1,6 +1,6 @@
 // The data folder's lock: one writer at a time. A PID lock file rather than proper-lockfile: that
 // library detects staleness by mtime (a SIGKILLed importer would block the next run for its whole
-// stale window) and cannot say who holds the lock, which CLI.md requires in the exit-4 message.
+// stale window) and cannot say who holds the lock, which the exit-4 message must do (docs/cli.md "Exit codes").
 // Creation is atomic (write a temp file, then link() it into place, which fails if a lock exists).
 import {hostname} from 'node:os';
 import {linkSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';

@@ -8,6 +8,7 @@ import {
 	BATCH_FILE_VERSION,
 	SCHEMA_VERSION,
 	acceptanceRunSchema,
+	alertsConfigSchema,
 	batchFileSchema,
 	batchIndexSchema,
 	batchSecretsSchema,
@@ -28,6 +29,7 @@ export const stateV2Schema = z.looseObject({
 	resource_index: z.record(z.string(), z.string()),
 	reconcile_runs: z.array(reconcileIndexSchema),
 	acceptance_runs: z.array(acceptanceRunSchema).optional(),
+	alerts: alertsConfigSchema.optional(),
 });
 export type StateV2 = z.infer<typeof stateV2Schema>;
 

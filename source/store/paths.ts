@@ -1,4 +1,4 @@
-// Where things live on disk (CLI.md "Global"): the data folder and the files inside it.
+// Where things live on disk (docs/cli.md "Global options"): the data folder and the files inside it.
 import {accessSync, constants, existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -99,6 +99,11 @@ export function dataPaths(dataDir: string) {
 		artifacts: (batchId: string) => path.join(dataDir, 'artifacts', batchId),
 		acceptance: path.join(dataDir, 'acceptance'),
 		acceptanceArchive: path.join(dataDir, 'acceptance', 'archive'),
+		/** Health history, one append-only file a batch, and the watch's summary (no secrets). */
+		health: path.join(dataDir, 'health'),
+		healthFile: (batchId: string) => path.join(dataDir, 'health', `${batchId}.jsonl`),
+		healthSummary: path.join(dataDir, 'health', 'summary.json'),
+		watchLock: path.join(dataDir, 'health', 'watch.lock'),
 		/** `crm serve`'s token (0600) and, while it runs, where it listens. */
 		serveToken: path.join(dataDir, 'serve.token'),
 		serveRecord: path.join(dataDir, 'serve.json'),

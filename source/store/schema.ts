@@ -6,11 +6,13 @@
 import {z} from 'zod';
 import {
 	ACCESS_STATUSES,
+	ALERT_FORMATS,
 	BATCH_FILE_VERSION,
 	BATCH_ID,
 	RECONCILE_RUN_ID,
 	BATCH_STATUSES,
 	FAILURE_CLASSES,
+	HEALTH_STATES,
 	PROVIDER_STATUSES,
 	RESOURCE_STATUSES,
 	RESOURCE_TYPES,
@@ -19,9 +21,11 @@ import {
 
 export {
 	ACCESS_STATUSES,
+	ALERT_FORMATS,
 	BATCH_FILE_VERSION,
 	BATCH_STATUSES,
 	FAILURE_CLASSES,
+	HEALTH_STATES,
 	PROVIDER_STATUSES,
 	RESOURCE_STATUSES,
 	RESOURCE_TYPES,
@@ -47,6 +51,8 @@ const nullableIso = iso.nullable();
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 export type AccessStatus = (typeof ACCESS_STATUSES)[number];
 export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
+export type HealthState = (typeof HEALTH_STATES)[number];
+export type AlertFormat = (typeof ALERT_FORMATS)[number];
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
@@ -76,6 +82,8 @@ export const hostSchema = z.looseObject({
 	user_domain: z.string(),
 	created_at: iso,
 	last_probe_at: nullableIso,
+	/** Opt-in auto-pause of the accounts this tool created (docs/domain.md "Health"); absent: off. */
+	auto_pause: z.looseObject({enabled: z.boolean(), pause_after: z.number().int().min(1)}).optional(),
 });
 export type HostRecord = Strict<z.infer<typeof hostSchema>>;
 
@@ -105,6 +113,8 @@ export const batchSecretsSchema = z.looseObject({
 	user_email: z.string().nullable(),
 	user_password: z.string().nullable(),
 	user_key: z.string().nullable(),
+	/** The provider key, kept only when the operator asked (--keep-key): balance reads, direct checks. */
+	provider_key: z.string().nullable().optional(),
 });
 export type BatchSecrets = Strict<z.infer<typeof batchSecretsSchema>>;
 
@@ -117,6 +127,16 @@ export const reconcileIndexSchema = z.looseObject({
 	counts: z.record(z.string(), z.number()),
 });
 export type ReconcileIndex = Strict<z.infer<typeof reconcileIndexSchema>>;
+
+/** Where alerts go (`crm alerts set`): the webhook URL is a secret (Feishu/DingTalk URLs carry tokens). */
+export const alertsConfigSchema = z.looseObject({
+	webhook_url: z.string().min(1),
+	format: z.enum(ALERT_FORMATS),
+	/** Below this balance a provider is degraded and one low_balance alert goes out; null: no threshold. */
+	min_balance: z.number().min(0).nullable(),
+	set_at: iso,
+});
+export type AlertsConfig = Strict<z.infer<typeof alertsConfigSchema>>;
 
 /** One acceptance run (`crm accept`), indexed for `crm evidence` and `crm matrix`. Optional in state. */
 export const acceptanceRunSchema = z.looseObject({
@@ -152,6 +172,8 @@ export const stateSchema = z.looseObject({
 	reconcile_runs: z.array(reconcileIndexSchema),
 	/** Added with acceptance runs; absent in older files. */
 	acceptance_runs: z.array(acceptanceRunSchema).optional(),
+	/** Added with health alerts; absent until `crm alerts set`. */
+	alerts: alertsConfigSchema.optional(),
 });
 export type State = Strict<z.infer<typeof stateSchema>>;
 
@@ -222,6 +244,22 @@ export const accessResultSchema = z.looseObject({
 });
 export type AccessResult = Strict<z.infer<typeof accessResultSchema>>;
 
+/**
+ * Something the tool did to a resource after its import (auto-pause, resume, key rotation), recorded
+ * `pending` before the request is sent and `done` (or `failed`) after, like a create.
+ */
+export const toolActionSchema = z.looseObject({
+	action: z.enum(['pause', 'resume', 'rotate_key']),
+	resource_type: z.enum(RESOURCE_TYPES),
+	host_resource_id: z.string(),
+	status: z.enum(['pending', 'done', 'failed']),
+	at: iso,
+	detail: z.string(),
+	old_fingerprint: z.string().optional(),
+	new_fingerprint: z.string().optional(),
+});
+export type ToolAction = Strict<z.infer<typeof toolActionSchema>>;
+
 export const batchFileSchema = z.looseObject({
 	schema_version: z.literal(BATCH_FILE_VERSION),
 	batch_id: batchId,
@@ -233,5 +271,7 @@ export const batchFileSchema = z.looseObject({
 	access_results: z.array(accessResultSchema),
 	reconcile_runs: z.array(reconcileRunSchema),
 	summary: z.record(z.string(), z.unknown()).nullable(),
+	/** Added with auto-pause and key rotation; absent in older files. */
+	tool_actions: z.array(toolActionSchema).optional(),
 });
 export type BatchFile = Strict<z.infer<typeof batchFileSchema>>;

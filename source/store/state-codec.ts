@@ -39,9 +39,35 @@ export const TOP_LEVEL = new Set([
  * A table's reader for files written in this build's column order: checks every cell with its
  * column's quick test and builds the record with its fields in a fixed order (generated once, as the
  * writer's loops are), so the 10,000 records share one shape. `key` (the secrets table) makes the
- * first column the record's key instead of a field. Returns false when a cell is left to zod.
+ * first column the record's key instead of a field. A row may end with one object (RowsWriter): fields
+ * this version does not know, and optional fields set to an explicit null. Returns false when a cell
+ * is left to zod.
  */
 type Reader = (rows: unknown[], checks: Check[], out: unknown) => boolean;
+
+/**
+ * Whether a row's trailing object is one the quick test may take as it is: unknown fields (kept
+ * unchanged, as a loose schema keeps them) and explicit nulls of optional columns whose schema takes
+ * null; anything else (`__proto__`, a column's value) is left to zod.
+ */
+function extraChecker(columns: readonly string[], specs: Record<string, Spec>): (x: unknown) => boolean {
+	const nullable = new Set(columns.filter((c) => takesExplicitNull(specs[c]!)));
+	const known = new Set(columns);
+	return (x) => {
+		if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+		for (const key of Object.keys(x)) {
+			if (key === '__proto__') return false;
+			if (known.has(key) && !(nullable.has(key) && (x as Record<string, unknown>)[key] === null))
+				return false;
+		}
+		return true;
+	};
+}
+
+/** An optional field whose schema also takes null: its cell's null means absent, so a null is kept aside. */
+export function takesExplicitNull(spec: Spec): boolean {
+	return spec.t === 'optional' && spec.of.t === 'nullable';
+}
 
 function compileReader(columns: readonly string[], specs: Record<string, Spec>, keyed: boolean): Reader {
 	const fields: string[] = [];
@@ -62,15 +88,18 @@ function compileReader(columns: readonly string[], specs: Record<string, Spec>, 
 		.filter(Boolean);
 	// A key that is not a plain own property name (`__proto__`) is left to zod.
 	const store = keyed ? "if (row[0] === '__proto__') return false; out[row[0]] = r;" : 'out[i] = r;';
+	const n = columns.length;
 	return new Function(
-		'rows',
-		'checks',
-		'out',
-		`for (let i = 0; i < rows.length; i++) { const row = rows[i];` +
-			` if (!Array.isArray(row) || row.length !== ${columns.length}) return false;` +
+		'extraOk',
+		`return function read(rows, checks, out) {` +
+			` for (let i = 0; i < rows.length; i++) { const row = rows[i];` +
+			` if (!Array.isArray(row)) return false;` +
+			` const x = row.length === ${n + 1} ? row[${n}] : null;` +
+			` if (row.length !== ${n} && !(x !== null && extraOk(x))) return false;` +
 			` if (!(${[...required, ...optionalNulls].join(' && ') || 'true'})) return false;` +
-			` const r = {${fields.join(', ')}}; ${optional.join(' ')} ${store} } return true;`,
-	) as Reader;
+			` const r = {${fields.join(', ')}}; ${optional.join(' ')} if (x !== null) Object.assign(r, x); ${store} }` +
+			` return true; }`,
+	)(extraChecker(columns, specs)) as Reader;
 }
 
 interface TableReader {
@@ -94,6 +123,7 @@ interface QuickTests {
 	host: Check;
 	reconcile: Check;
 	acceptance: Check;
+	top: Array<[string, Check]>;
 }
 let quick: QuickTests | null = null;
 
@@ -104,6 +134,7 @@ function quickTests(): QuickTests {
 		host: compileCheck(STATE_SPEC.host),
 		reconcile: compileCheck(STATE_SPEC.reconcile),
 		acceptance: compileCheck(STATE_SPEC.acceptance),
+		top: Object.entries(STATE_SPEC.top).map(([name, spec]) => [name, compileCheck(spec)]),
 	};
 	return quick;
 }
@@ -124,6 +155,7 @@ export function decodeStateQuick(raw: unknown): State | null {
 	const tests = quickTests();
 	if (!everyOf(doc.hosts, tests.host) || !everyOf(doc.reconcile_runs, tests.reconcile)) return null;
 	if (doc.acceptance_runs !== undefined && !everyOf(doc.acceptance_runs, tests.acceptance)) return null;
+	for (const [name, check] of tests.top) if (doc[name] !== undefined && !check(doc[name])) return null;
 	const {batch, secret} = tests;
 	if (!Array.isArray(doc.batches) || !Array.isArray(doc.batch_secrets)) return null;
 	if (!sameColumns(doc.batch_columns, batch.columns) || !sameColumns(doc.secret_columns, secret.columns))
@@ -212,10 +244,15 @@ function compileRows(columns: readonly string[], keyed: boolean): {same: Same; t
 	return {same, take};
 }
 
-function extraFields(record: object, known: ReadonlySet<string>): Record<string, unknown> | null {
+function extraFields(
+	record: object,
+	known: ReadonlySet<string>,
+	nullKept: ReadonlySet<string>,
+): Record<string, unknown> | null {
 	let extra: Record<string, unknown> | null = null;
 	for (const key in record) {
-		if (!known.has(key)) (extra ??= {})[key] = (record as Record<string, unknown>)[key];
+		const value = (record as Record<string, unknown>)[key];
+		if (!known.has(key) || (value === null && nullKept.has(key))) (extra ??= {})[key] = value;
 	}
 	return extra;
 }
@@ -224,20 +261,24 @@ function extraFields(record: object, known: ReadonlySet<string>): Record<string,
  * Serialises one table's rows in chunks and keeps each chunk's text with the objects and cell values
  * it was made from: a chunk whose rows still hold the same objects and values is reused as it is.
  * Fields beyond the columns come only from a file (the types allow no others) and are written back
- * unchanged (`[...cells, {extra}]`).
+ * unchanged (`[...cells, {extra}]`); so is an explicit null of an optional field whose schema takes
+ * null (its cell's null means absent), so that every record reads back field for field.
  */
 export class RowsWriter {
 	private chunks: Chunk[] = [];
 	private readonly same: Same;
 	private readonly take: Take;
 	private readonly known: ReadonlySet<string>;
+	private readonly nullKept: ReadonlySet<string>;
 
 	constructor(
 		columns: readonly string[],
 		private readonly keyed: boolean,
+		specs: Record<string, Spec>,
 	) {
 		({same: this.same, take: this.take} = compileRows(columns, keyed));
 		this.known = new Set(keyed ? columns.slice(1) : columns);
+		this.nullKept = new Set(columns.filter((c) => takesExplicitNull(specs[c]!)));
 	}
 
 	/**
@@ -269,7 +310,7 @@ export class RowsWriter {
 			const rows: unknown[][] = [];
 			this.take(table, ids, chunk.refs, chunk.values, rows, start, end);
 			for (let i = 0; i < rows.length; i++) {
-				const extra = extraFields(chunk.refs[i] as object, this.known);
+				const extra = extraFields(chunk.refs[i] as object, this.known, this.nullKept);
 				if (extra) rows[i]!.push(extra);
 			}
 			chunk.bytes = Buffer.from(rows.map((row) => JSON.stringify(row)).join(',\n'));
@@ -283,8 +324,8 @@ export class RowsWriter {
 
 /** The writer of one state.json: keeps the chunk caches of its two tables between writes. */
 export class StateEncoder {
-	private readonly batches = new RowsWriter(BATCH_COLUMNS, false);
-	private readonly secrets = new RowsWriter(SECRET_COLUMNS, true);
+	private readonly batches = new RowsWriter(BATCH_COLUMNS, false, STATE_SPEC.batch);
+	private readonly secrets = new RowsWriter(SECRET_COLUMNS, true, STATE_SPEC.secret);
 
 	/** The file's bytes, in pieces (unchanged chunks are the cached buffers themselves). */
 	encode(state: State): Buffer[] {

@@ -11,11 +11,12 @@ import {
 	batchSecretsSchema,
 	hostSchema,
 	reconcileIndexSchema,
+	stateSchema,
 	type BatchIndex,
 	type BatchSecrets,
 	type State,
 } from './schema.js';
-import {SECRET_COLUMNS, StateShapeError, TOP_LEVEL} from './state-codec.js';
+import {StateShapeError, TOP_LEVEL} from './state-codec.js';
 
 type Def = Parameters<typeof describe>[0];
 const defOf = (schema: z.ZodType) => (schema as unknown as {def: Def}).def;
@@ -27,6 +28,8 @@ export function liveStateSpec(): {
 	host: Spec;
 	reconcile: Spec;
 	acceptance: Spec;
+	/** Top-level fields besides the indexes (alerts, ...): each checked when present. */
+	top: Record<string, Spec>;
 } {
 	const each = (shape: Record<string, z.ZodType>) =>
 		Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, describe(defOf(v))]));
@@ -36,7 +39,15 @@ export function liveStateSpec(): {
 		host: describe(defOf(hostSchema)),
 		reconcile: describe(defOf(reconcileIndexSchema)),
 		acceptance: describe(defOf(acceptanceRunSchema)),
+		top: each(otherTopLevel()),
 	};
+}
+
+/** The state's top-level fields read neither as tables nor as the host and run lists (alerts, ...). */
+function otherTopLevel(): Record<string, z.ZodType> {
+	return Object.fromEntries(
+		Object.entries(stateSchema.shape).filter(([name]) => !TOP_LEVEL.has(name)),
+	) as Record<string, z.ZodType>;
 }
 
 type Shape = Record<string, z.ZodType>;
@@ -44,18 +55,29 @@ type Shape = Record<string, z.ZodType>;
 interface ColumnRule {
 	name: string;
 	schema: z.ZodType | null;
-	/** The schema takes no null but may be absent: a null cell means "not set". */
+	/**
+	 * The field may be absent: a null cell means "not set" (an explicit null of a field whose schema
+	 * takes null rides in the row's trailing object, state-codec.ts RowsWriter).
+	 */
 	nullMeansAbsent: boolean;
 }
 
 function rulesFor(shape: Shape, columns: readonly string[]): ColumnRule[] {
 	return columns.map((name) => {
 		const schema = shape[name] ?? null;
-		const nullMeansAbsent = schema
-			? !schema.safeParse(null).success && schema.safeParse(undefined).success
-			: false;
+		const nullMeansAbsent = schema ? schema.safeParse(undefined).success : false;
 		return {name, schema, nullMeansAbsent};
 	});
+}
+
+/** A row's trailing object: unknown fields as they are; a known one (an explicit null) checked by its schema. */
+function checkExtra(label: string, extra: object, rules: ColumnRule[]): void {
+	for (const [key, value] of Object.entries(extra)) {
+		if (key === '__proto__') throw new StateShapeError(label, 'a field named __proto__');
+		const rule = rules.find((r) => r.name === key);
+		if (rule?.schema && !rule.schema.safeParse(value).success)
+			throw new StateShapeError(`${label}.${key}`, 'invalid');
+	}
 }
 
 /**
@@ -98,7 +120,10 @@ function decodeRows(
 			}
 			record[rule.name] = value;
 		}
-		if (extra) Object.assign(record, extra);
+		if (extra) {
+			checkExtra(`${label}.${i}`, extra, rules);
+			Object.assign(record, extra);
+		}
 		out[i] = record;
 	}
 	return out;
@@ -136,7 +161,7 @@ export function decodeState(raw: unknown): State {
 		doc.batch_secrets,
 		doc.secret_columns,
 		{batch_id: z.string().min(1), ...batchSecretsSchema.shape},
-		SECRET_COLUMNS,
+		['batch_id', ...requiredKeys(batchSecretsSchema.shape)],
 	);
 	const batchSecrets: Record<string, BatchSecrets> = {};
 	for (const row of secretRows) {
@@ -152,8 +177,19 @@ export function decodeState(raw: unknown): State {
 	};
 	if (doc.acceptance_runs !== undefined)
 		state.acceptance_runs = checkList('acceptance_runs', doc.acceptance_runs, acceptanceRunSchema);
-	for (const [key, value] of Object.entries(doc))
-		if (!TOP_LEVEL.has(key)) Object.assign(state, {[key]: value});
+	const known = otherTopLevel();
+	for (const [key, value] of Object.entries(doc)) {
+		if (TOP_LEVEL.has(key)) continue;
+		const checked = known[key]?.safeParse(value);
+		if (checked && !checked.success) {
+			const issue = checked.error.issues[0];
+			throw new StateShapeError(
+				[key, ...(issue?.path ?? []).map(String)].join('.'),
+				issue?.message ?? 'invalid',
+			);
+		}
+		Object.assign(state, {[key]: value});
+	}
 	return state;
 }
 

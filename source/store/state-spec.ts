@@ -8,6 +8,8 @@ export const STATE_SPEC: {
 	host: Spec;
 	reconcile: Spec;
 	acceptance: Spec;
+	/** Top-level fields besides the indexes (alerts, ...): each checked when present. */
+	top: Record<string, Spec>;
 } = {
 	batch: {
 		batch_id: {t: 'string', pattern: '^b\\d{8}-\\d{6}-[0-9a-f]{6}$'},
@@ -21,7 +23,7 @@ export const STATE_SPEC: {
 			t: 'enum',
 			values: ['pending', 'models_only', 'self_service_ready', 'subscription_ready', 'fully_ready', 'broken'],
 		},
-		provider_status: {t: 'nullable', of: {t: 'enum', values: ['active', 'degraded', 'broken']}},
+		provider_status: {t: 'nullable', of: {t: 'enum', values: ['active', 'degraded', 'broken', 'paused']}},
 		failure_class: {
 			t: 'nullable',
 			of: {
@@ -51,6 +53,7 @@ export const STATE_SPEC: {
 		user_email: {t: 'nullable', of: {t: 'string'}},
 		user_password: {t: 'nullable', of: {t: 'string'}},
 		user_key: {t: 'nullable', of: {t: 'string'}},
+		provider_key: {t: 'optional', of: {t: 'nullable', of: {t: 'string'}}},
 	},
 	host: {
 		t: 'object',
@@ -85,6 +88,10 @@ export const STATE_SPEC: {
 			user_domain: {t: 'string'},
 			created_at: {t: 'string', min: 1},
 			last_probe_at: {t: 'nullable', of: {t: 'string', min: 1}},
+			auto_pause: {
+				t: 'optional',
+				of: {t: 'object', shape: {enabled: {t: 'boolean'}, pause_after: {t: 'number', int: true, min: 1}}},
+			},
 		},
 	},
 	reconcile: {
@@ -143,6 +150,20 @@ export const STATE_SPEC: {
 			final: {t: 'boolean'},
 			host_version: {t: 'nullable', of: {t: 'string'}},
 			tool_version: {t: 'string'},
+		},
+	},
+	top: {
+		alerts: {
+			t: 'optional',
+			of: {
+				t: 'object',
+				shape: {
+					webhook_url: {t: 'string', min: 1},
+					format: {t: 'enum', values: ['generic', 'feishu', 'dingtalk', 'slack']},
+					min_balance: {t: 'nullable', of: {t: 'number', min: 0}},
+					set_at: {t: 'string', min: 1},
+				},
+			},
 		},
 	},
 };

@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
-import {redactValue, registerSecretsIn} from '../lib/secrets.js';
+import {redactValue, registerSecret, registerSecretsIn} from '../lib/secrets.js';
 import {acquireLock, pidAlive, type HeldLock} from './lock.js';
 import type {migrateV1} from './migrations.js';
 import {checkDataDir, dataPaths, type DataPaths} from './paths.js';
@@ -279,6 +279,8 @@ export class StateStore {
 		registerSecretsIn(
 			Object.fromEntries(Object.entries(this.state).filter(([name]) => !SECRET_FREE.has(name))),
 		);
+		// The alerts webhook URL carries its token (Feishu, DingTalk) under a name that is not secret-like.
+		registerSecret(this.state.alerts?.webhook_url);
 	}
 
 	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */

@@ -4,13 +4,14 @@ import React, {lazy, Suspense, useEffect, type ComponentType} from 'react';
 import {Box, useApp, useInput, useStdin} from 'ink';
 import {Text} from './components/text.js';
 import {UIProvider, useUIActions, useUIState, type Screen, type TuiSession} from './context.js';
-import type {EngineConfig} from './engine.js';
+import type {Session} from '../app/session.js';
 import {OperatorPrompt} from './components/operator-prompt.js';
 import {ScrollbackLog} from './components/step-list.js';
 import {HomeScreen} from './screens/home.js';
 import {NoRawMode} from './screens/no-raw-mode.js';
 
-// Home is the only screen in the start-up graph (issue 9: first frame fast); every other screen is
+// Home is the only screen in the start-up graph (the first frame is what an operator waits for,
+// docs/architecture.md "Start-up"); every other screen is
 // loaded the first time it is opened (a loading line meanwhile), and with it whatever it imports.
 function screen<P>(load: () => Promise<ComponentType<P>>) {
 	return lazy(async () => ({default: await load()}));
@@ -29,9 +30,11 @@ const BatchImportScreen = screen(async () => (await import('./screens/batch-impo
 const AcceptanceScreen = screen(async () => (await import('./screens/acceptance.js')).AcceptanceScreen);
 const MatrixScreen = screen(async () => (await import('./screens/matrix.js')).MatrixScreen);
 const EvidenceScreen = screen(async () => (await import('./screens/evidence.js')).EvidenceScreen);
+const WatchScreen = screen(async () => (await import('./screens/watch.js')).WatchScreen);
 
 export interface AppProps {
-	config: EngineConfig;
+	/** The application session (data folder, packs, timing); the TUI answers its prompts. */
+	app: Session;
 	session: TuiSession;
 	initialScreen?: Screen;
 }
@@ -42,11 +45,11 @@ export function App(props: AppProps) {
 	return <Main {...props} />;
 }
 
-function Main({config, session, initialScreen}: AppProps) {
+function Main({app, session, initialScreen}: AppProps) {
 	const {exit} = useApp();
 	return (
 		<UIProvider
-			config={config}
+			app={app}
 			session={session}
 			initialData={null}
 			initialError={null}
@@ -119,7 +122,7 @@ function Current({screen, depth}: {screen: Screen; depth: number}) {
 		case 'hosts':
 			return <HostsScreen key={key} />;
 		case 'host-add':
-			return <HostAddScreen key={key} then={screen.then} />;
+			return <HostAddScreen key={key} />;
 		case 'host':
 			return <HostDetailScreen key={key} hostId={screen.hostId} />;
 		case 'import':
@@ -142,5 +145,14 @@ function Current({screen, depth}: {screen: Screen; depth: number}) {
 			return <MatrixScreen key={key} />;
 		case 'evidence':
 			return <EvidenceScreen key={key} runId={screen.runId} />;
+		case 'watch':
+			return (
+				<WatchScreen
+					key={key}
+					hostId={screen.hostId}
+					batchIds={screen.batchIds}
+					intervalS={screen.intervalS}
+				/>
+			);
 	}
 }

@@ -1,5 +1,6 @@
 // Typed app state and actions, in two contexts (state changes often; actions never do), so screens
-// read what they show and call what they need without prop chains.
+// read what they show and call what they need without prop chains. `app` is the application session
+// (source/app) answered by this TUI's operator prompts: screens pass it to the app's operations.
 import React, {
 	createContext,
 	useCallback,
@@ -9,11 +10,14 @@ import React, {
 	useState,
 	type ReactNode,
 } from 'react';
-import type {Operator} from '../core/hosts/access.js';
+import type {SandboxHost} from '../app/sandbox.js';
+import type {Session} from '../app/session.js';
 import type {ComplianceInfo} from '../host/probe.js';
 import type {State} from '../store/schema.js';
-import type {StepView} from './hooks/use-steps.js';
-import {errorText, openRead, type EngineConfig, type SandboxSession} from './engine.js';
+import {errorText} from './components/error-line.js';
+import type {LogEntry, LogLine} from './steps.js';
+
+export type {LogEntry};
 
 export type Screen =
 	| {id: 'home'}
@@ -29,11 +33,8 @@ export type Screen =
 	| {id: 'batch-import'}
 	| {id: 'acceptance'; hostId?: string}
 	| {id: 'matrix'}
-	| {id: 'evidence'; runId?: string};
-
-/** A finished line kept in the terminal's scrollback (rendered once, by the root's <Static>). */
-export type LogEntry =
-	{key: string; kind: 'step'; step: StepView} | {key: string; kind: 'note'; text: string; color?: string};
+	| {id: 'evidence'; runId?: string}
+	| {id: 'watch'; hostId?: string; batchIds?: string[]; intervalS?: number};
 
 export type Prompt =
 	| {kind: 'compliance'; info: ComplianceInfo; resolve: (accepted: boolean) => void}
@@ -41,14 +42,14 @@ export type Prompt =
 
 /** What outlives the Ink app: runTui (or a test) closes the sandbox and reads the exit code. */
 export class TuiSession {
-	sandbox: SandboxSession | null = null;
+	sandbox: SandboxHost | null = null;
 	exitCode = 0;
 
 	setExitCode(code: number): void {
 		this.exitCode = code;
 	}
 
-	attachSandbox(sandbox: SandboxSession): void {
+	attachSandbox(sandbox: SandboxHost): void {
 		this.sandbox = sandbox;
 	}
 
@@ -61,7 +62,8 @@ export class TuiSession {
 }
 
 export interface UIState {
-	config: EngineConfig;
+	/** The application session, with this TUI as its operator. */
+	app: Session;
 	/** The last read of state.json (no lock), or null before the first read. */
 	data: State | null;
 	loadError: string | null;
@@ -72,7 +74,7 @@ export interface UIState {
 	/** An operation is running (it holds the lock); Ctrl-C stops it instead of quitting. */
 	running: boolean;
 	stopping: boolean;
-	sandbox: SandboxSession | null;
+	sandbox: SandboxHost | null;
 	/** Append-only: finished steps and notes of every run this session. */
 	log: LogEntry[];
 }
@@ -85,16 +87,14 @@ export interface UIActions {
 	reload(): Promise<void>;
 	toggleHelp(open?: boolean): void;
 	quit(code?: number): void;
-	/** Prompts the operator for what a host may need (compliance acknowledgement, TOTP). */
-	operator: Operator;
 	cancelPrompt(): void;
 	/** Registers a running operation's abort; returns the function to call when it has ended. */
 	beginRun(abort: () => void): () => void;
 	/** Ctrl-C: stop the running operation if any (true), else false. */
 	stopRun(): boolean;
-	setSandbox(session: SandboxSession): void;
+	setSandbox(sandbox: SandboxHost): void;
 	/** Adds a finished step (or a note) to the scrollback log. */
-	appendLog(entry: {kind: 'step'; step: StepView} | {kind: 'note'; text: string; color?: string}): void;
+	appendLog(entry: LogLine): void;
 }
 
 const StateContext = createContext<UIState | null>(null);
@@ -120,7 +120,7 @@ export class PromptCancelled extends Error {
 }
 
 interface ProviderProps {
-	config: EngineConfig;
+	app: Session;
 	session: TuiSession;
 	initialData: State | null;
 	initialError: string | null;
@@ -130,7 +130,7 @@ interface ProviderProps {
 }
 
 export function UIProvider(props: ProviderProps) {
-	const {config, session, onQuit} = props;
+	const {session, onQuit} = props;
 	const [stack, setStack] = useState<Screen[]>([props.initialScreen ?? {id: 'home'}]);
 	const [data, setData] = useState<State | null>(props.initialData);
 	const [loadError, setLoadError] = useState<string | null>(props.initialError);
@@ -138,7 +138,7 @@ export function UIProvider(props: ProviderProps) {
 	const [prompt, setPrompt] = useState<Prompt | null>(null);
 	const [running, setRunning] = useState(false);
 	const [stopping, setStopping] = useState(false);
-	const [sandbox, setSandboxState] = useState<SandboxSession | null>(session.sandbox);
+	const [sandbox, setSandboxState] = useState<SandboxHost | null>(session.sandbox);
 	const [log, setLog] = useState<LogEntry[]>([]);
 	const logCount = useRef(0);
 	const abortRef = useRef<(() => void) | null>(null);
@@ -148,32 +148,12 @@ export function UIProvider(props: ProviderProps) {
 		promptRef.current = p;
 		setPrompt(p);
 	}, []);
-
-	const actions = useMemo<UIActions>(() => {
-		const nav = (next: (s: Screen[]) => Screen[]) => {
-			setHelpOpen(false);
-			setStack(next);
-		};
-		return {
-			push: (screen) => nav((s) => [...s, screen]),
-			back: () => nav((s) => (s.length > 1 ? s.slice(0, -1) : [{id: 'home'}])),
-			home: () => nav(() => [{id: 'home'}]),
-			replace: (screen) => nav((s) => [...s.slice(0, -1), screen]),
-			reload: async () => {
-				try {
-					const store = await openRead(config);
-					setData(store.data);
-					setLoadError(null);
-				} catch (error) {
-					setLoadError(errorText(error));
-				}
-			},
-			toggleHelp: (open) => setHelpOpen((h) => open ?? !h),
-			quit: (code = 0) => {
-				session.setExitCode(code);
-				onQuit();
-			},
-			operator: {
+	// The operator prompts (compliance acknowledgement, TOTP code) the app's operations call. They
+	// run when an operation asks, never during render: the prompt ref is not read while rendering.
+	const app = useMemo(
+		() =>
+			// eslint-disable-next-line react-hooks/refs
+			props.app.withOperator({
 				totp: () =>
 					new Promise<string>((resolve, reject) => {
 						showPrompt({
@@ -199,6 +179,33 @@ export function UIProvider(props: ProviderProps) {
 							},
 						});
 					}),
+			}),
+		[props.app, showPrompt],
+	);
+
+	const actions = useMemo<UIActions>(() => {
+		const nav = (next: (s: Screen[]) => Screen[]) => {
+			setHelpOpen(false);
+			setStack(next);
+		};
+		return {
+			push: (screen) => nav((s) => [...s, screen]),
+			back: () => nav((s) => (s.length > 1 ? s.slice(0, -1) : [{id: 'home'}])),
+			home: () => nav(() => [{id: 'home'}]),
+			replace: (screen) => nav((s) => [...s.slice(0, -1), screen]),
+			reload: async () => {
+				try {
+					const store = await app.read();
+					setData(store.data);
+					setLoadError(null);
+				} catch (error) {
+					setLoadError(errorText(error));
+				}
+			},
+			toggleHelp: (open) => setHelpOpen((h) => open ?? !h),
+			quit: (code = 0) => {
+				session.setExitCode(code);
+				onQuit();
 			},
 			cancelPrompt: () => {
 				const p = promptRef.current;
@@ -233,11 +240,11 @@ export function UIProvider(props: ProviderProps) {
 				setSandboxState(s);
 			},
 		};
-	}, [config, session, onQuit, showPrompt]);
+	}, [app, session, onQuit]);
 
 	const state = useMemo<UIState>(
 		() => ({
-			config,
+			app,
 			data,
 			loadError,
 			screen: stack[stack.length - 1]!,
@@ -249,7 +256,7 @@ export function UIProvider(props: ProviderProps) {
 			sandbox,
 			log,
 		}),
-		[config, data, loadError, stack, helpOpen, prompt, running, stopping, sandbox, log],
+		[app, data, loadError, stack, helpOpen, prompt, running, stopping, sandbox, log],
 	);
 
 	return (

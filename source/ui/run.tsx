@@ -3,7 +3,6 @@
 // Ink writes through a stdout that redacts every write with every secret the process knows
 // (lib/secrets), so nothing on screen can show one, whatever component drew it.
 import {redactText} from '../lib/secrets.js';
-import {resolveDataDir} from '../store/paths.js';
 
 /** process.stdout as Ink sees it: the same stream (size, resize events, TTY), each write redacted. */
 export function redactingStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
@@ -26,15 +25,15 @@ export async function runTui(options: {data?: string}): Promise<number> {
 	if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
 	// Loaded together (their graphs overlap and load in parallel); app.js holds Home only, the other
 	// screens and the engine load when first used.
-	const [{render}, {App}, {makeConfig}, {TuiSession}] = await Promise.all([
+	const [{render}, {App}, {Session}, {TuiSession}] = await Promise.all([
 		import('ink'),
 		import('./app.js'),
-		import('./engine.js'),
+		import('../app/session.js'),
 		import('./context.js'),
 	]);
-	const config = makeConfig(resolveDataDir(options.data ?? null));
+	const app = new Session({dataDir: options.data ?? null, actor: 'crm tui'});
 	const session = new TuiSession();
-	const instance = render(<App config={config} session={session} />, {
+	const instance = render(<App app={app} session={session} />, {
 		exitOnCtrlC: false,
 		stdout: redactingStdout(process.stdout),
 	});

@@ -30,7 +30,7 @@ const GOOD = new Set([
 	'deleted',
 	'rolled_back',
 ]);
-const BAD = new Set(['failed', 'broken', 'missing', 'fail']);
+const BAD = new Set(['failed', 'broken', 'missing', 'fail', 'failing']);
 const MEH = new Set([
 	'degraded',
 	'partial',
@@ -42,6 +42,7 @@ const MEH = new Set([
 	'running',
 	'pending',
 	'skipped',
+	'paused',
 ]);
 
 /** The colour of a status word (batch, provider, access, reconcile, item state). */

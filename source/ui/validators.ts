@@ -1,11 +1,5 @@
 // The engine's field validators as validate-as-you-type checks: null when fine, else its message.
-import {
-	validateEmail,
-	validateKey,
-	validateModelName,
-	validateName,
-	validateUrl,
-} from '../core/input/validate.js';
+import {validateEmail, validateKey, validateModelName, validateName, validateUrl} from '../app/input.js';
 
 function check(fn: () => unknown): string | null {
 	try {

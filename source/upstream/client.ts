@@ -1,4 +1,4 @@
-// Direct calls to a provider (DOMAIN.md rule 5): list its models and run one minimal chat completion, so a
+// Direct calls to a provider (docs/domain.md "Failure classes"): list its models and run one minimal chat completion, so a
 // failed host completion can be told apart from a provider that is itself broken, out of quota or unreachable.
 import {formatBytes, sendHttp, safeTarget, TransportError, type HttpResponse} from '../host/http.js';
 import {safeText} from '../lib/safe-text.js';

@@ -1,5 +1,5 @@
-// Errors of a provider's own API, classified the way DOMAIN.md rule 5 needs them
-// (quota vs auth vs rate limit vs unavailable), with each provider's real answers from PEERS.md §A.
+// Errors of a provider's own API, classified the way docs/domain.md "Failure classes" needs them
+// (quota vs auth vs rate limit vs unavailable), from each provider's real answers.
 import {redactText} from '../lib/secrets.js';
 
 export type UpstreamErrorKind =

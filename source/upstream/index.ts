@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './urls.js';
 export * from './client.js';
+export * from './balance.js';

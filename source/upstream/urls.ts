@@ -6,7 +6,7 @@ function clean(base: string): string {
 }
 
 /**
- * sub2api's newest `buildOpenAIChatCompletionsURL` (HOST_API.md §10): as is when it already ends with
+ * sub2api's newest `buildOpenAIChatCompletionsURL` (docs/domain.md "Providers"): as is when it already ends with
  * /chat/completions; `+/chat/completions` after /v1 or any other version segment (/v4); else `+/v1/chat/completions`.
  */
 export function chatCompletionsUrl(base: string): string {
@@ -16,7 +16,7 @@ export function chatCompletionsUrl(base: string): string {
 	return `${b}/v1/chat/completions`;
 }
 
-/** Anthropic-compatible sub-paths that providers put in front of their OpenAI API (PEERS.md B.2). */
+/** Anthropic-compatible sub-paths that providers put in front of their OpenAI API (docs/domain.md "Providers"). */
 export const ANTHROPIC_SUFFIXES = [
 	'/api/anthropic',
 	'/apps/anthropic',
@@ -28,7 +28,7 @@ export const ANTHROPIC_SUFFIXES = [
 ];
 
 /**
- * Model-list candidates in cc-switch's order (PEERS.md B.2): `{base}/models` when the base ends in a version
+ * Model-list candidates in cc-switch's order (docs/domain.md "Providers"): `{base}/models` when the base ends in a version
  * segment, else `{base}/v1/models`; a `/v1/models` fallback when the version is not v1 (and `{base}/models`
  * for an unversioned base); then the same after stripping a known Anthropic sub-path.
  */

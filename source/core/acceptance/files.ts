@@ -1,4 +1,4 @@
-// The numbering of an acceptance run's evidence folder, DIR/acceptance/<run_id>/ (DOMAIN.md rule 8).
+// The numbering of an acceptance run's evidence folder, DIR/acceptance/<run_id>/ (docs/domain.md "Evidence").
 // The seed's names are kept where it had them (05-import.json, 07-access-status.json,
 // 21-summary.json); the first access mode takes the plain name, the second adds its mode, so a
 // single-mode run looks exactly like the seed's and a two-mode run stays unambiguous.

@@ -1,6 +1,6 @@
 // Acceptance runs, evidence retention and the provider validation matrix (UI-free): what `crm accept`,
 // `crm evidence`, `crm matrix` and the TUI's screens use.
-export {runAcceptance, validateAcceptAccess, modesFor, newRunId} from './run-acceptance.js';
+export {runAcceptance, checkAcceptance, validateAcceptAccess, modesFor, newRunId} from './run-acceptance.js';
 export {
 	listRuns,
 	keepRun,

@@ -18,7 +18,7 @@ export function ensureRuns(state: State): AcceptanceRun[] {
 	return state.acceptance_runs;
 }
 
-export function findRun(state: State, runId: string | undefined, field = 'RUN'): AcceptanceRun {
+export function findRun(state: State, runId: string | undefined, field = 'run'): AcceptanceRun {
 	if (!runId) throw new CrmError('usage', 'name the acceptance run (see crm evidence list)', {field});
 	const run = acceptanceRuns(state).find((r) => r.run_id === runId);
 	if (!run)

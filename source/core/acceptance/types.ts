@@ -1,4 +1,4 @@
-// Inputs and results of an acceptance run (`crm accept`, CLI.md) and its index views.
+// Inputs and results of an acceptance run (`crm accept`, docs/cli.md) and its index views.
 import type {AccessMode, PackSet} from '../packs/packs.js';
 import type {EventSink} from '../pipeline/events.js';
 import type {Operator} from '../hosts/access.js';
@@ -17,20 +17,22 @@ export type AcceptancePhase =
 	| {phase: 'evidence'}
 	| {phase: 'done'; result: string};
 
-export interface AcceptanceOptions {
-	/** Must hold the data folder's lock. */
-	store: StateStore;
-	/** Defaults to the packs in packs/. */
-	packs?: PackSet;
+/** What an acceptance run is asked to prove (bad input names the field: host, pack, url, key, access). */
+export interface AcceptanceInput {
 	hostRef: string | undefined;
 	pack: string | undefined;
 	url?: string;
 	/** The provider key, already read from env/file/stdin (never stored; redacted everywhere). */
 	key: string | undefined;
-	/** The flag it came from, for input errors (default --key-env). */
-	keySource?: string;
-	access: AcceptAccess;
+	access: AcceptAccess | string | undefined;
 	smokeModel?: string;
+}
+
+export interface AcceptanceOptions extends AcceptanceInput {
+	/** Must hold the data folder's lock. */
+	store: StateStore;
+	/** Defaults to the packs in packs/. */
+	packs?: PackSet;
 	sink: EventSink;
 	signal: AbortSignal;
 	operator: Operator;

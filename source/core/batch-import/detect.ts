@@ -1,4 +1,4 @@
-// Which pack fits a `url,key` pair (issue 7, CLI.md import-batch), in this order:
+// Which pack fits a `url,key` pair (docs/domain.md "Providers"), in this order:
 //   1. a third column names the pack                                  -> detected_by "column"
 //   2. the URL's host is an official provider's (a pack's url_hosts,
 //      or a subdomain of one)                                           -> "url"

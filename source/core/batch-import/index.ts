@@ -1,4 +1,4 @@
-// Batch auto-import (issue 7): the engine's public surface for the CLI and the TUI.
+// Batch auto-import: the engine's public surface for source/app (docs/cli.md `crm import-batch`).
 //
 // TUI flow: readBatchFile(path, packs) -> show `problems` (and `permissionWarning`);
 // planBatch({packs, rows, concurrency, signal, sink}) -> the detection table to confirm;

@@ -1,4 +1,4 @@
-// Batch auto-import runner (issue 7), UI-free. Two phases, so the TUI can show the detection table
+// Batch auto-import runner, UI-free (docs/cli.md `crm import-batch`). Two phases, so the TUI can show the detection table
 // for confirmation between them and the CLI simply runs both:
 //   planBatch: detect every row's pack (bounded concurrency; only GET /models touches the network);
 //   runBatch:  import each row through runImport (bounded concurrency), each a normal batch with its
@@ -17,8 +17,8 @@ import {writeEvidenceSync} from '../records/evidence.js';
 import {CrmError} from '../../lib/errors.js';
 import {findSucceededImport, preflight} from '../import/preflight.js';
 import {runImport} from '../import/run-import.js';
-import type {ImportRequest, Timing} from '../import/types.js';
-import {DEFAULT_TIMING} from '../import/types.js';
+import type {ImportRequest} from '../import/types.js';
+import {withDefaults, type Timing} from '../pipeline/timing.js';
 import type {PackSet} from '../packs/packs.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {keyFingerprint} from '../../lib/secrets.js';
@@ -81,7 +81,7 @@ export interface PlanOptions {
  * reports them as not run). Result in file order.
  */
 export async function planBatch(o: PlanOptions): Promise<DetectedRow[]> {
-	const timeoutMs = {...DEFAULT_TIMING, ...o.timing}.requestTimeoutMs;
+	const timeoutMs = withDefaults(o.timing).requestTimeoutMs;
 	const out = new Map<number, DetectedRow>();
 	await boundedPool(o.rows, o.concurrency, o.signal, async (row) => {
 		o.sink?.({type: 'detect_start', line: row.line, url: row.url});
@@ -112,7 +112,7 @@ export interface RunOptions {
 	sink?: BatchSink;
 }
 
-/** What makes two rows the same import (DOMAIN.md "Import identity"; the host is the same for all). */
+/** What makes two rows the same import (docs/domain.md "Identity"; the host is the same for all). */
 export function rowIdentity(row: DetectedRow): string {
 	return [row.detection.pack, row.url, keyFingerprint(row.key), row.detection.access_mode].join('\u0000');
 }
@@ -164,10 +164,50 @@ async function prepareHost(
 	}
 }
 
+/** Later lines with an earlier line's identity wait for it and are skipped. */
+function splitDuplicates(rows: DetectedRow[]) {
+	const primaries: DetectedRow[] = [];
+	const firstOf = new Map<string, DetectedRow>();
+	const duplicates: Array<{row: DetectedRow; of: DetectedRow}> = [];
+	for (const row of rows) {
+		const id = rowIdentity(row);
+		const first = firstOf.get(id);
+		if (first) duplicates.push({row, of: first});
+		else {
+			firstOf.set(id, row);
+			primaries.push(row);
+		}
+	}
+	return {primaries, duplicates};
+}
+
+function notRun(row: BatchRow, detected: DetectedRow | null): BatchRowResult {
+	return {
+		...baseResult(row, detected),
+		not_run: true,
+		message: 'not started: the run was stopped by the operator',
+	};
+}
+
+/** A later line with an earlier line's identity: skipped, pointing at that line's outcome. */
+function duplicateResult(row: DetectedRow, of: DetectedRow, first: BatchRowResult): BatchRowResult {
+	if (first.not_run) return notRun(row, row);
+	return {
+		...baseResult(row, row),
+		batch_id: first.batch_id,
+		batch_status: first.batch_status,
+		access_status: first.access_status,
+		skipped: true,
+		skip_reason: 'duplicate_row',
+		duplicate_of: of.line,
+		message: `same provider, key and access mode as line ${of.line}${first.batch_id ? ` (batch ${first.batch_id}, ${first.batch_status})` : ''}: not imported twice`,
+	};
+}
+
 /** Phase 2: imports the detected rows. Never throws for a row; returns one result per line in file order. */
 export async function runBatch(o: RunOptions): Promise<BatchResult> {
 	const {store, packs} = o;
-	const timing: Timing = {...DEFAULT_TIMING, ...o.timing};
+	const timing: Timing = withDefaults(o.timing);
 	const host = resolveHost(store.data, o.host);
 	const results = new Map<number, BatchRowResult>();
 	const finish = (result: BatchRowResult) => {
@@ -187,19 +227,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 		});
 	}
 
-	// Later lines with an earlier line's identity wait for it and are skipped.
-	const primaries: DetectedRow[] = [];
-	const firstOf = new Map<string, DetectedRow>();
-	const duplicates: Array<{row: DetectedRow; of: DetectedRow}> = [];
-	for (const row of o.rows) {
-		const id = rowIdentity(row);
-		const first = firstOf.get(id);
-		if (first) duplicates.push({row, of: first});
-		else {
-			firstOf.set(id, row);
-			primaries.push(row);
-		}
-	}
+	const {primaries, duplicates} = splitDuplicates(o.rows);
 
 	if (!o.signal.aborted && primaries.length > 0) await prepareHost(store, host, o, timing);
 
@@ -211,7 +239,6 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 			pack: row.detection.pack,
 			url: row.url,
 			key: row.key,
-			keySource: `the key column (line ${row.line})`,
 			access: row.detection.access_mode,
 		};
 		try {
@@ -280,37 +307,21 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				batch_status: null,
 				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : 'unknown',
 				duration_ms: result.duration_ms + (Date.now() - started),
-				message: error instanceof Error ? error.message : String(error),
+				message:
+					crm?.field === 'key'
+						? crm.messageAs(`the key column (line ${row.line})`)
+						: error instanceof Error
+							? error.message
+							: String(error),
 			});
 		}
 	};
 
 	await boundedPool(primaries, o.concurrency, o.signal, runRow);
 
-	const notRun = (row: BatchRow, detected: DetectedRow | null): BatchRowResult => ({
-		...baseResult(row, detected),
-		not_run: true,
-		message: 'not started: the run was stopped by the operator',
-	});
 	for (const row of primaries) if (!results.has(row.line)) finish(notRun(row, row));
 	for (const row of o.notDetected ?? []) if (!results.has(row.line)) finish(notRun(row, null));
-	for (const {row, of} of duplicates) {
-		const first = results.get(of.line)!;
-		if (first.not_run) {
-			finish(notRun(row, row));
-			continue;
-		}
-		finish({
-			...baseResult(row, row),
-			batch_id: first.batch_id,
-			batch_status: first.batch_status,
-			access_status: first.access_status,
-			skipped: true,
-			skip_reason: 'duplicate_row',
-			duplicate_of: of.line,
-			message: `same provider, key and access mode as line ${of.line}${first.batch_id ? ` (batch ${first.batch_id}, ${first.batch_status})` : ''}: not imported twice`,
-		});
-	}
+	for (const {row, of} of duplicates) finish(duplicateResult(row, of, results.get(of.line)!));
 
 	const ordered = [...results.values()].sort((a, b) => a.line - b.line);
 	return {results: ordered, totals: totalsOf(ordered)};
@@ -329,7 +340,7 @@ export function totalsOf(results: BatchRowResult[]): BatchTotals {
 	return totals;
 }
 
-/** Exit 0 when every row succeeded or was skipped (CLI.md), else 1. */
+/** Exit 0 when every row succeeded or was skipped (docs/cli.md `crm import-batch`), else 1. */
 export function batchSucceeded(result: BatchResult): boolean {
 	return result.results.every((r) => r.skipped || r.batch_status === 'succeeded');
 }

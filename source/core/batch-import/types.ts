@@ -1,4 +1,4 @@
-// Batch auto-import (issue 7): the shapes shared by the parser, the detector, the runner and their
+// Batch auto-import: the shapes shared by the parser, the detector, the runner and their
 // views (the CLI's stderr lines and JSON, the TUI's detection table and live table). UI-free.
 import type {StepEvent} from '../pipeline/events.js';
 import type {AccessMode} from '../packs/packs.js';
@@ -37,7 +37,7 @@ export interface ParsedBatchFile {
 
 export type DetectedBy = 'column' | 'url' | 'models' | 'fallback';
 
-/** How many listed model ids fell into each pack's families (PEERS.md A, packs' model_families). */
+/** How many listed model ids fell into each pack's families (docs/domain.md "Providers", packs' model_families). */
 export interface FamilyCount {
 	pack: string;
 	count: number;
@@ -76,7 +76,7 @@ export interface DetectedRow extends BatchRow {
 
 export type SkipReason = 'already_imported' | 'duplicate_row' | 'invalid_line';
 
-/** One line of `crm import-batch` output (CLI.md), plus a few fields operators want. */
+/** One line of `crm import-batch` output (docs/cli.md), plus a few fields operators want. */
 export interface BatchRowResult {
 	line: number;
 	/** The normalised base URL; null for an invalid line (its columns are not echoed). */
@@ -89,7 +89,7 @@ export interface BatchRowResult {
 	failure_class: FailureClass | null;
 	skipped: boolean;
 	duration_ms: number;
-	// Beyond CLI.md:
+	// Beyond docs/cli.md:
 	/** `sk-…a1b2`; null for an invalid line. */
 	key_hint: string | null;
 	access_mode: AccessMode | null;
@@ -108,7 +108,7 @@ export interface BatchTotals {
 	succeeded: number;
 	failed: number;
 	skipped: number;
-	// Beyond CLI.md:
+	// Beyond docs/cli.md:
 	/** Of `skipped`, lines skipped as invalid (--skip-invalid). */
 	invalid: number;
 	/** Rows never started because the operator stopped the run. */

@@ -38,20 +38,20 @@ export interface AdoptResult extends AdoptFound {
 	adopted: boolean;
 }
 
-/** Checks the flags without touching state or the host (exit 2 naming the flag). */
+/** Checks the input without touching state or the host (exit 2 naming the field). */
 export function checkAdoptInput(
 	batchId: string | undefined,
 	type: string | undefined,
 	id: string | undefined,
 ) {
 	if (!batchId)
-		throw new CrmError('invalid_input', '--batch is required (see crm batches)', {field: '--batch'});
+		throw new CrmError('invalid_input', (f) => `${f} is required (see crm batches)`, {field: 'batch'});
 	if (!type || !(RESOURCE_TYPES as readonly string[]).includes(type))
-		throw new CrmError('invalid_input', `--type must be one of ${RESOURCE_TYPES.join(', ')}`, {
-			field: '--type',
+		throw new CrmError('invalid_input', (f) => `${f} must be one of ${RESOURCE_TYPES.join(', ')}`, {
+			field: 'type',
 		});
 	if (!id || !/^\d{1,18}$/.test(id))
-		throw new CrmError('invalid_input', "--id must be the host resource's numeric id", {field: '--id'});
+		throw new CrmError('invalid_input', (f) => `${f} must be the host resource's numeric id`, {field: 'id'});
 	return {batchId, type: type as ResourceType, id};
 }
 
@@ -117,7 +117,7 @@ export async function runAdopt(o: AdoptOptions): Promise<AdoptResult> {
 	const index = store.data.batches.find((b) => b.batch_id === input.batchId);
 	if (!index)
 		throw new CrmError('invalid_input', `no batch ${shown(input.batchId)}; see crm batches`, {
-			field: '--batch',
+			field: 'batch',
 		});
 	if (index.batch_status === 'running')
 		throw new CrmError('operation_failed', `batch ${index.batch_id} is still running (pid ${index.pid})`);
@@ -127,13 +127,13 @@ export async function runAdopt(o: AdoptOptions): Promise<AdoptResult> {
 			'invalid_input',
 			`batch ${index.batch_id}'s host ${index.host_id} is no longer registered`,
 			{
-				field: '--batch',
+				field: 'batch',
 			},
 		);
 	const owner = store.resources.owner(resourceKey(host.host_id, input.type, input.id));
 	if (owner)
 		throw new CrmError('invalid_input', `${input.type} ${input.id} is already recorded by batch ${owner}`, {
-			field: '--id',
+			field: 'id',
 		});
 	const recorder = await BatchRecorder.open(store, index.batch_id);
 	const client = hostClientFor(host, {
@@ -144,8 +144,7 @@ export async function runAdopt(o: AdoptOptions): Promise<AdoptResult> {
 	});
 	const resources = recorder.file.resources;
 	const live = await readLive(client, probeRecord(input.type, input.id, resources), resources);
-	if (!live)
-		throw new CrmError('invalid_input', `the host has no ${input.type} ${input.id}`, {field: '--id'});
+	if (!live) throw new CrmError('invalid_input', `the host has no ${input.type} ${input.id}`, {field: 'id'});
 	const unknowns = resources.filter((r) => r.resource_type === input.type && r.status === 'unknown');
 	const unknown = unknowns.find((r) => r.candidate_id === input.id) ?? unknowns[0];
 	const found: AdoptFound = {

@@ -14,10 +14,11 @@ export interface FieldChange {
 
 /**
  * Fields the host itself changes in normal operation (an account's status after an upstream 401, a
- * subscription's expiry when extended): reconcile reports them, but they do not make a resource
- * another one, so they never keep it from a rollback.
+ * subscription's expiry when extended), and an account's schedulable switch (auto-pause flips it,
+ * an operator may): reconcile reports them, but they do not make a resource another one, so they
+ * never keep it from a rollback.
  */
-const HOST_MANAGED = new Set(['status', 'expires_at']);
+const HOST_MANAGED = new Set(['status', 'expires_at', 'schedulable']);
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const sortedIds = (v: unknown) => (Array.isArray(v) ? v.map(String).sort() : []);
@@ -53,6 +54,9 @@ export function fieldChanges(r: ResourceRecord, live: LiveResource): FieldChange
 			check('base_url', s.base_url, creds.base_url);
 			check('model_mapping', s.model_mapping, creds.model_mapping);
 			check('openai_responses_mode', s.openai_responses_mode, obj(live.extra).openai_responses_mode);
+			// Recorded once the tool paused or resumed the account itself (auto-pause): its own switch
+			// is then in sync, and an operator's later change shows as drift.
+			check('schedulable', s.schedulable, live.schedulable);
 			break;
 		}
 		case 'user':

@@ -135,10 +135,10 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 		const b = store.data.batches.find((x) => x.batch_id === o.batchId);
 		if (!b)
 			throw new CrmError('invalid_input', `no batch ${shown(o.batchId)}; see crm batches`, {
-				field: '--batch',
+				field: 'batch',
 			});
 		if (b.host_id !== host.host_id)
-			throw new CrmError('invalid_input', `batch ${o.batchId} belongs to another host`, {field: '--batch'});
+			throw new CrmError('invalid_input', `batch ${o.batchId} belongs to another host`, {field: 'batch'});
 	}
 	const runner = new StepRunner(o.sink, o.signal);
 	const client = hostClientFor(host, {

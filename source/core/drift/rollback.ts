@@ -16,6 +16,7 @@ import {readLive, userClientFor} from '../hosts/reads.js';
 import {describeChanges, identityChanges} from './compare.js';
 import {recheckUnknown, recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {StepRunner} from '../pipeline/steps.js';
+import {withDefaults} from '../pipeline/timing.js';
 
 const ORDER: ResourceType[] = ['api_key', 'subscription', 'user', 'account', 'group'];
 
@@ -90,10 +91,10 @@ function planItem(store: StateStore, batchId: string, r: ResourceRecord): PlanIt
 
 export async function loadBatchForRollback(store: StateStore, batchId: string | undefined) {
 	if (!batchId)
-		throw new CrmError('invalid_input', '--batch is required (see crm batches)', {field: '--batch'});
+		throw new CrmError('invalid_input', (f) => `${f} is required (see crm batches)`, {field: 'batch'});
 	const index = store.data.batches.find((b) => b.batch_id === batchId);
 	if (!index)
-		throw new CrmError('invalid_input', `no batch ${shown(batchId)}; see crm batches`, {field: '--batch'});
+		throw new CrmError('invalid_input', `no batch ${shown(batchId)}; see crm batches`, {field: 'batch'});
 	const file = await store.readBatch(batchId);
 	const resources = (file?.resources ?? []).filter((r) => r.status !== 'failed');
 	if (resources.length === 0) {
@@ -145,9 +146,9 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 		throw new CrmError(
 			'invalid_input',
 			`batch ${index.batch_id}'s host ${index.host_id} is no longer registered`,
-			{field: '--batch'},
+			{field: 'batch'},
 		);
-	const timeoutMs = o.timing?.requestTimeoutMs ?? 15_000;
+	const timeoutMs = withDefaults(o.timing).requestTimeoutMs;
 	const client = hostClientFor(host, {operator: o.operator, signal: o.signal, timeoutMs, store});
 	const secrets = store.data.batch_secrets[index.batch_id];
 	const runner = new StepRunner(o.sink, o.signal);
@@ -242,7 +243,12 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 		const keptByDesign = remaining.filter((r) => !r.owned);
 		index.batch_status = remaining.length === keptByDesign.length ? 'rolled_back' : 'partial';
 		index.provider_status = null;
-		if (index.batch_status === 'rolled_back') index.access_status = 'pending';
+		if (index.batch_status === 'rolled_back') {
+			index.access_status = 'pending';
+			// A kept provider key served balance reads and health checks of this batch: no longer needed.
+			const kept = o.store.data.batch_secrets[index.batch_id];
+			if (kept?.provider_key) kept.provider_key = null;
+		}
 		index.updated_at = new Date().toISOString();
 		await recorder.flush();
 		result.batch_status = index.batch_status;

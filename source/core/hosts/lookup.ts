@@ -3,9 +3,9 @@ import {CrmError} from '../../lib/errors.js';
 import {shown} from '../input/validate.js';
 import type {HostRecord, State} from '../../store/schema.js';
 
-export function resolveHost(state: State, ref: string | undefined, field = '--host'): HostRecord {
+export function resolveHost(state: State, ref: string | undefined, field = 'host'): HostRecord {
 	if (!ref)
-		throw new CrmError('invalid_input', `${field} is required: a host id or name (see crm host list)`, {
+		throw new CrmError('invalid_input', (f) => `${f} is required: a host id or name (see crm host list)`, {
 			field,
 		});
 	const host = state.hosts.find((h) => h.host_id === ref) ?? state.hosts.find((h) => h.name === ref);
@@ -19,7 +19,7 @@ export function resolveHost(state: State, ref: string | undefined, field = '--ho
 	return host;
 }
 
-/** The JSON shape of a host in command output (CLI.md): never the credential or session. */
+/** The shape of a host every view shows (docs/cli.md `crm host show`): never the credential or session. */
 export function hostView(host: HostRecord) {
 	return {
 		host_id: host.host_id,

@@ -10,6 +10,7 @@ import {CrmError, invalidInput} from '../../lib/errors.js';
 import {USER_AGENT, type Operator} from './access.js';
 import {complianceMessage, probeWithOperator} from '../import/host-probe.js';
 import {StepFailure} from '../pipeline/steps.js';
+import {DEFAULT_TIMING} from '../pipeline/timing.js';
 
 export type AdminCredential =
 	{type: 'admin_api_key'; key: string} | {type: 'login'; email: string; password: string};
@@ -52,7 +53,7 @@ export async function probeNewHost(
 	const client = new HostClient({
 		baseUrl: input.url,
 		auth: input.credential,
-		timeoutMs: options.timeoutMs ?? 8000,
+		timeoutMs: options.timeoutMs ?? DEFAULT_TIMING.probeTimeoutMs,
 		retries: 1,
 		totp: options.operator.totp,
 		userAgent: USER_AGENT,
@@ -79,7 +80,7 @@ export async function registerHost(
 ): Promise<HostRecord> {
 	if (store.data.hosts.some((h) => h.name === input.name)) {
 		throw invalidInput(
-			'--name',
+			'name',
 			`a host named ${input.name} is already registered; choose another name or remove it first`,
 		);
 	}

@@ -13,13 +13,13 @@ export function liveBatchesOn(state: State, hostId: string) {
 }
 
 export async function removeHost(store: StateStore, ref: string | undefined, force: boolean) {
-	const host = resolveHost(store.data, ref, 'HOST');
+	const host = resolveHost(store.data, ref);
 	const live = liveBatchesOn(store.data, host.host_id);
 	if (live.length > 0 && !force) {
 		throw new CrmError(
 			'invalid_input',
 			`host ${host.name} still has ${live.length} batch(es) with resources on it (e.g. ${live[0]?.batch_id}); roll them back first, or force it to forget the host (its resources stay on the host)`,
-			{field: 'HOST'},
+			{field: 'host'},
 		);
 	}
 	store.data.hosts = store.data.hosts.filter((h) => h.host_id !== host.host_id);

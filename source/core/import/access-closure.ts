@@ -1,4 +1,4 @@
-// access_closure: the tool closes access itself on the host side (DOMAIN.md "Access mode"): a managed
+// access_closure: the tool closes access itself on the host side (docs/domain.md "Access modes"): a managed
 // normal user, its balance or subscription, and its own key bound to the group.
 import {randomBytes} from 'node:crypto';
 import {HostError} from '../../host/errors.js';

@@ -1,11 +1,14 @@
-// Which side a failed access smoke is on (DOMAIN.md rule 5): host_compatibility_gap only when the
+// Which side a failed access smoke is on (docs/domain.md "Failure classes"): host_compatibility_gap only when the
 // provider answered the same key directly.
 import type {FailureClass} from '../../store/schema.js';
 import {classFromUpstream} from '../pipeline/failure.js';
 import type {SmokeOutcome} from './smoke.js';
 import type {UpstreamProbe} from './upstream-probe.js';
 
-export function classifySmokeFailure(smoke: SmokeOutcome, upstream: UpstreamProbe | null): FailureClass {
+export function classifySmokeFailure(
+	smoke: Pick<SmokeOutcome, 'last_error'>,
+	upstream: Pick<UpstreamProbe, 'chat_ok' | 'chat_error'> | null,
+): FailureClass {
 	const error = smoke.last_error;
 	const code = error?.code ?? '';
 	if (

@@ -14,23 +14,18 @@ import type {BatchIndex, State} from '../../store/schema.js';
 import type {ImportPlanInput, ImportRequest} from './types.js';
 
 export function preflight(state: State, packs: PackSet, request: ImportRequest): ImportPlanInput {
-	if (!request.pack)
-		throw invalidInput('--pack', `--pack is required: one of ${packs.packs.map((p) => p.id).join(', ')}`);
+	const ids = packs.packs.map((p) => p.id).join(', ');
+	if (!request.pack) throw invalidInput('pack', (f) => `${f} is required: one of ${ids}`);
 	const pack = findPack(packs, request.pack);
-	if (!pack) {
-		throw invalidInput(
-			'--pack',
-			`no pack "${request.pack.slice(0, 40)}"; choose one of ${packs.packs.map((p) => p.id).join(', ')}`,
-		);
-	}
+	if (!pack) throw invalidInput('pack', `no pack "${request.pack.slice(0, 40)}"; choose one of ${ids}`);
 	const rawUrl = request.url ?? pack.base_url ?? undefined;
 	if (!rawUrl)
-		throw invalidInput('--url', `pack ${pack.id} has no fixed URL: give the relay's base URL with --url`);
-	const baseUrl = validateUrl(rawUrl, '--url');
-	const key = validateKey(request.key, request.keySource);
+		throw invalidInput('url', (f) => `pack ${pack.id} has no fixed URL: give the relay's base URL with ${f}`);
+	const baseUrl = validateUrl(rawUrl, 'url');
+	const key = validateKey(request.key, 'key');
 	const accessMode = validateAccessMode(request.access, pack.access_mode);
-	const smokeModel = validateModelName(request.smokeModel, '--smoke-model');
-	const user = validateEmail(request.user, '--user');
+	const smokeModel = validateModelName(request.smokeModel, 'smoke_model');
+	const user = validateEmail(request.user, 'user');
 	const host = resolveHost(state, request.host);
 	return {
 		host,
@@ -42,10 +37,11 @@ export function preflight(state: State, packs: PackSet, request: ImportRequest):
 		smokeModel,
 		user,
 		continueOnUpstreamFailure: Boolean(request.continueOnUpstreamFailure),
+		keepKey: Boolean(request.keepKey),
 	};
 }
 
-/** The earlier succeeded import of the same identity (DOMAIN.md "Import identity"), if any. */
+/** The earlier succeeded import of the same identity (docs/domain.md "Identity"), if any. */
 export function findSucceededImport(state: State, input: ImportPlanInput): BatchIndex | undefined {
 	return state.batches.find(
 		(b) =>
@@ -65,8 +61,9 @@ export function checkDuplicate(state: State, input: ImportPlanInput, force: bool
 	if (earlier) {
 		throw new CrmError(
 			'operation_failed',
-			`this provider key is already imported into ${input.host.name} in ${input.accessMode} mode by batch ${earlier.batch_id} (${earlier.access_status}); roll it back first (crm rollback --batch ${earlier.batch_id}) or pass --force to import it again`,
-			{field: '--force'},
+			(f) =>
+				`this provider key is already imported into ${input.host.name} in ${input.accessMode} mode by batch ${earlier.batch_id} (${earlier.access_status}); roll it back first (crm rollback --batch ${earlier.batch_id}) or pass ${f} to import it again`,
+			{field: 'force'},
 		);
 	}
 }

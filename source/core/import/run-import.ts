@@ -1,35 +1,31 @@
 // The import engine (UI-free): preflight, then host and upstream probes in parallel, plan, create
-// group and account, account test, access closure, access smoke, summary. Every step emits events;
-// the CLI prints them, the TUI renders them.
+// group and account (create-steps.ts), account test, access closure, access smoke (smoke-record.ts),
+// summary (finish.ts). Every step emits events (docs/architecture.md "The event stream"); views
+// render them.
 import {HostError} from '../../host/errors.js';
 import type {Capabilities} from '../../host/probe.js';
 import type {StateStore} from '../../store/state-store.js';
-import type {FailureClass, ProviderStatus} from '../../store/schema.js';
+import type {FailureClass} from '../../store/schema.js';
 import {BatchRecorder, newBatchId} from '../records/batch-recorder.js';
 import type {EventSink} from '../pipeline/events.js';
-import {classFromHostError, NEXT_STEP} from '../pipeline/failure.js';
+import {classFromHostError} from '../pipeline/failure.js';
 import {registerSecret} from '../../lib/secrets.js';
 import {hostClientFor, type Operator} from '../hosts/access.js';
 import {plannedNames, type PlannedNames} from '../records/naming.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import type {PackSet} from '../packs/packs.js';
 import {StepFailure, StepRunner, StepStopped} from '../pipeline/steps.js';
-import {byExactName, trackedCreate} from '../records/tracked-create.js';
-import {makeMarker, withMarker} from '../records/marker.js';
-import {markerSnapshot} from '../records/provenance.js';
 import {accessClosureStep, type AccessClosure} from './access-closure.js';
 import {accountTestStep} from './account-test-step.js';
 import {classifySmokeFailure} from './classify-smoke.js';
 import {hostProbeStep} from './host-probe.js';
 import {checkDuplicate, preflight} from './preflight.js';
-import {runSmoke, smokeResult, type SmokeOutcome} from './smoke.js';
-import {
-	DEFAULT_TIMING,
-	type ImportPlanInput,
-	type ImportRequest,
-	type ImportResult,
-	type Timing,
-} from './types.js';
+import type {SmokeOutcome} from './smoke.js';
+import {smokeAndRecord} from './smoke-record.js';
+import {createAccount, createGroup, planStep, type CreateContext} from './create-steps.js';
+import {finish} from './finish.js';
+import {withDefaults} from '../pipeline/timing.js';
+import {type ImportPlanInput, type ImportRequest, type ImportResult, type Timing} from './types.js';
 import {upstreamProbeStep, type UpstreamProbe} from './upstream-probe.js';
 
 export interface ImportOptions {
@@ -54,52 +50,12 @@ export function checkImport(store: StateStore, packs: PackSet, request: ImportRe
 }
 
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
-	const {store, sink, signal, operator} = options;
-	const timing: Timing = {...DEFAULT_TIMING, ...options.timing};
+	const {store, signal, operator} = options;
+	const timing: Timing = withDefaults(options.timing);
 	const input = checkImport(store, options.packs, options.request);
 	const {host, pack} = input;
 	await recoverDeadBatches(store);
-	const batchId = newBatchId();
-	registerSecret(input.key); // read by the caller already; registered again, whoever called
-	const recorder = await BatchRecorder.create(
-		store,
-		{
-			batch_id: batchId,
-			host_id: host.host_id,
-			pack: pack.id,
-			base_url: input.baseUrl,
-			key_fingerprint: input.fingerprint,
-			access_mode: input.accessMode,
-			batch_status: 'running',
-			access_status: 'pending',
-			provider_status: null,
-			failure_class: null,
-			stopped_at_step: null,
-			created_at: new Date().toISOString(),
-			pid: process.pid,
-		},
-		{
-			base_url: input.baseUrl,
-			access_mode: input.accessMode,
-			smoke_model_requested: input.smokeModel,
-			user: input.user,
-			key_fingerprint: input.fingerprint,
-			continue_on_upstream_failure: input.continueOnUpstreamFailure,
-		},
-	);
-	options.onBatch?.(batchId);
-	const runner = new StepRunner(sink, signal, {
-		// The batch file is what recovery reads to name the step a dead run was in (state.json waits).
-		onStart: (name) =>
-			recorder.startStep({
-				name,
-				status: 'running',
-				started_at: new Date().toISOString(),
-				duration_ms: null,
-				message: '',
-			}),
-		onEnd: (record, evidence) => recorder.recordStep(record, evidence),
-	});
+	const {batchId, recorder, runner} = await openBatch(store, input, options);
 	const client = hostClientFor(host, {operator, signal, timeoutMs: timing.requestTimeoutMs, store});
 	// Records a crashed run left pending on this host are resolved before anything new is created.
 	await resolvePending(store, host, client).catch(() => 0);
@@ -157,17 +113,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		const names = await runner.run('plan', async (api) =>
 			planStep(client, host, pack.id, batchId, api.progress, searched),
 		);
-		const planned = {
-			group: {
-				name: names.group,
-				platform: 'openai',
-				subscription_type: input.accessMode === 'subscription' ? 'subscription' : 'standard',
-			},
-			account: {name: names.account, models: Object.keys(choice.mapping), smoke_model: choice.smokeModel},
-			user: input.user ?? names.user_email,
-			key: names.key,
-			subscription: input.accessMode === 'subscription' ? `${pack.subscription.validity_days} days` : null,
-		};
+		const planned = plannedEvidence(input, names, choice);
 		// The access closure runs beside group and account (docs/benchmarks.md, import critical path): in
 		// subscription mode the smoke user needs neither, so it starts now and only its subscription and
 		// key wait for the group; in self-service mode the user is allowed the new group, so it starts
@@ -193,90 +139,19 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 			);
 		let closing: Promise<AccessClosure> | null = null;
 		if (input.accessMode === 'subscription') closing = alongside(startClosure());
-		const groupStep = runner.run('create_group', async () => {
-			const marker = makeMarker(batchId);
-			const body = {
-				name: names.group,
-				description: withMarker(pack.group_template.description, marker),
-				platform: 'openai',
-				rate_multiplier: pack.group_template.rate_multiplier,
-				is_exclusive: input.accessMode === 'self_service',
-				subscription_type:
-					input.accessMode === 'subscription' ? ('subscription' as const) : ('standard' as const),
-			};
-			const made = await trackedCreate(
-				recorder,
-				'group',
-				names.group,
-				{
-					name: body.name,
-					platform: body.platform,
-					subscription_type: body.subscription_type,
-					is_exclusive: body.is_exclusive,
-					status: 'active',
-					...markerSnapshot(marker),
-				},
-				() => client.createGroup(body),
-				async () =>
-					byExactName((await client.listGroups({search: names.group, page_size: 100})).items, names.group),
-			);
-			return {
-				status: 'ok',
-				message: `group ${names.group} (id ${made.id}, ${body.subscription_type})`,
-				value: made,
-				evidence: {planned, group: made},
-			};
-		});
+		const made: CreateContext = {recorder, client, batchId, names, input, pack};
+		const groupStep = runner.run('create_group', async () => createGroup(made, planned));
 		groupStep.then(
-			(made) => groupMade.resolve(Number(made.id)),
+			(group) => groupMade.resolve(Number(group.id)),
 			(error: unknown) => groupMade.reject(error),
 		);
 		const group = await groupStep;
 		const groupId = Number(group.id);
 		closing ??= alongside(startClosure());
 
-		const account = await runner.run('create_account', async () => {
-			const marker = makeMarker(batchId);
-			const body = {
-				name: names.account,
-				notes: withMarker('imported by crm', marker),
-				platform: 'openai',
-				type: 'apikey',
-				credentials: {api_key: input.key, base_url: input.baseUrl, model_mapping: choice.mapping},
-				extra: {openai_responses_mode: 'force_chat_completions'},
-				concurrency: pack.account_template.concurrency,
-				priority: pack.account_template.priority,
-				group_ids: [groupId],
-			};
-			const made = await trackedCreate(
-				recorder,
-				'account',
-				names.account,
-				{
-					name: body.name,
-					platform: body.platform,
-					type: body.type,
-					status: 'active',
-					group_ids: [String(groupId)],
-					base_url: input.baseUrl,
-					model_mapping: choice.mapping,
-					openai_responses_mode: 'force_chat_completions',
-					...markerSnapshot(marker),
-				},
-				() => client.createAccount(body, {idempotencyKey: `${batchId}-account`}),
-				async () =>
-					byExactName(
-						(await client.listAccounts({search: names.account, page_size: 100})).items,
-						names.account,
-					),
-			);
-			return {
-				status: 'ok',
-				message: `account ${names.account} (id ${made.id}) with ${Object.keys(choice.mapping).length} models, bound to group ${groupId}`,
-				value: made,
-				evidence: {account: made},
-			};
-		});
+		const account = await runner.run('create_account', async () =>
+			createAccount(made, groupId, choice.mapping),
+		);
 
 		// The account test is advisory (the access smoke decides) and the closure does not need its
 		// answer: both run at once.
@@ -290,36 +165,18 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 
 		const closure: AccessClosure = await closing;
 		// The smoke needs the user's key and the account; the advisory account test runs on beside it.
-		smoke = await runner.run('access_smoke', async (api) => {
-			const out = await runSmoke(
-				{
-					hostUrl: host.url,
-					userKey: closure.user_key,
-					model: choice.smokeModel,
-					accessMode: input.accessMode,
-					timing,
-				},
-				api,
-			);
-			await recorder.accessResult({
-				at: new Date().toISOString(),
-				access_mode: input.accessMode,
-				access_status: out.access_status,
-				smoke_model: choice.smokeModel,
-				models_ok: out.models_ok,
-				completion_ok: out.completion_ok,
-				completion_status: out.completion_status,
-				completion_type: out.completion_type,
-				completion_preview: out.completion_preview,
-				attempts: out.attempts,
-			});
-			const result = smokeResult(out, choice.smokeModel);
-			if (!out.access_status.endsWith('_ready')) {
-				smoke = out;
-				throw new StepFailure(classifySmokeFailure(out, upstream), result.message, out);
-			}
-			return result;
+		const smoked = await smokeAndRecord({
+			runner,
+			recorder,
+			hostUrl: host.url,
+			userKey: closure.user_key,
+			model: choice.smokeModel,
+			accessMode: input.accessMode,
+			timing,
+			notReady: (out) => classifySmokeFailure(out, upstream),
 		});
+		smoke = smoked.outcome;
+		if (smoked.error) throw smoked.error;
 		const [tested] = await Promise.allSettled([accountTest]);
 		if (tested.status === 'rejected') throw tested.reason;
 	} catch (error) {
@@ -335,33 +192,76 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 	return finish({recorder, runner, input, failureClass, upstream, smoke, probeAdvisory, signal});
 }
 
-async function planStep(
-	client: ReturnType<typeof hostClientFor>,
-	host: ImportPlanInput['host'],
-	pack: string,
-	batchId: string,
-	progress: (m: string) => void,
-	/** What the host probe's search for the first name found (null: it did not search). */
-	searched: Array<{name: string}> | null,
-) {
-	// Old hosts keep deleted group names reserved: pick a name no group (live) uses; a reserved one
-	// still answers 409 at create, so the suffix also moves on then (see create_group's lookup).
-	let names: PlannedNames = plannedNames(host, pack, batchId);
-	for (let attempt = 1; attempt < 5; attempt++) {
-		progress(`checking that ${names.group} is free`);
-		const found =
-			attempt === 1 && searched
-				? searched
-				: (await client.listGroups({search: names.group, page_size: 100})).items;
-		const taken = byExactName(found, names.group).length > 0;
-		if (!taken) break;
-		names = plannedNames(host, pack, batchId, attempt);
-	}
+/** The batch's records (index entry, batch file) and the step runner that writes each step to them. */
+async function openBatch(store: StateStore, input: ImportPlanInput, options: ImportOptions) {
+	const {host, pack} = input;
+	const {sink, signal} = options;
+	const batchId = newBatchId();
+	registerSecret(input.key); // read by the caller already; registered again, whoever called
+	// Kept only when asked (docs/domain.md "Secrets"), in state.json alone, written with the batch.
+	if (input.keepKey)
+		store.data.batch_secrets[batchId] = {
+			user_email: null,
+			user_password: null,
+			user_key: null,
+			provider_key: input.key,
+		};
+	const recorder = await BatchRecorder.create(
+		store,
+		{
+			batch_id: batchId,
+			host_id: host.host_id,
+			pack: pack.id,
+			base_url: input.baseUrl,
+			key_fingerprint: input.fingerprint,
+			access_mode: input.accessMode,
+			batch_status: 'running',
+			access_status: 'pending',
+			provider_status: null,
+			failure_class: null,
+			stopped_at_step: null,
+			created_at: new Date().toISOString(),
+			pid: process.pid,
+		},
+		{
+			base_url: input.baseUrl,
+			access_mode: input.accessMode,
+			smoke_model_requested: input.smokeModel,
+			user: input.user,
+			key_fingerprint: input.fingerprint,
+			continue_on_upstream_failure: input.continueOnUpstreamFailure,
+			key_kept: input.keepKey,
+		},
+	);
+	options.onBatch?.(batchId);
+	const runner = new StepRunner(sink, signal, {
+		// The batch file is what recovery reads to name the step a dead run was in (state.json waits).
+		onStart: (name) =>
+			recorder.startStep({
+				name,
+				status: 'running',
+				started_at: new Date().toISOString(),
+				duration_ms: null,
+				message: '',
+			}),
+		onEnd: (record, evidence) => recorder.recordStep(record, evidence),
+	});
+	return {batchId, recorder, runner};
+}
+
+/** What the plan step chose, as create_group's evidence records it. */
+function plannedEvidence(input: ImportPlanInput, names: PlannedNames, choice: UpstreamProbe['choice']) {
 	return {
-		status: 'ok' as const,
-		message: `will create group and account ${names.group}, user ${names.user_email}, key ${names.key}`,
-		value: names,
-		evidence: names,
+		group: {
+			name: names.group,
+			platform: 'openai',
+			subscription_type: input.accessMode === 'subscription' ? 'subscription' : 'standard',
+		},
+		account: {name: names.account, models: Object.keys(choice.mapping), smoke_model: choice.smokeModel},
+		user: input.user ?? names.user_email,
+		key: names.key,
+		subscription:
+			input.accessMode === 'subscription' ? `${input.pack.subscription.validity_days} days` : null,
 	};
 }
 
@@ -375,84 +275,4 @@ function deferred<T>(): {promise: Promise<T>; resolve: (v: T) => void; reject: (
 	});
 	promise.catch(() => {}); // whoever needs it awaits it; an unused rejection is not an error
 	return {promise, resolve, reject};
-}
-
-interface FinishInput {
-	recorder: BatchRecorder;
-	runner: StepRunner;
-	input: ImportPlanInput;
-	failureClass: FailureClass | null;
-	upstream: UpstreamProbe | null;
-	smoke: SmokeOutcome | null;
-	probeAdvisory: boolean;
-	signal: AbortSignal;
-}
-
-async function finish(f: FinishInput): Promise<ImportResult> {
-	const {recorder, input} = f;
-	const ready = Boolean(f.smoke?.access_status.endsWith('_ready'));
-	const created = recorder.file.resources.some(
-		(r) => r.status === 'created' || r.status === 'pending' || r.status === 'unknown',
-	);
-	const warned = recorder.file.steps.some((s) => s.status === 'warn');
-	const stopped = f.signal.aborted;
-	const providerStatus: ProviderStatus | null = ready
-		? warned
-			? 'degraded'
-			: 'active'
-		: created
-			? 'broken'
-			: null;
-	const stoppedAt = ready
-		? null
-		: (recorder.file.steps.find((s) => s.status === 'fail')?.name ?? f.runner.current);
-	const summaryMessage = ready
-		? `ready: ${f.smoke?.access_status}`
-		: stopped
-			? `stopped by the operator during ${stoppedAt}`
-			: `failed at ${stoppedAt}: ${f.failureClass ?? 'unknown'} — ${NEXT_STEP[f.failureClass ?? 'unknown']}`;
-	if (!stopped) {
-		await f.runner
-			.run('summary', async () => ({status: ready ? 'ok' : 'ok', message: summaryMessage, value: null}))
-			.catch(() => {});
-	}
-	const result: ImportResult = {
-		batch_id: recorder.batchId,
-		host_id: input.host.host_id,
-		pack: input.pack.id,
-		access_mode: input.accessMode,
-		batch_status: ready ? 'succeeded' : 'failed',
-		provider_status: providerStatus,
-		access_status: f.smoke?.access_status ?? (created ? 'broken' : 'pending'),
-		failure_class: ready ? null : (f.failureClass ?? (stopped ? null : 'unknown')),
-		completion_ok: f.smoke?.completion_ok ?? false,
-		completion_status: f.smoke?.completion_status ?? null,
-		completion_type: f.smoke?.completion_type ?? null,
-		completion_preview: f.smoke?.completion_preview ?? null,
-		probe_advisory: f.probeAdvisory,
-		smoke_model: f.upstream?.choice.smokeModel ?? null,
-		stopped_at_step: stoppedAt,
-		steps: recorder.file.steps.map((s) => ({
-			name: s.name,
-			status: s.status,
-			duration_ms: s.duration_ms,
-			message: s.message,
-		})),
-		resources: recorder.file.resources
-			.filter((r) => r.status !== 'failed')
-			.map((r) => ({resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name})),
-		artifacts_dir: recorder.artifactsDir,
-	};
-	await recorder.finish(
-		{
-			batch_status: result.batch_status,
-			access_status: result.access_status,
-			provider_status: result.provider_status,
-			failure_class: result.failure_class,
-			stopped_at_step: result.stopped_at_step,
-			pid: null,
-		},
-		{...result, stopped_by_operator: stopped, upstream: f.upstream, smoke: f.smoke},
-	);
-	return result;
 }

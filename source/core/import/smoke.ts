@@ -1,6 +1,6 @@
-// access_smoke: ready means a completion worked (DOMAIN.md rule 1). With the managed user's key,
+// access_smoke: ready means a completion worked (docs/domain.md "Ready"). With the managed user's key,
 // /v1/models must list the smoke model AND a minimal chat completion must succeed. Bounded retries
-// cover the fresh-host races of rule 6b (503 "no available accounts", a stale models cache).
+// cover the fresh-host races (docs/domain.md "Ready") (503 "no available accounts", a stale models cache).
 import {GatewayClient} from '../../host/gateway-client.js';
 import {HostError} from '../../host/errors.js';
 import type {AccessMode} from '../packs/packs.js';

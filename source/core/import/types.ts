@@ -1,4 +1,4 @@
-// The import's inputs and its result (the JSON of `crm import`, CLI.md).
+// The import's inputs and its result (the JSON of `crm import`, docs/cli.md).
 import type {Pack, AccessMode} from '../packs/packs.js';
 import type {
 	AccessStatus,
@@ -12,14 +12,15 @@ export interface ImportRequest {
 	host: string | undefined;
 	pack: string | undefined;
 	url?: string;
-	/** The provider key, already read from env/file/stdin. */
+	/** The provider key, already read from env/file/stdin (a bad one is named by the field `key`). */
 	key: string | undefined;
-	keySource: string;
 	access?: string;
 	smokeModel?: string;
 	user?: string;
 	continueOnUpstreamFailure?: boolean;
 	force?: boolean;
+	/** Keep the provider key in state.json for balance reads and direct health checks (--keep-key). */
+	keepKey?: boolean;
 }
 
 export interface ImportPlanInput {
@@ -32,22 +33,10 @@ export interface ImportPlanInput {
 	smokeModel: string | null;
 	user: string | null;
 	continueOnUpstreamFailure: boolean;
+	keepKey: boolean;
 }
 
-export interface Timing {
-	/** Per HTTP request. */
-	requestTimeoutMs: number;
-	/** Total window for retrying the access smoke (503 warm-up, stale models list). */
-	smokeRetryMs: number;
-	/** Pause between smoke attempts. */
-	smokeRetryIntervalMs: number;
-}
-
-export const DEFAULT_TIMING: Timing = {
-	requestTimeoutMs: 15_000,
-	smokeRetryMs: 25_000,
-	smokeRetryIntervalMs: 1_000,
-};
+export {DEFAULT_TIMING, type Timing} from '../pipeline/timing.js';
 
 export interface ImportResult {
 	batch_id: string;
@@ -65,6 +54,8 @@ export interface ImportResult {
 	probe_advisory: boolean;
 	smoke_model: string | null;
 	stopped_at_step: string | null;
+	/** The operator stopped the run (Ctrl-C, a stop request) before it finished. */
+	stopped_by_operator: boolean;
 	steps: Array<{name: string; status: string; duration_ms: number | null; message: string}>;
 	resources: Array<{resource_type: string; host_resource_id: string | null; name: string}>;
 	artifacts_dir: string;

@@ -1,6 +1,6 @@
 // upstream_probe: the provider itself, directly from the jump host. /models (candidate URLs) sets the
 // model list that is the truth; a minimal direct chat with the smoke model tells a provider problem
-// (auth, quota) apart from a host problem later (DOMAIN.md rule 5).
+// (auth, quota) apart from a host problem later (docs/domain.md "Failure classes").
 import {
 	listUpstreamModels,
 	upstreamChat,

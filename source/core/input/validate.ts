@@ -1,4 +1,6 @@
 // Input checks shared by the CLI, the TUI and batch import: each names the field and what to do.
+// `field` is the input's name (`url`, `key`, `--url` where a command checks its own flag); the
+// message is a phrase, so a view can say the field in its own words (docs/architecture.md).
 import {invalidInput} from '../../lib/errors.js';
 // From the zod-free constants, not packs.ts: this module is on read-only commands' start-up path.
 import {ACCESS_MODES} from '../../store/constants.js';
@@ -19,65 +21,72 @@ export function validateUrl(raw: string | undefined, field: string): string {
 	if (!value)
 		throw invalidInput(
 			field,
-			`${field} is empty: give the provider's base URL, e.g. https://api.deepseek.com`,
+			(f) => `${f} is empty: give the provider's base URL, e.g. https://api.deepseek.com`,
 		);
-	if (value.length > 2048) throw invalidInput(field, `${field} is longer than 2048 characters`);
+	if (value.length > 2048) throw invalidInput(field, (f) => `${f} is longer than 2048 characters`);
 	if (CONTROL.test(value) || /\s/.test(value))
-		throw invalidInput(field, `${field} contains spaces or control characters`);
+		throw invalidInput(field, (f) => `${f} contains spaces or control characters`);
 	let url: URL;
 	try {
 		url = new URL(value);
 	} catch {
 		throw invalidInput(
 			field,
-			`${field} "${value.slice(0, 80)}" is not an absolute URL; it must start with https:// or http://`,
+			(f) => `${f} "${value.slice(0, 80)}" is not an absolute URL; it must start with https:// or http://`,
 		);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw invalidInput(field, `${field} must be an http(s) URL, not ${url.protocol}`);
+		throw invalidInput(field, (f) => `${f} must be an http(s) URL, not ${url.protocol}`);
 	}
 	if (url.username || url.password) {
 		throw invalidInput(
 			field,
-			`${field} carries credentials; remove them from the URL and pass the key with --key-env/--key-file/--key-stdin`,
+			(f) =>
+				`${f} carries credentials; remove them from the URL and pass the key with --key-env/--key-file/--key-stdin`,
 		);
 	}
-	if (!url.hostname) throw invalidInput(field, `${field} has no host name`);
-	if (url.search || url.hash) throw invalidInput(field, `${field} must not carry a query or fragment`);
+	if (!url.hostname) throw invalidInput(field, (f) => `${f} has no host name`);
+	if (url.search || url.hash) throw invalidInput(field, (f) => `${f} must not carry a query or fragment`);
 	return url.toString().replace(/\/+$/, '');
 }
 
 export function validateKey(raw: string | undefined, field: string): string {
 	const value = (raw ?? '').replace(/\r?\n$/, '');
-	if (!value.trim()) throw invalidInput(field, `the provider key from ${field} is empty`);
+	if (!value.trim()) throw invalidInput(field, (f) => `the provider key from ${f} is empty`);
 	if (/[\r\n]/.test(value)) {
 		throw invalidInput(
 			field,
-			`the provider key from ${field} contains a line break; the key must be one line`,
+			(f) => `the provider key from ${f} contains a line break; the key must be one line`,
 		);
 	}
 	if (value !== value.trim() || /\s/.test(value)) {
 		throw invalidInput(
 			field,
-			`the provider key from ${field} contains spaces; check that it holds only the key`,
+			(f) => `the provider key from ${f} contains spaces; check that it holds only the key`,
 		);
 	}
 	if (CONTROL.test(value) || !/^[\x21-\x7E]+$/.test(value)) {
-		throw invalidInput(field, `the provider key from ${field} has characters that are not printable ASCII`);
+		throw invalidInput(
+			field,
+			(f) => `the provider key from ${f} has characters that are not printable ASCII`,
+		);
 	}
 	if (value.length > 4096)
-		throw invalidInput(field, `the provider key from ${field} is longer than 4096 characters`);
+		throw invalidInput(field, (f) => `the provider key from ${f} is longer than 4096 characters`);
 	return value;
 }
 
 export function validateAccessMode(
 	raw: string | undefined,
 	fallback: AccessMode,
-	field = '--access',
+	field = 'access',
 ): AccessMode {
 	if (raw === undefined) return fallback;
 	if (!(ACCESS_MODES as readonly string[]).includes(raw)) {
-		throw invalidInput(field, `${field} must be one of ${ACCESS_MODES.join(', ')} (got ${shown(raw, 40)})`);
+		throw invalidInput(
+			field,
+			(f) => `${f} must be one of ${ACCESS_MODES.join(', ')} (got ${shown(raw, 40)})`,
+		);
 	}
 	return raw as AccessMode;
 }
@@ -97,7 +106,7 @@ export function validateModelName(raw: string | undefined, field: string): strin
 	if (!MODEL_NAME.test(raw)) {
 		throw invalidInput(
 			field,
-			`${field} "${raw.slice(0, 40)}" is not a model id (letters, digits, . _ : / @ + -; at most 128)`,
+			(f) => `${f} "${raw.slice(0, 40)}" is not a model id (letters, digits, . _ : / @ + -; at most 128)`,
 		);
 	}
 	return raw;
@@ -106,16 +115,16 @@ export function validateModelName(raw: string | undefined, field: string): strin
 export function validateEmail(raw: string | undefined, field: string): string | null {
 	if (raw === undefined) return null;
 	if (raw.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) {
-		throw invalidInput(field, `${field} "${raw.slice(0, 60)}" is not an email address`);
+		throw invalidInput(field, (f) => `${f} "${raw.slice(0, 60)}" is not an email address`);
 	}
 	return raw;
 }
 
 export function validateName(raw: string | undefined, field: string): string {
 	const value = (raw ?? '').trim();
-	if (!value) throw invalidInput(field, `${field} is required`);
+	if (!value) throw invalidInput(field, (f) => `${f} is required`);
 	if (value.length > 64 || !/^[\p{L}\p{N}._-]+$/u.test(value)) {
-		throw invalidInput(field, `${field} may hold letters, digits, ".", "_" and "-" (at most 64)`);
+		throw invalidInput(field, (f) => `${f} may hold letters, digits, ".", "_" and "-" (at most 64)`);
 	}
 	return value;
 }
@@ -123,7 +132,7 @@ export function validateName(raw: string | undefined, field: string): string {
 export function validatePrefix(raw: string | undefined, field: string, fallback: string): string {
 	if (raw === undefined) return fallback;
 	if (!/^[a-z0-9][a-z0-9-]{0,15}$/.test(raw)) {
-		throw invalidInput(field, `${field} must be 1-16 lowercase letters, digits or dashes`);
+		throw invalidInput(field, (f) => `${f} must be 1-16 lowercase letters, digits or dashes`);
 	}
 	return raw;
 }
@@ -131,6 +140,6 @@ export function validatePrefix(raw: string | undefined, field: string, fallback:
 export function validateDomain(raw: string | undefined, field: string, fallback: string): string {
 	if (raw === undefined) return fallback;
 	if (!/^(?=.{3,100}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(raw))
-		throw invalidInput(field, `${field} must be a domain name`);
+		throw invalidInput(field, (f) => `${f} must be a domain name`);
 	return raw.toLowerCase();
 }

@@ -41,6 +41,17 @@ export const packSchema = z
 			user_concurrency: z.number().int().min(1),
 		}),
 		notes: z.string().optional(),
+		/**
+		 * How the watch checks this provider (docs/domain.md "Health"): `completion` (default: models
+		 * plus a 1-token completion) or `models` where a completion costs too much; `interval_s`
+		 * overrides the watch's default interval for this provider.
+		 */
+		health: z
+			.object({
+				mode: z.enum(['completion', 'models']).optional(),
+				interval_s: z.number().int().min(60).max(86_400).optional(),
+			})
+			.optional(),
 	})
 	.superRefine((pack, ctx) => {
 		if (pack.kind === 'official') {
@@ -122,7 +133,7 @@ export function findPack(set: PackSet, id: string): Pack | undefined {
 	return set.packs.find((p) => p.id === id);
 }
 
-/** The JSON shape of `crm packs --json` (CLI.md). */
+/** The JSON shape of `crm packs --json` (docs/cli.md `crm packs`). */
 export function packView(pack: Pack) {
 	return {
 		id: pack.id,

@@ -1,4 +1,4 @@
-// Failure classes (DOMAIN.md rule 5): what the operator should look at. The host path is compared
+// Failure classes (docs/domain.md "Failure classes"): what the operator should look at. The host path is compared
 // with the direct upstream path so a failed completion is never blamed on the wrong side.
 import type {HostErrorKind} from '../../host/errors.js';
 import type {FailureClass} from '../../store/schema.js';

@@ -1,4 +1,4 @@
-// Names say who made them (DOMAIN.md rule 9): the host's prefix, the pack, the batch's short id.
+// Names say who made them (docs/domain.md "Naming"): the host's prefix, the pack, the batch's short id.
 import type {HostRecord} from '../../store/schema.js';
 import {shortId} from './batch-recorder.js';
 
@@ -12,6 +12,11 @@ export interface PlannedNames {
 export function plannedNames(host: HostRecord, pack: string, batchId: string, attempt = 0): PlannedNames {
 	const base = `${host.prefix}${pack}-${shortId(batchId)}${attempt > 0 ? `-${attempt}` : ''}`;
 	return {group: base, account: base, user_email: `${base}@${host.user_domain}`, key: base};
+}
+
+/** The names a batch will use before it has an id: `<batch>` stands for its short id. */
+export function namePattern(host: HostRecord, pack: string): string {
+	return `${host.prefix}${pack}-<batch>`;
 }
 
 /** Whether a host-side name looks like one of ours (for spotting unmanaged residue). */

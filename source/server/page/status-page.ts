@@ -4,7 +4,7 @@
 // reads in a terminal-width browser window.
 import {html, raw} from 'hono/html';
 import type {HtmlEscapedString} from 'hono/utils/html';
-import {providerRows} from '../../core/reads/status.js';
+import {providersOf} from '../../app/reads.js';
 import type {State} from '../../store/schema.js';
 import type {ImportInfo} from '../events.js';
 import {PAGE_SCRIPT} from './page-script.js';
@@ -61,7 +61,7 @@ function hostsSection(state: State): Html {
 }
 
 function providersSection(state: State): Html {
-	const rows = providerRows(state);
+	const rows = providersOf(state);
 	if (rows.length === 0) return html`<p class="dim">No imports yet.</p>`;
 	return html`<div class="scroll">
 		<table>

@@ -83,12 +83,12 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ServiceDeps): void 
 			pack: body.pack,
 			url: body.url,
 			key: body.key,
-			keySource: 'key',
 			access: body.access,
 			smokeModel: body.smoke_model,
 			user: body.user,
 			force: body.force,
 			continueOnUpstreamFailure: body.continue_on_upstream_failure,
+			keepKey: body.keep_key,
 		});
 		return c.json(started, 202);
 	});

@@ -1,10 +1,8 @@
 // Reads (docs/cli.md, Service): packs, hosts, status, batches and one batch. They never take the lock,
 // so they answer while an operation runs, and use the CLI's JSON shapes.
 import {createRoute, type OpenAPIHono} from '@hono/zod-openapi';
-import {resolveHost, hostView} from '../../core/hosts/lookup.js';
-import {loadPacks, packView} from '../../core/packs/packs.js';
-import {batchListView, providerRows} from '../../core/reads/status.js';
-import type {StateStore} from '../../store/state-store.js';
+import {hostOf, hostsOf} from '../../app/hosts.js';
+import {batchDocumentOf, batchesOf, listPacks, statusDocument} from '../../app/reads.js';
 import type {ServiceDeps} from '../deps.js';
 import {notFound} from '../errors.js';
 import {
@@ -96,78 +94,41 @@ export const readRoutes = {
 	}),
 };
 
-/** The host a `?host=` filter names (400 naming `host` when none matches). */
-function hostFilter(store: StateStore, ref: string | undefined): string | undefined {
-	return ref === undefined ? undefined : resolveHost(store.data, ref, 'host').host_id;
-}
-
-/** `crm batch show`'s document for one batch; null when the data folder has no such batch. */
-export async function batchDocument(store: StateStore, batchId: string) {
-	const index = store.data.batches.find((b) => b.batch_id === batchId);
-	if (!index) return null;
-	const file = await store.readBatch(index.batch_id);
-	return {
-		...index,
-		artifacts_dir: store.paths.artifacts(index.batch_id),
-		input: file?.input ?? null,
-		steps: file?.steps ?? [],
-		resources: file?.resources ?? [],
-		access_results: file?.access_results ?? [],
-		reconcile_runs: file?.reconcile_runs ?? [],
-		summary: file?.summary ?? null,
-	};
-}
+// Every read is source/app's, over the state the read cache holds (a `?host=` that names no host is
+// a 400 naming `host`), so the service answers exactly what `crm … --json` prints.
 
 export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	app.openapi(readRoutes.packs, async (c) => {
-		const {packs, problems} = loadPacks();
+		const {views, problems} = listPacks();
 		for (const p of problems) deps.log(`warning: pack file ${p.file} skipped: ${p.field}: ${p.message}`);
-		return c.json({packs: packs.map(packView)}, 200);
+		return c.json({packs: views}, 200);
 	});
 
 	app.openapi(readRoutes.hosts, async (c) => {
-		const store = await deps.read();
-		return c.json({hosts: store.data.hosts.map(hostView)}, 200);
+		return c.json({hosts: hostsOf((await deps.read()).data)}, 200);
 	});
 
 	app.openapi(readRoutes.host, async (c) => {
 		const {host: ref} = c.req.valid('param');
-		const store = await deps.read();
-		const host =
-			store.data.hosts.find((h) => h.host_id === ref) ?? store.data.hosts.find((h) => h.name === ref);
+		const host = hostOf((await deps.read()).data, ref);
 		if (!host) throw notFound('host', `no host ${JSON.stringify(ref)} is registered; see GET /api/v1/hosts`);
-		return c.json(hostView(host), 200);
+		return c.json(host, 200);
 	});
 
 	app.openapi(readRoutes.status, async (c) => {
 		const store = await deps.read();
-		const hostId = hostFilter(store, c.req.valid('query').host);
-		const hosts = store.data.hosts
-			.filter((h) => !hostId || h.host_id === hostId)
-			.map((h) => ({
-				host_id: h.host_id,
-				name: h.name,
-				url: h.url,
-				version: h.version,
-				providers: providerRows(store.data, h.host_id),
-			}));
-		return c.json({hosts}, 200);
+		return c.json(statusDocument(store.data, {host: c.req.valid('query').host}), 200);
 	});
 
 	app.openapi(readRoutes.batches, async (c) => {
 		const query = c.req.valid('query');
 		const store = await deps.read();
-		const hostId = hostFilter(store, query.host);
-		const batches = store.data.batches
-			.filter((b) => (!hostId || b.host_id === hostId) && (!query.pack || b.pack === query.pack))
-			.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0))
-			.map(batchListView);
-		return c.json({batches}, 200);
+		return c.json({batches: batchesOf(store.data, {host: query.host, pack: query.pack})}, 200);
 	});
 
 	app.openapi(readRoutes.batch, async (c) => {
 		const {id} = c.req.valid('param');
-		const doc = await batchDocument(await deps.read(), id);
+		const doc = await batchDocumentOf(await deps.read(), id);
 		if (!doc) throw notFound('id', `no batch ${JSON.stringify(id)}; see GET /api/v1/batches`);
 		return c.json(doc, 200);
 	});

@@ -1,5 +1,5 @@
-// The smoke model, optionally overridden (issue 4: "`--smoke-model` and a pick list in the TUI
-// override it"): the pack's default (for a relay, the first model it lists), one of the pack's
+// The smoke model, optionally overridden (`--smoke-model`, and this pick list in the TUI; docs/domain.md
+// "Ready"): the pack's default (for a relay, the first model it lists), one of the pack's
 // models, or a typed model id. Without a choice the engine picks, and falls back to another offered
 // model when the default is not offered.
 import React from 'react';

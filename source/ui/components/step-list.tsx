@@ -1,12 +1,12 @@
-// Live progress of an engine run: finished steps go to the scrollback log (<Static>: printed once,
-// kept above), the running ones draw a spinner with their latest progress message.
+// Live progress of a run (docs/architecture.md "The event stream"): finished steps go to the
+// scrollback log (<Static>: printed once, kept above); the running ones draw a spinner with their
+// latest progress message.
 import React from 'react';
 import {Box, Static} from 'ink';
 import {Text} from './text.js';
 import Spinner from 'ink-spinner';
-import {NEXT_STEP} from '../../core/pipeline/failure.js';
-import type {StepView} from '../hooks/use-steps.js';
-import type {LogEntry} from '../context.js';
+import {nextStep} from '../../app/reads.js';
+import type {LogEntry, StepView} from '../steps.js';
 import {color, mark, outcomeColor, seconds} from '../theme.js';
 
 export function StepLine({step}: {step: StepView}) {
@@ -23,14 +23,15 @@ export function StepLine({step}: {step: StepView}) {
 			{step.status === 'fail' && step.failureClass ? (
 				<Text color={color.fail} wrap="wrap">
 					{'  '}
-					{step.failureClass}: {NEXT_STEP[step.failureClass]}
+					{step.failureClass}: {nextStep(step.failureClass)}
 				</Text>
 			) : null}
 		</Box>
 	);
 }
 
-export function RunningLines({running, stopping}: {running: StepView[]; stopping?: boolean}) {
+/** The live part of a run: its running steps (finished ones are in the root's scrollback log). */
+export function StepList({running, stopping}: {running: StepView[]; stopping?: boolean}) {
 	return (
 		<Box flexDirection="column">
 			{running.map((s) => (
@@ -43,11 +44,6 @@ export function RunningLines({running, stopping}: {running: StepView[]; stopping
 			))}
 		</Box>
 	);
-}
-
-/** The live part of a run: its running steps (finished ones are in the root's scrollback log). */
-export function StepList({running, stopping}: {running: StepView[]; stopping?: boolean}) {
-	return <RunningLines running={running} stopping={stopping} />;
 }
 
 /**

@@ -8,6 +8,14 @@ export interface Column {
 	width: number;
 }
 
+/** Columns written as one line: `'NAME:14, VERSION:9, URL:22'` (a title, a colon, its width). */
+export function columns(spec: string): Column[] {
+	return spec.split(',').map((part) => {
+		const at = part.lastIndexOf(':');
+		return {title: part.slice(0, at).trim(), width: Number(part.slice(at + 1))};
+	});
+}
+
 export function cell(value: unknown, width: number): string {
 	const text = value === null || value === undefined ? '-' : String(value);
 	if (text.length <= width) return text.padEnd(width);

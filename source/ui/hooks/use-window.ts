@@ -15,19 +15,6 @@ export function useRows(): number {
 	return rows;
 }
 
-export function useColumns(): number {
-	const {stdout} = useStdout();
-	const [columns, setColumns] = useState(stdout.columns || 80);
-	useEffect(() => {
-		const onResize = () => setColumns(stdout.columns || 80);
-		stdout.on('resize', onResize);
-		return () => {
-			stdout.off('resize', onResize);
-		};
-	}, [stdout]);
-	return columns;
-}
-
 /** Rows left for a list once a screen's fixed lines (header, details, key help) are drawn. */
 export function useListRows(reserved: number, min = 3): number {
 	return Math.max(min, useRows() - reserved);

@@ -6,22 +6,23 @@ import React, {useCallback, useMemo, useReducer, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
-import {useUIActions, useUIState} from '../context.js';
 import {
 	detectPacks,
-	errorText,
 	importRows,
 	readImportFile,
 	type BatchEvent,
 	type BatchFileRead,
 	type BatchResult,
 	type DetectedRow,
-} from '../engine.js';
+} from '../../app/import-batch.js';
+import {useUIActions, useUIState} from '../context.js';
+import {ErrorLine, errorText} from '../components/error-line.js';
+import {HostPick} from '../components/host-pick.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
-import {cell, row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
@@ -99,13 +100,7 @@ function rowsReducer(rows: Map<number, RowView>, event: BatchEvent | {type: 'res
 	return next;
 }
 
-const COLUMNS: Column[] = [
-	{title: 'LINE', width: 4},
-	{title: 'URL', width: 22},
-	{title: 'PACK', width: 8},
-	{title: 'BY', width: 7},
-	{title: 'RESULT', width: 32},
-];
+const COLUMNS = columns('LINE:4, URL:22, PACK:8, BY:7, RESULT:32');
 
 function RowsTable({rows, limit}: {rows: RowView[]; limit: number}) {
 	const shown = rows.slice(0, limit);
@@ -138,8 +133,84 @@ function RowsTable({rows, limit}: {rows: RowView[]; limit: number}) {
 	);
 }
 
+/** The file read and checked: its valid and invalid lines, and what can be done next. */
+function FileChecked({
+	read,
+	onChoose,
+}: {
+	read: {file: BatchFileRead | null; error: string | null};
+	onChoose: (choice: 'detect' | 'file' | 'back') => void;
+}) {
+	const f = read.file;
+	const runnable = f && f.rows.length > 0 && !f.problems.some((p) => p.line === 0);
+	return (
+		<Box flexDirection="column">
+			{read.error ? (
+				<Text color={color.fail} wrap="wrap">
+					✗ {read.error}
+				</Text>
+			) : null}
+			{f ? (
+				<Box flexDirection="column">
+					<Text>
+						{f.rows.length} valid line(s)
+						{f.problems.length ? <Text color={color.warn}>, {f.problems.length} invalid</Text> : null}
+					</Text>
+					{f.permissionWarning ? <Text color={color.warn}>! {f.permissionWarning}</Text> : null}
+					{f.problems.slice(0, 6).map((p, i) => (
+						<Text key={i} color={color.warn} wrap="truncate-end">
+							{p.line > 0 ? `  line ${p.line}: ${p.field}: ${p.message}` : `  ${p.message}`}
+						</Text>
+					))}
+				</Box>
+			) : null}
+			<SelectList
+				items={[
+					...(runnable
+						? [
+								{
+									label: f.problems.length
+										? 'Skip the invalid lines and detect the packs'
+										: 'Detect the packs',
+									value: 'detect' as const,
+								},
+							]
+						: []),
+					{label: 'Choose another file', value: 'file' as const},
+					{label: 'Back', value: 'back' as const},
+				]}
+				onSelect={onChoose}
+			/>
+		</Box>
+	);
+}
+
+/** The run's totals, then Status or Home. */
+function Totals({result}: {result: BatchResult}) {
+	const actions = useUIActions();
+	const t = result.totals;
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text color={color.ok}>{t.succeeded} succeeded</Text>
+				{' · '}
+				<Text color={t.failed ? color.fail : undefined}>{t.failed} failed</Text>
+				{` · ${t.skipped} skipped`}
+				{t.not_run ? ` · ${t.not_run} not run` : ''}
+			</Text>
+			<SelectList
+				items={[
+					{label: 'Status', value: 'status'},
+					{label: 'Home', value: 'home'},
+				]}
+				onSelect={(v) => (v === 'status' ? actions.replace({id: 'status'}) : actions.home())}
+			/>
+		</Box>
+	);
+}
+
 export function BatchImportScreen() {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const hosts = data?.hosts ?? [];
 	const [stage, setStage] = useState<Stage>(hosts.length === 1 ? 'file' : 'host');
@@ -172,7 +243,7 @@ export function BatchImportScreen() {
 	const checkFile = (path: string) => {
 		setRead(null);
 		setStage('checked');
-		readImportFile(config, path.trim()).then(
+		readImportFile(app, {file: path.trim()}).then(
 			(file) => setRead({file, error: null}),
 			(error: unknown) => setRead({file: null, error: errorText(error)}),
 		);
@@ -183,7 +254,7 @@ export function BatchImportScreen() {
 		if (!f) return;
 		dispatch({type: 'reset'});
 		setStage('detect');
-		detect.start((signal) => detectPacks(config, f.rows, sink, signal));
+		detect.start((signal) => detectPacks(app, {rows: f.rows}, {sink, signal}));
 	};
 
 	const startRun = () => {
@@ -197,15 +268,16 @@ export function BatchImportScreen() {
 			text: `── batch import of ${file.trim()} into ${host?.name ?? hostId} ──`,
 		});
 		run.start((signal) =>
-			importRows(config, {
-				hostId,
-				rows: detected,
-				notDetected: f.rows.filter((r) => !seen.has(r.line)),
-				invalid: f.problems.filter((p) => p.line > 0),
-				sink,
-				signal,
-				operator: actions.operator,
-			}),
+			importRows(
+				app,
+				{
+					host: hostId,
+					rows: detected,
+					notDetected: f.rows.filter((r) => !seen.has(r.line)),
+					invalid: f.problems.filter((p) => p.line > 0),
+				},
+				{sink, signal},
+			),
 		);
 	};
 
@@ -218,28 +290,16 @@ export function BatchImportScreen() {
 				subtitle="one url,key[,pack[,access]] line per provider; the pack is detected when not given"
 			/>
 			{stage === 'host' ? (
-				<Box flexDirection="column">
-					{hosts.length === 0 ? (
-						<Text dimColor>No host registered yet: add one under Hosts first.</Text>
-					) : (
-						<Text bold>Into which host?</Text>
-					)}
-					<SelectList
-						items={hosts.map((h) => ({
-							key: h.host_id,
-							label: `${cell(h.name, 14)} ${h.url}`,
-							value: h.host_id,
-						}))}
-						initialIndex={Math.max(
-							0,
-							hosts.findIndex((h) => h.host_id === hostId),
-						)}
-						onSelect={(id) => {
-							setHostId(id);
-							setStage('file');
-						}}
-					/>
-				</Box>
+				<HostPick
+					hosts={hosts}
+					prompt="Into which host?"
+					selected={hostId}
+					versions={false}
+					onPick={(id) => {
+						setHostId(id);
+						setStage('file');
+					}}
+				/>
 			) : null}
 			{stage === 'file' ? (
 				<TextField
@@ -254,55 +314,15 @@ export function BatchImportScreen() {
 			) : null}
 			{stage === 'checked' && !read ? <Text dimColor>reading the file…</Text> : null}
 			{stage === 'checked' && read ? (
-				<Box flexDirection="column">
-					{read.error ? (
-						<Text color={color.fail} wrap="wrap">
-							✗ {read.error}
-						</Text>
-					) : null}
-					{read.file ? (
-						<Box flexDirection="column">
-							<Text>
-								{read.file.rows.length} valid line(s)
-								{read.file.problems.length ? (
-									<Text color={color.warn}>, {read.file.problems.length} invalid</Text>
-								) : null}
-							</Text>
-							{read.file.permissionWarning ? (
-								<Text color={color.warn}>! {read.file.permissionWarning}</Text>
-							) : null}
-							{read.file.problems.slice(0, 6).map((p, i) => (
-								<Text key={i} color={color.warn} wrap="truncate-end">
-									{p.line > 0 ? `  line ${p.line}: ${p.field}: ${p.message}` : `  ${p.message}`}
-								</Text>
-							))}
-						</Box>
-					) : null}
-					<SelectList
-						items={[
-							...(read.file && read.file.rows.length > 0 && !read.file.problems.some((p) => p.line === 0)
-								? [
-										{
-											label: read.file.problems.length
-												? 'Skip the invalid lines and detect the packs'
-												: 'Detect the packs',
-											value: 'detect',
-										},
-									]
-								: []),
-							{label: 'Choose another file', value: 'file'},
-							{label: 'Back', value: 'back'},
-						]}
-						onSelect={(v) =>
-							v === 'detect' ? startDetect() : v === 'file' ? setStage('file') : actions.back()
-						}
-					/>
-				</Box>
+				<FileChecked
+					read={read}
+					onChoose={(v) =>
+						v === 'detect' ? startDetect() : v === 'file' ? setStage('file') : actions.back()
+					}
+				/>
 			) : null}
 			{stage === 'detect' || stage === 'run' ? <RowsTable rows={table} limit={limit} /> : null}
-			{stage === 'detect' && detect.phase === 'error' ? (
-				<Text color={color.fail}>✗ {errorText(detect.error)}</Text>
-			) : null}
+			{stage === 'detect' && detect.phase === 'error' ? <ErrorLine error={detect.error} /> : null}
 			{stage === 'detect' && detect.phase === 'done' ? (
 				<SelectList
 					items={[
@@ -312,31 +332,8 @@ export function BatchImportScreen() {
 					onSelect={(v) => (v === 'run' ? startRun() : back())}
 				/>
 			) : null}
-			{stage === 'run' && run.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(run.error)}
-				</Text>
-			) : null}
-			{stage === 'run' && run.result ? (
-				<Box flexDirection="column">
-					<Text>
-						<Text color={color.ok}>{run.result.totals.succeeded} succeeded</Text>
-						{' · '}
-						<Text color={run.result.totals.failed ? color.fail : undefined}>
-							{run.result.totals.failed} failed
-						</Text>
-						{` · ${run.result.totals.skipped} skipped`}
-						{run.result.totals.not_run ? ` · ${run.result.totals.not_run} not run` : ''}
-					</Text>
-					<SelectList
-						items={[
-							{label: 'Status', value: 'status'},
-							{label: 'Home', value: 'home'},
-						]}
-						onSelect={(v) => (v === 'status' ? actions.replace({id: 'status'}) : actions.home())}
-					/>
-				</Box>
-			) : null}
+			{stage === 'run' && run.phase === 'error' ? <ErrorLine error={run.error} /> : null}
+			{stage === 'run' && run.result ? <Totals result={run.result} /> : null}
 			<KeyHelp
 				keys={
 					stage === 'file'

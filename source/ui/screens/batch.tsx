@@ -1,19 +1,21 @@
-// Status, last level: one batch. Reads that batch's file only: its steps, the resources it recorded
-// (with host ids), its own reconcile runs, and its evidence files. ← → switch tabs, ↑ ↓ scroll.
-import React, {useEffect, useMemo, useState} from 'react';
+// Status, last level: one batch (source/app showBatch reads that batch's file only): its steps, the
+// resources it recorded (with host ids), its own reconcile runs, and its evidence files; smoke again,
+// reconcile and roll back when they apply. ← → switch tabs, ↑ ↓ scroll.
+import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import type {BatchFile} from '../../store/schema.js';
-import {NEXT_STEP} from '../../core/pipeline/failure.js';
+import {nextStep, showBatch, type BatchDetail} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
-import {artifactsDir, errorText, evidenceFiles, readBatchFile} from '../engine.js';
+import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp} from '../components/key-help.js';
 import {cell} from '../components/table.js';
+import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, mark, seconds, shortTime, statusColor} from '../theme.js';
-import {SmokeAgain} from './import-run.js';
+import {SmokeAgain} from '../components/smoke-again.js';
+import {RotateKey} from './rotate-key.js';
 
 const TABS = ['steps', 'resources', 'reconcile', 'evidence'] as const;
 type Tab = (typeof TABS)[number];
@@ -24,7 +26,7 @@ interface Line {
 	dim?: boolean;
 }
 
-function linesOf(tab: Tab, file: BatchFile, evidence: {dir: string; files: string[]}): Line[] {
+function linesOf(tab: Tab, file: BatchDetail): Line[] {
 	switch (tab) {
 		case 'steps':
 			return file.steps.length === 0
@@ -64,56 +66,46 @@ function linesOf(tab: Tab, file: BatchFile, evidence: {dir: string; files: strin
 						]);
 		case 'evidence':
 			return [
-				{text: evidence.dir},
-				...(evidence.files.length === 0
+				{text: file.artifacts_dir},
+				...(file.evidence_files.length === 0
 					? [{text: '  (no evidence files)', dim: true}]
-					: evidence.files.map((f) => ({text: `  ${f}`}))),
+					: file.evidence_files.map((f) => ({text: `  ${f}`}))),
 			];
 	}
 }
 
 export function BatchScreen({batchId}: {batchId: string}) {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const index = data?.batches.find((b) => b.batch_id === batchId);
-	const [loaded, setLoaded] = useState<{
-		file: BatchFile | null;
-		error: string | null;
-		files: string[];
-	} | null>(null);
+	const read = useRead(() => showBatch(app, {batch: batchId}), [app, batchId, data]);
+	const loaded = useMemo(
+		() =>
+			read && {
+				file: read.value?.file_present ? read.value : null,
+				error: read.value ? null : errorText(read.error),
+			},
+		[read],
+	);
 	const [tab, setTab] = useState<Tab>('steps');
 	const [offset, setOffset] = useState(0);
 	const [smoke, setSmoke] = useState(0);
+	const [rotate, setRotate] = useState(0);
 	const rows = useListRows(12);
 
-	useEffect(() => {
-		let live = true;
-		readBatchFile(config, batchId).then(
-			(file) => live && setLoaded({file, error: null, files: evidenceFiles(config, batchId)}),
-			(error: unknown) => live && setLoaded({file: null, error: errorText(error), files: []}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [config, batchId, data]);
-
-	const evidence = useMemo(
-		() => ({dir: artifactsDir(config, batchId), files: loaded?.files ?? []}),
-		[config, batchId, loaded],
-	);
-	const lines = useMemo(
-		() => (loaded?.file ? linesOf(tab, loaded.file, evidence) : []),
-		[loaded, tab, evidence],
-	);
+	const lines = useMemo(() => (loaded?.file ? linesOf(tab, loaded.file) : []), [loaded, tab]);
 	const maxOffset = Math.max(0, lines.length - rows);
-	const hasResources = (loaded?.file?.resources ?? []).some((r) => r.status === 'created');
-	const smokeModel = (loaded?.file?.access_results.at(-1)?.smoke_model ?? null) as string | null;
+	const hasResources = loaded?.file?.holds_resources ?? false;
+	const canSmoke = loaded?.file?.smoke_again_applies ?? false;
 
+	const canRotate = Boolean(index && index.batch_status === 'succeeded' && hasResources);
 	useScreenKeys({
-		list: smoke === 0,
+		list: smoke === 0 && rotate === 0,
 		isActive: smoke === 0,
-		onBack: actions.back,
+		text: rotate > 0,
+		onBack: rotate > 0 ? () => setRotate(0) : actions.back,
 		onKey: (input, key) => {
+			if (rotate > 0) return false;
 			if (key.leftArrow || key.rightArrow || key.tab) {
 				const i = TABS.indexOf(tab) + (key.leftArrow ? -1 : 1);
 				setTab(TABS[(i + TABS.length) % TABS.length]!);
@@ -124,7 +116,8 @@ export function BatchScreen({batchId}: {batchId: string}) {
 			else if (key.downArrow) setOffset((o) => Math.min(maxOffset, o + 1));
 			else if (key.pageUp) setOffset((o) => Math.max(0, o - rows));
 			else if (key.pageDown) setOffset((o) => Math.min(maxOffset, o + rows));
-			else if (input === 's' && index && hasResources && smokeModel) setSmoke((n) => n + 1);
+			else if (input === 's' && index && canSmoke) setSmoke((n) => n + 1);
+			else if (input === 'k' && canRotate) setRotate((n) => n + 1);
 			else if (input === 'c' && index)
 				actions.push({id: 'drift', hostId: index.host_id, batchId, then: 'reconcile'});
 			else if (input === 'r' && index && hasResources)
@@ -160,7 +153,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 			</Text>
 			{index.failure_class ? (
 				<Text color={color.fail} wrap="truncate-end">
-					{index.failure_class}: {NEXT_STEP[index.failure_class]}
+					{index.failure_class}: {nextStep(index.failure_class)}
 				</Text>
 			) : null}
 			<Box marginTop={1}>
@@ -182,23 +175,15 @@ export function BatchScreen({batchId}: {batchId: string}) {
 				</Text>
 			))}
 			{offset + rows < lines.length ? <Text dimColor>↓ {lines.length - offset - rows} more</Text> : null}
-			{smoke > 0 ? (
-				<SmokeAgain
-					key={smoke}
-					batch={{
-						batch_id: batchId,
-						host_id: index.host_id,
-						access_mode: index.access_mode,
-						smoke_model: smokeModel,
-					}}
-					onDone={() => setSmoke(0)}
-				/>
-			) : null}
+			{smoke > 0 ? <SmokeAgain key={smoke} batchId={batchId} onDone={() => setSmoke(0)} /> : null}
+			{rotate > 0 ? <RotateKey key={rotate} batchId={batchId} onDone={() => setRotate(0)} /> : null}
 			<KeyHelp
+				typing={rotate > 0}
 				keys={[
 					{keys: '← →', does: 'tabs'},
 					{keys: '↑ ↓', does: 'scroll'},
-					...(hasResources && smokeModel ? [{keys: 's', does: 'smoke again'}] : []),
+					...(canSmoke ? [{keys: 's', does: 'smoke again'}] : []),
+					...(canRotate ? [{keys: 'k', does: 'new provider key'}] : []),
 					{keys: 'c', does: 'reconcile'},
 					...(hasResources ? [{keys: 'r', does: 'roll back'}] : []),
 					{keys: 'Esc', does: 'back'},

@@ -3,22 +3,17 @@
 import React, {useMemo} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
+import {batchesOf} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {statusColor} from '../theme.js';
 
-const COLUMNS: Column[] = [
-	{title: 'BATCH', width: 23},
-	{title: 'PACK', width: 8},
-	{title: 'MODE', width: 12},
-	{title: 'STATUS', width: 11},
-	{title: 'ACCESS', width: 18},
-];
+const COLUMNS = columns('BATCH:23, PACK:8, MODE:12, STATUS:11, ACCESS:18');
 
 export function BatchesScreen({hostId, pack, baseUrl}: {hostId: string; pack?: string; baseUrl?: string}) {
 	const {data} = useUIState();
@@ -27,16 +22,8 @@ export function BatchesScreen({hostId, pack, baseUrl}: {hostId: string; pack?: s
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const batches = useMemo(
-		() =>
-			(data?.batches ?? [])
-				.filter(
-					(b) =>
-						b.host_id === hostId &&
-						(!pack || b.pack === pack) &&
-						(baseUrl === undefined || b.base_url === baseUrl),
-				)
-				.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0)),
-		[data, hostId, pack, baseUrl],
+		() => (data && host ? batchesOf(data, {host: hostId, pack, baseUrl}) : []),
+		[data, host, hostId, pack, baseUrl],
 	);
 	const items = useMemo(
 		() =>

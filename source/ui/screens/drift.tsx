@@ -1,31 +1,31 @@
 // Drift & rollback: pick a host, then the whole host (with unmanaged residue) or one batch; run
 // reconcile with live progress; see the items by state with the changed fields; then repair, or
 // roll back: the plan, the operator types the batch id to confirm, live progress, the result.
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import type {ReconcileItem} from '../../store/schema.js';
-import {useUIActions, useUIState} from '../context.js';
 import {
-	errorText,
+	planRollback,
 	reconcile,
 	repair,
 	rollback,
-	rollbackPlan,
-	type ReconcileResult,
+	type ReconcileView,
 	type RepairResult,
-	type RollbackPlan,
 	type RollbackResult,
-} from '../engine.js';
+} from '../../app/drift.js';
+import {liveBatchesOf} from '../../app/reads.js';
+import type {ReconcileItem} from '../../store/schema.js';
+import {useUIActions, useUIState} from '../context.js';
+import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
-import {cell, row, TableHeader, type Column} from '../components/table.js';
-import {StepList} from '../components/step-list.js';
-import {useOperation} from '../hooks/use-operation.js';
+import {cell, columns, row, TableHeader} from '../components/table.js';
+import {RunFrame} from '../components/run-frame.js';
+import {useRead} from '../hooks/use-read.js';
+import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
-import {useSteps} from '../hooks/use-steps.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
 
@@ -41,13 +41,7 @@ const ignore = () => {};
 
 const STATE_ORDER = ['missing', 'changed', 'unmanaged', 'present'];
 
-const ITEM_COLUMNS: Column[] = [
-	{title: 'STATE', width: 9},
-	{title: 'TYPE', width: 12},
-	{title: 'HOST ID', width: 7},
-	{title: 'NAME', width: 22},
-	{title: 'WHAT', width: 25},
-];
+const ITEM_COLUMNS = columns('STATE:9, TYPE:12, HOST ID:7, NAME:22, WHAT:25');
 
 export function DriftScreen({
 	hostId,
@@ -137,14 +131,7 @@ function PickHost({onPick, onBack}: {onPick: (hostId: string) => void; onBack: (
 	);
 }
 
-const BATCH_COLUMNS: Column[] = [
-	{title: 'BATCH', width: 23},
-	{title: 'PACK', width: 8},
-	{title: 'STATUS', width: 11},
-	{title: 'ACCESS', width: 18},
-	{title: 'RES', width: 3},
-	{title: 'LAST', width: 8},
-];
+const BATCH_COLUMNS = columns('BATCH:23, PACK:8, STATUS:11, ACCESS:18, RES:3, LAST:8');
 
 function PickTarget({
 	hostId,
@@ -160,11 +147,7 @@ function PickTarget({
 	useScreenKeys({list: true, onBack});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const items = useMemo(() => {
-		const lastRun = new Map<string, string>();
-		for (const r of data?.reconcile_runs ?? []) if (r.batch_id) lastRun.set(r.batch_id, r.reconcile_status);
-		const batches = (data?.batches ?? [])
-			.filter((b) => b.host_id === hostId && b.resource_count > 0 && b.batch_status !== 'rolled_back')
-			.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+		const batches = data && host ? liveBatchesOf(data, {host: hostId}) : [];
 		return [
 			{
 				key: '*host',
@@ -174,20 +157,13 @@ function PickTarget({
 			...batches.map((b) => ({
 				key: b.batch_id,
 				label: row(
-					[
-						b.batch_id,
-						b.pack,
-						b.batch_status,
-						b.access_status,
-						b.resource_count,
-						lastRun.get(b.batch_id) ?? '-',
-					],
+					[b.batch_id, b.pack, b.batch_status, b.access_status, b.resource_count, b.last_reconcile ?? '-'],
 					BATCH_COLUMNS,
 				),
 				value: b.batch_id as string | null,
 			})),
 		];
-	}, [data, hostId]);
+	}, [data, host, hostId]);
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -199,27 +175,6 @@ function PickTarget({
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);
-}
-
-/** Starts `fn` once when the stage mounts; the step events go to the scrollback log. */
-function useRunOnMount<T>(
-	note: string,
-	fn: (sink: ReturnType<typeof useSteps>['sink'], signal: AbortSignal) => Promise<T>,
-) {
-	const actions = useUIActions();
-	const steps = useSteps({log: true});
-	const op = useOperation<T>();
-	const started = useRef(false);
-	const fnRef = useRef(fn);
-	const {sink} = steps;
-	const {start} = op;
-	useEffect(() => {
-		if (started.current) return;
-		started.current = true;
-		actions.appendLog({kind: 'note', text: note});
-		start((signal) => fnRef.current(sink, signal));
-	}, [actions, note, start, sink]);
-	return {steps, op};
 }
 
 function ReconcileStage({
@@ -239,87 +194,75 @@ function ReconcileStage({
 	onRollback: (batchId: string) => void;
 	onRepair: (batchId: string) => void;
 }) {
-	const {config, stopping} = useUIState();
-	const actions = useUIActions();
-	const rows = useListRows(15, 3);
-	const {steps, op} = useRunOnMount<ReconcileResult>(
-		`── reconcile ${batchId ?? `host ${hostName}`} ──`,
-		(sink, signal) => reconcile(config, {hostId, batchId, sink, signal, operator: actions.operator}),
+	const {app} = useUIState();
+	const run = useRun<ReconcileView>(`── reconcile ${batchId ?? `host ${hostName}`} ──`, (r) =>
+		reconcile(app, {host: hostId, batch: batchId}, r),
 	);
-	const finished = op.phase === 'done' || op.phase === 'error';
-	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
-	const r = op.result;
+	const r = run.op.result;
+	return (
+		<RunFrame
+			title={`Reconcile › ${batchId ? `batch ${batchId}` : `host ${hostName}`}`}
+			subtitle={
+				batchId
+					? 'this batch’s recorded resources against the live host'
+					: 'every batch on the host, and unmanaged residue'
+			}
+			run={run}
+			choices={[
+				...(r?.repair_applies
+					? [
+							{
+								label: 'Repair (recreate the missing user, key or subscription; smoke)',
+								value: 'repair' as const,
+							},
+						]
+					: []),
+				...(batchId ? [{label: 'Roll back this batch', value: 'rollback' as const}] : []),
+				{label: 'Reconcile again', value: 'again' as const},
+				{label: 'Back', value: 'back' as const},
+			]}
+			onChoose={(v) => {
+				if (v === 'repair') onRepair(batchId!);
+				else if (v === 'rollback') onRollback(batchId!);
+				else if (v === 'again') onAgain();
+				else onBack();
+			}}
+			onBack={onBack}
+		>
+			{(result) => <ReconcileItems result={result} />}
+		</RunFrame>
+	);
+}
+
+function ReconcileItems({result: r}: {result: ReconcileView}) {
+	const rows = useListRows(15, 3);
 	const sorted = useMemo(
-		() => (r ? [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)) : []),
+		() => [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)),
 		[r],
 	);
-	const counts = useMemo(() => {
-		const c: Record<string, number> = {};
-		for (const i of sorted) c[i.state] = (c[i.state] ?? 0) + 1;
-		return c;
-	}, [sorted]);
+	const counts: Record<string, number> = {};
+	for (const i of sorted) counts[i.state] = (counts[i.state] ?? 0) + 1;
 	const drifted = sorted.filter((i) => i.state !== 'present');
-	const shown = (drifted.length > 0 ? drifted : sorted).slice(0, rows);
-	const hidden = (drifted.length > 0 ? drifted : sorted).length - shown.length;
-	const repairable =
-		drifted.length > 0 && drifted.every((i) => i.resource_type !== 'group' && i.resource_type !== 'account');
-
+	const listed = drifted.length > 0 ? drifted : sorted;
+	const shown = listed.slice(0, rows);
+	const hidden = listed.length - shown.length;
 	return (
 		<Box flexDirection="column">
-			<Header
-				title={`Reconcile › ${batchId ? `batch ${batchId}` : `host ${hostName}`}`}
-				subtitle={
-					batchId
-						? 'this batch’s recorded resources against the live host'
-						: 'every batch on the host, and unmanaged residue'
-				}
-			/>
-			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
+			<Text>
+				<Text bold color={statusColor(r.reconcile_status)}>
+					{r.reconcile_status}
 				</Text>
-			) : null}
-			{r ? (
-				<Box flexDirection="column">
-					<Text>
-						<Text bold color={statusColor(r.reconcile_status)}>
-							{r.reconcile_status}
-						</Text>
-						{' · '}
-						{STATE_ORDER.filter((s) => counts[s])
-							.map((s) => `${counts[s]} ${s}`)
-							.join(' · ') || 'nothing recorded'}
-						<Text dimColor> · run {r.run_id}</Text>
-					</Text>
-					{shown.length > 0 ? <TableHeader columns={ITEM_COLUMNS} /> : null}
-					{shown.map((i, n) => (
-						<ItemRow key={n} item={i} />
-					))}
-					{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile --json lists them all)</Text> : null}
-				</Box>
-			) : null}
-			{finished ? (
-				<Box marginTop={1}>
-					<SelectList
-						items={[
-							...(r && batchId && repairable
-								? [{label: 'Repair (recreate the missing user, key or subscription; smoke)', value: 'repair'}]
-								: []),
-							...(batchId ? [{label: 'Roll back this batch', value: 'rollback'}] : []),
-							{label: 'Reconcile again', value: 'again'},
-							{label: 'Back', value: 'back'},
-						]}
-						onSelect={(v) => {
-							if (v === 'repair') onRepair(batchId!);
-							else if (v === 'rollback') onRollback(batchId!);
-							else if (v === 'again') onAgain();
-							else onBack();
-						}}
-					/>
-				</Box>
-			) : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
+				{' · '}
+				{STATE_ORDER.filter((s) => counts[s])
+					.map((s) => `${counts[s]} ${s}`)
+					.join(' · ') || 'nothing recorded'}
+				<Text dimColor> · run {r.run_id}</Text>
+			</Text>
+			{shown.length > 0 ? <TableHeader columns={ITEM_COLUMNS} /> : null}
+			{shown.map((i, n) => (
+				<ItemRow key={n} item={i} />
+			))}
+			{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile --json lists them all)</Text> : null}
 		</Box>
 	);
 }
@@ -345,18 +288,9 @@ function RollbackPlanStage({
 	onConfirm: () => void;
 	onBack: () => void;
 }) {
-	const {config, data} = useUIState();
-	const [plan, setPlan] = useState<{plan: RollbackPlan | null; error: string | null} | null>(null);
-	useEffect(() => {
-		let live = true;
-		rollbackPlan(config, batchId).then(
-			(p) => live && setPlan({plan: p, error: null}),
-			(error: unknown) => live && setPlan({plan: null, error: errorText(error)}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [config, batchId]);
+	const {app, data} = useUIState();
+	const read = useRead(() => planRollback(app, {batch: batchId}), [app, batchId]);
+	const plan = read && {plan: read.value, error: read.value ? null : errorText(read.error)};
 	const index = data?.batches.find((b) => b.batch_id === batchId);
 	const nothing = plan?.plan?.plan.every((p) => p.action !== 'delete') ?? false;
 	useScreenKeys({text: Boolean(plan?.plan) && !nothing, list: !plan?.plan || nothing, onBack});
@@ -441,24 +375,21 @@ function ItemsLine({label, items, tint}: {label: string; items: RollbackResult['
 }
 
 function RollbackStage({batchId, onDone, onBack}: {batchId: string; onDone: () => void; onBack: () => void}) {
-	const {config, stopping} = useUIState();
-	const actions = useUIActions();
-	const {steps, op} = useRunOnMount<RollbackResult>(`── roll back ${batchId} ──`, (sink, signal) =>
-		rollback(config, {batchId, sink, signal, operator: actions.operator}),
-	);
-	const finished = op.phase === 'done' || op.phase === 'error';
-	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
-	const r = op.result;
+	const {app} = useUIState();
+	const run = useRun<RollbackResult>(`── roll back ${batchId} ──`, (r) => rollback(app, {batch: batchId}, r));
 	return (
-		<Box flexDirection="column">
-			<Header title={`Roll back › ${batchId}`} subtitle="deleting exactly the recorded resources" />
-			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
-			{r ? (
+		<RunFrame
+			title={`Roll back › ${batchId}`}
+			subtitle="deleting exactly the recorded resources"
+			run={run}
+			choices={[
+				{label: 'Home', value: 'home'},
+				{label: 'Back', value: 'back'},
+			]}
+			onChoose={(v) => (v === 'home' ? onDone() : onBack())}
+			onBack={onBack}
+		>
+			{(r) => (
 				<Box flexDirection="column">
 					<Text>
 						batch <Text bold>{r.batch_id}</Text> is now{' '}
@@ -475,42 +406,24 @@ function RollbackStage({batchId, onDone, onBack}: {batchId: string; onDone: () =
 					/>
 					<ItemsLine label="failed" items={r.failed} tint={color.fail} />
 				</Box>
-			) : null}
-			{finished ? (
-				<Box marginTop={1}>
-					<SelectList
-						items={[
-							{label: 'Home', value: 'home'},
-							{label: 'Back', value: 'back'},
-						]}
-						onSelect={(v) => (v === 'home' ? onDone() : onBack())}
-					/>
-				</Box>
-			) : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
-		</Box>
+			)}
+		</RunFrame>
 	);
 }
 
 function RepairStage({batchId, onBack}: {batchId: string; onBack: () => void}) {
-	const {config, stopping} = useUIState();
-	const actions = useUIActions();
-	const {steps, op} = useRunOnMount<RepairResult>(`── repair ${batchId} ──`, (sink, signal) =>
-		repair(config, {batchId, sink, signal, operator: actions.operator}),
-	);
-	const finished = op.phase === 'done' || op.phase === 'error';
-	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
-	const r = op.result;
+	const {app} = useUIState();
+	const run = useRun<RepairResult>(`── repair ${batchId} ──`, (r) => repair(app, {batch: batchId}, r));
 	return (
-		<Box flexDirection="column">
-			<Header title={`Repair › ${batchId}`} subtitle="recreate what is safe to recreate, then the smoke" />
-			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
-			{r ? (
+		<RunFrame
+			title={`Repair › ${batchId}`}
+			subtitle="recreate what is safe to recreate, then the smoke"
+			run={run}
+			choices={[{label: 'Back', value: 'back'}]}
+			onChoose={onBack}
+			onBack={onBack}
+		>
+			{(r) => (
 				<Box flexDirection="column">
 					<Text>
 						<Text color={statusColor(r.batch_status)}>{r.batch_status}</Text>
@@ -527,13 +440,7 @@ function RepairStage({batchId, onBack}: {batchId: string; onBack: () => void}) {
 					))}
 					{r.repaired.length === 0 ? <Text dimColor>nothing needed recreating</Text> : null}
 				</Box>
-			) : null}
-			{finished ? (
-				<Box marginTop={1}>
-					<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={onBack} />
-				</Box>
-			) : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
-		</Box>
+			)}
+		</RunFrame>
 	);
 }

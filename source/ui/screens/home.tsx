@@ -6,104 +6,91 @@
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import Spinner from 'ink-spinner';
-import {providerRows} from '../../core/reads/status.js';
-import {readServiceRecord} from '../../store/service-file.js';
+import {statusOf, type HostStatus} from '../../app/reads.js';
+import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
+import {runningService} from '../../app/service.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText, trySandbox, type SandboxSession} from '../engine.js';
+import {Busy} from '../components/busy.js';
+import {ErrorLine} from '../components/error-line.js';
+import {progressTo} from '../steps.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
 import {cell} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
-import {color, statusColor} from '../theme.js';
-import type {State} from '../../store/schema.js';
+import {color} from '../theme.js';
 
 type Choice =
-	'sandbox' | 'import' | 'batch-import' | 'status' | 'drift' | 'accept' | 'matrix' | 'hosts' | 'quit';
+	| 'sandbox'
+	| 'import'
+	| 'batch-import'
+	| 'status'
+	| 'drift'
+	| 'acceptance'
+	| 'matrix'
+	| 'hosts'
+	| 'watch'
+	| 'quit';
+
+/** The menu: each item opens the screen of the same id (Quit quits). */
+const MENU: Array<{label: string; value: Choice}> = [
+	{label: 'Import a provider', value: 'import'},
+	{label: 'Batch import', value: 'batch-import'},
+	{label: 'Status', value: 'status'},
+	{label: 'Drift & rollback', value: 'drift'},
+	{label: 'Hosts', value: 'hosts'},
+	{label: 'Acceptance run', value: 'acceptance'},
+	{label: 'Validation matrix', value: 'matrix'},
+	{label: 'Watch health', value: 'watch'},
+	{label: 'Quit', value: 'quit'},
+];
 
 const MAX_HOSTS = 5;
 
-function hostSummaries(data: State) {
-	return data.hosts.map((h) => {
-		const rows = providerRows(data, h.host_id);
-		const summary =
-			rows.length === 0 ? 'no imports yet' : rows.map((r) => `${r.pack} ${r.access_status}`).join(' · ');
-		const worst = rows.some((r) => r.access_status === 'broken' || r.batch_status === 'failed')
-			? 'broken'
-			: rows.some((r) => r.access_status.endsWith('_ready'))
-				? 'fully_ready'
-				: undefined;
-		return {id: h.host_id, name: h.name, version: h.version ?? '?', summary, tint: statusColor(worst)};
-	});
+const HEALTH_COLOR = {broken: color.fail, ready: color.ok, none: undefined} as const;
+
+/** One line per host: its providers' access, coloured by the host's health (from source/app). */
+function hostLine(h: HostStatus) {
+	const summary =
+		h.providers.length === 0
+			? 'no imports yet'
+			: h.providers.map((r) => `${r.pack} ${r.access_status}`).join(' · ');
+	return {id: h.host_id, name: h.name, version: h.version ?? '?', summary, tint: HEALTH_COLOR[h.health]};
 }
 
 export function HomeScreen() {
-	const {config, data, sandbox} = useUIState();
+	const {app, data, sandbox} = useUIState();
 	const actions = useUIActions();
-	const op = useOperation<SandboxSession>();
+	const op = useOperation<SandboxHost>();
 	const [progress, setProgress] = useState('');
-	const hosts = useMemo(() => (data ? hostSummaries(data) : []), [data]);
+	const hosts = useMemo(() => (data ? statusOf(data).map(hostLine) : []), [data]);
 	// Read again whenever state is reloaded (a service may have started or stopped since).
 	// eslint-disable-next-line react-hooks/exhaustive-deps
-	const service = useMemo(() => readServiceRecord(config.dataDir), [data, config.dataDir]);
+	const service = useMemo(() => runningService(app.dataDir), [data, app.dataDir]);
 	useScreenKeys({list: true, isActive: op.phase !== 'running'});
 
 	const items = [
 		...(hosts.length === 0 ? [{label: 'Try the sandbox host', value: 'sandbox' as Choice}] : []),
-		{label: 'Import a provider', value: 'import' as Choice},
-		{label: 'Batch import', value: 'batch-import' as Choice},
-		{label: 'Status', value: 'status' as Choice},
-		{label: 'Drift & rollback', value: 'drift' as Choice},
-		{label: 'Hosts', value: 'hosts' as Choice},
-		{label: 'Acceptance run', value: 'accept' as Choice},
-		{label: 'Validation matrix', value: 'matrix' as Choice},
-		{label: 'Quit', value: 'quit' as Choice},
+		...MENU,
 	];
-
 	const choose = (choice: Choice) => {
-		switch (choice) {
-			case 'sandbox':
-				op.start(async () => {
-					const session = await trySandbox(config, actions.operator, setProgress);
-					actions.setSandbox(session);
-					await actions.reload();
-					actions.push({id: 'import', hostId: session.hostId});
-					return session;
-				});
-				return;
-			case 'import':
-				actions.push({id: 'import'});
-				return;
-			case 'batch-import':
-				actions.push({id: 'batch-import'});
-				return;
-			case 'status':
-				actions.push({id: 'status'});
-				return;
-			case 'drift':
-				actions.push({id: 'drift'});
-				return;
-			case 'accept':
-				actions.push({id: 'acceptance'});
-				return;
-			case 'matrix':
-				actions.push({id: 'matrix'});
-				return;
-			case 'hosts':
-				actions.push({id: 'hosts'});
-				return;
-			case 'quit':
-				actions.quit(0);
-		}
+		if (choice === 'quit') return actions.quit(0);
+		if (choice !== 'sandbox') return actions.push({id: choice});
+		op.start(async (signal) => {
+			const started = await startSandboxHost(app, {}, {sink: progressTo(setProgress), signal});
+			actions.setSandbox(started);
+			await actions.reload();
+			actions.push({id: 'import', hostId: started.host.host_id});
+			return started;
+		});
 	};
 
 	return (
 		<Box flexDirection="column">
 			<Header
 				title="Home"
-				subtitle={`data: ${config.dataDir} · hosts: ${hosts.length}${sandbox ? ` · sandbox running at ${sandbox.handle.info.host_url}` : ''}`}
+				subtitle={`data: ${app.dataDir} · hosts: ${hosts.length}${sandbox ? ` · sandbox running at ${sandbox.handle.info.host_url}` : ''}`}
 			/>
 			{service ? (
 				<Text wrap="truncate-end">
@@ -130,16 +117,11 @@ export function HomeScreen() {
 			)}
 			<Box marginTop={1} flexDirection="column">
 				{op.phase === 'running' ? (
-					<Text>
-						<Text color={color.accent}>
-							<Spinner type="dots" />
-						</Text>{' '}
-						{progress || 'starting the sandbox'}…
-					</Text>
+					<Busy text={progress || 'starting the sandbox'} />
 				) : (
 					<SelectList items={items} onSelect={choose} />
 				)}
-				{op.phase === 'error' ? <Text color={color.fail}>✗ {errorText(op.error)}</Text> : null}
+				{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			</Box>
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>

@@ -4,22 +4,25 @@
 import React, {useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import Spinner from 'ink-spinner';
-import type {HostRecord} from '../../store/schema.js';
+import {registerHost, type HostView} from '../../app/hosts.js';
 import {useUIActions, useUIState} from '../context.js';
-import {addHost, errorText} from '../engine.js';
+import {Busy} from '../components/busy.js';
 import {Capabilities} from '../components/capabilities.js';
+import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
-import {KeyHelp} from '../components/key-help.js';
+import {KeyHelp, type KeySpec} from '../components/key-help.js';
 import {MaskedField, TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
-import {useOperation} from '../hooks/use-operation.js';
+import {useOperation, type Operation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {progressTo} from '../steps.js';
 import {color} from '../theme.js';
 import {checkEmail, checkName, checkSecret, checkUrl} from '../validators.js';
 
-type Stage = 'name' | 'url' | 'auth' | 'key' | 'email' | 'password' | 'probe';
+type Field = 'name' | 'url' | 'key' | 'email' | 'password';
+type Stage = Field | 'auth' | 'probe';
 type Auth = 'admin_api_key' | 'login';
+type Values = Record<Field, string>;
 
 const PREVIOUS: Record<Stage, Stage | null> = {
 	name: null,
@@ -31,19 +34,63 @@ const PREVIOUS: Record<Stage, Stage | null> = {
 	probe: null,
 };
 
-export function HostAddScreen({then}: {then?: 'import'}) {
-	const {config, data} = useUIState();
+/** Each typed field: its label, how it is drawn and checked, and the stage after it. */
+const FIELDS: Record<
+	Field,
+	{
+		label: string;
+		mask?: boolean;
+		placeholder?: string;
+		note?: string;
+		next: Stage;
+		check: (v: string) => string | null;
+	}
+> = {
+	name: {label: 'Name', placeholder: 'e.g. prod', next: 'url', check: (v) => checkName(v)},
+	url: {
+		label: 'Host URL',
+		placeholder: 'https://sub2api.example.com',
+		note: 'the panel root, not /api/v1',
+		next: 'auth',
+		check: (v) => checkUrl(v, 'the host URL'),
+	},
+	key: {
+		label: 'Admin API key',
+		mask: true,
+		note: 'typed masked; kept only in the 0600 state file',
+		next: 'probe',
+		check: (v) => checkSecret(v, 'the admin API key'),
+	},
+	email: {label: 'Admin email', next: 'password', check: (v) => checkEmail(v.trim(), 'the admin email')},
+	password: {
+		label: 'Password',
+		mask: true,
+		note: 'typed masked; a TOTP code is asked for when the host wants one',
+		next: 'probe',
+		check: (v) => (v === '' ? 'the password is empty' : null),
+	},
+};
+
+const TEXT_KEYS: KeySpec[] = [
+	{keys: 'Enter', does: 'next'},
+	{keys: 'Esc', does: 'back'},
+];
+const CHOICE_KEYS: KeySpec[] = [
+	{keys: '↑ ↓', does: 'move'},
+	{keys: 'Enter', does: 'choose'},
+	{keys: 'Esc', does: 'back'},
+];
+
+export function HostAddScreen() {
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const [stage, setStage] = useState<Stage>('name');
-	const [name, setName] = useState('');
-	const [url, setUrl] = useState('');
+	const [values, setValues] = useState<Values>({name: '', url: '', key: '', email: '', password: ''});
 	const [auth, setAuth] = useState<Auth>('admin_api_key');
-	const [key, setKey] = useState('');
-	const [email, setEmail] = useState('');
-	const [password, setPassword] = useState('');
 	const [progress, setProgress] = useState('');
-	const op = useOperation<HostRecord>();
-	const text = ['name', 'url', 'key', 'email', 'password'].includes(stage);
+	const op = useOperation<HostView>();
+	const text = stage in FIELDS;
+	const set = (field: Field, value: string) => setValues((v) => ({...v, [field]: value}));
 
 	useScreenKeys({
 		text,
@@ -61,65 +108,48 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 		},
 	});
 
-	const nameCheck = (v: string) =>
-		checkName(v) ??
-		(data?.hosts.some((h) => h.name === v.trim()) ? `a host named ${v.trim()} is already registered` : null);
-
 	/** `typed` is the field just submitted (its state update may not have landed yet). */
-	const probe = (typed: {key?: string; password?: string} = {}) => {
-		const adminKey = (typed.key ?? key).trim();
-		const adminPassword = typed.password ?? password;
+	const probe = (typed: Partial<Values> = {}) => {
+		const v = {...values, ...typed};
 		setStage('probe');
+		const credential =
+			auth === 'admin_api_key'
+				? {type: 'admin_api_key' as const, key: v.key.trim()}
+				: {type: 'login' as const, email: v.email.trim(), password: v.password};
 		op.start((signal) =>
-			addHost(
-				config,
-				{
-					name: name.trim(),
-					url: url.trim(),
-					credential:
-						auth === 'admin_api_key'
-							? {type: 'admin_api_key', key: adminKey}
-							: {type: 'login', email: email.trim(), password: adminPassword},
-				},
-				actions.operator,
-				setProgress,
-				signal,
+			registerHost(
+				app,
+				{name: v.name.trim(), url: v.url.trim(), credential},
+				{sink: progressTo(setProgress), signal},
 			),
 		);
 	};
+	const taken = (v: string) =>
+		data?.hosts.some((h) => h.name === v.trim()) ? `a host named ${v.trim()} is already registered` : null;
 
-	const done = op.phase === 'done' && op.result;
 	return (
 		<Box flexDirection="column">
 			<Header
 				title="Hosts › Add a host"
 				subtitle="the probe only reads; nothing is saved unless it succeeds"
 			/>
-			{stage !== 'name' ? <Text dimColor>name: {name.trim()}</Text> : null}
+			{stage !== 'name' ? <Text dimColor>name: {values.name.trim()}</Text> : null}
 			{stage !== 'name' && stage !== 'url' ? (
 				<Text dimColor wrap="truncate-end">
-					url: {url.trim()}
+					url: {values.url.trim()}
 				</Text>
 			) : null}
-			{stage === 'name' ? (
-				<TextField
-					label="Name"
-					value={name}
-					onChange={setName}
-					onSubmit={() => setStage('url')}
-					validate={nameCheck}
-					placeholder="e.g. prod"
-				/>
-			) : null}
-			{stage === 'url' ? (
-				<TextField
-					label="Host URL"
-					value={url}
-					onChange={setUrl}
-					onSubmit={() => setStage('auth')}
-					validate={(v) => checkUrl(v, 'the host URL')}
-					placeholder="https://sub2api.example.com"
-					note="the panel root, not /api/v1"
+			{text ? (
+				<FieldStage
+					field={stage as Field}
+					value={values[stage as Field]}
+					onChange={(v) => set(stage as Field, v)}
+					extraCheck={stage === 'name' ? taken : undefined}
+					onSubmit={(v) => {
+						const next = FIELDS[stage as Field].next;
+						if (next === 'probe') probe({[stage]: v});
+						else setStage(next);
+					}}
 				/>
 			) : null}
 			{stage === 'auth' ? (
@@ -138,109 +168,102 @@ export function HostAddScreen({then}: {then?: 'import'}) {
 					/>
 				</Box>
 			) : null}
-			{stage === 'key' ? (
-				<MaskedField
-					label="Admin API key"
-					value={key}
-					onChange={setKey}
-					onSubmit={(v) => probe({key: v})}
-					validate={(v) => checkSecret(v, 'the admin API key')}
-					note="typed masked; kept only in the 0600 state file"
-				/>
-			) : null}
-			{stage === 'email' ? (
-				<TextField
-					label="Admin email"
-					value={email}
-					onChange={setEmail}
-					onSubmit={() => setStage('password')}
-					validate={(v) => checkEmail(v.trim(), 'the admin email')}
-				/>
-			) : null}
-			{stage === 'password' ? (
-				<MaskedField
-					label="Password"
-					value={password}
-					onChange={setPassword}
-					onSubmit={(v) => probe({password: v})}
-					validate={(v) => (v === '' ? 'the password is empty' : null)}
-					note="typed masked; a TOTP code is asked for when the host wants one"
-				/>
-			) : null}
 			{stage === 'probe' ? (
+				<ProbeStage
+					op={op}
+					progress={progress}
+					onRetry={() => probe()}
+					onEdit={() => {
+						// secrets are typed afresh, never shown back
+						setValues((v) => ({...v, key: '', password: ''}));
+						op.reset();
+						setStage('url');
+					}}
+				/>
+			) : null}
+			<KeyHelp keys={text ? TEXT_KEYS : CHOICE_KEYS} typing={text} />
+		</Box>
+	);
+}
+
+function FieldStage({
+	field,
+	value,
+	onChange,
+	onSubmit,
+	extraCheck,
+}: {
+	field: Field;
+	value: string;
+	onChange: (value: string) => void;
+	onSubmit: (value: string) => void;
+	extraCheck?: (value: string) => string | null;
+}) {
+	const spec = FIELDS[field];
+	const props = {
+		label: spec.label,
+		value,
+		onChange,
+		onSubmit,
+		validate: (v: string) => spec.check(v) ?? extraCheck?.(v) ?? null,
+		placeholder: spec.placeholder,
+		note: spec.note,
+	};
+	// One field per stage: a new key remounts it with that stage's value.
+	return spec.mask ? <MaskedField key={field} {...props} /> : <TextField key={field} {...props} />;
+}
+
+function ProbeStage({
+	op,
+	progress,
+	onRetry,
+	onEdit,
+}: {
+	op: Operation<HostView>;
+	progress: string;
+	onRetry: () => void;
+	onEdit: () => void;
+}) {
+	const actions = useUIActions();
+	const done = op.phase === 'done' ? op.result : null;
+	return (
+		<Box flexDirection="column">
+			{op.phase === 'running' ? <Busy text={progress || 'probing'} /> : null}
+			{done ? (
 				<Box flexDirection="column">
-					{op.phase === 'running' ? (
-						<Text>
-							<Text color={color.accent}>
-								<Spinner type="dots" />
-							</Text>{' '}
-							{progress || 'probing'}…
+					<Text color={color.ok}>
+						✓ Registered {done.name} ({done.host_id}): sub2api {done.version ?? 'version unknown'}
+					</Text>
+					<Capabilities caps={done.capabilities} />
+					{done.capabilities.chat_completions ? null : (
+						<Text color={color.warn}>
+							! this host has no /v1/chat/completions; imports will end as host_compatibility_gap
 						</Text>
-					) : null}
-					{done ? (
-						<Box flexDirection="column">
-							<Text color={color.ok}>
-								✓ Registered {done.name} ({done.host_id}): sub2api {done.version ?? 'version unknown'}
-							</Text>
-							<Capabilities caps={done.capabilities} />
-							{done.capabilities.chat_completions ? null : (
-								<Text color={color.warn}>
-									! this host has no /v1/chat/completions; imports will end as host_compatibility_gap
-								</Text>
-							)}
-							<SelectList
-								items={[
-									{label: 'Import a provider into it', value: 'import'},
-									{label: 'Back to Hosts', value: 'back'},
-								]}
-								initialIndex={then === 'import' ? 0 : 0}
-								onSelect={(v) =>
-									v === 'import' ? actions.replace({id: 'import', hostId: done.host_id}) : actions.back()
-								}
-							/>
-						</Box>
-					) : null}
-					{op.phase === 'error' ? (
-						<Box flexDirection="column">
-							<Text color={color.fail} wrap="wrap">
-								✗ {errorText(op.error)}
-							</Text>
-							<SelectList
-								items={[
-									{label: 'Change the URL or credential', value: 'edit'},
-									{label: 'Try again', value: 'retry'},
-									{label: 'Back to Hosts', value: 'back'},
-								]}
-								onSelect={(v) => {
-									if (v === 'retry') probe();
-									else if (v === 'edit') {
-										// secrets are typed afresh, never shown back
-										setKey('');
-										setPassword('');
-										op.reset();
-										setStage('url');
-									} else actions.back();
-								}}
-							/>
-						</Box>
-					) : null}
+					)}
+					<SelectList
+						items={[
+							{label: 'Import a provider into it', value: 'import'},
+							{label: 'Back to Hosts', value: 'back'},
+						]}
+						onSelect={(v) =>
+							v === 'import' ? actions.replace({id: 'import', hostId: done.host_id}) : actions.back()
+						}
+					/>
 				</Box>
 			) : null}
-			<KeyHelp
-				keys={
-					text
-						? [
-								{keys: 'Enter', does: 'next'},
-								{keys: 'Esc', does: 'back'},
-							]
-						: [
-								{keys: '↑ ↓', does: 'move'},
-								{keys: 'Enter', does: 'choose'},
-								{keys: 'Esc', does: 'back'},
-							]
-				}
-				typing={text}
-			/>
+			{op.phase === 'error' ? (
+				<Box flexDirection="column">
+					<ErrorLine error={op.error} />
+					<SelectList
+						items={[
+							{label: 'Change the URL or credential', value: 'edit'},
+							{label: 'Try again', value: 'retry'},
+							{label: 'Back to Hosts', value: 'back'},
+						]}
+						onSelect={(v) => (v === 'retry' ? onRetry() : v === 'edit' ? onEdit() : actions.back())}
+					/>
+				</Box>
+			) : null}
 		</Box>
 	);
 }

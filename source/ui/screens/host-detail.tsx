@@ -3,9 +3,12 @@
 import React, {useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import Spinner from 'ink-spinner';
+import {removeHost, reprobeHost} from '../../app/hosts.js';
+import {liveBatchesOf} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText, liveBatchesOn, removeHost, reprobe} from '../engine.js';
+import {Busy} from '../components/busy.js';
+import {OperationLine} from '../components/operation-line.js';
+import {progressTo} from '../steps.js';
 import {Capabilities} from '../components/capabilities.js';
 import {Confirm} from '../components/confirm.js';
 import {Header} from '../components/header.js';
@@ -18,7 +21,7 @@ import {color, shortTime} from '../theme.js';
 type Action = 'import' | 'reprobe' | 'remove' | 'back';
 
 export function HostDetailScreen({hostId}: {hostId: string}) {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const [mode, setMode] = useState<'menu' | 'confirm-remove'>('menu');
@@ -42,15 +45,15 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 			</Box>
 		);
 	}
-	const live = data ? liveBatchesOn(data, hostId) : [];
+	const live = data ? liveBatchesOf(data, {host: hostId}) : [];
 
 	const choose = (action: Action) => {
 		if (action === 'back') actions.back();
 		else if (action === 'import') actions.push({id: 'import', hostId});
 		else if (action === 'remove') setMode('confirm-remove');
 		else
-			op.start(async () => {
-				const caps = await reprobe(config, hostId, actions.operator, setProgress);
+			op.start(async (signal) => {
+				const caps = await reprobeHost(app, {host: hostId}, {sink: progressTo(setProgress), signal});
 				return `re-probed: sub2api ${caps.version ?? '(version unknown)'}`;
 			});
 	};
@@ -69,12 +72,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 				<Capabilities caps={host.capabilities} />
 			</Box>
 			{busy ? (
-				<Text>
-					<Text color={color.accent}>
-						<Spinner type="dots" />
-					</Text>{' '}
-					{progress || 'probing'}…
-				</Text>
+				<Busy text={progress || 'probing'} />
 			) : mode === 'confirm-remove' ? (
 				<Confirm
 					danger
@@ -87,7 +85,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 					onAnswer={(yes) => {
 						if (!yes) return setMode('menu');
 						op.start(async () => {
-							await removeHost(config, hostId, true);
+							await removeHost(app, {host: hostId, force: true});
 							// The message shows once the host is gone from the app's view too, so the
 							// next key goes to "Back to Hosts" and not to the menu it replaces.
 							await actions.reload();
@@ -107,12 +105,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 					onSelect={choose}
 				/>
 			)}
-			{op.phase === 'done' ? <Text color={color.ok}>✓ {op.result}</Text> : null}
-			{op.phase === 'error' ? (
-				<Text color={color.fail} wrap="wrap">
-					✗ {errorText(op.error)}
-				</Text>
-			) : null}
+			{busy ? null : <OperationLine op={op} />}
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);

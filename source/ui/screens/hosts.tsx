@@ -7,18 +7,12 @@ import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {shortTime} from '../theme.js';
 
-const COLUMNS: Column[] = [
-	{title: 'NAME', width: 14},
-	{title: 'VERSION', width: 9},
-	{title: 'AUTH', width: 13},
-	{title: 'LAST PROBE', width: 16},
-	{title: 'URL', width: 22},
-];
+const COLUMNS = columns('NAME:14, VERSION:9, AUTH:13, LAST PROBE:16, URL:22');
 
 export function HostsScreen() {
 	const {data} = useUIState();

@@ -1,53 +1,39 @@
-// The provider validation matrix (`crm matrix` in the TUI, issue 10): per host and pack, the latest
+// The provider validation matrix (`crm matrix` in the TUI): per host and pack, the latest
 // acceptance verdict (ready, or its failure class), the access status, when, and where the evidence
 // is (shown for the highlighted row); packs not validated on a host yet are named below. From here:
 // the evidence runs (list, keep, archive) and a new acceptance run.
-import React, {useEffect, useMemo, useState} from 'react';
+import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {NEXT_STEP} from '../../core/pipeline/failure.js';
-import type {FailureClass} from '../../store/schema.js';
+import {validationMatrix, type MatrixRow} from '../../app/acceptance.js';
+import {nextStep} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText, validationMatrix, type Matrix, type MatrixRow} from '../engine.js';
+import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader} from '../components/table.js';
+import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
 
-const COLUMNS: Column[] = [
-	{title: 'HOST', width: 10},
-	{title: 'PACK', width: 9},
-	{title: 'RESULT', width: 24},
-	{title: 'ACCESS', width: 18},
-	{title: 'AT', width: 11},
-];
+const COLUMNS = columns('HOST:10, PACK:9, RESULT:24, ACCESS:18, AT:11');
 
 const MAX_UNVALIDATED = 3;
 
 type Item = {row: MatrixRow} | {action: 'evidence' | 'accept' | 'back'};
 
 export function MatrixScreen() {
-	const {config, data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
-	const [matrix, setMatrix] = useState<{value: Matrix | null; error: unknown} | null>(null);
+
 	const [highlighted, setHighlighted] = useState<Item | null>(null);
 	const limit = useListRows(16, 4);
 	useScreenKeys({list: true, onBack: actions.back});
 
 	// Re-read whenever the app's view of state changes (an acceptance run, keep or archive).
-	useEffect(() => {
-		let live = true;
-		validationMatrix(config).then(
-			(value) => live && setMatrix({value, error: null}),
-			(error: unknown) => live && setMatrix({value: null, error}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [config, data]);
+	const matrix = useRead(() => validationMatrix(app), [app, data]);
 
 	const rows = matrix?.value?.rows;
 	const items = useMemo(
@@ -75,7 +61,7 @@ export function MatrixScreen() {
 				title="Validation matrix"
 				subtitle={`latest acceptance verdict per host and pack · ${rows?.length ?? 0} result(s)`}
 			/>
-			{matrix.error ? <Text color={color.fail}>✗ {errorText(matrix.error)}</Text> : null}
+			{matrix.error ? <ErrorLine error={matrix.error} /> : null}
 			{rows && rows.length === 0 ? (
 				<Text dimColor wrap="wrap">
 					No acceptance results yet: start one with New acceptance run (or crm accept).
@@ -120,7 +106,7 @@ function RowDetail({row: r}: {row: MatrixRow}) {
 			</Text>
 			{r.failure_class ? (
 				<Text color={color.fail} wrap="truncate-end">
-					next: {NEXT_STEP[r.failure_class as FailureClass]}
+					next: {nextStep(r.failure_class)}
 				</Text>
 			) : null}
 			<Text dimColor wrap="truncate-middle">

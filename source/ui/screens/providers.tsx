@@ -1,39 +1,52 @@
-// Status, second level: the providers on one host (host, pack, base URL) with their latest batch,
-// provider and access status and last reconcile; Enter lists that provider's batches.
-import React, {useMemo} from 'react';
+// Status, second level: the providers on one host (host, pack, base URL) with their health mark,
+// latest batch, provider and access status and last reconcile; below, the highlighted provider's
+// health (last check, 24-hour sparkline, balance, alert state; docs/domain.md "Health is watched").
+// Enter lists that provider's batches.
+import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {providerRows, type ProviderRow} from '../../core/reads/status.js';
+import {statusOf, type ProviderRow} from '../../app/reads.js';
+import {healthSummary, watchedBatch} from '../../app/health.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {healthMark, ProviderHealth} from '../components/provider-health.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader} from '../components/table.js';
+import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {statusColor} from '../theme.js';
 
-const COLUMNS: Column[] = [
-	{title: 'PACK', width: 8},
-	{title: 'BASE URL', width: 22},
-	{title: 'PROVIDER', width: 8},
-	{title: 'ACCESS', width: 18},
-	{title: 'RECONCILE', width: 9},
-	{title: 'N', width: 4},
-];
+// The first column is the health mark (✓ ok, ✗ failing, ‖ paused, · not checked).
+const COLUMNS = columns(' :1, PACK:8, BASE URL:22, PROVIDER:8, ACCESS:18, RECONCILE:9, N:4');
 
 export function ProvidersScreen({hostId}: {hostId: string}) {
-	const {data} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
-	const limit = useListRows(10);
+	const limit = useListRows(14);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
-	const providers = useMemo(() => (data ? providerRows(data, hostId) : []), [data, hostId]);
+	const providers = useMemo(
+		() => (data && host ? (statusOf(data, {host: hostId})[0]?.providers ?? []) : []),
+		[data, host, hostId],
+	);
+	const summary = useRead(() => healthSummary(app), [app, data]);
+	const health = summary?.value ?? {};
+	// undefined until the highlight moves (the first row is highlighted then); null: "All batches".
+	const [highlighted, setHighlighted] = useState<ProviderRow | null | undefined>(undefined);
+	const watched = useMemo(
+		() => new Map(providers.map((p) => [p, data ? watchedBatch(data, p) : null])),
+		[providers, data],
+	);
+	const current = highlighted === undefined ? (providers[0] ?? null) : highlighted;
+	const currentBatch = current ? (watched.get(current) ?? null) : null;
 	const items = [
 		...providers.map((p) => ({
 			key: `${p.pack}|${p.base_url}`,
 			label: row(
 				[
+					healthMark(health[watched.get(p) ?? '']),
 					p.pack,
 					p.base_url,
 					p.provider_status,
@@ -62,12 +75,18 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 			<SelectList
 				items={items}
 				limit={limit}
+				onHighlight={(p) => setHighlighted(p)}
 				onSelect={(p) =>
 					actions.push(
 						p ? {id: 'batches', hostId, pack: p.pack, baseUrl: p.base_url} : {id: 'batches', hostId},
 					)
 				}
 			/>
+			{current ? (
+				<Box flexDirection="column" marginTop={1}>
+					<ProviderHealth batchId={currentBatch} health={currentBatch ? health[currentBatch] : undefined} />
+				</Box>
+			) : null}
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);

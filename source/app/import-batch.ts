@@ -1,0 +1,108 @@
+// Batch import (docs/cli.md `crm import-batch`): a file of `url,key[,pack[,access]]` lines, every line
+// checked first; then each row's pack detected, then the rows imported with bounded concurrency.
+// The CLI runs both phases at once; the TUI shows the detected packs between them.
+// The engine is loaded when an operation runs (the TUI opens its screen without it); the checks a
+// command runs on its flags first are in import-batch-checks.ts.
+import type {
+	BatchEvent,
+	BatchFileRead,
+	BatchResult,
+	BatchRow,
+	DetectedRow,
+	RowProblem,
+} from '../core/batch-import/index.js';
+import {resolveHost} from '../core/hosts/lookup.js';
+import type {Run, Session} from './session.js';
+
+export type {BatchEvent, BatchFileRead, BatchResult, BatchRow, DetectedRow, RowProblem};
+
+const engine = () => import('../core/batch-import/index.js');
+
+export type BatchRun = Run<BatchEvent>;
+
+/** Reads and checks every line (`-` with `stdinText`: standard input). Reads no state. */
+export async function readImportFile(
+	session: Session,
+	input: {file: string; stdinText?: string},
+): Promise<BatchFileRead> {
+	return (await engine()).readBatchFile(input.file, session.packs, input.stdinText);
+}
+
+/** Phase 1: each row's pack (column, URL, the upstream's models, else relay). Only GET /models is sent. */
+export async function detectPacks(
+	session: Session,
+	input: {rows: BatchRow[]; concurrency?: number},
+	run: BatchRun,
+): Promise<DetectedRow[]> {
+	const {planBatch, checkConcurrency} = await engine();
+	return planBatch({
+		packs: session.packs,
+		rows: input.rows,
+		concurrency: checkConcurrency(input.concurrency),
+		signal: run.signal,
+		sink: run.sink,
+		timing: session.timing,
+	});
+}
+
+export interface ImportRowsInput {
+	/** A host id or name. */
+	host: string;
+	rows: DetectedRow[];
+	/** Valid lines never detected (stopped while detecting): reported as not run. */
+	notDetected?: BatchRow[];
+	/** Invalid lines skipped on purpose: reported as skipped. */
+	invalid?: RowProblem[];
+	concurrency?: number;
+}
+
+/** Phase 2: imports the detected rows; one failure never stops the others. */
+export async function importRows(
+	session: Session,
+	input: ImportRowsInput,
+	run: BatchRun,
+): Promise<BatchResult> {
+	const {runBatch, checkConcurrency} = await engine();
+	const concurrency = checkConcurrency(input.concurrency);
+	return session.withLock('import-batch', (store) =>
+		runBatch({
+			store,
+			packs: session.packs,
+			host: input.host,
+			rows: input.rows,
+			notDetected: input.notDetected,
+			invalid: input.invalid,
+			concurrency,
+			signal: run.signal,
+			operator: session.operator,
+			timing: session.timing,
+			sink: run.sink,
+		}),
+	);
+}
+
+/** Both phases back to back (the CLI): a wrong host fails before any upstream is asked. */
+export async function importBatch(
+	session: Session,
+	input: {host: string; rows: BatchRow[]; invalid?: RowProblem[]; concurrency?: number},
+	run: BatchRun & {onStart?: () => void},
+): Promise<BatchResult> {
+	const {importBatch: importBoth, checkConcurrency} = await engine();
+	const concurrency = checkConcurrency(input.concurrency);
+	return session.withLock('import-batch', (store) => {
+		resolveHost(store.data, input.host);
+		run.onStart?.();
+		return importBoth({
+			store,
+			packs: session.packs,
+			host: input.host,
+			rows: input.rows,
+			invalid: input.invalid,
+			concurrency,
+			signal: run.signal,
+			operator: session.operator,
+			timing: session.timing,
+			sink: run.sink,
+		});
+	});
+}

@@ -1,0 +1,51 @@
+// The frame of a screen that runs one operation (reconcile, roll back, repair): its header, the
+// running steps, the error if it failed, the result, then the choices once it has finished.
+import React, {type ReactNode} from 'react';
+import {Box} from 'ink';
+import {useUIState} from '../context.js';
+import type {RunState} from '../hooks/use-run.js';
+import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {ErrorLine} from './error-line.js';
+import {Header} from './header.js';
+import {KeyHelp, LIST_KEYS} from './key-help.js';
+import {SelectList} from './select-list.js';
+import {StepList} from './step-list.js';
+
+export function RunFrame<T, C extends string>({
+	title,
+	subtitle,
+	run,
+	choices,
+	onChoose,
+	onBack,
+	children,
+}: {
+	title: string;
+	subtitle?: string;
+	run: RunState<T>;
+	/** Offered once the run has finished. */
+	choices: Array<{label: string; value: C}>;
+	onChoose: (choice: C) => void;
+	/** Esc once finished. */
+	onBack: () => void;
+	/** The result (drawn when there is one). */
+	children: (result: T) => ReactNode;
+}) {
+	const {stopping} = useUIState();
+	const {steps, op, finished} = run;
+	useScreenKeys({list: finished, onBack: finished ? onBack : undefined});
+	return (
+		<Box flexDirection="column">
+			<Header title={title} subtitle={subtitle} />
+			<StepList running={steps.running} stopping={stopping} />
+			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
+			{op.result ? children(op.result) : null}
+			{finished ? (
+				<Box marginTop={1}>
+					<SelectList items={choices} onSelect={onChoose} />
+				</Box>
+			) : null}
+			<KeyHelp keys={finished ? LIST_KEYS : []} />
+		</Box>
+	);
+}
