@@ -28,6 +28,13 @@ const ROUTES: Array<[string, string]> = [
 	['post', '/api/v1/imports'],
 	['get', '/api/v1/imports'],
 	['get', '/api/v1/imports/events'],
+	['post', '/api/v1/hosts'],
+	['delete', '/api/v1/hosts/{host}'],
+	['post', '/api/v1/reconcile'],
+	['post', '/api/v1/rollback'],
+	['post', '/api/v1/repair'],
+	['post', '/api/v1/smoke'],
+	['get', '/api/v1/matrix'],
 ];
 
 test('no token: 401 on every /api/v1 route; wrong token 401; healthz needs none; the token file is 0600', async (t) => {
@@ -51,6 +58,15 @@ test('no token: 401 on every /api/v1 route; wrong token 401; healthz needs none;
 		});
 		t.is(wrong.status, 401, `${method} ${p} with a wrong token`);
 	}
+	// The page's cookie reads (GET) but never changes anything: a POST with only the cookie is refused.
+	const cookie = {cookie: `crm_token=${svc.token}`};
+	t.is((await fetch(`${svc.url}/api/v1/hosts`, {headers: cookie})).status, 200);
+	const posted = await fetch(`${svc.url}/api/v1/reconcile`, {
+		method: 'POST',
+		headers: {...cookie, 'content-type': 'application/json'},
+		body: JSON.stringify({host: 'sb'}),
+	});
+	t.is(posted.status, 401);
 	// A token in the query string is no token for the API (only the page exchanges it once).
 	const viaQuery = await fetch(`${svc.url}/api/v1/hosts?token=${svc.token}`);
 	t.is(viaQuery.status, 401);

@@ -145,7 +145,8 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 		});
 		if (i % 10 === 5) {
 			const run: ReconcileIndex = {
-				run_id: `r${batchId.slice(1)}`,
+				// r<14 digits>-<6 hex>, the shape crm's reconcile run ids have (the schema checks it).
+				run_id: `r${batchId.slice(1, 9)}${batchId.slice(10, 16)}-${batchId.slice(17)}`,
 				host_id: host.host_id,
 				batch_id: batchId,
 				reconcile_status: 'in_sync',

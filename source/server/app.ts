@@ -13,9 +13,10 @@ import {HttpError, notFound, sendError, validationError} from './errors.js';
 import {requestLog, type LogFormat} from './request-log.js';
 import {registerImportRoutes} from './routes/imports.js';
 import {registerMetaRoutes} from './routes/meta.js';
+import {registerOperationRoutes} from './routes/operations.js';
 import {registerPageRoutes} from './routes/page.js';
 import {registerReadRoutes} from './routes/reads.js';
-import {scrubText} from './secrets.js';
+import {learnBodySecrets, scrubText} from './secrets.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -75,10 +76,12 @@ export function createServiceApp(deps: ServiceDeps, options: {logFormat?: LogFor
 				),
 		}),
 	);
+	app.use('/api/v1/*', learnBodySecrets);
 	registerMetaRoutes(app, deps);
 	registerPageRoutes(app, deps);
 	registerReadRoutes(app, deps);
 	registerImportRoutes(app, deps);
+	registerOperationRoutes(app, deps);
 	app.notFound((c) =>
 		sendError(c, notFound('path', `no route ${c.req.method} ${c.req.path}; see /openapi.json`)),
 	);

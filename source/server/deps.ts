@@ -20,6 +20,8 @@ export interface ServiceDeps {
 	log(line: string): void;
 	/** The current state, read-only and shared between requests (re-read when state.json changes). */
 	read(): Promise<StateStore>;
+	/** An answer computed from the current state, computed once per version of state.json. */
+	derived<T>(key: string, compute: (store: StateStore) => T): Promise<T>;
 	/** A session for one operation; `waitS` is how long it waits for a busy data folder. */
 	session(waitS?: number): Session;
 }

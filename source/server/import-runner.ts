@@ -51,6 +51,8 @@ export async function startImport(
 	const ended = done.then(
 		() => batchId ?? Promise.reject(new Error('the import ended before its batch existed')),
 	);
+	// A failure after the answer went out ends the event stream (above); it must not go unhandled here.
+	ended.catch(() => {});
 	const id = await Promise.race([created, ended]);
 	return {batch_id: id, events_url: `/api/v1/batches/${encodeURIComponent(id)}/events`};
 }

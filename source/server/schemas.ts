@@ -57,6 +57,19 @@ export const LockWaitQuery = z.object({
 });
 
 // ---- request bodies ----
+// What a request may answer for the operator (the CLI's --totp-env and --accept-compliance).
+const operatorFields = {
+	totp: z
+		.string()
+		.regex(/^\d{6}$/)
+		.optional()
+		.openapi({description: "the current 2FA / step-up code, when the host's admin login needs one"}),
+	accept_compliance: z
+		.boolean()
+		.optional()
+		.openapi({description: "accept the host's compliance acknowledgement if it asks"}),
+};
+
 const access = z.enum(['self_service', 'subscription']);
 
 export const ImportBody = z
@@ -71,6 +84,7 @@ export const ImportBody = z
 		user: text(320).optional(),
 		force: z.boolean().optional(),
 		continue_on_upstream_failure: z.boolean().optional(),
+		...operatorFields,
 	})
 	.openapi('ImportRequest');
 
@@ -100,20 +114,14 @@ export const HostAddBody = z
 		admin_key: text(4096).optional(),
 		email: text(320).optional(),
 		password: text(4096).optional(),
-		totp: z
-			.string()
-			.regex(/^\d{6}$/)
-			.optional(),
-		accept_compliance: z.boolean().optional(),
+		...operatorFields,
 		prefix: text(32).optional(),
 		user_domain: text(253).optional(),
-		gateway_url: text().optional(),
-		allow_insecure_http: z.boolean().optional(),
 	})
 	.openapi('HostAddRequest');
 
 export const ReconcileBody = z
-	.strictObject({host: text(200).optional(), batch: text(200).optional()})
+	.strictObject({host: text(200).optional(), batch: text(200).optional(), ...operatorFields})
 	.openapi('ReconcileRequest');
 
 export const RollbackBody = z
@@ -124,12 +132,19 @@ export const RollbackBody = z
 		dry_run: z.boolean().optional(),
 		confirm: z
 			.string()
+			.max(500)
 			.optional()
 			.openapi({description: 'a real rollback: the batch id, or "host/pack" for a provider'}),
+		force: z
+			.boolean()
+			.optional()
+			.openapi({description: 'delete a resource although it changed on the host since it was recorded'}),
+		...operatorFields,
 	})
 	.openapi('RollbackRequest');
 
 export const SmokeBody = z.strictObject({batch: text(200)}).openapi('SmokeRequest');
+export const RepairBody = z.strictObject({batch: text(200), ...operatorFields}).openapi('RepairRequest');
 export const RotateKeyBody = z.strictObject({batch: text(200), key: text(4096)}).openapi('RotateKeyRequest');
 
 // ---- answers ----
@@ -278,3 +293,94 @@ export const EventStream = z.string().openapi({
 /** An answer whose shape is the CLI's JSON for that command (documented in docs/cli.md). */
 export const CliDocument = (name: string, fields: Record<string, z.ZodType>) =>
 	z.looseObject(fields).openapi(name);
+
+// ---- operations ----
+export const HostRemoveQuery = z.object({
+	force: z
+		.enum(['true', 'false'])
+		.optional()
+		.openapi({description: 'forget the host although batches still record resources on it'}),
+	wait_s: LockWaitQuery.shape.wait_s,
+});
+
+export const HostAddAnswer = z
+	.looseObject({
+		host_id: z.string(),
+		name: z.string(),
+		url: z.string(),
+		version: z.string().nullable(),
+		auth_type: z.string(),
+		capabilities: z.record(z.string(), z.unknown()),
+	})
+	.openapi('HostAdded');
+
+const ItemView = z.looseObject({
+	resource_type: z.string(),
+	host_resource_id: z.string().nullable(),
+	name: z.string().nullable(),
+});
+
+export const ReconcileAnswer = z
+	.looseObject({
+		run_id: z.string(),
+		host_id: z.string(),
+		batch_id: z.string().nullable(),
+		reconcile_status: z.enum(['in_sync', 'drifted']),
+		items: z.array(ItemView.extend({state: z.string(), detail: z.string()})),
+	})
+	.openapi('Reconcile');
+
+export const RollbackAnswer = z
+	.union([
+		z.looseObject({
+			batch_id: z.string(),
+			plan: z.array(ItemView.extend({action: z.enum(['delete', 'keep', 'done']), reason: z.string()})),
+		}),
+		z.looseObject({
+			batch_id: z.string(),
+			batch_status: z.string(),
+			deleted: z.array(ItemView),
+			skipped: z.array(ItemView),
+			failed: z.array(ItemView),
+		}),
+		z.object({batches: z.array(z.looseObject({batch_id: z.string()}))}),
+	])
+	.openapi('Rollback', {
+		description:
+			'the plan (dry run) or the rollback output of one batch; for host and pack, {"batches":[…]} of those, newest first',
+	});
+
+export const SmokeAnswer = z
+	.looseObject({
+		batch_id: z.string(),
+		smoke_model: z.string(),
+		access_status: z.enum(ACCESS_STATUSES),
+		completion_ok: z.boolean(),
+	})
+	.openapi('Smoke');
+
+export const MatrixAnswer = z
+	.object({
+		rows: z.array(
+			z.looseObject({
+				host: z.string(),
+				pack: z.string(),
+				result: z.string(),
+				access_status: z.string(),
+				failure_class: z.string().nullable(),
+				at: z.string(),
+				evidence_dir: z.string(),
+			}),
+		),
+	})
+	.openapi('Matrix');
+
+export const RepairAnswer = z
+	.looseObject({
+		batch_id: z.string(),
+		repaired: z.array(ItemView.extend({action: z.string()})),
+		access_status: z.string(),
+		batch_status: z.string(),
+		completion_ok: z.boolean(),
+	})
+	.openapi('Repair');

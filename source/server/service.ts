@@ -108,6 +108,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 		log: options.log,
 		session,
 		read: () => reads.read(),
+		derived: (key, compute) => reads.derived(key, compute),
 	};
 	const app = createServiceApp(deps, {logFormat: options.logFormat});
 	const server = createAdaptorServer({fetch: app.fetch}) as Server;

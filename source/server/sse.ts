@@ -3,8 +3,9 @@
 // tunnels; the stream ends when the import ends, the client goes, or the service stops.
 import type {Context} from 'hono';
 import {streamSSE, type SSEStreamingApi} from 'hono/streaming';
-import type {StateStore} from '../store/state-store.js';
+import type {ServiceDeps} from './deps.js';
 import type {EventHub, HubMessage, ImportInfo} from './events.js';
+import {notFound} from './errors.js';
 import {scrubText} from './secrets.js';
 import {batchDocumentOf} from '../app/reads.js';
 
@@ -55,13 +56,9 @@ export function hubStream(c: Context, hub: EventHub, batchId: string, afterId: n
  * A batch this service did not run (or ran long ago): its recorded steps as `step` events (each as the
  * end event of that step), then `end` with the batch's document.
  */
-export async function recordedStream(
-	c: Context,
-	store: StateStore,
-	batchId: string,
-): Promise<Response | null> {
-	const doc = await batchDocumentOf(store, batchId);
-	if (!doc) return null;
+export async function recordedStream(c: Context, deps: ServiceDeps, batchId: string): Promise<Response> {
+	const doc = await batchDocumentOf(await deps.read(), batchId);
+	if (!doc) throw notFound('id', `no batch ${JSON.stringify(batchId)}; see GET /api/v1/batches`);
 	return streamSSE(c, async (stream) => {
 		for (const [i, s] of doc.steps.entries()) {
 			const event = {

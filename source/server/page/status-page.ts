@@ -4,7 +4,7 @@
 // reads in a terminal-width browser window.
 import {html, raw} from 'hono/html';
 import type {HtmlEscapedString} from 'hono/utils/html';
-import {providersOf} from '../../app/reads.js';
+import type {ProviderRow} from '../../app/reads.js';
 import type {State} from '../../store/schema.js';
 import type {ImportInfo} from '../events.js';
 import {PAGE_SCRIPT} from './page-script.js';
@@ -16,6 +16,8 @@ export interface PageData {
 	startedAt: string;
 	watching: boolean;
 	state: State;
+	/** Every host's provider rows (the status read, computed once per version of state.json). */
+	providers: ProviderRow[];
 	imports: ImportInfo[];
 	nonce: string;
 }
@@ -60,8 +62,7 @@ function hostsSection(state: State): Html {
 	</div>`;
 }
 
-function providersSection(state: State): Html {
-	const rows = providersOf(state);
+function providersSection(rows: ProviderRow[]): Html {
 	if (rows.length === 0) return html`<p class="dim">No imports yet.</p>`;
 	return html`<div class="scroll">
 		<table>
@@ -144,7 +145,7 @@ export function statusPage(d: PageData): Html {
 				<h2>Hosts</h2>
 				${hostsSection(d.state)}
 				<h2>Providers</h2>
-				${providersSection(d.state)}
+				${providersSection(d.providers)}
 				<h2>Batches</h2>
 				${batchesSection(d.state)}
 				<script nonce="${d.nonce}">

@@ -3,8 +3,9 @@
 // output), and the imports this service has run.
 import {createRoute, z, type OpenAPIHono} from '@hono/zod-openapi';
 import type {ServiceDeps} from '../deps.js';
-import {notFound} from '../errors.js';
+import {badInput} from '../errors.js';
 import {startImport} from '../import-runner.js';
+import {requestSession} from '../operate.js';
 import {
 	BatchParam,
 	errorResponses,
@@ -78,7 +79,9 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ServiceDeps): void 
 	app.openapi(importRoutes.start, async (c) => {
 		const body = c.req.valid('json');
 		rememberSecret(body.key);
-		const started = await startImport(deps, deps.session(c.req.valid('query').wait_s), {
+		if (body.keep_key === true)
+			throw badInput('keep_key', 'keeping the provider key is not in this build; leave keep_key out');
+		const started = await startImport(deps, requestSession(deps, c.req.valid('query').wait_s, body), {
 			host: body.host,
 			pack: body.pack,
 			url: body.url,
@@ -101,8 +104,6 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ServiceDeps): void 
 		const {id} = c.req.valid('param');
 		const after = Number(c.req.valid('header')['last-event-id'] ?? 0);
 		if (deps.hub.has(id)) return hubStream(c, deps.hub, id, after) as never;
-		const recorded = await recordedStream(c, await deps.read(), id);
-		if (!recorded) throw notFound('id', `no batch ${JSON.stringify(id)}; see GET /api/v1/batches`);
-		return recorded as never;
+		return (await recordedStream(c, deps, id)) as never;
 	});
 }
