@@ -7,7 +7,7 @@ import {StateStore, listModes} from '../source/store/state-store.js';
 import {dataPaths} from '../source/store/paths.js';
 import {batchIndexSchema, batchSecretsSchema, type HostRecord} from '../source/store/schema.js';
 import {compile, describe} from '../source/store/quick-check.js';
-import {decodeStateQuick} from '../source/store/state-codec.js';
+import {decodeStateQuick, StateShapeError} from '../source/store/state-codec.js';
 import {decodeState, liveStateSpec} from '../source/store/state-decode.js';
 import {STATE_SPEC} from '../source/store/state-spec.js';
 import {parseJson, repoRoot, runCli, tempDataDir} from './helpers/cli.js';
@@ -300,15 +300,21 @@ test('migration from schema 2 keeps every record, field for field, and moves the
 	};
 	const v2 = {
 		schema_version: 2,
-		hosts: [host('h1'), loginHost],
+		hosts: [{...host('h1'), auto_pause: {enabled: true, pause_after: 3}}, loginHost],
 		batches: [
 			index(bid(1), {pending: false, operator_note: 'kept as it is'}),
 			index(bid(2), {batch_status: 'failed', failure_class: 'unknown', pid: 4242, pending: true}),
-			index(bid(3), {}),
+			index(bid(3), {provider_status: 'paused'}),
 		],
 		batch_secrets: {
-			[bid(1)]: {user_email: 'u1@crm.invalid', user_password: 'pw-canary-1', user_key: 'sk-canary-1'},
-			[bid(2)]: {user_email: 'u2@crm.invalid', user_password: null, user_key: null},
+			[bid(1)]: {
+				user_email: 'u1@crm.invalid',
+				user_password: 'pw-canary-1',
+				user_key: 'sk-canary-1',
+				provider_key: 'sk-provider-canary-1',
+			},
+			[bid(2)]: {user_email: 'u2@crm.invalid', user_password: null, user_key: null, provider_key: null},
+			[bid(3)]: {user_email: null, user_password: null, user_key: 'sk-canary-3'},
 		},
 		resource_index: {'h1|group|7': bid(1), 'h1|account|9': bid(1), 'h1|user|3': bid(2)},
 		reconcile_runs: [
@@ -322,6 +328,12 @@ test('migration from schema 2 keeps every record, field for field, and moves the
 			},
 		],
 		acceptance_runs: [],
+		alerts: {
+			webhook_url: 'https://open.feishu.cn/open-apis/bot/v2/hook/canary-token',
+			format: 'feishu',
+			min_balance: 5,
+			set_at: now,
+		},
 		future_setting: {kept: true},
 	};
 	writeFileSync(dataPaths(dir).state, JSON.stringify(v2));
@@ -344,6 +356,10 @@ test('migration from schema 2 keeps every record, field for field, and moves the
 	t.deepEqual({...after.data}, {...kept, schema_version: 3} as never, 'every record, field for field');
 	t.deepEqual(Object.fromEntries(after.resources.entries()), resource_index);
 	t.false('pending' in after.data.batches[2]!, 'an absent optional field stays absent');
+	t.false('provider_key' in after.data.batch_secrets[bid(3)]!, 'an absent provider key stays absent');
+	t.is(after.data.batch_secrets[bid(2)]!.provider_key, null, 'an explicit null stays null');
+	const raw = JSON.parse(readFileSync(dataPaths(dir).state, 'utf8'));
+	t.deepEqual(decodeStateQuick(raw), decodeState(raw), 'the quick test reads the migrated file the same');
 });
 
 test('state.json rows: a changed, added or removed record is written, unknown fields are kept', async (t) => {
@@ -549,8 +565,19 @@ test('a file read by the quick test and by the schemas gives the same state', as
 			resource_count: i % 4,
 			...(i % 2 ? {pending: i % 4 === 1} : {}),
 		});
-		store.data.batch_secrets[bid(i)] = {user_email: `u${i}@x.invalid`, user_password: null, user_key: null};
+		store.data.batch_secrets[bid(i)] = {
+			user_email: `u${i}@x.invalid`,
+			user_password: null,
+			user_key: null,
+			...(i % 3 === 0 ? {provider_key: `sk-kept-${i}`} : i % 3 === 1 ? {provider_key: null} : {}),
+		};
 	}
+	store.data.alerts = {
+		webhook_url: 'https://hooks.slack.invalid/x',
+		format: 'slack',
+		min_balance: null,
+		set_at: now,
+	};
 	store.data.reconcile_runs.push({
 		run_id: 'r20250101000000-000001',
 		host_id: 'h1',
@@ -565,6 +592,19 @@ test('a file read by the quick test and by the schemas gives the same state', as
 	const quick = decodeStateQuick(raw);
 	t.not(quick, null, 'the quick test accepts a file this crm wrote');
 	t.deepEqual(quick, decodeState(raw));
+	t.deepEqual(
+		quick?.batch_secrets,
+		store.data.batch_secrets,
+		'absent, null and kept provider keys read back',
+	);
+	raw.alerts.format = 'teams';
+	t.is(decodeStateQuick(raw), null, 'an alerts config the schema refuses is left to the schema');
+	t.throws(() => decodeState(raw), {message: /option|invalid/i});
+	raw.alerts.format = 'slack';
+	raw.batch_secrets[2].push({provider_key: 7});
+	t.is(decodeStateQuick(raw), null, 'a value in the trailing object is left to the schema');
+	t.throws(() => decodeState(raw), {instanceOf: StateShapeError});
+	raw.batch_secrets[2].pop();
 	raw.batches[5][raw.batch_columns.indexOf('resource_count')] = -1;
 	t.is(decodeStateQuick(raw), null, 'a value the schema refuses is left to the schema');
 	t.throws(() => decodeState(raw), {message: /greater than or equal to 0|>=0|too small/i});
