@@ -117,6 +117,7 @@ export async function resolvePending(
 		const pending = recorder.file.resources
 			.filter((r) => r.status === 'pending')
 			.sort((x, y) => order.indexOf(x.resource_type) - order.indexOf(y.resource_type));
+		let stop = false;
 		for (const r of pending) {
 			try {
 				const found = await findPending(client, r, recorder.file.resources);
@@ -128,10 +129,16 @@ export async function resolvePending(
 			} catch (error) {
 				// The host could not answer: leave it pending for the next run. When it does not answer
 				// at all, stop asking (each further lookup would wait a full timeout).
-				if (error instanceof HostError && (error.kind === 'timeout' || error.kind === 'network'))
-					return resolved;
+				if (error instanceof HostError && (error.kind === 'timeout' || error.kind === 'network')) {
+					stop = true;
+					break;
+				}
 			}
 		}
+		// The recorder holds its changes back for the next durable write: what the caller reads next
+		// from the batch file (reconcile, rollback) must already say how the records were resolved.
+		await recorder.flushBatch();
+		if (stop) return resolved;
 	}
 	return resolved;
 }
@@ -160,7 +167,7 @@ export async function recheckUnknown(client: HostClient, recorder: BatchRecorder
 			r.candidate_id = null;
 			r.deleted_at = new Date().toISOString();
 			r.deleted_by = 'nothing of its name is on the host any more (it was unknown)';
-			await recorder.flushBatch();
 		}
 	}
+	await recorder.flushBatch(); // confirmations ride with the next durable write: this is it
 }
