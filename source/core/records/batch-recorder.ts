@@ -192,13 +192,14 @@ export class BatchRecorder {
 	}
 
 	/**
-	 * Records a step as running, in the batch file only (recovery names the step a dead run was in).
-	 * The write starts now and the step does not wait for it: it lands within a write's time, and the
-	 * step's own durable writes (a pending record) queue behind it.
+	 * Records a step as running, in the batch file only (state.json waits): a run that dies in a step
+	 * reads failed at that step (docs/domain.md "Write-ahead records"). Awaited: written in the
+	 * background, the file lagged steps behind on a slow disk (a step that sends nothing itself, such
+	 * as the plan, ends at once) and a dead run was named failed at a step it had already left.
 	 */
 	async startStep(record: StepRecord): Promise<void> {
 		this.placeStep(record);
-		this.inBackground(this.saveNow());
+		await this.saveNow();
 	}
 
 	/** A step's end: its evidence file now, its record with the next write. */
