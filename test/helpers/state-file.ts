@@ -1,5 +1,9 @@
 // Reading a raw state.json the way a test that scans for secrets needs it, whatever its schema:
 // version 2 keeps the batch secrets as an object per batch, version 3 as rows under `secret_columns`.
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import type {State} from '../../source/store/schema.js';
+import {decodeState} from '../../source/store/state-decode.js';
 
 /** Every batch's secrets in a parsed state.json, as objects ({user_email, user_password, user_key}). */
 export function rawBatchSecrets(state: any): Array<Record<string, any>> {
@@ -26,4 +30,9 @@ export function editBatchIndex(state: any, i: number, patch: Record<string, unkn
 		return;
 	}
 	Object.assign(entry, patch);
+}
+
+/** A data folder's state.json as crm reads it (schema 3 rows back to records), through the store's schemas. */
+export function readState(dataDir: string): State {
+	return decodeState(JSON.parse(readFileSync(path.join(dataDir, 'state.json'), 'utf8')));
 }
