@@ -360,10 +360,27 @@ for (const [n, round] of ROUNDS.entries()) {
 			for (const f of fields) t.regex(item.detail, new RegExp(`(^|; )${f}: .+ -> .+`), item.detail);
 		}
 
+		// The dry run reads each record back and decides as the rollback will, changing nothing.
+		const unchanged = e.sandbox.snapshot();
+		const dry = parseJson(await e.run(['rollback', '--batch', imp.batch_id, '--dry-run', '--json']));
+		t.true(dry.checked_on_host);
+		t.deepEqual(e.sandbox.snapshot(), unchanged, 'the dry run changes nothing on the host');
+		for (const [type] of round.changes) {
+			const item = dry.plan.find((p: any) => p.resource_type === type);
+			t.is(item.action, 'keep', `${type}: ${item.reason}`);
+		}
+
 		const rb = await e.run(['rollback', '--batch', imp.batch_id, '--yes', '--json']);
 		t.is(rb.code, 1);
 		const doc = parseJson(rb);
 		t.is(doc.batch_status, 'partial');
+		const ids_ = (rows: any[]) => rows.map((r) => `${r.resource_type}:${r.host_resource_id}`).sort();
+		t.deepEqual(ids_(dry.plan.filter((p: any) => p.action === 'keep')), ids_(doc.skipped), 'kept as planned');
+		t.deepEqual(
+			ids_(dry.plan.filter((p: any) => p.action === 'delete')),
+			ids_(doc.deleted),
+			'deleted as planned',
+		);
 		for (const [type, , fields] of round.changes) {
 			const skipped = doc.skipped.find((s: any) => s.resource_type === type);
 			t.truthy(skipped, `${type} skipped`);

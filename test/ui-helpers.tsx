@@ -40,9 +40,24 @@ export interface Tui {
 	frame: () => string;
 	/** Sends keys one at a time, letting Ink render between them. */
 	press: (...keys: string[]) => Promise<void>;
+	/** Moves the highlight down (wrapping) until `❯ label` shows, then presses Enter. */
+	choose: (label: string) => Promise<void>;
 	/** Types text as one chunk (as a paste would arrive). */
 	type: (text: string) => Promise<void>;
-	waitFor: (match: string | RegExp | ((frame: string) => boolean), timeoutMs?: number) => Promise<string>;
+	/**
+	 * Waits for a frame; then lets the new screen's key handlers attach before the next key (unless
+	 * `settle: false`, which returns on the very frame, for tests of keys typed ahead).
+	 */
+	waitFor: (
+		match: string | RegExp | ((frame: string) => boolean),
+		timeoutMs?: number,
+		options?: {settle?: boolean},
+	) => Promise<string>;
+	/**
+	 * Writes `keys` right after the first frame matching `match` is drawn (a microtask later: before
+	 * React has run the new screen's effects), as a fast operator or a paste would.
+	 */
+	typeOnFrame: (match: string, keys: string) => Promise<void>;
 	/** Resizes the fake terminal (Ink re-lays out on resize). */
 	resize: (columns: number, rows: number) => void;
 	frames: string[];
@@ -65,8 +80,26 @@ export function renderTui(
 		unmounted = true;
 		instance.unmount();
 	};
+	const onFrame: Array<(frame: string) => boolean> = [];
+	const stdout = instance.stdout as unknown as {write: (frame: string) => void};
+	const write = stdout.write;
+	stdout.write = (f: string) => {
+		write(f);
+		for (let i = onFrame.length - 1; i >= 0; i--) if (onFrame[i]!(f)) onFrame.splice(i, 1);
+	};
 	const tui: Tui = {
 		app,
+		typeOnFrame: async (match, keys) =>
+			new Promise<void>((resolve) => {
+				onFrame.push((f) => {
+					if (!f.includes(match)) return false;
+					queueMicrotask(() => {
+						instance.stdin.write(keys);
+						resolve();
+					});
+					return true;
+				});
+			}),
 		session,
 		frame,
 		frames: instance.frames,
@@ -78,11 +111,21 @@ export function renderTui(
 				await sleep(key === KEY.escape ? 120 : 40);
 			}
 		},
+		choose: async (label) => {
+			for (let i = 0; i < 40; i++) {
+				if (frame().includes(`❯ ${label}`)) {
+					await tui.press(KEY.enter);
+					return;
+				}
+				await tui.press(KEY.down);
+			}
+			throw new Error(`no item ${label} to choose; last frame:\n${frame()}`);
+		},
 		type: async (text) => {
 			instance.stdin.write(text);
 			await sleep(40);
 		},
-		waitFor: async (match, timeoutMs = 15_000) => {
+		waitFor: async (match, timeoutMs = 15_000, options = {}) => {
 			const test =
 				typeof match === 'function'
 					? match
@@ -93,6 +136,7 @@ export function renderTui(
 			for (;;) {
 				const f = frame();
 				if (test(f)) {
+					if (options.settle === false) return f;
 					// Ink draws a frame on commit; the new screen's key handlers attach in passive
 					// effects just after. Let them run before the next key is sent.
 					await new Promise((resolve) => setImmediate(resolve));
@@ -102,7 +146,7 @@ export function renderTui(
 				if (Date.now() > deadline) {
 					throw new Error(`timed out waiting for ${String(match)}; last frame:\n${f}`);
 				}
-				await sleep(25);
+				await sleep(options.settle === false ? 1 : 25);
 			}
 		},
 		resize: (columns, rows) => {
@@ -126,3 +170,62 @@ export function lines(frame: string): string[] {
 
 // eslint-disable-next-line no-control-regex
 export const stripAnsi = (s: string) => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
+
+/** Registers a sandbox as host `name` in a data folder (reads only on the sandbox); its host id. */
+export async function registerLab(
+	dataDir: string,
+	sb: {info: {host_url: string; admin_api_key: string}},
+	name = 'lab',
+): Promise<string> {
+	const [{registerHost}, {StateStore}] = await Promise.all([
+		import('../source/core/hosts/register.js'),
+		import('../source/store/state-store.js'),
+	]);
+	const store = await StateStore.open(dataDir, {lock: {command: 'test'}});
+	try {
+		const host = await registerHost(
+			store,
+			{name, url: sb.info.host_url, credential: {type: 'admin_api_key', key: sb.info.admin_api_key}},
+			{operator: {}},
+		);
+		return host.host_id;
+	} finally {
+		store.release();
+	}
+}
+
+/** Every line of the frame fits `columns` (what a terminal that wide shows without wrapping). */
+export function fitsWidth(frame: string, columns: number): string[] {
+	return frame.split('\n').filter((l) => stripAnsi(l).length > columns);
+}
+
+/** The screen sizes every screen is checked at: the smallest supported and a wide one. */
+export const SIZES: Array<[number, number]> = [
+	[80, 24],
+	[160, 45],
+];
+
+/**
+ * From the import form's pack stage (one host chosen): the first pack (deepseek) at the sandbox's
+ * fake upstream with `key`, the first access mode (subscription), the plan, then Start.
+ */
+export async function importThroughForm(
+	tui: Tui,
+	upstream: {base_url: string; api_key: string},
+	key = upstream.api_key,
+): Promise<void> {
+	await tui.waitFor('Which provider pack?');
+	await tui.press(KEY.enter);
+	await tui.waitFor('Provider base URL:');
+	for (let i = 0; i < 'https://api.deepseek.com'.length; i++) tui.stdin.write(KEY.backspace);
+	await sleep(60);
+	await tui.type(upstream.base_url);
+	await tui.press(KEY.enter);
+	await tui.waitFor('Provider key:');
+	await tui.type(key);
+	await tui.press(KEY.enter);
+	await tui.waitFor('Access mode:');
+	await tui.press(KEY.enter);
+	await tui.waitFor('Start the import');
+	await tui.press(KEY.enter);
+}

@@ -95,6 +95,23 @@ test('home menu: each item opens its screen and Esc comes back', async (t) => {
 	}
 });
 
+test('keys typed while a screen is still attaching its handlers are kept (held, then replayed)', async (t) => {
+	const tui = renderTui();
+	try {
+		await tui.waitFor('Try the sandbox host');
+		for (let round = 0; round < 3; round++) {
+			// Hosts (a lazily loaded screen): Esc written on its very first frame.
+			const typed = tui.typeOnFrame('crm › Hosts', KEY.escape);
+			await tui.press(...Array<string>(5).fill(KEY.down), KEY.enter);
+			await typed;
+			const home = await tui.waitFor('crm › Home');
+			t.regex(home, /❯ Try the sandbox host/, `round ${round}: the Esc typed ahead came back Home`);
+		}
+	} finally {
+		await tui.close();
+	}
+});
+
 test('home fits 80x24', async (t) => {
 	const tui = renderTui();
 	try {

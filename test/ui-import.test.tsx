@@ -164,7 +164,7 @@ test('wizard: typed URL validated as typed, masked key, self_service, Esc back t
 		noSecretIn(t, tui, upstream.api_key);
 
 		// the same key again: the plan names the earlier batch and offers force
-		await tui.press(KEY.down, KEY.down, KEY.down, KEY.enter);
+		await tui.choose('Import another');
 		await tui.waitFor('Into which host?');
 		await tui.press(KEY.enter);
 		await tui.waitFor('Which provider pack?');
@@ -256,14 +256,18 @@ test('Ctrl-C during a run stops it cleanly: the batch is marked where it stopped
 		const locked = await StateStore.open(dataDir, {lock: {command: 'test'}});
 		locked.release();
 		// the app is still there: Ctrl-C outside a run quits
-		t.regex(tui.frame(), /❯ Run the smoke again|❯ Reconcile/);
+		t.regex(
+			tui.frame(),
+			/❯ Roll back \(\d+ resources?\)/,
+			'what the stop left is offered for rollback first',
+		);
 	} finally {
 		await tui.close();
 		await sb.close();
 	}
 });
 
-test('the data folder locked by another process: the run says so, and Try again works once it is free', async (t) => {
+test('the data folder locked by another process: the run says so, and Retry (highlighted) works once it is free', async (t) => {
 	const sb = await startSandbox();
 	const dataDir = tempData();
 	const hostId = await hostIn(dataDir, sb);
@@ -284,7 +288,7 @@ test('the data folder locked by another process: the run says so, and Try again 
 		await tui.press(KEY.enter);
 		await tui.waitFor('Start the import');
 		await tui.press(KEY.enter);
-		const locked = await tui.waitFor('❯ Try again');
+		const locked = await tui.waitFor('❯ Retry');
 		t.regex(locked, /locked by/);
 		t.regex(locked, /Another crm holds the data folder/);
 		other.release();

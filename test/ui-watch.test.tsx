@@ -122,7 +122,7 @@ test('the finished import offers Keep watching; the batch screen rotates the key
 		await tui.press(KEY.enter);
 		const done = await tui.waitFor(/access subscription_ready/, 30_000);
 		t.regex(done, /Keep watching this provider/);
-		await tui.press(KEY.down, KEY.down, KEY.down, KEY.down);
+		await tui.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down);
 		await tui.waitFor('❯ Keep watching this provider');
 		await tui.press(KEY.enter);
 		await tui.waitFor(/deepseek\s+\w{6}\s+ok\s/, 30_000);

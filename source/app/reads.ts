@@ -20,6 +20,21 @@ import type {FailureClass, State} from '../store/schema.js';
 import type {Session} from './session.js';
 
 export type {HostStatus, LiveBatch, Pack, PackSet};
+export {providerAccessWord} from '../core/reads/status.js';
+export {
+	accessWord,
+	amount,
+	explain,
+	hostId,
+	legend,
+	legendText,
+	MARK,
+	resourceLabel,
+	resultKind,
+	wordsOf,
+	type WordKind,
+	type WordLine,
+} from '../core/reads/words.js';
 export type {HostHealth} from '../core/reads/status.js';
 export type {BatchDetail, ProviderRow};
 export type BatchListItem = ReturnType<typeof batchList>[number];
@@ -79,6 +94,11 @@ export async function listBatches(session: Session, input: BatchesInput = {}): P
 /** The batches holding resources on a host, newest first, with their last reconcile. */
 export function liveBatchesOf(state: State, input: {host: string}): LiveBatch[] {
 	return liveBatches(state, resolveHost(state, input.host).host_id);
+}
+
+/** Host id -> name, for views that list ids of several hosts (a host no longer registered keeps its id). */
+export async function hostNames(session: Session): Promise<Map<string, string>> {
+	return new Map((await session.read()).data.hosts.map((h) => [h.host_id, h.name]));
 }
 
 export async function showBatch(session: Session, input: {batch: string | undefined}): Promise<BatchDetail> {

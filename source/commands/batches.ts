@@ -2,28 +2,38 @@
 import {CrmError} from '../lib/errors.js';
 import {flagString, sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
+import type {WordKind} from '../app/reads.js';
 
 const reads = () => import('../app/reads.js');
 
 export async function batchesCommand(ctx: CommandContext): Promise<number> {
-	const batches = await (
-		await reads()
-	).listBatches(await sessionFor(ctx), {host: flagString(ctx.flags, 'host')});
+	const r = await reads();
+	const session = await sessionFor(ctx);
+	const batches = await r.listBatches(session, {host: flagString(ctx.flags, 'host')});
+	const names = batches.length ? await r.hostNames(session) : new Map<string, string>();
 	ctx.out.result({batches}, () =>
 		batches.length === 0
 			? 'No batches yet.'
-			: table(
-					['BATCH', 'HOST', 'PACK', 'MODE', 'STATUS', 'ACCESS', 'CREATED'],
-					batches.map((b) => [
-						b.batch_id,
-						b.host_id,
-						b.pack,
-						b.access_mode,
-						b.batch_status,
-						b.access_status,
-						b.created_at,
-					]),
-				),
+			: [
+					table(
+						['BATCH', 'HOST', 'PACK', 'MODE', 'STATUS', 'ACCESS', 'CREATED'],
+						batches.map((b) => [
+							b.batch_id,
+							names.get(b.host_id) ?? b.host_id,
+							b.pack,
+							b.access_mode,
+							b.batch_status,
+							r.accessWord(b.batch_status, b.access_status),
+							b.created_at,
+						]),
+					),
+					...r.legendText(
+						batches.flatMap((b): Array<[WordKind, string]> => [
+							['batch', b.batch_status],
+							['access', r.accessWord(b.batch_status, b.access_status)],
+						]),
+					),
+				].join('\n'),
 	);
 	return 0;
 }
@@ -32,13 +42,14 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 	const [sub, id] = ctx.args;
 	if (sub !== 'show') throw new CrmError('usage', 'use: crm batch show BATCH');
 	ctx.out.fields.batch = 'BATCH';
-	const {showBatch, batchDocument} = await reads();
+	const {showBatch, batchDocument, accessWord, legendText, resourceLabel} = await reads();
 	const doc = batchDocument(
 		await showBatch(await sessionFor(ctx), {batch: id ?? flagString(ctx.flags, 'batch')}),
 	);
+	const access = accessWord(doc.batch_status, doc.access_status);
 	ctx.out.result(doc, () =>
 		[
-			`batch ${doc.batch_id} · ${doc.pack} · ${doc.access_mode} · ${doc.batch_status} · access ${doc.access_status}`,
+			`batch ${doc.batch_id} · ${doc.pack} · ${doc.access_mode} · ${doc.batch_status} · access ${access}`,
 			doc.failure_class ? `failure ${doc.failure_class} at ${doc.stopped_at_step}` : '',
 			'',
 			table(
@@ -47,8 +58,8 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 			),
 			'',
 			table(
-				['RESOURCE', 'HOST ID', 'STATUS', 'NAME'],
-				doc.resources.map((r) => [r.resource_type, r.host_resource_id, r.status, r.name]),
+				['RESOURCE', 'STATUS'],
+				doc.resources.map((r) => [resourceLabel(r.resource_type, r.host_resource_id, r.name), r.status]),
 			),
 			'',
 			doc.reconcile_runs.length
@@ -58,6 +69,12 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 					)
 				: 'no reconcile runs',
 			`evidence ${doc.artifacts_dir}`,
+			...legendText([
+				['batch', doc.batch_status],
+				['access', access],
+				['provider', doc.provider_status],
+				['failure', doc.failure_class],
+			]),
 		].join('\n'),
 	);
 	return 0;
@@ -65,7 +82,7 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
 
 export async function statusCommand(ctx: CommandContext): Promise<number> {
 	const session = await sessionFor(ctx);
-	const {statusDocument} = await reads();
+	const {statusDocument, providerAccessWord, legendText} = await reads();
 	const {hosts} = statusDocument((await session.read()).data, {host: flagString(ctx.flags, 'host')});
 	ctx.out.result({hosts}, () =>
 		hosts.length === 0
@@ -73,7 +90,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
 			: hosts
 					.map(
 						(h) =>
-							`${h.name} (${h.host_id}) ${h.url} · sub2api ${h.version ?? '?'}\n` +
+							`${h.name} ${h.url} · sub2api ${h.version ?? 'version unknown'}\n` +
 							(h.providers.length
 								? table(
 										['PACK', 'BASE URL', 'PROVIDER', 'ACCESS', 'LATEST BATCH', 'LAST RECONCILE'],
@@ -81,13 +98,25 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
 											p.pack,
 											p.base_url,
 											p.provider_status,
-											p.access_status,
+											providerAccessWord(p),
 											p.latest_batch,
 											p.last_reconcile?.reconcile_status ?? null,
 										]),
 									)
 								: '  no imports yet'),
 					)
+					.concat(
+						legendText(
+							hosts.flatMap((h) =>
+								h.providers.flatMap((p): Array<[WordKind, string | null]> => [
+									['access', providerAccessWord(p)],
+									['provider', p.provider_status],
+									['reconcile', p.last_reconcile?.reconcile_status ?? null],
+								]),
+							),
+						).join('\n'),
+					)
+					.filter(Boolean)
 					.join('\n\n'),
 	);
 	return 0;

@@ -24,15 +24,25 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const {reconcile} = await drift();
 	const result = await withRun(ctx, (run) => reconcile(session, input, run));
 	const {repair_applies: _, ...shown} = result;
+	const {legendText, resourceLabel} = await import('../app/reads.js');
 	ctx.out.result(shown, () =>
 		[
 			`reconcile ${result.run_id}: ${result.reconcile_status}`,
 			result.items.length
 				? table(
-						['STATE', 'TYPE', 'HOST ID', 'NAME', 'DETAIL'],
-						result.items.map((i) => [i.state, i.resource_type, i.host_resource_id, i.name, i.detail]),
+						['STATE', 'BATCH', 'RESOURCE', 'DETAIL'],
+						result.items.map((i) => [
+							i.state,
+							i.batch_id ?? null,
+							resourceLabel(i.resource_type, i.host_resource_id, i.name),
+							i.detail,
+						]),
 					)
 				: 'no recorded resources on this host',
+			...legendText([
+				['reconcile', result.reconcile_status],
+				...result.items.map((i): ['item', string] => ['item', i.state]),
+			]),
 		].join('\n'),
 	);
 	return result.reconcile_status === 'in_sync' ? EXIT.ok : EXIT.drift;
@@ -40,10 +50,11 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 
 async function rollbackPlanCommand(ctx: CommandContext, batch: string | undefined): Promise<number> {
 	const session = await sessionFor(ctx);
-	const plan = await (await drift()).planRollback(session, {batch});
+	const plan = await (await drift()).planRollback(session, {batch, force: ctx.flags.force === true});
 	ctx.out.result(plan, () =>
 		[
-			`rollback plan for ${plan.batch_id} (dry run: nothing changes)`,
+			`rollback plan for ${plan.batch_id} (dry run: nothing changes${plan.checked_on_host ? '; each record read back from the host' : ''})`,
+			...(plan.note ? [`note: ${plan.note}`] : []),
 			table(
 				['ACTION', 'TYPE', 'HOST ID', 'NAME', 'WHY'],
 				plan.plan.map((p) => [p.action, p.resource_type, p.host_resource_id, p.name, p.reason]),
@@ -55,7 +66,7 @@ async function rollbackPlanCommand(ctx: CommandContext, batch: string | undefine
 
 export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 	const batch = requireBatch(ctx);
-	// A dry run reads only: no lock, no host call.
+	// A dry run reads only: no lock; the host is read, never changed.
 	if (ctx.flags.dryRun) return rollbackPlanCommand(ctx, batch);
 	if (!ctx.flags.yes) {
 		throw new CrmError(
@@ -92,16 +103,34 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
 	const batch = requireBatch(ctx);
 	const session = await sessionFor(ctx);
 	const {repair} = await drift();
+	const {explain, legendText, resourceLabel} = await import('../app/reads.js');
 	const result = await withRun(ctx, (run) => repair(session, {batch}, run));
 	ctx.out.result(result, () =>
 		[
-			`repair of ${result.batch_id}: ${result.batch_status}, access ${result.access_status}`,
+			`repair of ${result.batch_id}: ${result.outcome} — ${explain('repair', result.outcome)}`,
+			`  access ${result.access_status}${result.completion_preview ? ` · "${result.completion_preview}"` : ''}`,
 			...(result.repaired.length
-				? result.repaired.map((r) => `  ${r.action} ${r.resource_type} ${r.host_resource_id} ${r.name}`)
-				: ['  nothing needed recreating']),
+				? result.repaired.map(
+						(r) => `  ${r.action} ${resourceLabel(r.resource_type, r.host_resource_id, r.name)}: ${r.reason}`,
+					)
+				: ['  nothing was created']),
+			...result.not_mended.map(
+				(i) =>
+					`  not mended: ${resourceLabel(i.resource_type, i.host_resource_id, i.name)} ${i.state} (${i.detail}): ${i.advice}`,
+			),
+			...(result.outcome === 'drift_remains'
+				? result.drift_remaining.map(
+						(i) =>
+							`  still ${i.state}: ${resourceLabel(i.resource_type, i.host_resource_id, i.name)} ${i.detail}`,
+					)
+				: []),
+			...legendText([
+				['repair', result.outcome],
+				['access', result.access_status],
+			]),
 		].join('\n'),
 	);
-	return result.batch_status === 'succeeded' ? EXIT.ok : EXIT.failed;
+	return result.outcome === 'repaired' || result.outcome === 'in_sync' ? EXIT.ok : EXIT.failed;
 }
 
 export async function smokeCommand(ctx: CommandContext): Promise<number> {

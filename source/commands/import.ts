@@ -1,7 +1,8 @@
 // `crm import`: flags -> the import's input -> app importProvider; step lines on stderr and the
 // result (JSON with --json). docs/cli.md `crm import`.
 import type {ImportInput, ImportResult} from '../app/import.js';
-import {nextStep} from '../app/reads.js';
+import {afterImport, type NextStep} from '../app/next.js';
+import {accessWord, legendText, nextStep, resourceLabel} from '../app/reads.js';
 import {EXIT, invalidInput} from '../lib/errors.js';
 import {registerSecret} from '../lib/secrets.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
@@ -55,10 +56,28 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
 	return result.batch_status === 'succeeded' ? EXIT.ok : EXIT.failed;
 }
 
+/** The CLI's words for the next step after an import (the order is decided by source/app). */
+export function nextCommand(step: NextStep, batchId: string, resources: number): string {
+	switch (step) {
+		case 'rollback':
+			return `crm rollback --batch ${batchId} --yes (removes its ${resources} resource${resources === 1 ? '' : 's'}; --dry-run shows them)`;
+		case 'retry':
+			return 'run the same crm import again';
+		case 'smoke':
+			return `crm smoke --batch ${batchId}`;
+		case 'reconcile':
+			return `crm reconcile --batch ${batchId}`;
+		case 'repair':
+			return `crm repair --batch ${batchId}`;
+		case 'fix_input':
+			return 'fix the input named above and run again';
+	}
+}
+
 export function humanResult(r: ImportResult): string {
 	const lines = [
 		`batch ${r.batch_id}: ${r.batch_status === 'succeeded' ? paint('green', r.batch_status) : paint('red', r.batch_status)}`,
-		`  provider ${r.provider_status ?? '-'} · access ${r.access_status}${r.probe_advisory ? ' · probe advisory' : ''}`,
+		`  provider ${r.provider_status ?? '-'} · access ${accessWord(r.batch_status, r.access_status)}${r.probe_advisory ? ' · probe advisory' : ''}`,
 	];
 	if (r.completion_ok)
 		lines.push(
@@ -67,9 +86,19 @@ export function humanResult(r: ImportResult): string {
 	if (r.failure_class)
 		lines.push(`  failure ${r.failure_class} at ${r.stopped_at_step}: ${nextStep(r.failure_class)}`);
 	for (const res of r.resources)
-		lines.push(
-			`  ${res.resource_type.padEnd(12)} ${String(res.host_resource_id ?? 'pending').padEnd(8)} ${res.name}`,
-		);
+		lines.push(`  ${resourceLabel(res.resource_type, res.host_resource_id, res.name)}`);
 	lines.push(`  evidence ${r.artifacts_dir}`);
+	const next = afterImport({...r, resources: r.resources.length})[0];
+	if (next && r.batch_status !== 'succeeded')
+		lines.push(`  next: ${nextCommand(next, r.batch_id, r.resources.length)}`);
+	const stopped = r.batch_status !== 'succeeded' && r.stopped_by_operator;
+	lines.push(
+		...legendText([
+			['batch', stopped ? 'stopped' : r.batch_status],
+			['access', accessWord(r.batch_status, r.access_status)],
+			['provider', r.provider_status],
+			['failure', r.failure_class],
+		]),
+	);
 	return lines.join('\n');
 }

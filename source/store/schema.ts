@@ -125,6 +125,12 @@ export const reconcileIndexSchema = z.looseObject({
 	reconcile_status: z.enum(['in_sync', 'drifted']),
 	at: iso,
 	counts: z.record(z.string(), z.number()),
+	/**
+	 * A host-wide run: the batches it found drifted, and those with a resource missing (so each
+	 * provider is judged by its own batches). Absent in runs recorded before they were kept.
+	 */
+	drifted_batches: z.array(batchId).optional(),
+	missing_batches: z.array(batchId).optional(),
 });
 export type ReconcileIndex = Strict<z.infer<typeof reconcileIndexSchema>>;
 
@@ -217,6 +223,8 @@ export const reconcileItemSchema = z.looseObject({
 	state: z.enum(['present', 'missing', 'changed', 'unmanaged', 'unknown']),
 	detail: z.string(),
 	fields: z.array(z.string()),
+	/** The batch that recorded it (null for unmanaged residue); absent in runs recorded before. */
+	batch_id: batchId.nullable().optional(),
 });
 export type ReconcileItem = Strict<z.infer<typeof reconcileItemSchema>>;
 

@@ -8,6 +8,7 @@ import type {Session} from '../app/session.js';
 import {OperatorPrompt} from './components/operator-prompt.js';
 import {ScrollbackLog} from './components/step-list.js';
 import {HomeScreen} from './screens/home.js';
+import {useKeyGateRoot} from './hooks/use-keys.js';
 import {NoRawMode} from './screens/no-raw-mode.js';
 
 // Home is the only screen in the start-up graph (the first frame is what an operator waits for,
@@ -81,6 +82,7 @@ function Log() {
 function GlobalKeys() {
 	const {prompt} = useUIState();
 	const actions = useUIActions();
+	useKeyGateRoot();
 	useInput((input, key) => {
 		if (!(key.ctrl && input === 'c')) return;
 		if (prompt) actions.cancelPrompt();

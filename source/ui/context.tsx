@@ -15,6 +15,7 @@ import type {Session} from '../app/session.js';
 import type {ComplianceInfo} from '../host/probe.js';
 import type {State} from '../store/schema.js';
 import {errorText} from './components/error-line.js';
+import {KeyGate} from './key-gate.js';
 import type {LogEntry, LogLine} from './steps.js';
 
 export type {LogEntry};
@@ -95,6 +96,8 @@ export interface UIActions {
 	setSandbox(sandbox: SandboxHost): void;
 	/** Adds a finished step (or a note) to the scrollback log. */
 	appendLog(entry: LogLine): void;
+	/** Holds keys typed while a screen is still attaching its handlers (ui/key-gate.ts). */
+	keyGate: KeyGate;
 }
 
 const StateContext = createContext<UIState | null>(null);
@@ -143,6 +146,7 @@ export function UIProvider(props: ProviderProps) {
 	const logCount = useRef(0);
 	const abortRef = useRef<(() => void) | null>(null);
 	const promptRef = useRef<Prompt | null>(null);
+	const [keyGate] = useState(() => new KeyGate());
 
 	const showPrompt = useCallback((p: Prompt | null) => {
 		promptRef.current = p;
@@ -189,6 +193,7 @@ export function UIProvider(props: ProviderProps) {
 			setStack(next);
 		};
 		return {
+			keyGate,
 			push: (screen) => nav((s) => [...s, screen]),
 			back: () => nav((s) => (s.length > 1 ? s.slice(0, -1) : [{id: 'home'}])),
 			home: () => nav(() => [{id: 'home'}]),
@@ -240,7 +245,7 @@ export function UIProvider(props: ProviderProps) {
 				setSandboxState(s);
 			},
 		};
-	}, [app, session, onQuit]);
+	}, [app, session, onQuit, keyGate]);
 
 	const state = useMemo<UIState>(
 		() => ({

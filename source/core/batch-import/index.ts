@@ -31,6 +31,7 @@ export {
 	checkConcurrency,
 	importBatch,
 	planBatch,
+	previewRows,
 	rowIdentity,
 	runBatch,
 	totalsOf,

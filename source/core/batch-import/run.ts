@@ -22,7 +22,7 @@ import {withDefaults, type Timing} from '../pipeline/timing.js';
 import type {PackSet} from '../packs/packs.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {keyFingerprint} from '../../lib/secrets.js';
-import type {HostRecord} from '../../store/schema.js';
+import type {HostRecord, State} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {detectRow} from './detect.js';
 import type {
@@ -32,6 +32,7 @@ import type {
 	BatchSink,
 	BatchTotals,
 	DetectedRow,
+	RowPreview,
 	RowProblem,
 } from './types.js';
 
@@ -135,6 +136,7 @@ function baseResult(row: BatchRow, detected: DetectedRow | null): BatchRowResult
 		duplicate_of: null,
 		stopped_at_step: null,
 		not_run: false,
+		stopped: false,
 		message: '',
 		detection: detected?.detection.evidence ?? null,
 	};
@@ -202,6 +204,49 @@ function duplicateResult(row: DetectedRow, of: DetectedRow, first: BatchRowResul
 		duplicate_of: of.line,
 		message: `same provider, key and access mode as line ${of.line}${first.batch_id ? ` (batch ${first.batch_id}, ${first.batch_status})` : ''}: not imported twice`,
 	};
+}
+
+/**
+ * What phase 2 would skip, said before it starts (reads state only): a row already imported into the
+ * host (same pack, URL, key and access mode, succeeded) and a later line repeating an earlier one.
+ * A row whose input would not pass the import's checks is not judged here (the run says why).
+ */
+export function previewRows(state: State, packs: PackSet, host: string, rows: DetectedRow[]): RowPreview[] {
+	const hostId = resolveHost(state, host).host_id;
+	const {duplicates} = splitDuplicates(rows);
+	const of = new Map(duplicates.map((d) => [d.row.line, d.of.line]));
+	return rows.map((row) => {
+		const earlier = of.get(row.line);
+		if (earlier !== undefined)
+			return {
+				line: row.line,
+				skip: 'duplicate_row',
+				batch_id: null,
+				duplicate_of: earlier,
+				message: `same provider, key and access mode as line ${earlier}: not imported twice`,
+			};
+		try {
+			const input = preflight(state, packs, {
+				host: hostId,
+				pack: row.detection.pack,
+				url: row.url,
+				key: row.key,
+				access: row.detection.access_mode,
+			});
+			const done = findSucceededImport(state, input);
+			if (done)
+				return {
+					line: row.line,
+					skip: 'already_imported',
+					batch_id: done.batch_id,
+					duplicate_of: null,
+					message: `already imported by batch ${done.batch_id} (${done.access_status}): will be skipped`,
+				};
+		} catch {
+			// the run reports it
+		}
+		return {line: row.line, skip: null, batch_id: null, duplicate_of: null, message: 'will be imported'};
+	});
 }
 
 /** Phase 2: imports the detected rows. Never throws for a row; returns one result per line in file order. */
@@ -291,6 +336,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				access_status: imported.access_status,
 				failure_class: imported.failure_class,
 				stopped_at_step: imported.stopped_at_step,
+				stopped,
 				duration_ms: result.duration_ms + (Date.now() - started),
 				message:
 					imported.batch_status === 'succeeded'

@@ -100,6 +100,8 @@ export interface BatchRowResult {
 	stopped_at_step: string | null;
 	/** True when Ctrl-C came before the row started (no batch was made). */
 	not_run: boolean;
+	/** The operator stopped the run (Ctrl-C) while this row's import ran: its batch says where. */
+	stopped: boolean;
 	message: string;
 	detection: DetectionEvidence | null;
 }
@@ -130,3 +132,14 @@ export type BatchEvent =
 	| {type: 'row_end'; line: number; result: BatchRowResult};
 
 export type BatchSink = (event: BatchEvent) => void;
+
+/** What the run would do with a detected row before it starts: skip it, and why. */
+export interface RowPreview {
+	line: number;
+	skip: 'already_imported' | 'duplicate_row' | null;
+	/** For already_imported: the batch that imported it. */
+	batch_id: string | null;
+	/** For duplicate_row: the earlier line it repeats. */
+	duplicate_of: number | null;
+	message: string;
+}

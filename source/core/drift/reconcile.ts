@@ -38,8 +38,13 @@ export interface ReconcileResult {
 	items: ReconcileItem[];
 }
 
-function judge(r: ResourceRecord, live: LiveResource | null): ReconcileItem {
-	const base = {resource_type: r.resource_type, host_resource_id: r.host_resource_id, name: r.name};
+function judge(r: ResourceRecord, live: LiveResource | null, batchId: string): ReconcileItem {
+	const base = {
+		resource_type: r.resource_type,
+		host_resource_id: r.host_resource_id,
+		name: r.name,
+		batch_id: batchId,
+	};
 	if (!live)
 		return {...base, state: 'missing', detail: 'not on the host (deleted or soft-deleted)', fields: []};
 	const changes = fieldChanges(r, live);
@@ -59,6 +64,7 @@ function judgeUnknown(r: ResourceRecord, batchId: string): ReconcileItem {
 			? `its create's answer was lost and the host's same-named ${r.resource_type} ${candidate} lacks this record's marker: not proven this batch's, never deleted; if it is, record it with crm adopt --batch ${batchId} --type ${r.resource_type} --id ${candidate}`
 			: "its create's answer was lost and nothing on the host proves it this batch's; never deleted",
 		fields: [],
+		batch_id: batchId,
 	};
 }
 
@@ -92,6 +98,7 @@ async function findUnmanaged(
 				host_resource_id: String(g.id),
 				name: g.name,
 				state: 'unmanaged',
+				batch_id: null,
 				detail: "named like this tool's groups but not in state (residue of an old or crashed run)",
 				fields: [],
 			});
@@ -105,6 +112,7 @@ async function findUnmanaged(
 				host_resource_id: String(a.id),
 				name: a.name,
 				state: 'unmanaged',
+				batch_id: null,
 				detail: "named like this tool's accounts but not in state",
 				fields: [],
 			});
@@ -120,12 +128,24 @@ async function findUnmanaged(
 				host_resource_id: String(u.id),
 				name: u.email,
 				state: 'unmanaged',
+				batch_id: null,
 				detail: 'a managed-user email not in state',
 				fields: [],
 			});
 		}
 	}
 	return items;
+}
+
+/** A host-wide run's verdict per batch, kept in the index so status judges each provider by its own. */
+function batchesWith(items: ReconcileItem[]): {drifted_batches: string[]; missing_batches: string[]} {
+	const of = (keep: (i: ReconcileItem) => boolean) => [
+		...new Set(items.filter((i) => keep(i) && i.batch_id).map((i) => i.batch_id!)),
+	];
+	return {
+		drifted_batches: of((i) => i.state !== 'present'),
+		missing_batches: of((i) => i.state === 'missing'),
+	};
 }
 
 export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult> {
@@ -169,7 +189,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 			files.push(file);
 			const live = file.resources.filter((r) => r.status === 'created');
 			api.progress(`batch ${b.batch_id}: reading ${live.length} resources`);
-			for (const r of live) items.push(judge(r, await readLive(client, r, file.resources)));
+			for (const r of live) items.push(judge(r, await readLive(client, r, file.resources), b.batch_id));
 			for (const r of file.resources) if (r.status === 'unknown') items.push(judgeUnknown(r, b.batch_id));
 		}
 		if (!o.batchId) {
@@ -210,6 +230,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 		reconcile_status: run.reconcile_status,
 		at: run.at,
 		counts: countItems(run),
+		...(o.batchId ? {} : batchesWith(items)),
 	});
 	await store.write();
 	return {

@@ -23,6 +23,8 @@ export interface Repaired {
 	host_resource_id: string | null;
 	name: string;
 	action: string;
+	/** Why it was made (what was missing, or what it belongs to). */
+	reason: string;
 }
 
 export interface RepairAccessInput {
@@ -38,15 +40,19 @@ export interface RepairAccessInput {
 	timeoutMs: number;
 }
 
-type User = {id: number; email: string; password: string | null};
+type User = {id: number; email: string; password: string | null; recreated: boolean};
+
+/** The drift item of a recorded resource type (the batch records one of each access type). */
+const itemOf = (o: RepairAccessInput, type: string) => o.drift.find((i) => i.resource_type === type);
+const idText = (id: string | null | undefined) => (id ? `#${id}` : '#?');
 
 /** The managed user: the recorded one, or a new one when it is gone from the host. */
 async function ensureUser(o: RepairAccessInput, repaired: Repaired[]): Promise<User> {
 	const {recorder, index, host, names, client, pack, groupId} = o;
 	let user = recorder.file.resources.find((r) => r.resource_type === 'user' && r.status === 'created');
 	let password = o.secrets.user_password;
-	const state = o.drift.find((i) => i.resource_type === 'user')?.state;
-	if (!user || state === 'missing') {
+	const item = itemOf(o, 'user');
+	if (!user || item?.state === 'missing') {
 		if (user && !user.owned)
 			throw new StepFailure(
 				'invalid_input',
@@ -78,12 +84,16 @@ async function ensureUser(o: RepairAccessInput, repaired: Repaired[]): Promise<U
 			host_resource_id: String(made.id),
 			name: email,
 			action: 'recreated',
+			reason: user
+				? `the batch's smoke user ${idText(user.host_resource_id)} ${user.name} is missing on the host`
+				: 'the batch recorded no smoke user',
 		});
 		user = recorder.file.resources.find(
 			(r) => r.resource_type === 'user' && r.host_resource_id === String(made.id),
 		);
+		return {id: Number(user!.host_resource_id), email: user!.name, password, recreated: true};
 	}
-	return {id: Number(user!.host_resource_id), email: user!.name, password};
+	return {id: Number(user.host_resource_id), email: user.name, password, recreated: false};
 }
 
 /** What was recreated replaces records gone from the host: marked so, or every later reconcile would report them missing. */
@@ -109,7 +119,6 @@ export async function repairAccess(
 	api: StepApi,
 	repaired: Repaired[],
 ): Promise<StepResult<string>> {
-	const state = (type: string) => o.drift.find((i) => i.resource_type === type)?.state;
 	const closure: AccessClosureInput = {
 		client: o.client,
 		recorder: o.recorder,
@@ -123,20 +132,41 @@ export async function repairAccess(
 		timeoutMs: o.timeoutMs,
 	};
 	const user = await ensureUser(o, repaired);
-	if (
-		o.index.access_mode === 'subscription' &&
-		(state('subscription') !== 'present' || repaired.length > 0)
-	) {
+	const subscription = itemOf(o, 'subscription');
+	// A subscription is (re)assigned when it is missing, or for a new user; a changed one is left
+	// as it is (reported by the caller: repair does not mend it in place).
+	const subscriptionWhy =
+		o.index.access_mode !== 'subscription'
+			? null
+			: user.recreated
+				? 'the new smoke user needs its own subscription to the group'
+				: subscription?.state === 'missing'
+					? `the batch's subscription ${idText(subscription.host_resource_id)} is missing on the host`
+					: !subscription
+						? 'the batch recorded no subscription'
+						: null;
+	if (subscriptionWhy) {
 		const id = await assignSubscription(closure, user, api);
 		repaired.push({
 			resource_type: 'subscription',
 			host_resource_id: String(id),
 			name: `${o.names.group}:${user.email}`,
 			action: 'reassigned',
+			reason: subscriptionWhy,
 		});
 	}
+	// A key is made only when there is none to use: the recorded one is missing, it belonged to a
+	// user that is gone, or its secret was never kept. A key still on the host is never made twice.
+	const apiKey = itemOf(o, 'api_key');
 	let key = o.secrets.user_key;
-	if (!key || state('api_key') !== 'present' || repaired.length > 0) {
+	const keyWhy = user.recreated
+		? 'a key belongs to its user; the new smoke user needs its own'
+		: apiKey?.state === 'missing'
+			? `the batch's key ${idText(apiKey.host_resource_id)} is missing on the host`
+			: !key
+				? 'the key’s secret is not in state.json, so no smoke can use it'
+				: null;
+	if (keyWhy) {
 		const made = await createUserKey(
 			{...closure, names: {...o.names, key: `${o.names.key}-r${Date.now().toString(36)}`}},
 			user,
@@ -149,6 +179,7 @@ export async function repairAccess(
 			host_resource_id: String(made.id),
 			name: made.name,
 			action: 'recreated',
+			reason: keyWhy,
 		});
 	}
 	if (!key) throw new StepFailure('host_compatibility_gap', 'no user key could be made');

@@ -1,6 +1,9 @@
 // Repair where it is safe (docs/domain.md "Repair"): for a drifted batch, re-run the access closure
-// and the smoke. A missing user, key or subscription is recreated (and recorded); what is intact is
-// left alone. A missing or changed group or account is not repaired: roll back and import again.
+// and the smoke. A missing user, key or subscription is recreated (and recorded, with why); what is
+// intact is left alone (a key still on the host is never made twice). What repair cannot mend in
+// place (a missing or changed group or account, a changed user, key or subscription) is reported as
+// such: roll the batch back and import again. A reconcile after the repair says whether drift
+// remains, so a repair never reads as done while it does.
 import type {StateStore} from '../../store/state-store.js';
 import type {ReconcileItem} from '../../store/schema.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
@@ -25,25 +28,67 @@ export interface RepairOptions {
 	timing?: Partial<Timing>;
 }
 
+/**
+ * How a repair ended: `repaired` (what was missing is back, the smoke passed, a reconcile finds no
+ * drift), `drift_remains` (the smoke may pass, but something repair cannot mend is still drifted),
+ * `not_ready` (the smoke did not pass), `not_mendable` (a group or account drifted: nothing was
+ * touched), `in_sync` (nothing was missing; the smoke ran).
+ */
+export type RepairOutcome = 'repaired' | 'drift_remains' | 'not_ready' | 'not_mendable' | 'in_sync';
+
+/** A drifted item repair leaves as it is, with what to do instead. */
+export interface NotMended {
+	resource_type: string;
+	host_resource_id: string | null;
+	name: string | null;
+	state: string;
+	detail: string;
+	advice: string;
+}
+
 export interface RepairResult {
 	batch_id: string;
+	outcome: RepairOutcome;
+	/** What it created, each with why. */
 	repaired: Repaired[];
+	not_mended: NotMended[];
+	/** What the reconcile after the repair still found drifted. */
+	drift_remaining: ReconcileItem[];
 	access_status: string;
 	batch_status: string;
 	completion_ok: boolean;
 	completion_preview: string | null;
 }
 
-/** Recorded groups and accounts that are not on the host as recorded: repair never recreates those. */
-export function notRepairable(items: ReconcileItem[]): ReconcileItem[] {
-	return items.filter(
-		(i) => (i.resource_type === 'group' || i.resource_type === 'account') && i.state !== 'present',
-	);
+const ACCESS_TYPES = new Set(['user', 'api_key', 'subscription']);
+const ROLL_BACK = 'roll the batch back and import again';
+
+/**
+ * Drifted items repair does not mend in place: a group or an account that is not as recorded (the
+ * access hangs on them), and a user, key or subscription that is there but changed (recreating it
+ * would make a second one beside it).
+ */
+export function notMendable(items: ReconcileItem[]): NotMended[] {
+	return items
+		.filter((i) => i.state !== 'present' && !(ACCESS_TYPES.has(i.resource_type) && i.state === 'missing'))
+		.map((i) => ({
+			resource_type: i.resource_type,
+			host_resource_id: i.host_resource_id,
+			name: i.name,
+			state: i.state,
+			detail: i.detail,
+			advice: ACCESS_TYPES.has(i.resource_type)
+				? `it is on the host but changed; repair does not make a second one: change it back on the host, or ${ROLL_BACK}`
+				: `the access hangs on it; repair does not recreate it: ${ROLL_BACK}`,
+		}));
 }
 
-/** Whether repair applies to a batch's reconcile: something drifted, and all of it is its access. */
+/** Whether repair applies to a batch's reconcile: part of its access is missing, and its group and account are intact. */
 export function repairApplies(items: ReconcileItem[]): boolean {
-	return items.some((i) => i.state !== 'present') && notRepairable(items).length === 0;
+	return (
+		items.some((i) => ACCESS_TYPES.has(i.resource_type) && i.state === 'missing') &&
+		!items.some((i) => !ACCESS_TYPES.has(i.resource_type) && i.state !== 'present')
+	);
 }
 
 function loadBatch(store: StateStore, batchId: string | undefined) {
@@ -78,12 +123,23 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 		operator: o.operator,
 		timing,
 	});
-	const broken = notRepairable(drift.items);
-	if (broken.length > 0) {
-		throw new CrmError(
-			'operation_failed',
-			`not repairable in place: ${broken.map((b) => `${b.resource_type} ${b.host_resource_id} ${b.state}`).join(', ')}; roll the batch back and import again`,
-		);
+	const notMended = notMendable(drift.items);
+	const base = {
+		batch_id: index.batch_id,
+		not_mended: notMended,
+		completion_ok: false,
+		completion_preview: null,
+	};
+	// A group or an account not as recorded: nothing is touched (the access hangs on them).
+	if (notMended.some((i) => !ACCESS_TYPES.has(i.resource_type))) {
+		return {
+			...base,
+			outcome: 'not_mendable',
+			repaired: [],
+			drift_remaining: drift.items.filter((i) => i.state !== 'present'),
+			access_status: index.access_status,
+			batch_status: index.batch_status,
+		};
 	}
 	const secrets = store.data.batch_secrets[index.batch_id] ?? {
 		user_email: null,
@@ -137,9 +193,33 @@ export async function runRepair(o: RepairOptions): Promise<RepairResult> {
 	index.provider_status = ready ? 'active' : 'broken';
 	index.failure_class = ready ? null : index.failure_class;
 	await recorder.flush();
+	// What is left: the reconcile after the repair (it also tells status the batch's drift now).
+	const after =
+		repaired.length > 0
+			? (
+					await runReconcile({
+						store,
+						hostRef: host.host_id,
+						batchId: index.batch_id,
+						sink: o.sink,
+						signal: o.signal,
+						operator: o.operator,
+						timing,
+					})
+				).items
+			: drift.items;
+	const remaining = after.filter((i) => i.state !== 'present');
 	return {
-		batch_id: index.batch_id,
+		...base,
+		outcome: !ready
+			? 'not_ready'
+			: remaining.length > 0
+				? 'drift_remains'
+				: repaired.length > 0
+					? 'repaired'
+					: 'in_sync',
 		repaired,
+		drift_remaining: remaining,
 		access_status: smoke.access_status,
 		batch_status: index.batch_status,
 		completion_ok: smoke.completion_ok,

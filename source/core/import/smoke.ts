@@ -26,17 +26,16 @@ function retryable(error: unknown): boolean {
 	return error.status === 503 || /no available accounts/i.test(error.message);
 }
 
+/** Waits `ms`, or less when the run is stopped; its abort listener goes with it either way. */
 const sleep = (ms: number, signal: AbortSignal) =>
 	new Promise<void>((resolve) => {
-		const timer = setTimeout(resolve, ms);
-		signal.addEventListener(
-			'abort',
-			() => {
-				clearTimeout(timer);
-				resolve();
-			},
-			{once: true},
-		);
+		const done = () => {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal.addEventListener('abort', done, {once: true});
 	});
 
 export function readyStatus(mode: AccessMode): AccessStatus {

@@ -3,6 +3,7 @@
 // the last reconcile. Reads the index in state.json only, so it stays fast at 10,000 batches.
 import type {AccessStatus, BatchIndex, HostRecord, State} from '../../store/schema.js';
 import {liveBatchesOn} from '../hosts/removal.js';
+import {accessWord} from './words.js';
 
 export interface ProviderRow {
 	host_id: string;
@@ -13,6 +14,11 @@ export interface ProviderRow {
 	batch_status: string;
 	provider_status: string | null;
 	access_status: AccessStatus;
+	/**
+	 * Its access was ready, but the latest reconcile of that batch found part of it missing: the
+	 * ready word is withdrawn (docs/domain.md "Statuses"); views show `drifted`.
+	 */
+	access_drifted: boolean;
 	modes_ready: string[];
 	failure_class: string | null;
 	last_reconcile: {run_id: string; reconcile_status: string; at: string} | null;
@@ -21,6 +27,58 @@ export interface ProviderRow {
 }
 
 const isReady = (s: AccessStatus) => s === 'self_service_ready' || s === 'subscription_ready';
+
+/** The latest reconcile that judged a batch: one of that batch alone, or a host-wide one. */
+export interface BatchDrift {
+	run_id: string;
+	reconcile_status: 'in_sync' | 'drifted';
+	at: string;
+	/** It found a resource of this batch missing on the host. */
+	missing: boolean;
+}
+
+/**
+ * Each batch's latest reconcile verdict (docs/domain.md "Drift"): a batch run judges its batch; a
+ * host-wide run judges every batch of the host that existed then, each by its own items (a host run
+ * recorded before it kept the per-batch verdict judges none).
+ */
+export function batchDrifts(state: State): Map<string, BatchDrift> {
+	const out = new Map<string, BatchDrift>();
+	const byHost = new Map<string, BatchIndex[]>();
+	for (const b of state.batches) {
+		const list = byHost.get(b.host_id);
+		if (list) list.push(b);
+		else byHost.set(b.host_id, [b]);
+	}
+	const put = (batchId: string, drift: BatchDrift) => {
+		const prev = out.get(batchId);
+		if (!prev || prev.at <= drift.at) out.set(batchId, drift);
+	};
+	for (const r of state.reconcile_runs) {
+		if (r.batch_id) {
+			put(r.batch_id, {
+				run_id: r.run_id,
+				reconcile_status: r.reconcile_status,
+				at: r.at,
+				missing: (r.counts.missing ?? 0) > 0,
+			});
+			continue;
+		}
+		if (!r.drifted_batches) continue;
+		const drifted = new Set(r.drifted_batches);
+		const missing = new Set(r.missing_batches ?? []);
+		for (const b of byHost.get(r.host_id) ?? []) {
+			if (b.created_at > r.at) continue;
+			put(b.batch_id, {
+				run_id: r.run_id,
+				reconcile_status: drifted.has(b.batch_id) ? 'drifted' : 'in_sync',
+				at: r.at,
+				missing: missing.has(b.batch_id),
+			});
+		}
+	}
+	return out;
+}
 
 export function providerRows(state: State, hostId?: string): ProviderRow[] {
 	const groups = new Map<string, BatchIndex[]>();
@@ -31,32 +89,40 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 		if (list) list.push(b);
 		else groups.set(key, [b]);
 	}
-	const lastRun = new Map<string, ProviderRow['last_reconcile']>();
-	for (const r of state.reconcile_runs) {
-		const key = r.batch_id ?? `host:${r.host_id}`;
-		const prev = lastRun.get(key);
-		if (!prev || prev.at < r.at)
-			lastRun.set(key, {run_id: r.run_id, reconcile_status: r.reconcile_status, at: r.at});
-	}
+	const drifts = batchDrifts(state);
 	const rows: ProviderRow[] = [];
 	for (const list of groups.values()) {
 		list.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
 		const latest = list[0]!;
 		const modes = new Set<string>();
+		let withdrawn = false;
 		for (const mode of ['self_service', 'subscription'] as const) {
 			const newest = list.find((b) => b.access_mode === mode && b.batch_status !== 'rolled_back');
-			if (newest && isReady(newest.access_status) && newest.batch_status === 'succeeded') modes.add(mode);
+			if (!newest || !isReady(newest.access_status) || newest.batch_status !== 'succeeded') continue;
+			// A reconcile after it found part of its access missing: no longer counted as ready.
+			if (drifts.get(newest.batch_id)?.missing) withdrawn = true;
+			else modes.add(mode);
 		}
 		let access: AccessStatus = latest.access_status;
 		if (modes.size === 2) access = 'fully_ready';
-		else if (modes.size === 1 && !isReady(access))
+		else if (modes.size === 1)
 			access = modes.has('subscription') ? 'subscription_ready' : 'self_service_ready';
-		const runs = list
-			.map((b) => lastRun.get(b.batch_id))
-			.filter((r): r is NonNullable<typeof r> => Boolean(r));
-		const hostRun = lastRun.get(`host:${latest.host_id}`);
-		if (hostRun) runs.push(hostRun);
-		runs.sort((a, b) => (a.at < b.at ? 1 : -1));
+		// The provider's reconcile: drifted when one of its batches still on the host drifted.
+		const judged = list
+			.filter((b) => b.batch_status !== 'rolled_back')
+			.map((b) => drifts.get(b.batch_id))
+			.filter((d): d is BatchDrift => Boolean(d));
+		judged.sort((a, b) => (a.at < b.at ? 1 : -1));
+		const newestRun = judged[0];
+		const lastReconcile = newestRun
+			? {
+					run_id: newestRun.run_id,
+					reconcile_status: judged.some((d) => d.reconcile_status === 'drifted')
+						? ('drifted' as const)
+						: ('in_sync' as const),
+					at: newestRun.at,
+				}
+			: null;
 		rows.push({
 			host_id: latest.host_id,
 			host: state.hosts.find((h) => h.host_id === latest.host_id)?.name ?? latest.host_id,
@@ -70,14 +136,21 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 			provider_status:
 				list.find((b) => b.resource_count > 0 && b.batch_status !== 'rolled_back')?.provider_status ?? null,
 			access_status: access,
+			access_drifted: withdrawn && modes.size === 0 && isReady(access),
 			modes_ready: [...modes],
 			failure_class: latest.failure_class,
-			last_reconcile: runs[0] ?? null,
+			last_reconcile: lastReconcile,
 			batches: list.length,
 			updated_at: latest.updated_at,
 		});
 	}
 	return rows.sort((a, b) => a.host.localeCompare(b.host) || a.pack.localeCompare(b.pack));
+}
+
+/** The access word a provider row is shown with: `drifted` when its ready access was withdrawn. */
+export function providerAccessWord(row: ProviderRow): string {
+	if (row.access_drifted) return 'drifted';
+	return accessWord(row.batch_status, row.access_status);
 }
 
 export function batchListView(b: BatchIndex) {
@@ -158,19 +231,18 @@ export function batchList(
 
 export interface LiveBatch extends ReturnType<typeof batchListView> {
 	resource_count: number;
-	/** The status of this batch's latest reconcile, if any. */
+	/** The status of this batch's latest reconcile (of it alone, or host-wide), if any. */
 	last_reconcile: string | null;
 }
 
 /** The batches that still hold resources on a host (what reconcile and rollback act on), newest first. */
 export function liveBatches(state: State, hostId: string): LiveBatch[] {
-	const lastRun = new Map<string, string>();
-	for (const r of state.reconcile_runs) if (r.batch_id) lastRun.set(r.batch_id, r.reconcile_status);
+	const drifts = batchDrifts(state);
 	return liveBatchesOn(state, hostId)
 		.sort(newestFirst)
 		.map((b) => ({
 			...batchListView(b),
 			resource_count: b.resource_count,
-			last_reconcile: lastRun.get(b.batch_id) ?? null,
+			last_reconcile: drifts.get(b.batch_id)?.reconcile_status ?? null,
 		}));
 }

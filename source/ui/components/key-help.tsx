@@ -1,8 +1,10 @@
 // The keys of the current screen: a one-line hint, or (after `?`) the full list.
 import React from 'react';
 import {Box} from 'ink';
+import {legend} from '../../app/reads.js';
 import {Text} from './text.js';
 import {useUIState} from '../context.js';
+import type {Words} from './word-legend.js';
 
 export interface KeySpec {
 	keys: string;
@@ -16,10 +18,22 @@ export const LIST_KEYS: KeySpec[] = [
 	{keys: 'q', does: 'quit'},
 ];
 
-/** `typing`: a text field has the keys, so `?` is typed, not a command (it is left out of the hint). */
-export function KeyHelp({keys, typing = false}: {keys: KeySpec[]; typing?: boolean}) {
+/**
+ * `typing`: a text field has the keys, so `?` is typed, not a command (it is left out of the hint).
+ * `words`: the status words this screen shows, explained when the help is open.
+ */
+export function KeyHelp({
+	keys,
+	typing = false,
+	words = [],
+}: {
+	keys: KeySpec[];
+	typing?: boolean;
+	words?: Words;
+}) {
 	const {helpOpen, running, stopping} = useUIState();
 	if (helpOpen) {
+		const explained = legend(words);
 		const all = [
 			...keys,
 			{keys: 'Ctrl-C', does: running ? 'stop the operation cleanly' : 'quit'},
@@ -35,6 +49,12 @@ export function KeyHelp({keys, typing = false}: {keys: KeySpec[]; typing?: boole
 						</Text>
 					))}
 				</Box>
+				{explained.length > 0 ? <Text bold>Words on this screen</Text> : null}
+				{explained.map((l) => (
+					<Text key={`${l.kind}:${l.word}`} wrap="truncate-end">
+						<Text bold>{l.word}</Text> {l.means}
+					</Text>
+				))}
 			</Box>
 		);
 	}

@@ -5,10 +5,11 @@
 // a burst of backspaces) each apply to the latest value; a field that computes the next value
 // from its last rendered props drops them. The parent hears every change through `onChange`.
 import React, {useCallback, useEffect, useReducer, useRef} from 'react';
-import {Box, useInput, type Key} from 'ink';
+import {Box, type Key} from 'ink';
 import {Text} from './text.js';
 import {registerSecret} from '../../lib/secrets.js';
 import {useUIState} from '../context.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {color} from '../theme.js';
 
 export interface FieldProps {
@@ -80,7 +81,7 @@ export function TextField({
 	const [state, dispatch] = useReducer(edit, {value: initial, cursor: initial.length, submits: 0});
 	const {value, cursor, submits} = state;
 	const active = isActive && (promptLayer || !prompt);
-	useInput((input, key) => dispatch({input, key}), {isActive: active});
+	useKeys((input, key) => dispatch({input, key}), {isActive: active});
 
 	const notified = useRef(initial);
 	useEffect(() => {

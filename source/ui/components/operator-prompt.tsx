@@ -1,17 +1,18 @@
 // What a host may need from the operator mid-operation: its compliance acknowledgement (phrase and
 // document link; accept or cancel) or a TOTP code (masked) for a 2FA login or a step-up.
 import React, {useState} from 'react';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from './text.js';
 import type {Prompt} from '../context.js';
 import {PromptCancelled} from '../context.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {MaskedField} from './masked-field.js';
 import {SelectList} from './select-list.js';
 import {color} from '../theme.js';
 
 function ComplianceBox({prompt}: {prompt: Extract<Prompt, {kind: 'compliance'}>}) {
 	const {info} = prompt;
-	useInput((_input, key) => {
+	useKeys((_input, key) => {
 		if (key.escape) prompt.resolve(false);
 	});
 	return (
@@ -41,7 +42,7 @@ function ComplianceBox({prompt}: {prompt: Extract<Prompt, {kind: 'compliance'}>}
 
 function TotpBox({prompt}: {prompt: Extract<Prompt, {kind: 'totp'}>}) {
 	const [code, setCode] = useState('');
-	useInput((_input, key) => {
+	useKeys((_input, key) => {
 		if (key.escape) prompt.reject(new PromptCancelled('the TOTP code'));
 	});
 	return (

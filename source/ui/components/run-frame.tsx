@@ -10,6 +10,7 @@ import {Header} from './header.js';
 import {KeyHelp, LIST_KEYS} from './key-help.js';
 import {SelectList} from './select-list.js';
 import {StepList} from './step-list.js';
+import type {Words} from './word-legend.js';
 
 export function RunFrame<T, C extends string>({
 	title,
@@ -19,6 +20,7 @@ export function RunFrame<T, C extends string>({
 	onChoose,
 	onBack,
 	children,
+	words,
 }: {
 	title: string;
 	subtitle?: string;
@@ -30,6 +32,8 @@ export function RunFrame<T, C extends string>({
 	onBack: () => void;
 	/** The result (drawn when there is one). */
 	children: (result: T) => ReactNode;
+	/** The status words the result shows (explained in the `?` help). */
+	words?: (result: T) => Words;
 }) {
 	const {stopping} = useUIState();
 	const {steps, op, finished} = run;
@@ -45,7 +49,7 @@ export function RunFrame<T, C extends string>({
 					<SelectList items={choices} onSelect={onChoose} />
 				</Box>
 			) : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
+			<KeyHelp keys={finished ? LIST_KEYS : []} words={op.result && words ? words(op.result) : []} />
 		</Box>
 	);
 }

@@ -1,9 +1,10 @@
 // A windowed selection list: only the visible rows render, so a list of thousands stays fast.
 // ↑/↓ (or k/j), PgUp/PgDn, Home/End move; Enter chooses.
 import React, {useEffect, useReducer, useRef} from 'react';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from './text.js';
 import {useUIState} from '../context.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {color} from '../theme.js';
 
 export interface ListItem<V> {
@@ -75,7 +76,7 @@ export function SelectList<V>({
 	const index = Math.min(pos.index, Math.max(0, count - 1));
 	const top = Math.min(pos.top, Math.max(0, count - rows), index);
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (key.upArrow || input === 'k') dispatch({by: -1, wrap: true});
 			else if (key.downArrow || input === 'j') dispatch({by: 1, wrap: true});

@@ -1,7 +1,8 @@
 // The keys every screen shares: Esc back (or closes the key help), `?` toggles the key help, `q`
 // quits from lists. Inactive while an operator prompt is open, and `?`/`q` stay out of text fields.
-import {useInput, type Key} from 'ink';
+import type {Key} from 'ink';
 import {useUIActions, useUIState} from '../context.js';
+import {useKeys} from './use-keys.js';
 
 export interface ScreenKeys {
 	/** Esc; omit where Esc must not go back (a running operation). */
@@ -18,7 +19,7 @@ export interface ScreenKeys {
 export function useScreenKeys(options: ScreenKeys): void {
 	const {prompt, helpOpen, running} = useUIState();
 	const actions = useUIActions();
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (key.ctrl && input === 'c') return; // the app root owns Ctrl-C
 			if (key.escape) {

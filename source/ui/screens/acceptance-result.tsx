@@ -6,15 +6,17 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import type {AcceptanceResult} from '../../app/acceptance.js';
 import {evidenceGuide, keepEvidence, type RunView} from '../../app/evidence.js';
-import {nextStep} from '../../app/reads.js';
+import {isTransientClass} from '../../app/next.js';
+import {accessWord, nextStep, resultKind} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {SelectList} from '../components/select-list.js';
 import {cell, columns, row, TableHeader} from '../components/table.js';
 import type {Operation} from '../hooks/use-operation.js';
 import {color, statusColor} from '../theme.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
-type Action = 'keep' | 'guide' | 'matrix' | 'again' | 'home';
+type Action = 'keep' | 'guide' | 'matrix' | 'again' | 'home' | `rollback:${string}`;
 
 const BATCH_COLUMNS = columns('MODE:12, BATCH:23, STATUS:9, ACCESS:18, RECONCILE:9');
 
@@ -24,6 +26,14 @@ function guideFor(guide: Array<[string, string]>, files: string[]): Array<[strin
 		const re = new RegExp(`^${name.replace(/[.]/g, '\\.').replace('<mode>', '[a-z_]+')}$`);
 		return files.some((f) => re.test(f));
 	});
+}
+
+/** The verdict's words: the run's result and its access. */
+export function resultWords(r: AcceptanceResult): Words {
+	return [
+		[resultKind(r.result), r.result],
+		['access', r.access_status],
+	];
 }
 
 function Verdict({result: r}: {result: AcceptanceResult}) {
@@ -55,7 +65,13 @@ function Batches({result: r}: {result: AcceptanceResult}) {
 				<Text key={b.batch_id} color={statusColor(b.access_status)} wrap="truncate-end">
 					{'  '}
 					{row(
-						[b.access_mode, b.batch_id, b.batch_status, b.access_status, b.reconcile_status],
+						[
+							b.access_mode,
+							b.batch_id,
+							b.batch_status,
+							accessWord(b.batch_status, b.access_status),
+							b.reconcile_status,
+						],
 						BATCH_COLUMNS,
 					)}
 				</Text>
@@ -95,8 +111,19 @@ export function AcceptanceResultView({
 	const [guide, setGuide] = useState<Array<[string, string]> | null>(null);
 	const busy = keep.phase === 'running';
 	const kept = keep.result;
+	const ready = r.result === 'ready';
+	// A run that did not prove ready offers to remove what it made (never to keep it as final
+	// evidence); one that failed for a passing reason offers to run again first.
+	const leftovers = ready
+		? []
+		: r.batches.filter((b) => b.batch_status !== 'rolled_back' && b.resources.length > 0);
+	const againFirst =
+		!ready && leftovers.length === 0 && (r.result === 'stopped' || isTransientClass(r.failure_class));
 	const choose = (action: Action) => {
-		if (action === 'keep') keep.start(() => keepEvidence(app, {run: r.run_id}));
+		if (action.startsWith('rollback:')) {
+			const batch = r.batches.find((b) => b.batch_id === action.slice('rollback:'.length))!;
+			actions.push({id: 'drift', hostId: batch.host_id, batchId: batch.batch_id, then: 'rollback'});
+		} else if (action === 'keep') keep.start(() => keepEvidence(app, {run: r.run_id}));
 		else if (action === 'guide') {
 			if (guide) setGuide(null);
 			else void evidenceGuide().then(setGuide);
@@ -107,6 +134,7 @@ export function AcceptanceResultView({
 	return (
 		<Box flexDirection="column">
 			<Verdict result={r} />
+			<WordLegend words={resultWords(r)} max={2} />
 			<Batches result={r} />
 			<Text wrap="truncate-middle">evidence {r.evidence_dir}</Text>
 			{guide ? (
@@ -128,10 +156,15 @@ export function AcceptanceResultView({
 				<Box marginTop={1}>
 					<SelectList
 						items={[
-							...(kept ? [] : [{label: 'Keep it as final evidence', value: 'keep' as Action}]),
+							...leftovers.map((b) => ({
+								label: `Roll back the ${b.access_mode} batch (${b.resources.length} resource${b.resources.length === 1 ? '' : 's'})`,
+								value: `rollback:${b.batch_id}` as Action,
+							})),
+							...(againFirst ? [{label: 'Run it again', value: 'again' as Action}] : []),
+							...(kept || !ready ? [] : [{label: 'Keep it as final evidence', value: 'keep' as Action}]),
 							{label: guide ? 'Show the file list' : 'What each file holds', value: 'guide' as Action},
 							{label: 'Validation matrix', value: 'matrix' as Action},
-							{label: 'Run it again', value: 'again' as Action},
+							...(againFirst ? [] : [{label: 'Run it again', value: 'again' as Action}]),
 							{label: 'Home', value: 'home' as Action},
 						]}
 						onSelect={choose}

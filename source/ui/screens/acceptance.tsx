@@ -33,7 +33,7 @@ import type {RunView} from '../../app/evidence.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
-import {AcceptanceResultView} from './acceptance-result.js';
+import {AcceptanceResultView, resultWords} from './acceptance-result.js';
 
 type Plan = ImportPlan & {access: AcceptAccess; modes: string[]};
 
@@ -179,7 +179,7 @@ function AcceptanceRunView({
 				</Box>
 			) : null}
 			{op.result ? <AcceptanceResultView result={op.result} keep={keep} onAgain={onAgain} /> : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
+			<KeyHelp keys={finished ? LIST_KEYS : []} words={op.result ? resultWords(op.result) : []} />
 		</Box>
 	);
 }

@@ -4,7 +4,7 @@
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {nextStep, showBatch, type BatchDetail} from '../../app/reads.js';
+import {accessWord, nextStep, showBatch, type BatchDetail} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
@@ -16,6 +16,7 @@ import {useListRows} from '../hooks/use-window.js';
 import {color, mark, seconds, shortTime, statusColor} from '../theme.js';
 import {SmokeAgain} from '../components/smoke-again.js';
 import {RotateKey} from './rotate-key.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 const TABS = ['steps', 'resources', 'reconcile', 'evidence'] as const;
 type Tab = (typeof TABS)[number];
@@ -91,7 +92,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const [offset, setOffset] = useState(0);
 	const [smoke, setSmoke] = useState(0);
 	const [rotate, setRotate] = useState(0);
-	const rows = useListRows(12);
+	const rows = useListRows(14);
 
 	const lines = useMemo(() => (loaded?.file ? linesOf(tab, loaded.file) : []), [loaded, tab]);
 	const maxOffset = Math.max(0, lines.length - rows);
@@ -137,6 +138,13 @@ export function BatchScreen({batchId}: {batchId: string}) {
 		);
 	}
 
+	const access = accessWord(index.batch_status, index.access_status);
+	const words: Words = [
+		['batch', index.batch_status],
+		['access', access],
+		['provider', index.provider_status],
+		['failure', index.failure_class],
+	];
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -147,10 +155,11 @@ export function BatchScreen({batchId}: {batchId: string}) {
 				<Text color={statusColor(index.batch_status)}>{index.batch_status}</Text> · provider{' '}
 				<Text color={statusColor(index.provider_status)}>{index.provider_status ?? '-'}</Text> · access{' '}
 				<Text bold color={statusColor(index.access_status)}>
-					{index.access_status}
+					{access}
 				</Text>
 				{index.stopped_at_step ? <Text> · stopped at {index.stopped_at_step}</Text> : null}
 			</Text>
+			<WordLegend words={words.slice(0, 2)} max={2} />
 			{index.failure_class ? (
 				<Text color={color.fail} wrap="truncate-end">
 					{index.failure_class}: {nextStep(index.failure_class)}
@@ -188,6 +197,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 					...(hasResources ? [{keys: 'r', does: 'roll back'}] : []),
 					{keys: 'Esc', does: 'back'},
 				]}
+				words={words}
 			/>
 		</Box>
 	);

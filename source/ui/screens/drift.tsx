@@ -13,7 +13,7 @@ import {
 	type RepairResult,
 	type RollbackResult,
 } from '../../app/drift.js';
-import {liveBatchesOf} from '../../app/reads.js';
+import {accessWord, liveBatchesOf, resourceLabel} from '../../app/reads.js';
 import type {ReconcileItem} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
@@ -28,6 +28,7 @@ import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 type Stage =
 	| {id: 'host'}
@@ -110,7 +111,13 @@ export function DriftScreen({
 		case 'rollback':
 			return <RollbackStage batchId={stage.batchId} onDone={actions.home} onBack={back} />;
 		case 'repair':
-			return <RepairStage batchId={stage.batchId} onBack={back} />;
+			return (
+				<RepairStage
+					batchId={stage.batchId}
+					onBack={back}
+					onRollback={() => go({id: 'plan', hostId: stage.hostId, batchId: stage.batchId})}
+				/>
+			);
 	}
 }
 
@@ -143,11 +150,15 @@ function PickTarget({
 	onBack: () => void;
 }) {
 	const {data} = useUIState();
-	const limit = useListRows(11);
+	const limit = useListRows(13);
+	const [highlighted, setHighlighted] = useState<string | null>(null);
 	useScreenKeys({list: true, onBack});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
+	const batches = useMemo(
+		() => (data && host ? liveBatchesOf(data, {host: hostId}) : []),
+		[data, host, hostId],
+	);
 	const items = useMemo(() => {
-		const batches = data && host ? liveBatchesOf(data, {host: hostId}) : [];
 		return [
 			{
 				key: '*host',
@@ -157,13 +168,28 @@ function PickTarget({
 			...batches.map((b) => ({
 				key: b.batch_id,
 				label: row(
-					[b.batch_id, b.pack, b.batch_status, b.access_status, b.resource_count, b.last_reconcile ?? '-'],
+					[
+						b.batch_id,
+						b.pack,
+						b.batch_status,
+						accessWord(b.batch_status, b.access_status),
+						b.resource_count,
+						b.last_reconcile ?? '-',
+					],
 					BATCH_COLUMNS,
 				),
 				value: b.batch_id as string | null,
 			})),
 		];
-	}, [data, host, hostId]);
+	}, [batches]);
+	const shown = batches.find((b) => b.batch_id === highlighted);
+	const words: Words = shown
+		? [
+				['batch', shown.batch_status],
+				['access', accessWord(shown.batch_status, shown.access_status)],
+				['reconcile', shown.last_reconcile],
+			]
+		: [];
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -171,8 +197,9 @@ function PickTarget({
 				subtitle="reconcile the whole host, or one batch (batches holding resources)"
 			/>
 			<TableHeader columns={BATCH_COLUMNS} indent={2} />
-			<SelectList items={items} limit={limit} onSelect={onPick} />
-			<KeyHelp keys={LIST_KEYS} />
+			<SelectList items={items} limit={limit} onHighlight={setHighlighted} onSelect={onPick} />
+			<WordLegend words={words} max={3} />
+			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>
 	);
 }
@@ -228,14 +255,23 @@ function ReconcileStage({
 				else onBack();
 			}}
 			onBack={onBack}
+			words={reconcileWords}
 		>
 			{(result) => <ReconcileItems result={result} />}
 		</RunFrame>
 	);
 }
 
+/** The reconcile's status and the states of its items. */
+function reconcileWords(r: ReconcileView): Words {
+	return [
+		['reconcile', r.reconcile_status],
+		...STATE_ORDER.filter((s) => r.items.some((i) => i.state === s)).map((s): Words[number] => ['item', s]),
+	];
+}
+
 function ReconcileItems({result: r}: {result: ReconcileView}) {
-	const rows = useListRows(15, 3);
+	const rows = useListRows(17, 3);
 	const sorted = useMemo(
 		() => [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)),
 		[r],
@@ -263,6 +299,7 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 				<ItemRow key={n} item={i} />
 			))}
 			{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile --json lists them all)</Text> : null}
+			<WordLegend words={reconcileWords(r).filter(([k, w]) => k === 'item' && w !== 'present')} max={2} />
 		</Box>
 	);
 }
@@ -304,7 +341,9 @@ function RollbackPlanStage({
 						: undefined
 				}
 			/>
-			{plan === null ? <Text dimColor>reading the batch’s records…</Text> : null}
+			{plan === null ? (
+				<Text dimColor>reading the batch’s records and checking each on the host…</Text>
+			) : null}
 			{plan?.error ? (
 				<Box flexDirection="column">
 					<Text color={color.fail} wrap="wrap">
@@ -315,7 +354,11 @@ function RollbackPlanStage({
 			) : null}
 			{plan?.plan ? (
 				<Box flexDirection="column">
-					<Text bold>Plan: exactly the recorded resources, children first</Text>
+					<Text bold>
+						Plan: exactly the recorded resources, children first
+						{plan.plan.checked_on_host ? ', each checked on the host' : ''}
+					</Text>
+					{plan.plan.note ? <Text color={color.warn}>{plan.plan.note}</Text> : null}
 					{plan.plan.plan.map((p, i) => (
 						<Text
 							key={i}
@@ -411,36 +454,91 @@ function RollbackStage({batchId, onDone, onBack}: {batchId: string; onDone: () =
 	);
 }
 
-function RepairStage({batchId, onBack}: {batchId: string; onBack: () => void}) {
+const REPAIR_DONE = new Set(['repaired', 'in_sync']);
+
+function RepairStage({
+	batchId,
+	onBack,
+	onRollback,
+}: {
+	batchId: string;
+	onBack: () => void;
+	onRollback: () => void;
+}) {
 	const {app} = useUIState();
 	const run = useRun<RepairResult>(`── repair ${batchId} ──`, (r) => repair(app, {batch: batchId}, r));
+	const result = run.op.result;
+	// What repair could not mend is mended by rolling back and importing again: offered first.
+	const rollbackFirst = result !== null && !REPAIR_DONE.has(result.outcome);
 	return (
 		<RunFrame
 			title={`Repair › ${batchId}`}
-			subtitle="recreate what is safe to recreate, then the smoke"
+			subtitle="recreate what is missing and safe to recreate, then the smoke and a reconcile"
 			run={run}
-			choices={[{label: 'Back', value: 'back'}]}
-			onChoose={onBack}
+			choices={[
+				...(rollbackFirst ? [{label: 'Roll back this batch', value: 'rollback' as const}] : []),
+				{label: 'Back', value: 'back' as const},
+			]}
+			onChoose={(v) => (v === 'rollback' ? onRollback() : onBack())}
 			onBack={onBack}
+			words={(r) => [
+				['repair', r.outcome],
+				['access', r.access_status],
+			]}
 		>
-			{(r) => (
-				<Box flexDirection="column">
-					<Text>
-						<Text color={statusColor(r.batch_status)}>{r.batch_status}</Text>
-						{' · access '}
-						<Text bold color={statusColor(r.access_status)}>
-							{r.access_status}
-						</Text>
-						{r.completion_preview ? ` · “${r.completion_preview}”` : ''}
-					</Text>
-					{r.repaired.map((x, n) => (
-						<Text key={n} wrap="truncate-end">
-							{`  ${cell(x.action, 10)} ${cell(x.resource_type, 12)} ${cell(x.host_resource_id ?? '?', 7)} ${x.name}`}
-						</Text>
-					))}
-					{r.repaired.length === 0 ? <Text dimColor>nothing needed recreating</Text> : null}
-				</Box>
-			)}
+			{(r) => <RepairOutcome result={r} />}
 		</RunFrame>
+	);
+}
+
+function RepairOutcome({result: r}: {result: RepairResult}) {
+	const done = REPAIR_DONE.has(r.outcome);
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text bold color={done ? color.ok : color.warn}>
+					{r.outcome}
+				</Text>
+				{' · access '}
+				<Text bold color={statusColor(r.access_status)}>
+					{r.access_status}
+				</Text>
+				{r.completion_preview ? ` · “${r.completion_preview}”` : ''}
+			</Text>
+			<WordLegend words={[['repair', r.outcome]]} max={1} />
+			{r.repaired.map((x, n) => (
+				<Box key={`r${n}`} flexDirection="column">
+					<Text wrap="truncate-end">
+						{'  '}
+						{x.action} {resourceLabel(x.resource_type, x.host_resource_id, x.name)}
+					</Text>
+					<Text dimColor wrap="truncate-end">
+						{'    why: '}
+						{x.reason}
+					</Text>
+				</Box>
+			))}
+			{r.repaired.length === 0 ? <Text dimColor>{'  '}nothing was created</Text> : null}
+			{r.not_mended.map((x, n) => (
+				<Box key={`n${n}`} flexDirection="column">
+					<Text color={color.warn} wrap="truncate-end">
+						{'  '}not mended: {resourceLabel(x.resource_type, x.host_resource_id, x.name)} {x.state}
+					</Text>
+					<Text color={color.warn} wrap="wrap">
+						{'    '}
+						{x.advice}
+					</Text>
+				</Box>
+			))}
+			{r.outcome === 'drift_remains'
+				? r.drift_remaining
+						.filter((i) => !r.not_mended.some((m) => m.host_resource_id === i.host_resource_id))
+						.map((i, n) => (
+							<Text key={`d${n}`} color={color.warn} wrap="truncate-end">
+								{'  '}still {i.state}: {resourceLabel(i.resource_type, i.host_resource_id, i.name)} {i.detail}
+							</Text>
+						))
+				: null}
+		</Box>
 	);
 }

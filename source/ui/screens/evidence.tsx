@@ -20,6 +20,8 @@ import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
+import {resultKind} from '../../app/reads.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 const COLUMNS = columns('RUN:36, RESULT:16, KEPT:8, AT:11');
 
@@ -116,7 +118,7 @@ export function EvidenceScreen({runId: initialRun}: {runId?: string}) {
 				/>
 			) : null}
 			<OperationLine op={op} />
-			<KeyHelp keys={LIST_KEYS} />
+			<KeyHelp keys={LIST_KEYS} words={selected ? runWords(selected) : []} />
 		</Box>
 	);
 }
@@ -236,6 +238,14 @@ function ArchiveConfirm({
 	);
 }
 
+function runWords(r: RunView): Words {
+	return [
+		[resultKind(r.result), r.result],
+		['access', r.access_status],
+		['evidence', kept(r)],
+	];
+}
+
 function RunDetail({run: r}: {run: RunView}) {
 	return (
 		<Box flexDirection="column">
@@ -257,6 +267,7 @@ function RunDetail({run: r}: {run: RunView}) {
 				evidence {r.evidence_dir}
 				{r.present ? '' : ' (gone from disk)'}
 			</Text>
+			<WordLegend words={runWords(r)} max={3} />
 		</Box>
 	);
 }

@@ -6,7 +6,7 @@
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {statusOf, type HostStatus} from '../../app/reads.js';
+import {providerAccessWord, statusOf, type HostStatus} from '../../app/reads.js';
 import {startSandboxHost, type SandboxHost} from '../../app/sandbox.js';
 import {runningService} from '../../app/service.js';
 import {useUIActions, useUIState} from '../context.js';
@@ -19,6 +19,8 @@ import {SelectList} from '../components/select-list.js';
 import {cell} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {useRows} from '../hooks/use-window.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 import {color} from '../theme.js';
 
 type Choice =
@@ -55,8 +57,16 @@ function hostLine(h: HostStatus) {
 	const summary =
 		h.providers.length === 0
 			? 'no imports yet'
-			: h.providers.map((r) => `${r.pack} ${r.access_status}`).join(' · ');
-	return {id: h.host_id, name: h.name, version: h.version ?? '?', summary, tint: HEALTH_COLOR[h.health]};
+			: h.providers.map((r) => `${r.pack} ${providerAccessWord(r)}`).join(' · ');
+	const words: Words = h.providers.map((r) => ['access', providerAccessWord(r)]);
+	return {
+		id: h.host_id,
+		name: h.name,
+		version: h.version ?? 'unknown',
+		summary,
+		words,
+		tint: HEALTH_COLOR[h.health],
+	};
 }
 
 export function HomeScreen() {
@@ -65,6 +75,8 @@ export function HomeScreen() {
 	const op = useOperation<SandboxHost>();
 	const [progress, setProgress] = useState('');
 	const hosts = useMemo(() => (data ? statusOf(data).map(hostLine) : []), [data]);
+	const words = useMemo(() => hosts.slice(0, MAX_HOSTS).flatMap((h) => h.words), [hosts]);
+	const tall = useRows() >= 30;
 	// Read again whenever state is reloaded (a service may have started or stopped since).
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	const service = useMemo(() => runningService(app.dataDir), [data, app.dataDir]);
@@ -113,6 +125,7 @@ export function HomeScreen() {
 					{hosts.length > MAX_HOSTS ? (
 						<Text dimColor>… and {hosts.length - MAX_HOSTS} more (Hosts, Status)</Text>
 					) : null}
+					<WordLegend words={words} max={tall ? 4 : 1} />
 				</Box>
 			)}
 			<Box marginTop={1} flexDirection="column">
@@ -123,7 +136,7 @@ export function HomeScreen() {
 				)}
 				{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
 			</Box>
-			<KeyHelp keys={LIST_KEYS} />
+			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>
 	);
 }

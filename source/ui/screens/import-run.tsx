@@ -7,7 +7,8 @@ import React, {useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {importProvider, type ImportInput, type ImportResult} from '../../app/import.js';
-import {nextStep} from '../../app/reads.js';
+import {afterImport, retryable, type NextStep} from '../../app/next.js';
+import {accessWord, nextStep, resourceLabel} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
@@ -17,20 +18,45 @@ import {SmokeAgain} from '../components/smoke-again.js';
 import {StepList} from '../components/step-list.js';
 import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 import {color, statusColor} from '../theme.js';
 
-type Action = 'smoke' | 'reconcile' | 'rollback' | 'status' | 'again' | 'home' | 'retry' | 'watch';
+type Action = NextStep | 'status' | 'again' | 'home' | 'watch';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The TUI's words for the next steps (the order is decided by source/app). */
+function stepItem(step: NextStep, resources: number): {label: string; value: Action} {
+	switch (step) {
+		case 'rollback':
+			return {label: `Roll back (${plural(resources, 'resource')})`, value: step};
+		case 'retry':
+			return {label: 'Retry', value: step};
+		case 'smoke':
+			return {label: 'Run the smoke again', value: step};
+		case 'reconcile':
+			return {label: 'Reconcile this batch', value: step};
+		case 'repair':
+			return {label: 'Repair this batch', value: step};
+		case 'fix_input':
+			return {label: 'Change the input', value: step};
+	}
+}
 
 export function ImportRun({
 	input,
 	hostName,
 	packId,
 	onAgain,
+	onFix,
 }: {
 	input: ImportInput;
 	hostName: string;
 	packId: string;
+	/** A new import from the start of the form. */
 	onAgain: () => void;
+	/** Back to the form with this input, to change it. */
+	onFix?: () => void;
 }) {
 	const {app, stopping} = useUIState();
 	const actions = useUIActions();
@@ -44,6 +70,7 @@ export function ImportRun({
 	);
 	const result = op.result;
 	const smoking = smoke > 0 && result !== null;
+	const words: Words = result ? wordsOf(result) : [];
 	useScreenKeys({list: finished && !smoking, onBack: finished && !smoking ? actions.home : undefined});
 
 	const choose = (action: Action) => {
@@ -53,7 +80,15 @@ export function ImportRun({
 				return setSmoke((n) => n + 1);
 			case 'reconcile':
 			case 'rollback':
-				return actions.push({id: 'drift', hostId: batch!.hostId, batchId: batch!.batchId, then: action});
+			case 'repair':
+				return actions.push({
+					id: 'drift',
+					hostId: batch!.hostId,
+					batchId: batch!.batchId,
+					then: action === 'repair' ? 'reconcile' : action,
+				});
+			case 'fix_input':
+				return (onFix ?? onAgain)();
 			case 'status':
 				return actions.push({id: 'batch', batchId: result!.batch_id});
 			case 'again':
@@ -82,7 +117,12 @@ export function ImportRun({
 					<ErrorLine error={op.error} />
 					<SelectList
 						items={[
-							{label: 'Try again', value: 'retry' as Action},
+							...(retryable(op.error)
+								? [{label: 'Retry', value: 'retry' as Action}]
+								: [
+										{label: 'Change the input', value: 'fix_input' as Action},
+										{label: 'Retry', value: 'retry' as Action},
+									]),
 							{label: 'Home', value: 'home' as Action},
 						]}
 						onSelect={choose}
@@ -91,9 +131,20 @@ export function ImportRun({
 			) : null}
 			{result ? <ResultView result={result} onChoose={choose} actions={!smoking} /> : null}
 			{smoking ? <SmokeAgain key={smoke} batchId={result.batch_id} onDone={() => setSmoke(0)} /> : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
+			<KeyHelp keys={finished ? LIST_KEYS : []} words={words} />
 		</Box>
 	);
+}
+
+/** The status words a finished import shows. */
+function wordsOf(r: ImportResult): Words {
+	const stopped = r.batch_status !== 'succeeded' && r.stopped_by_operator;
+	return [
+		['batch', stopped ? 'stopped' : r.batch_status],
+		['access', accessWord(r.batch_status, r.access_status)],
+		['provider', r.provider_status],
+		['failure', r.failure_class],
+	];
 }
 
 function ResultView({
@@ -111,15 +162,16 @@ function ResultView({
 	return (
 		<Box flexDirection="column">
 			<Text>
-				<Text color={statusColor(r.batch_status)}>{r.batch_status}</Text>
+				<Text color={statusColor(r.batch_status)}>{stopped ? 'stopped' : r.batch_status}</Text>
 				{' · provider '}
 				<Text color={statusColor(r.provider_status)}>{r.provider_status ?? '-'}</Text>
 				{' · access '}
 				<Text bold color={statusColor(r.access_status)}>
-					{r.access_status}
+					{accessWord(r.batch_status, r.access_status)}
 				</Text>
 				{r.probe_advisory ? <Text color={color.warn}> · probe_advisory</Text> : null}
 			</Text>
+			<WordLegend words={wordsOf(r).slice(0, 2)} max={2} />
 			{r.completion_ok ? (
 				<Text wrap="truncate-end">
 					completion {r.completion_status} ({r.completion_type}) with {r.smoke_model}: “{r.completion_preview}
@@ -142,7 +194,7 @@ function ResultView({
 			) : null}
 			{created ? (
 				<Text dimColor wrap="truncate-end">
-					created: {r.resources.map((x) => `${x.resource_type} ${x.host_resource_id ?? '?'}`).join(', ')}
+					created: {r.resources.map((x) => resourceLabel(x.resource_type, x.host_resource_id)).join(', ')}
 				</Text>
 			) : null}
 			<Text dimColor wrap="truncate-middle">
@@ -152,13 +204,10 @@ function ResultView({
 				<Box marginTop={1}>
 					<SelectList
 						items={[
-							...(created
-								? [
-										{label: 'Run the smoke again', value: 'smoke' as Action},
-										{label: 'Reconcile this batch', value: 'reconcile' as Action},
-										{label: 'Roll back this batch', value: 'rollback' as Action},
-									]
-								: []),
+							...afterImport({...r, resources: r.resources.length}).map((s) =>
+								stepItem(s, r.resources.length),
+							),
+							{label: 'Open the batch', value: 'status' as Action},
 							{label: 'Import another', value: 'again' as Action},
 							...(ready ? [{label: 'Keep watching this provider', value: 'watch' as Action}] : []),
 							{label: 'Home', value: 'home' as Action},

@@ -59,6 +59,7 @@ export function ImportWizard({hostId}: {hostId?: string}) {
 				hostName={host.name}
 				packId={pack.id}
 				onAgain={() => form.again('host')}
+				onFix={() => form.again('url')}
 			/>
 		);
 	}

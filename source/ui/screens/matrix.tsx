@@ -6,7 +6,7 @@ import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {validationMatrix, type MatrixRow} from '../../app/acceptance.js';
-import {nextStep} from '../../app/reads.js';
+import {nextStep, resultKind} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
@@ -17,6 +17,7 @@ import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 const COLUMNS = columns('HOST:10, PACK:9, RESULT:24, ACCESS:18, AT:11');
 
@@ -29,7 +30,7 @@ export function MatrixScreen() {
 	const actions = useUIActions();
 
 	const [highlighted, setHighlighted] = useState<Item | null>(null);
-	const limit = useListRows(16, 4);
+	const limit = useListRows(18, 4);
 	useScreenKeys({list: true, onBack: actions.back});
 
 	// Re-read whenever the app's view of state changes (an acceptance run, keep or archive).
@@ -54,6 +55,13 @@ export function MatrixScreen() {
 	if (!matrix) return <Text dimColor>reading the acceptance runs…</Text>;
 	const current = highlighted ?? items[0]?.value ?? null;
 	const unvalidated = (matrix.value?.unvalidated ?? []).filter((u) => u.packs.length > 0);
+	const words: Words =
+		current && 'row' in current
+			? [
+					[resultKind(current.row.result), current.row.result],
+					['access', current.row.access_status],
+				]
+			: [];
 
 	return (
 		<Box flexDirection="column">
@@ -81,6 +89,7 @@ export function MatrixScreen() {
 				}}
 			/>
 			{current && 'row' in current ? <RowDetail row={current.row} /> : null}
+			<WordLegend words={words} max={2} />
 			{unvalidated.slice(0, MAX_UNVALIDATED).map((u) => (
 				<Text key={u.host_id} color={color.warn} wrap="truncate-end">
 					not validated on {u.host}: {u.packs.join(', ')}
@@ -91,7 +100,7 @@ export function MatrixScreen() {
 					… and {unvalidated.length - MAX_UNVALIDATED} more host(s) with packs not validated
 				</Text>
 			) : null}
-			<KeyHelp keys={LIST_KEYS} />
+			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>
 	);
 }

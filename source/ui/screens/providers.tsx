@@ -1,11 +1,11 @@
 // Status, second level: the providers on one host (host, pack, base URL) with their health mark,
-// latest batch, provider and access status and last reconcile; below, the highlighted provider's
-// health (last check, 24-hour sparkline, balance, alert state; docs/domain.md "Health is watched").
-// Enter lists that provider's batches.
+// latest batch, provider and access status (each word explained below the list) and last reconcile;
+// below, the highlighted provider's health (last check, 24-hour sparkline, balance, alert state;
+// docs/domain.md "Health is watched"). Enter lists that provider's batches.
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {statusOf, type ProviderRow} from '../../app/reads.js';
+import {providerAccessWord, statusOf, type ProviderRow} from '../../app/reads.js';
 import {healthSummary, watchedBatch} from '../../app/health.js';
 import {useUIActions, useUIState} from '../context.js';
 import {Header} from '../components/header.js';
@@ -17,6 +17,7 @@ import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {statusColor} from '../theme.js';
+import {WordLegend, type Words} from '../components/word-legend.js';
 
 // The first column is the health mark (✓ ok, ✗ failing, ‖ paused, · not checked).
 const COLUMNS = columns(' :1, PACK:8, BASE URL:22, PROVIDER:8, ACCESS:18, RECONCILE:9, N:4');
@@ -24,7 +25,7 @@ const COLUMNS = columns(' :1, PACK:8, BASE URL:22, PROVIDER:8, ACCESS:18, RECONC
 export function ProvidersScreen({hostId}: {hostId: string}) {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
-	const limit = useListRows(14);
+	const limit = useListRows(15);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const providers = useMemo(
@@ -50,17 +51,27 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 					p.pack,
 					p.base_url,
 					p.provider_status,
-					p.access_status,
+					providerAccessWord(p),
 					p.last_reconcile?.reconcile_status,
 					p.batches,
 				],
 				COLUMNS,
 			),
 			value: p as ProviderRow | null,
-			color: statusColor(p.access_status === 'pending' ? null : p.access_status),
+			color: statusColor(
+				p.access_drifted ? 'drifted' : p.access_status === 'pending' ? null : p.access_status,
+			),
 		})),
 		{key: '*all', label: 'All batches on this host', value: null as ProviderRow | null},
 	];
+	const shown = current;
+	const words: Words = shown
+		? [
+				['access', providerAccessWord(shown)],
+				['provider', shown.provider_status],
+				['reconcile', shown.last_reconcile?.reconcile_status],
+			]
+		: [];
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -87,7 +98,8 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 					<ProviderHealth batchId={currentBatch} health={currentBatch ? health[currentBatch] : undefined} />
 				</Box>
 			) : null}
-			<KeyHelp keys={LIST_KEYS} />
+			<WordLegend words={words} max={3} />
+			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>
 	);
 }
