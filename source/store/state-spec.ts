@@ -103,6 +103,14 @@ export const STATE_SPEC: {
 			reconcile_status: {t: 'enum', values: ['in_sync', 'drifted']},
 			at: {t: 'string', min: 1},
 			counts: {t: 'record', of: {t: 'number'}},
+			drifted_batches: {
+				t: 'optional',
+				of: {t: 'array', of: {t: 'string', pattern: '^b\\d{8}-\\d{6}-[0-9a-f]{6}$'}},
+			},
+			missing_batches: {
+				t: 'optional',
+				of: {t: 'array', of: {t: 'string', pattern: '^b\\d{8}-\\d{6}-[0-9a-f]{6}$'}},
+			},
 		},
 	},
 	acceptance: {
