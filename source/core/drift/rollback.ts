@@ -4,7 +4,7 @@
 // subscription type, groups, base URL, owner, marker); a changed one is skipped and reported with
 // its fields unless --force. `unknown` records (a lost create answer no marker proved) are never
 // deleted. Never deletes by name match. Re-runnable.
-import type {ResourceRecord, ResourceType} from '../../store/schema.js';
+import {resourceKey, type ResourceRecord, type ResourceType} from '../../store/schema.js';
 import {adminUrl} from '../hosts/addresses.js';
 import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
@@ -66,10 +66,8 @@ function sortForDelete(resources: ResourceRecord[]): ResourceRecord[] {
 
 function otherLiveUse(store: StateStore, batchId: string, r: ResourceRecord): string | null {
 	if (r.resource_type !== 'user' || !r.host_resource_id) return null;
-	const owner =
-		store.data.resource_index[
-			`${store.data.batches.find((b) => b.batch_id === batchId)?.host_id}|user|${r.host_resource_id}`
-		];
+	const hostId = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
+	const owner = hostId ? store.resources.owner(resourceKey(hostId, 'user', r.host_resource_id)) : undefined;
 	return owner && owner !== batchId ? owner : null;
 }
 
