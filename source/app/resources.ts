@@ -2,6 +2,7 @@
 // Reads only: never locks, never asks the host.
 import {resolveHost} from '../core/hosts/lookup.js';
 import {hostResources, type HostResource} from '../core/reads/resources.js';
+import type {StateStore} from '../store/state-store.js';
 import type {Session} from './session.js';
 
 export type {HostResource};
@@ -15,7 +16,14 @@ export async function listResources(
 	session: Session,
 	input: {host: string | undefined},
 ): Promise<ResourcesResult> {
-	const store = await session.read();
+	return resourcesOf(await session.read(), input);
+}
+
+/** The same list over a state already read (the service's read cache). */
+export async function resourcesOf(
+	store: StateStore,
+	input: {host: string | undefined},
+): Promise<ResourcesResult> {
 	const host = resolveHost(store.data, input.host);
 	return {host_id: host.host_id, resources: await hostResources(store, host.host_id)};
 }

@@ -135,6 +135,9 @@ export const RollbackBody = z
 		batch: text(200).optional(),
 		host: text(200).optional(),
 		pack: text(200).optional(),
+		url: text(2000)
+			.optional()
+			.openapi({description: "a provider rollback: only that provider's base URL (as crm rollback --url)"}),
 		dry_run: z.boolean().optional(),
 		confirm: z
 			.string()
@@ -228,6 +231,21 @@ export const BatchListItem = z.looseObject({
 	created_at: z.string(),
 });
 export const BatchesAnswer = z.object({batches: z.array(BatchListItem)}).openapi('Batches');
+
+export const ResourcesAnswer = z
+	.object({
+		resources: z.array(
+			z.looseObject({
+				batch_id: z.string(),
+				resource_type: z.string(),
+				host_resource_id: z.string().nullable(),
+				name: z.string(),
+				state: z.enum(['active', 'deleted', 'unknown']),
+				created_at: z.string(),
+			}),
+		),
+	})
+	.openapi('Resources');
 
 const StepView = z.looseObject({
 	name: z.string(),
@@ -355,7 +373,10 @@ export const RollbackAnswer = z
 			skipped: z.array(ItemView),
 			failed: z.array(ItemView),
 		}),
-		z.object({batches: z.array(z.looseObject({batch_id: z.string()}))}),
+		z.object({
+			batches: z.array(z.looseObject({batch_id: z.string()})),
+			not_run: z.array(z.string()).optional(),
+		}),
 	])
 	.openapi('Rollback', {
 		description:
