@@ -22,6 +22,7 @@ import {withDefaults, type Timing} from '../pipeline/timing.js';
 import type {PackSet} from '../packs/packs.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {keyFingerprint} from '../../lib/secrets.js';
+import {allowParallel, withLinkedSignal} from '../../lib/abort.js';
 import type {HostRecord, State} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {detectRow} from './detect.js';
@@ -84,9 +85,12 @@ export interface PlanOptions {
 export async function planBatch(o: PlanOptions): Promise<DetectedRow[]> {
 	const timeoutMs = withDefaults(o.timing).requestTimeoutMs;
 	const out = new Map<number, DetectedRow>();
+	allowParallel(o.signal, o.concurrency);
 	await boundedPool(o.rows, o.concurrency, o.signal, async (row) => {
 		o.sink?.({type: 'detect_start', line: row.line, url: row.url});
-		const detection = await detectRow(row, {packs: o.packs, timeoutMs, signal: o.signal});
+		const detection = await withLinkedSignal(o.signal, (signal) =>
+			detectRow(row, {packs: o.packs, timeoutMs, signal}),
+		);
 		if (o.signal.aborted) return;
 		out.set(row.line, {...row, detection});
 		o.sink?.({type: 'detected', line: row.line, detection});
@@ -276,7 +280,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 
 	if (!o.signal.aborted && primaries.length > 0) await prepareHost(store, host, o, timing);
 
-	const runRow = async (row: DetectedRow): Promise<void> => {
+	const runRow = async (row: DetectedRow, signal: AbortSignal): Promise<void> => {
 		const started = Date.now();
 		const result = baseResult(row, row);
 		const request: ImportRequest = {
@@ -312,7 +316,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				packs,
 				request,
 				sink: (event) => o.sink?.({type: 'row_step', line: row.line, event}),
-				signal: o.signal,
+				signal,
 				operator: o.operator,
 				timing,
 				onBatch: (batchId) => {
@@ -363,7 +367,11 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 		}
 	};
 
-	await boundedPool(primaries, o.concurrency, o.signal, runRow);
+	// Each row's requests listen to the row's own signal: one listener per running row on the run's.
+	allowParallel(o.signal, o.concurrency);
+	await boundedPool(primaries, o.concurrency, o.signal, (row) =>
+		withLinkedSignal(o.signal, (signal) => runRow(row, signal)),
+	);
 
 	for (const row of primaries) if (!results.has(row.line)) finish(notRun(row, row));
 	for (const row of o.notDetected ?? []) if (!results.has(row.line)) finish(notRun(row, null));
