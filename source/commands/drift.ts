@@ -23,7 +23,7 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const session = await sessionFor(ctx);
 	const {reconcile} = await drift();
 	const result = await withRun(ctx, (run) => reconcile(session, input, run));
-	const {repair_applies: _, ...shown} = result;
+	const {repair_applies: _, repair_batches: __, ...shown} = result;
 	const {legendText, resourceLabel} = await import('../app/reads.js');
 	ctx.out.result(shown, () =>
 		[
