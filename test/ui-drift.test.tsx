@@ -127,7 +127,7 @@ test('rollback: the plan, the batch id typed to confirm, live progress, rolled_b
 	try {
 		const plan = await tui.waitFor('Type the batch id');
 		for (const type of ['api_key', 'subscription', 'user', 'account', 'group'])
-			t.regex(plan, new RegExp(`delete\\s+${type}\\s+\\d+`));
+			t.regex(plan, new RegExp(`delete\\s+${type}\\s+#\\d+`));
 		t.true(plan.indexOf('api_key') < plan.indexOf('group'), 'children first');
 		await tui.type('b-wrong');
 		await tui.waitFor('type the batch id exactly as shown');

@@ -13,7 +13,7 @@ import {
 	type RepairResult,
 	type RollbackResult,
 } from '../../app/drift.js';
-import {accessWord, liveBatchesOf, resourceLabel} from '../../app/reads.js';
+import {accessWord, hostId, liveBatchesOf, resourceLabel} from '../../app/reads.js';
 import type {ReconcileItem} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
@@ -495,7 +495,7 @@ function RollbackPlanStage({
 							dimColor={p.action !== 'delete'}
 							wrap="truncate-end"
 						>
-							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '?', 7)} ${cell(p.name, 24)} ${p.reason}`}
+							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(hostId(p.host_resource_id), 7)} ${cell(p.name, 24)} ${p.reason}`}
 						</Text>
 					))}
 					{nothing ? (
@@ -539,7 +539,7 @@ function ItemsLine({label, items, tint}: {label: string; items: RollbackResult['
 			</Text>
 			{items.slice(0, 6).map((i, n) => (
 				<Text key={n} color={tint} wrap="truncate-end">
-					{`  ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '?', 7)} ${cell(i.name, 24)} ${i.detail}`}
+					{`  ${cell(resourceLabel(i.resource_type, i.host_resource_id, i.name), 36)} ${i.detail}`}
 				</Text>
 			))}
 		</Box>
