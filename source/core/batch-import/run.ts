@@ -17,6 +17,7 @@ import {writeEvidenceSync} from '../records/evidence.js';
 import {CrmError} from '../../lib/errors.js';
 import {findSucceededImport, preflight} from '../import/preflight.js';
 import {runImport} from '../import/run-import.js';
+import {classOfError} from '../pipeline/failure.js';
 import type {ImportRequest} from '../import/types.js';
 import {withDefaults, type Timing} from '../pipeline/timing.js';
 import type {PackSet} from '../packs/packs.js';
@@ -355,7 +356,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 			finish({
 				...result,
 				batch_status: null,
-				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : 'unknown',
+				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : classOfError(error),
 				duration_ms: result.duration_ms + (Date.now() - started),
 				message:
 					crm?.field === 'key'

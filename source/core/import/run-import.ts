@@ -8,7 +8,7 @@ import type {StateStore} from '../../store/state-store.js';
 import type {FailureClass} from '../../store/schema.js';
 import {BatchRecorder, newBatchId} from '../records/batch-recorder.js';
 import type {EventSink} from '../pipeline/events.js';
-import {classFromHostError} from '../pipeline/failure.js';
+import {classOfError} from '../pipeline/failure.js';
 import {registerSecret} from '../../lib/secrets.js';
 import {hostClientFor, type Operator} from '../hosts/access.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
@@ -161,8 +161,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 	} catch (error) {
 		if (error instanceof StepFailure) failureClass = error.failureClass;
 		else if (error instanceof StepStopped) failureClass = null;
-		else if (error instanceof HostError) failureClass = classFromHostError(error.kind);
-		else failureClass = 'unknown';
+		else failureClass = classOfError(error);
 		if (!(error instanceof StepFailure) && !(error instanceof StepStopped) && !(error instanceof HostError)) {
 			recorder.file.summary = {unexpected_error: error instanceof Error ? error.message : String(error)};
 		}
