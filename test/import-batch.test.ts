@@ -169,7 +169,7 @@ test('a file across several providers, a bad key, an unreachable URL and a dupli
 		for (const res of live) {
 			t.is(res.status, 'created');
 			t.is(
-				store.data.resource_index[resourceKey(index.host_id, res.resource_type, res.host_resource_id!)],
+				store.resources.owner(resourceKey(index.host_id, res.resource_type, res.host_resource_id!)),
 				r.batch_id,
 			);
 		}

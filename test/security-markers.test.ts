@@ -76,10 +76,16 @@ test('every created resource shows its record marker on the host, written before
 test('lost answer before the host acted + a same-named group made out of band: unknown, never deleted, adoptable', async (t) => {
 	const e = await env(t);
 	await setFaults(e, {lose_create_answer: {type: 'group', when: 'before'}});
-	const failed = await e.importPack('deepseek');
+	// Self-service: the smoke user waits for the group (in subscription mode it is made beside it, and
+	// the batch would hold it too); this batch records the group alone.
+	const failed = await e.importPack('deepseek', ['--access', 'self_service']);
 	t.is(failed.code, 1);
 	const imp = parseJson(failed);
 	t.is(imp.stopped_at_step, 'create_group');
+	t.deepEqual(
+		(await records(e, imp.batch_id)).map((r) => r.resource_type),
+		['group'],
+	);
 	const groupName = imp.resources[0].name;
 	t.false(
 		e.sandbox.snapshot().groups.some((g) => g.name === groupName),
@@ -354,10 +360,27 @@ for (const [n, round] of ROUNDS.entries()) {
 			for (const f of fields) t.regex(item.detail, new RegExp(`(^|; )${f}: .+ -> .+`), item.detail);
 		}
 
+		// The dry run reads each record back and decides as the rollback will, changing nothing.
+		const unchanged = e.sandbox.snapshot();
+		const dry = parseJson(await e.run(['rollback', '--batch', imp.batch_id, '--dry-run', '--json']));
+		t.true(dry.checked_on_host);
+		t.deepEqual(e.sandbox.snapshot(), unchanged, 'the dry run changes nothing on the host');
+		for (const [type] of round.changes) {
+			const item = dry.plan.find((p: any) => p.resource_type === type);
+			t.is(item.action, 'keep', `${type}: ${item.reason}`);
+		}
+
 		const rb = await e.run(['rollback', '--batch', imp.batch_id, '--yes', '--json']);
 		t.is(rb.code, 1);
 		const doc = parseJson(rb);
 		t.is(doc.batch_status, 'partial');
+		const ids_ = (rows: any[]) => rows.map((r) => `${r.resource_type}:${r.host_resource_id}`).sort();
+		t.deepEqual(ids_(dry.plan.filter((p: any) => p.action === 'keep')), ids_(doc.skipped), 'kept as planned');
+		t.deepEqual(
+			ids_(dry.plan.filter((p: any) => p.action === 'delete')),
+			ids_(doc.deleted),
+			'deleted as planned',
+		);
 		for (const [type, , fields] of round.changes) {
 			const skipped = doc.skipped.find((s: any) => s.resource_type === type);
 			t.truthy(skipped, `${type} skipped`);

@@ -35,6 +35,11 @@ const ROUTES: Array<[string, string]> = [
 	['post', '/api/v1/repair'],
 	['post', '/api/v1/smoke'],
 	['get', '/api/v1/matrix'],
+	['get', '/api/v1/health'],
+	['get', '/api/v1/batches/{id}/health'],
+	['post', '/api/v1/rotate-key'],
+	['post', '/api/v1/import-batches'],
+	['get', '/api/v1/import-batches/{run}'],
 ];
 
 test('no token: 401 on every /api/v1 route; wrong token 401; healthz needs none; the token file is 0600', async (t) => {
@@ -47,7 +52,7 @@ test('no token: 401 on every /api/v1 route; wrong token 401; healthz needs none;
 	t.is(health.status, 200);
 	t.like(await health.json(), {ok: true});
 	for (const [method, route] of ROUTES.filter(([, r]) => r.startsWith('/api/v1'))) {
-		const p = route.replace('{host}', 'sb').replace('{id}', 'b-1');
+		const p = route.replace('{host}', 'sb').replace('{id}', 'b-1').replace('{run}', 'sr-1');
 		const bare = await fetch(svc.url + p, {method: method.toUpperCase()});
 		t.is(bare.status, 401, `${method} ${p} without a token`);
 		const body = (await bare.json()) as any;

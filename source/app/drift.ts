@@ -52,16 +52,26 @@ export async function reconcile(session: Session, input: ReconcileInput, run: Ru
 	});
 }
 
-/** What a rollback would do: reads only, no lock, no host call. */
+/**
+ * What a rollback would do: no lock, nothing changed. Each record is read back from the host (reads
+ * only) and judged as the rollback will judge it; a host that cannot be read leaves the plan as
+ * recorded, saying so. `force`: as `rollback --force` would decide.
+ */
 export async function planRollback(
 	session: Session,
-	input: {batch: string | undefined},
+	input: {batch: string | undefined; force?: boolean},
+	signal: AbortSignal = new AbortController().signal,
 ): Promise<RollbackPlan> {
-	const [store, {planRollback: plan}] = await Promise.all([
+	const [store, {planRollbackOnHost}] = await Promise.all([
 		session.read(),
 		import('../core/drift/rollback.js'),
 	]);
-	return plan(store, input.batch);
+	return planRollbackOnHost(store, input.batch, {
+		operator: session.operator,
+		signal,
+		timeoutMs: session.timing.requestTimeoutMs,
+		force: input.force === true,
+	});
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
 	RowProblem,
 } from '../core/batch-import/index.js';
 import {resolveHost} from '../core/hosts/lookup.js';
+import {registerSecret} from '../lib/secrets.js';
 import type {Run, Session} from './session.js';
 
 export type {
@@ -39,6 +40,41 @@ export async function readImportFile(
 	input: {file: string; stdinText?: string},
 ): Promise<BatchFileRead> {
 	return (await engine()).readBatchFile(input.file, session.packs, input.stdinText);
+}
+
+/** A row given as fields rather than a file line (the service's JSON body). */
+export interface ListedRow {
+	url: string;
+	key: string;
+	pack?: string;
+	access?: string;
+	smoke_model?: string;
+}
+
+/**
+ * Rows given as a list, checked exactly as the file's lines are (each key enters the secret registry
+ * first). Row N of the list is line N+1; a problem names its column.
+ */
+export async function checkListedRows(
+	session: Session,
+	listed: ListedRow[],
+): Promise<{rows: BatchRow[]; problems: RowProblem[]}> {
+	const {checkRow} = await engine();
+	for (const r of listed) registerSecret(r.key);
+	const problems: RowProblem[] = [];
+	const rows: BatchRow[] = [];
+	listed.forEach((r, index) => {
+		const fields = [r.url, r.key, r.pack ?? '', r.access ?? ''];
+		if (r.smoke_model !== undefined) fields.push(r.smoke_model);
+		const row = checkRow(
+			index + 1,
+			fields.map((f) => f.trim()),
+			session.packs,
+			problems,
+		);
+		if (row) rows.push(row);
+	});
+	return {rows, problems};
 }
 
 /** Phase 1: each row's pack (column, URL, the upstream's models, else relay). Only GET /models is sent. */

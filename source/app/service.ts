@@ -7,7 +7,13 @@ import {readServiceRecord, type ServiceRecord} from '../store/service-file.js';
 export type {ServiceRecord};
 export {readServiceRecord, removeServiceRecord, writeServiceRecord} from '../store/service-file.js';
 export {dataPaths} from '../store/paths.js';
-export {ACCESS_STATUSES, BATCH_STATUSES, FAILURE_CLASSES, PROVIDER_STATUSES} from '../store/schema.js';
+export {
+	ACCESS_STATUSES,
+	BATCH_STATUSES,
+	FAILURE_CLASSES,
+	HEALTH_STATES,
+	PROVIDER_STATUSES,
+} from '../store/schema.js';
 export {toolVersion} from '../core/acceptance/files.js';
 
 /** The `crm serve` running on a data folder, if any (a record whose process is gone counts as none). */

@@ -51,10 +51,11 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 
 async function rollbackPlanCommand(ctx: CommandContext, batch: string | undefined): Promise<number> {
 	const session = await sessionFor(ctx);
-	const plan = await (await drift()).planRollback(session, {batch});
+	const plan = await (await drift()).planRollback(session, {batch, force: ctx.flags.force === true});
 	ctx.out.result(plan, () =>
 		[
-			`rollback plan for ${plan.batch_id} (dry run: nothing changes)`,
+			`rollback plan for ${plan.batch_id} (dry run: nothing changes${plan.checked_on_host ? '; each record read back from the host' : ''})`,
+			...(plan.note ? [`note: ${plan.note}`] : []),
 			table(
 				['ACTION', 'TYPE', 'HOST ID', 'NAME', 'WHY'],
 				plan.plan.map((p) => [p.action, p.resource_type, hostId(p.host_resource_id), p.name, p.reason]),
@@ -66,7 +67,7 @@ async function rollbackPlanCommand(ctx: CommandContext, batch: string | undefine
 
 export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 	const batch = requireBatch(ctx);
-	// A dry run reads only: no lock, no host call.
+	// A dry run reads only: no lock; the host is read, never changed.
 	if (ctx.flags.dryRun) return rollbackPlanCommand(ctx, batch);
 	if (!ctx.flags.yes) {
 		throw new CrmError(

@@ -49,6 +49,9 @@ export function printBatchEvent(out: Output, e: BatchEvent): void {
 			return;
 		case 'row_step': {
 			const s = e.event;
+			// A wait for the host's rate limits is shown: a row that seems stuck is waiting its turn.
+			if (s.type === 'progress' && s.wait_ms !== undefined)
+				out.note(paint('dim', `${at} ${s.step}: ${s.message}`));
 			if (s.type !== 'end') return;
 			const color =
 				s.status === 'ok' ? 'green' : s.status === 'fail' ? 'red' : s.status === 'warn' ? 'yellow' : 'dim';

@@ -57,7 +57,7 @@ export const FLAGS = {
 	concurrency: {
 		type: 'number',
 		value: 'N',
-		help: 'rows imported at a time (import-batch) or checks at once per host (watch); 1 to 64, default 4',
+		help: 'rows imported at a time (import-batch, 1 to 32) or checks at once per host (watch, 1 to 64); default 4',
 	},
 	keepKey: {
 		type: 'boolean',

@@ -1,6 +1,7 @@
 // Built-in sandbox host: a strict, in-memory sub2api-compatible host plus fake upstream providers,
 // both on 127.0.0.1 only. It enforces what docs/domain.md "The host" says a host does.
 import {mergeFaults} from './faults.js';
+import {mergeRateLimits} from './rate-limits.js';
 import {buildRouter, closeServer, createHostServer, listen} from './server.js';
 import {SandboxState} from './state.js';
 import type {SandboxFaults, SandboxHandle, SandboxInfo, SandboxOptions} from './types.js';
@@ -18,6 +19,7 @@ export type {
 	SandboxInfo,
 	SandboxOptions,
 	SandboxProfile,
+	SandboxRateLimits,
 	SandboxSnapshot,
 	SubscriptionRow,
 	UpstreamFault,
@@ -37,6 +39,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
 		{...opts.faults, ...(opts.latencyMs === undefined ? {} : {latency_ms: opts.latencyMs})},
 		PACK_IDS,
 	);
+	if (opts.rateLimits) mergeRateLimits(state.limiter.limits, opts.rateLimits);
 
 	const keys = upstreamKeys();
 	const upstream = createUpstreamServer(state, keys);
@@ -73,6 +76,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
 		profile,
 		setFaults(patch: Partial<SandboxFaults>) {
 			mergeFaults(state.faults, patch, PACK_IDS);
+		},
+		setRateLimits(patch) {
+			mergeRateLimits(state.limiter.limits, patch);
 		},
 		setUpstream(patch) {
 			mergeUpstreamSettings(state.upstream, patch, PACK_IDS);

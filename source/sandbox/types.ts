@@ -1,8 +1,9 @@
 // Public types of the sandbox host and the row shapes it keeps in memory.
+import type {SandboxRateLimits} from './rate-limits.js';
 import type {UpstreamSettings} from './upstream-billing.js';
 
+export type {SandboxRateLimits, UpstreamSettings};
 export type SandboxProfile = 'recent' | 'old' | 'gated';
-export type {UpstreamSettings};
 
 export type UpstreamFault =
 	| 'quota'
@@ -192,6 +193,9 @@ export interface SandboxSnapshot {
 	upstream_requests: Record<string, number>;
 	upstream_log: UpstreamLogEntry[];
 	faults: SandboxFaults;
+	rate_limits: SandboxRateLimits;
+	/** Requests refused with 429 RATE_LIMITED so far, per limit (login, refresh, user). */
+	rate_limited: Record<string, number>;
 	/** Balances, extra accepted keys and the relay's billing dialect (control route POST /upstreams). */
 	upstream_settings: UpstreamSettings;
 	/** The most host requests answered at once since start. */
@@ -209,6 +213,8 @@ export interface SandboxHandle {
 	info: SandboxInfo;
 	profile: SandboxProfile;
 	setFaults(p: Partial<SandboxFaults>): void;
+	/** Changes the host's rate limits (rate-limits.ts); 0 turns one off. */
+	setRateLimits(p: Partial<SandboxRateLimits>): void;
 	/** Balances, extra accepted keys, relay billing dialect (all or nothing; throws naming the field). */
 	setUpstream(p: Partial<UpstreamSettings>): void;
 	snapshot(): SandboxSnapshot;
@@ -222,6 +228,8 @@ export interface SandboxOptions {
 	profile?: SandboxProfile;
 	latencyMs?: number;
 	faults?: Partial<SandboxFaults>;
+	/** The host's rate limits; default the host's (docs/domain.md "The host": login 20, refresh 30, user 240 per minute). */
+	rateLimits?: Partial<SandboxRateLimits>;
 	/** Register POST /api/v1/admin/users/:id/api-keys (recent/gated builds that have it). Default off. */
 	adminKeyCreation?: boolean;
 }

@@ -11,6 +11,8 @@ import {requireToken} from './auth.js';
 import type {ServiceDeps} from './deps.js';
 import {HttpError, notFound, sendError, validationError} from './errors.js';
 import {requestLog, type LogFormat} from './request-log.js';
+import {registerHealthRoutes} from './routes/health.js';
+import {registerImportBatchRoutes} from './routes/import-batches.js';
 import {registerImportRoutes} from './routes/imports.js';
 import {registerMetaRoutes} from './routes/meta.js';
 import {registerOperationRoutes} from './routes/operations.js';
@@ -82,6 +84,8 @@ export function createServiceApp(deps: ServiceDeps, options: {logFormat?: LogFor
 	registerReadRoutes(app, deps);
 	registerImportRoutes(app, deps);
 	registerOperationRoutes(app, deps);
+	registerImportBatchRoutes(app, deps);
+	registerHealthRoutes(app, deps);
 	app.notFound((c) =>
 		sendError(c, notFound('path', `no route ${c.req.method} ${c.req.path}; see /openapi.json`)),
 	);

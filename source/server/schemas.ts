@@ -3,7 +3,13 @@
 // document and what the service accepts cannot disagree. Answers use the CLI's JSON shapes; their
 // schemas name the fields the CLI documents and let further fields through (loose objects).
 import {z} from '@hono/zod-openapi';
-import {ACCESS_STATUSES, BATCH_STATUSES, FAILURE_CLASSES, PROVIDER_STATUSES} from '../app/service.js';
+import {
+	ACCESS_STATUSES,
+	BATCH_STATUSES,
+	FAILURE_CLASSES,
+	HEALTH_STATES,
+	PROVIDER_STATUSES,
+} from '../app/service.js';
 
 const id = (name: string, example: string) =>
 	z
@@ -384,3 +390,115 @@ export const RepairAnswer = z
 		completion_ok: z.boolean(),
 	})
 	.openapi('Repair');
+
+// ---- health, rotation, batch imports ----
+const BalanceView = z.looseObject({
+	amount: z.number().nullable(),
+	currency: z.string().nullable(),
+	source: z.string().nullable(),
+});
+
+export const ProviderHealthAnswer = z
+	.object({
+		providers: z.array(
+			z.looseObject({
+				host_id: z.string(),
+				host: z.string(),
+				pack: z.string(),
+				base_url: z.string(),
+				batch_id: z.string().nullable(),
+				health: z.enum(HEALTH_STATES).nullable(),
+				failure_class: z.string().nullable(),
+				last_check_at: z.string().nullable(),
+				latency_ms: z.number().nullable(),
+				consecutive_failures: z.number(),
+				provider_status: z.string().nullable(),
+				balance: BalanceView.extend({at: z.string()}).nullable(),
+				paused: z.object({at: z.string(), account_id: z.string()}).nullable(),
+				note: z.string().nullable(),
+			}),
+		),
+	})
+	.openapi('ProviderHealth', {
+		description: 'per provider, the batch the health watch checks and its last check (null before one)',
+	});
+
+export const BatchHealthAnswer = z
+	.object({
+		batch_id: z.string(),
+		checks: z.array(
+			z.looseObject({
+				batch_id: z.string(),
+				pack: z.string(),
+				health: z.enum(HEALTH_STATES),
+				failure_class: z.string().nullable(),
+				models_ok: z.boolean(),
+				completion_ok: z.boolean().nullable(),
+				latency_ms: z.number().nullable(),
+				balance: BalanceView.nullable(),
+				at: z.string(),
+			}),
+		),
+	})
+	.openapi('BatchHealth', {description: 'the health history of one batch, newest first (crm health --json)'});
+
+export const RotateKeyAnswer = z
+	.looseObject({
+		batch_id: z.string(),
+		old_fingerprint: z.string(),
+		new_fingerprint: z.string(),
+		access_status: z.string(),
+		completion_ok: z.boolean(),
+	})
+	.openapi('RotateKey');
+
+export const ImportBatchAccepted = z
+	.object({run_id: z.string().openapi({example: 'sr20250101-000000-abcdef'})})
+	.openapi('ImportBatchAccepted');
+
+const BatchRowResultView = z.looseObject({
+	line: z.number(),
+	url: z.string().nullable(),
+	pack: z.string().nullable(),
+	detected_by: z.string().nullable(),
+	batch_id: z.string().nullable(),
+	batch_status: z.enum(BATCH_STATUSES).nullable(),
+	access_status: z.enum(ACCESS_STATUSES).nullable(),
+	failure_class: z.enum(FAILURE_CLASSES).nullable(),
+	skipped: z.boolean(),
+	duration_ms: z.number(),
+});
+
+export const ImportBatchRunAnswer = z
+	.object({
+		run_id: z.string(),
+		host: z.string(),
+		state: z.enum(['running', 'finished', 'failed']),
+		started_at: z.string(),
+		finished_at: z.string().nullable(),
+		concurrency: z.number().nullable(),
+		progress: z.object({
+			total: z.number(),
+			done: z.number(),
+			rows: z.array(
+				z.object({
+					line: z.number(),
+					url: z.string(),
+					key_hint: z.string(),
+					pack: z.string().nullable(),
+					batch_id: z.string().nullable(),
+					state: z.enum(['waiting', 'detecting', 'detected', 'importing', 'done']),
+					step: z.string().nullable(),
+				}),
+			),
+		}),
+		result: z
+			.looseObject({
+				results: z.array(BatchRowResultView),
+				totals: z.looseObject({succeeded: z.number(), failed: z.number(), skipped: z.number()}),
+			})
+			.nullable()
+			.openapi({description: 'once finished: the document crm import-batch --json prints'}),
+		error: ErrorSchema.shape.error.nullable(),
+	})
+	.openapi('ImportBatchRun');

@@ -9,6 +9,7 @@ export {
 	MAX_FILE_BYTES,
 	MAX_FILE_LINES,
 	MAX_ROWS,
+	checkRow,
 	parseBatchText,
 	problemsError,
 	readBatchFile,

@@ -69,7 +69,13 @@ function masked(message: string, value: string): string {
 	return quoted.length >= 6 ? message.split(quoted).join(maskSecret(value)) : message;
 }
 
-function checkRow(line: number, fields: string[], packs: PackSet, problems: RowProblem[]): BatchRow | null {
+/** One line's columns checked (the service's JSON rows go through here too): the row, or null with its problem added. */
+export function checkRow(
+	line: number,
+	fields: string[],
+	packs: PackSet,
+	problems: RowProblem[],
+): BatchRow | null {
 	const add = (field: RowProblem['field'], message: string) => {
 		problems.push({line, field, message});
 		return null;

@@ -4,7 +4,7 @@
 // subscription type, groups, base URL, owner, marker); a changed one is skipped and reported with
 // its fields unless --force. `unknown` records (a lost create answer no marker proved) are never
 // deleted. Never deletes by name match. Re-runnable.
-import type {ResourceRecord, ResourceType} from '../../store/schema.js';
+import {resourceKey, type ResourceRecord, type ResourceType} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
 import {HostError} from '../../host/errors.js';
@@ -31,6 +31,10 @@ export interface PlanItem {
 export interface RollbackPlan {
 	batch_id: string;
 	plan: PlanItem[];
+	/** True when each record was read back from the host (reads only), as the rollback will. */
+	checked_on_host: boolean;
+	/** Why the plan is only as recorded (the host could not be read), else null. */
+	note: string | null;
 }
 
 export interface RollbackItem {
@@ -61,10 +65,8 @@ function sortForDelete(resources: ResourceRecord[]): ResourceRecord[] {
 
 function otherLiveUse(store: StateStore, batchId: string, r: ResourceRecord): string | null {
 	if (r.resource_type !== 'user' || !r.host_resource_id) return null;
-	const owner =
-		store.data.resource_index[
-			`${store.data.batches.find((b) => b.batch_id === batchId)?.host_id}|user|${r.host_resource_id}`
-		];
+	const hostId = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
+	const owner = hostId ? store.resources.owner(resourceKey(hostId, 'user', r.host_resource_id)) : undefined;
 	return owner && owner !== batchId ? owner : null;
 }
 
@@ -111,7 +113,73 @@ export async function loadBatchForRollback(store: StateStore, batchId: string | 
 export async function planRollback(store: StateStore, batchId: string | undefined): Promise<RollbackPlan> {
 	const {file} = await loadBatchForRollback(store, batchId);
 	const live = file.resources.filter((r) => r.status !== 'failed');
-	return {batch_id: file.batch_id, plan: sortForDelete(live).map((r) => planItem(store, file.batch_id, r))};
+	return {
+		batch_id: file.batch_id,
+		plan: sortForDelete(live).map((r) => planItem(store, file.batch_id, r)),
+		checked_on_host: false,
+		note: null,
+	};
+}
+
+export interface PlanCheckOptions {
+	operator?: Operator;
+	signal: AbortSignal;
+	timeoutMs?: number;
+	force?: boolean;
+}
+
+/**
+ * The plan checked against the host with reads only (nothing changes there or in state): a record
+ * already gone is `done`; one whose snapshot fields changed, or whose delete would take a kept child
+ * with it, is `keep` unless `force` — what the rollback itself will decide. A host that cannot be
+ * read leaves the plan as recorded, with a note saying so.
+ */
+export async function planRollbackOnHost(
+	store: StateStore,
+	batchId: string | undefined,
+	o: PlanCheckOptions,
+): Promise<RollbackPlan> {
+	const recorded = await planRollback(store, batchId);
+	const {index, file} = await loadBatchForRollback(store, batchId);
+	const host = store.data.hosts.find((h) => h.host_id === index.host_id);
+	if (!host) return {...recorded, note: `the batch's host ${index.host_id} is no longer registered`};
+	const client = hostClientFor(host, {operator: o.operator, signal: o.signal, timeoutMs: o.timeoutMs, store});
+	const kept = file.resources.filter((r) => r.status === 'unknown');
+	const plan: PlanItem[] = [];
+	try {
+		for (const r of sortForDelete(file.resources.filter((x) => x.status !== 'failed'))) {
+			const item = planItem(store, file.batch_id, r);
+			if (item.action !== 'delete' || r.status !== 'created') {
+				plan.push(item);
+				continue;
+			}
+			const live = await readLive(client, r, file.resources);
+			if (!live) {
+				plan.push({...item, action: 'done', reason: 'already gone on the host'});
+				continue;
+			}
+			const changes = identityChanges(r, live);
+			const child = o.force ? null : keptChild(r, kept);
+			if ((changes.length > 0 && !o.force) || child) {
+				kept.push(r);
+				const why = child
+					? `deleting it would take the ${child.resource_type} ${child.host_resource_id ?? child.candidate_id ?? ''} kept above with it`
+					: `changed on the host (${describeChanges(changes)})`;
+				plan.push({...item, action: 'keep', reason: `${why}: kept (--force deletes it anyway)`});
+				continue;
+			}
+			const forced =
+				changes.length > 0
+					? `changed on the host (${describeChanges(changes)}); deleted anyway (--force)`
+					: null;
+			plan.push(forced ? {...item, reason: forced} : item);
+		}
+	} catch (error) {
+		if (o.signal.aborted) throw error;
+		const message = error instanceof Error ? error.message : String(error);
+		return {...recorded, note: `the host could not be read (${message}): this plan is as recorded`};
+	}
+	return {batch_id: file.batch_id, plan, checked_on_host: true, note: null};
 }
 
 export interface RollbackOptions {

@@ -2,6 +2,7 @@
 // back when it changes) and the operator hooks for the prompts a host may need (TOTP, compliance).
 import {HostClient} from '../../host/client.js';
 import type {ComplianceInfo} from '../../host/probe.js';
+import {reportRateWait} from '../pipeline/steps.js';
 import type {HostRecord} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 
@@ -41,6 +42,8 @@ export function hostClientFor(host: HostRecord, options: ClientOptions = {}): Ho
 		signal: options.signal,
 		userAgent: host.session?.user_agent ?? USER_AGENT,
 		totp: options.operator?.totp,
+		// A wait for the host's rate limits shows as progress of the step that made the call.
+		onRateWait: reportRateWait,
 		onSession: (session) => {
 			host.session = session ? {...session} : null;
 			if (options.store?.locked) void options.store.write();

@@ -5,7 +5,9 @@ import path from 'node:path';
 import {z} from 'zod';
 import {packageRoot} from '../../store/paths.js';
 
-export const ACCESS_MODES = ['self_service', 'subscription'] as const;
+import {ACCESS_MODES} from '../../store/constants.js';
+
+export {ACCESS_MODES};
 export type AccessMode = (typeof ACCESS_MODES)[number];
 
 const modelSchema = z.object({

@@ -1,9 +1,10 @@
 // The status page at `/` (docs/cli.md, Service): read-only, rendered on the server with hono/html
 // (every interpolated value escaped), no front-end build step. Hosts, providers with their status,
-// recent batches, and each running import's steps arriving live (EventSource). One narrow column that
+// health and balance (the health watch's last check), recent batches, and each running import's steps arriving live (EventSource). One narrow column that
 // reads in a terminal-width browser window.
 import {html, raw} from 'hono/html';
 import type {HtmlEscapedString} from 'hono/utils/html';
+import type {ProviderHealth} from '../../app/health.js';
 import type {ProviderRow} from '../../app/reads.js';
 import type {State} from '../../store/schema.js';
 import type {ImportInfo} from '../events.js';
@@ -18,6 +19,8 @@ export interface PageData {
 	state: State;
 	/** Every host's provider rows (the status read, computed once per version of state.json). */
 	providers: ProviderRow[];
+	/** Every provider's health (source/app's read of the watch's summary). */
+	health: ProviderHealth[];
 	imports: ImportInfo[];
 	nonce: string;
 }
@@ -62,14 +65,33 @@ function hostsSection(state: State): Html {
 	</div>`;
 }
 
-function providersSection(rows: ProviderRow[]): Html {
+const providerKey = (p: {host_id: string; pack: string; base_url: string}) =>
+	`${p.host_id}|${p.pack}|${p.base_url}`;
+
+/** The watch's last word on a provider: health word, latency, balance; "not checked" before a check. */
+function healthCell(h: ProviderHealth | undefined): Html {
+	if (!h?.health) return html`<span class="dim">not checked</span>`;
+	const latency = h.latency_ms === null ? '' : ` ${h.latency_ms} ms`;
+	const balance = h.balance
+		? html`<br />balance ${h.balance.amount ?? '?'} ${h.balance.currency ?? ''}`
+		: html`<br /><span class="dim">no balance read</span>`;
+	return html`${badge(h.health)}${h.paused ? html` ${badge('paused')}` : ''}<span class="dim">${latency}</span
+		>${h.failure_class ? html`<br /><span class="bad">${h.failure_class}</span>` : ''}${balance}<br /><span
+			class="dim"
+			>checked ${when(h.last_check_at)}</span
+		>`;
+}
+
+function providersSection(rows: ProviderRow[], health: ProviderHealth[]): Html {
 	if (rows.length === 0) return html`<p class="dim">No imports yet.</p>`;
+	const byProvider = new Map(health.map((h) => [providerKey(h), h]));
 	return html`<div class="scroll">
 		<table>
 			<tr>
 				<th>provider</th>
 				<th>access</th>
 				<th>status</th>
+				<th>health</th>
 			</tr>
 			${rows.map(
 				(r) =>
@@ -86,6 +108,7 @@ function providersSection(rows: ProviderRow[]): Html {
 								r.failure_class ? html`<br /><span class="bad">${r.failure_class}</span>` : ''
 							}
 						</td>
+						<td class="health">${healthCell(byProvider.get(providerKey(r)))}</td>
 					</tr>`,
 			)}
 		</table>
@@ -145,7 +168,7 @@ export function statusPage(d: PageData): Html {
 				<h2>Hosts</h2>
 				${hostsSection(d.state)}
 				<h2>Providers</h2>
-				${providersSection(d.providers)}
+				${providersSection(d.providers, d.health)}
 				<h2>Batches</h2>
 				${batchesSection(d.state)}
 				<script nonce="${d.nonce}">

@@ -2,6 +2,7 @@
 // to `/` (so the token leaves the address bar and history); afterwards the cookie is enough.
 import {createRoute, z, type OpenAPIHono} from '@hono/zod-openapi';
 import {authorized, sameToken, setPageCookie} from '../auth.js';
+import {healthSummary, providerHealthOf} from '../../app/health.js';
 import {statusOf} from '../../app/reads.js';
 import type {ServiceDeps} from '../deps.js';
 import {statusPage, tokenPage} from '../page/status-page.js';
@@ -42,6 +43,7 @@ export function registerPageRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 			watching: deps.watching,
 			state: store.data,
 			providers: await deps.derived('page providers', (st) => statusOf(st.data).flatMap((h) => h.providers)),
+			health: providerHealthOf(store.data, await healthSummary(deps.session())),
 			imports: deps.hub.imports(),
 			nonce,
 		});

@@ -476,7 +476,9 @@ function RollbackPlanStage({
 						: undefined
 				}
 			/>
-			{plan === null ? <Text dimColor>reading the batch’s records…</Text> : null}
+			{plan === null ? (
+				<Text dimColor>reading the batch’s records and checking each on the host…</Text>
+			) : null}
 			{plan?.error ? (
 				<Box flexDirection="column">
 					<Text color={color.fail} wrap="wrap">
@@ -487,7 +489,11 @@ function RollbackPlanStage({
 			) : null}
 			{plan?.plan ? (
 				<Box flexDirection="column">
-					<Text bold>Plan: exactly the recorded resources, children first</Text>
+					<Text bold>
+						Plan: exactly the recorded resources, children first
+						{plan.plan.checked_on_host ? ', each checked on the host' : ''}
+					</Text>
+					{plan.plan.note ? <Text color={color.warn}>{plan.plan.note}</Text> : null}
 					{plan.plan.plan.map((p, i) => (
 						<Text
 							key={i}
