@@ -198,7 +198,7 @@ test('a file across several providers, a bad key, an unreachable URL and a dupli
 	const human = await env.run(['import-batch', '--host', 'sb', '--file', file]);
 	t.is(human.code, 1);
 	t.regex(human.stdout, /LINE\s+URL\s+PACK\s+BY\s+STATUS/);
-	t.regex(human.stdout, /skipped \(already_imported\)/);
+	t.regex(human.stdout, /skipped \(already imported\)/);
 	t.regex(human.stdout, /0 succeeded · 2 failed · 7 skipped/);
 
 	const leaks = scanForSecrets(

@@ -8,14 +8,27 @@ import type {
 	BatchFileRead,
 	BatchResult,
 	BatchRow,
+	BatchRowResult,
 	DetectedRow,
+	RowPreview,
 	RowProblem,
 } from '../core/batch-import/index.js';
 import {resolveHost} from '../core/hosts/lookup.js';
 import {registerSecret} from '../lib/secrets.js';
 import type {Run, Session} from './session.js';
 
-export type {BatchEvent, BatchFileRead, BatchResult, BatchRow, DetectedRow, RowProblem};
+export type {
+	BatchEvent,
+	BatchFileRead,
+	BatchResult,
+	BatchRow,
+	BatchRowResult,
+	DetectedRow,
+	RowPreview,
+	RowProblem,
+};
+// The words of rows and totals: small and UI-free, so views load them with their screen.
+export {previewWord, rowCounts, rowStatus, rowWord, totalsText} from '../core/batch-import/words.js';
 
 const engine = () => import('../core/batch-import/index.js');
 
@@ -79,6 +92,18 @@ export async function detectPacks(
 		sink: run.sink,
 		timing: session.timing,
 	});
+}
+
+/**
+ * What phase 2 will skip, before it starts (reads state only): rows already imported into the host
+ * and later lines repeating an earlier one, each with the reason and the batch or line it points at.
+ */
+export async function previewImport(
+	session: Session,
+	input: {host: string; rows: DetectedRow[]},
+): Promise<RowPreview[]> {
+	const {previewRows} = await engine();
+	return previewRows((await session.read()).data, session.packs, input.host, input.rows);
 }
 
 export interface ImportRowsInput {

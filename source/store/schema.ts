@@ -150,6 +150,13 @@ export const alertsConfigSchema = z.looseObject({
 });
 export type AlertsConfig = Strict<z.infer<typeof alertsConfigSchema>>;
 
+/** The TUI's settings kept between runs: plain values an operator typed, never a secret. */
+export const tuiSettingsSchema = z.looseObject({
+	/** The file the last batch import read (offered again next time). */
+	batch_file: z.string().optional(),
+});
+export type TuiSettings = Strict<z.infer<typeof tuiSettingsSchema>>;
+
 /** One acceptance run (`crm accept`), indexed for `crm evidence` and `crm matrix`. Optional in state. */
 export const acceptanceRunSchema = z.looseObject({
 	run_id: z.string().regex(SAFE_NAME, 'not a run id crm makes'),
@@ -202,6 +209,8 @@ export const stateSchema = z.looseObject({
 	batch_runs: z.array(batchRunIndexSchema).optional(),
 	/** Added with health alerts; absent until `crm alerts set`. */
 	alerts: alertsConfigSchema.optional(),
+	/** What the TUI remembers between runs (never a secret); absent until it remembers something. */
+	tui: tuiSettingsSchema.optional(),
 });
 export type State = Strict<z.infer<typeof stateSchema>>;
 

@@ -197,5 +197,6 @@ export const STATE_SPEC: {
 				},
 			},
 		},
+		tui: {t: 'optional', of: {t: 'object', shape: {batch_file: {t: 'optional', of: {t: 'string'}}}}},
 	},
 };

@@ -17,11 +17,13 @@ import {writeEvidenceSync} from '../records/evidence.js';
 import {CrmError} from '../../lib/errors.js';
 import {findSucceededImport, preflight} from '../import/preflight.js';
 import {runImport} from '../import/run-import.js';
+import {classOfError} from '../pipeline/failure.js';
 import type {ImportRequest} from '../import/types.js';
 import {withDefaults, type Timing} from '../pipeline/timing.js';
 import type {PackSet} from '../packs/packs.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {keyFingerprint} from '../../lib/secrets.js';
+import {allowParallel, withLinkedSignal} from '../../lib/abort.js';
 import type {HostRecord, State} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {detectRow} from './detect.js';
@@ -85,14 +87,12 @@ export interface PlanOptions {
 export async function planBatch(o: PlanOptions): Promise<DetectedRow[]> {
 	const {requestTimeoutMs: timeoutMs, upstreamRetryMs} = withDefaults(o.timing);
 	const out = new Map<number, DetectedRow>();
+	allowParallel(o.signal, o.concurrency);
 	await boundedPool(o.rows, o.concurrency, o.signal, async (row) => {
 		o.sink?.({type: 'detect_start', line: row.line, url: row.url});
-		const detection = await detectRow(row, {
-			packs: o.packs,
-			timeoutMs,
-			signal: o.signal,
-			rateLimitWindowMs: upstreamRetryMs,
-		});
+		const detection = await withLinkedSignal(o.signal, (signal) =>
+			detectRow(row, {packs: o.packs, timeoutMs, signal, rateLimitWindowMs: upstreamRetryMs}),
+		);
 		if (o.signal.aborted) return;
 		out.set(row.line, {...row, detection});
 		o.sink?.({type: 'detected', line: row.line, detection});
@@ -292,7 +292,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 
 	if (!o.signal.aborted && primaries.length > 0) await prepareHost(store, host, o, timing);
 
-	const runRow = async (row: DetectedRow): Promise<void> => {
+	const runRow = async (row: DetectedRow, signal: AbortSignal): Promise<void> => {
 		const started = Date.now();
 		const result = baseResult(row, row);
 		const request: ImportRequest = {
@@ -329,7 +329,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				packs,
 				request,
 				sink: (event) => o.sink?.({type: 'row_step', line: row.line, event}),
-				signal: o.signal,
+				signal,
 				operator: o.operator,
 				timing,
 				onBatch: (batchId) => {
@@ -368,7 +368,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 			finish({
 				...result,
 				batch_status: null,
-				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : 'unknown',
+				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : classOfError(error),
 				duration_ms: result.duration_ms + (Date.now() - started),
 				message:
 					crm?.field === 'key'
@@ -380,7 +380,11 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 		}
 	};
 
-	await boundedPool(primaries, o.concurrency, o.signal, runRow);
+	// Each row's requests listen to the row's own signal: one listener per running row on the run's.
+	allowParallel(o.signal, o.concurrency);
+	await boundedPool(primaries, o.concurrency, o.signal, (row) =>
+		withLinkedSignal(o.signal, (signal) => runRow(row, signal)),
+	);
 
 	for (const row of primaries) if (!results.has(row.line)) finish(notRun(row, row));
 	for (const row of o.notDetected ?? []) if (!results.has(row.line)) finish(notRun(row, null));

@@ -9,7 +9,7 @@ import type {StateStore} from '../../store/state-store.js';
 import type {FailureClass} from '../../store/schema.js';
 import {BatchRecorder, newBatchId} from '../records/batch-recorder.js';
 import type {EventSink} from '../pipeline/events.js';
-import {classFromHostError} from '../pipeline/failure.js';
+import {classOfError} from '../pipeline/failure.js';
 import {registerSecret} from '../../lib/secrets.js';
 import {hostClientFor, type Operator} from '../hosts/access.js';
 import {plannedNames, type PlannedNames} from '../records/naming.js';
@@ -91,20 +91,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 					onGroups: (groups) => (searched = groups),
 				}),
 			),
-			runner.run('upstream_probe', (api) =>
-				upstreamProbeStep(
-					{
-						pack,
-						baseUrl: input.baseUrl,
-						key: input.key,
-						smokeModel: input.smokeModel,
-						continueOnFailure: input.continueOnUpstreamFailure,
-						timeoutMs: timing.requestTimeoutMs,
-						rateLimitWindowMs: timing.upstreamRetryMs,
-					},
-					api,
-				),
-			),
+			runner.run('upstream_probe', (api) => upstreamProbeStep(upstreamInput(input, timing), api)),
 		]);
 		// The probe refreshed the host's capabilities: state.json keeps them with the batch's end.
 		if (hostResult.status === 'rejected') throw hostResult.reason;
@@ -189,13 +176,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		const [tested] = await Promise.allSettled([accountTest]);
 		if (tested.status === 'rejected') throw tested.reason;
 	} catch (error) {
-		if (error instanceof StepFailure) failureClass = error.failureClass;
-		else if (error instanceof StepStopped) failureClass = null;
-		else if (error instanceof HostError) failureClass = classFromHostError(error.kind);
-		else failureClass = 'unknown';
-		if (!(error instanceof StepFailure) && !(error instanceof StepStopped) && !(error instanceof HostError)) {
-			recorder.file.summary = {unexpected_error: error instanceof Error ? error.message : String(error)};
-		}
+		failureClass = classOfStop(error, recorder);
 	}
 	await Promise.allSettled(beside);
 	return finish({
@@ -209,6 +190,27 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 		probeAdvisory,
 		signal,
 	});
+}
+
+/** The failure class of what stopped the import; an unexpected error is kept in the batch's summary. */
+function classOfStop(error: unknown, recorder: BatchRecorder): FailureClass | null {
+	if (error instanceof StepFailure) return error.failureClass;
+	if (error instanceof StepStopped) return null;
+	if (!(error instanceof HostError))
+		recorder.file.summary = {unexpected_error: error instanceof Error ? error.message : String(error)};
+	return classOfError(error);
+}
+
+function upstreamInput(input: ImportPlanInput, timing: Timing) {
+	return {
+		pack: input.pack,
+		baseUrl: input.baseUrl,
+		key: input.key,
+		smokeModel: input.smokeModel,
+		continueOnFailure: input.continueOnUpstreamFailure,
+		timeoutMs: timing.requestTimeoutMs,
+		rateLimitWindowMs: timing.upstreamRetryMs,
+	};
 }
 
 /** The batch's records (index entry, batch file) and the step runner that writes each step to them. */

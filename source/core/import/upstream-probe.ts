@@ -193,6 +193,24 @@ function pickModels(
 				},
 			);
 		}
+		// No /models at all (no such route, or not a model list): say so, and how to name a model.
+		if (
+			error instanceof StepFailure &&
+			(cause === 'not_found' || cause === 'bad_response' || cause === 'too_large') &&
+			!input.smokeModel
+		) {
+			throw new StepFailure(
+				'invalid_input',
+				`the provider has no usable /models (${modelsError!.message}), so there is no model to smoke with; give one: import this provider with a smoke model (crm import --smoke-model MODEL, or the smoke model of the TUI's import form); nothing was created on the host`,
+				{
+					models_url: models.url,
+					models_status: models.status,
+					live_models: models.live,
+					models_error: modelsError,
+					warnings,
+				},
+			);
+		}
 		throw error;
 	}
 }

@@ -5,6 +5,7 @@ import {AsyncLocalStorage} from 'node:async_hooks';
 import type {RateWait} from '../../host/rate-gate.js';
 import type {FailureClass, StepRecord} from '../../store/schema.js';
 import type {EventSink, StepOutcome} from './events.js';
+import {classOfError} from './failure.js';
 
 export class StepFailure extends Error {
 	readonly failureClass: FailureClass;
@@ -96,7 +97,8 @@ export class StepRunner {
 			return result.value;
 		} catch (error) {
 			const stopped = this.signal.aborted || error instanceof StepStopped;
-			const failureClass = error instanceof StepFailure ? error.failureClass : stopped ? null : 'unknown';
+			const failureClass =
+				error instanceof StepFailure ? error.failureClass : stopped ? null : classOfError(error);
 			const message = stopped
 				? `stopped by the operator during ${name}`
 				: error instanceof Error

@@ -150,7 +150,7 @@ function driftRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 		const result = await operate(deps, 'reconcile', session, (s, run) =>
 			reconcile(s, {host: b.host, batch: b.batch}, run),
 		);
-		const {repair_applies: _, ...shown} = result;
+		const {repair_applies: _, repair_batches: __, ...shown} = result;
 		return c.json(shown, 200);
 	});
 

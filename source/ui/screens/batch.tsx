@@ -4,7 +4,7 @@
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {accessWord, nextStep, showBatch, type BatchDetail} from '../../app/reads.js';
+import {accessWord, nextStep, resourceLabel, showBatch, type BatchDetail} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
@@ -40,9 +40,9 @@ function linesOf(tab: Tab, file: BatchDetail): Line[] {
 			return file.resources.length === 0
 				? [{text: 'no resources recorded (nothing to roll back)', dim: true}]
 				: [
-						{text: `${cell('TYPE', 12)} ${cell('HOST ID', 8)} ${cell('STATUS', 8)} NAME`, dim: true},
+						{text: `${cell('STATUS', 8)} RESOURCE`, dim: true},
 						...file.resources.map((r) => ({
-							text: `${cell(r.resource_type, 12)} ${cell(r.host_resource_id ?? '?', 8)} ${cell(r.status, 8)} ${r.name}${r.owned ? '' : ' (not owned)'}`,
+							text: `${cell(r.status, 8)} ${resourceLabel(r.resource_type, r.host_resource_id, r.name)}${r.owned ? '' : ' (not owned)'}`,
 							color:
 								r.status === 'created' ? undefined : statusColor(r.status === 'failed' ? 'fail' : 'warn'),
 						})),
@@ -61,7 +61,7 @@ function linesOf(tab: Tab, file: BatchDetail): Line[] {
 							...run.items
 								.filter((i) => i.state !== 'present')
 								.map((i) => ({
-									text: `    ${cell(i.state, 9)} ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '?', 8)} ${i.fields.length ? `${i.fields.join(',')}: ` : ''}${i.detail}`,
+									text: `    ${cell(i.state, 9)} ${resourceLabel(i.resource_type, i.host_resource_id, i.name)} ${i.fields.length ? `${i.fields.join(',')}: ` : ''}${i.detail}`,
 									color: statusColor(i.state),
 								})),
 						]);

@@ -13,7 +13,7 @@ import {
 	type RepairResult,
 	type RollbackResult,
 } from '../../app/drift.js';
-import {accessWord, liveBatchesOf, resourceLabel} from '../../app/reads.js';
+import {accessWord, hostId, liveBatchesOf, resourceLabel} from '../../app/reads.js';
 import {rollbackableProvidersOf} from '../../app/rollback-provider.js';
 import type {ReconcileItem} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
@@ -22,7 +22,7 @@ import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
-import {cell, columns, row, TableHeader} from '../components/table.js';
+import {cell, columns, row, TableHeader, useFitted, type Column} from '../components/table.js';
 import {RunFrame} from '../components/run-frame.js';
 import {useRead} from '../hooks/use-read.js';
 import {useRun} from '../hooks/use-run.js';
@@ -43,7 +43,8 @@ const ignore = () => {};
 
 const STATE_ORDER = ['missing', 'changed', 'unmanaged', 'present'];
 
-const ITEM_COLUMNS = columns('STATE:9, TYPE:12, HOST ID:7, NAME:22, WHAT:25');
+// The CLI's reconcile table has these columns too (STATE, BATCH, RESOURCE, DETAIL).
+const ITEM_COLUMNS = columns('STATE:9, BATCH:23, RESOURCE:22+, DETAIL:18+');
 
 export function DriftScreen({
 	hostId,
@@ -266,18 +267,25 @@ function ReconcileStage({
 					: 'every batch on the host, and unmanaged residue'
 			}
 			run={run}
+			// A host-wide run's items are a list of their own, with these choices at its end.
 			choices={[
-				...(r?.repair_applies
+				...(!batchId
+					? []
+					: r?.repair_applies
+						? [
+								{
+									label: 'Repair (recreate the missing user, key or subscription; smoke)',
+									value: 'repair' as const,
+								},
+							]
+						: []),
+				...(batchId
 					? [
-							{
-								label: 'Repair (recreate the missing user, key or subscription; smoke)',
-								value: 'repair' as const,
-							},
+							{label: 'Roll back this batch', value: 'rollback' as const},
+							{label: 'Reconcile again', value: 'again' as const},
+							{label: 'Back', value: 'back' as const},
 						]
 					: []),
-				...(batchId ? [{label: 'Roll back this batch', value: 'rollback' as const}] : []),
-				{label: 'Reconcile again', value: 'again' as const},
-				{label: 'Back', value: 'back' as const},
 			]}
 			onChoose={(v) => {
 				if (v === 'repair') onRepair(batchId!);
@@ -288,7 +296,19 @@ function ReconcileStage({
 			onBack={onBack}
 			words={reconcileWords}
 		>
-			{(result) => <ReconcileItems result={result} />}
+			{(result) =>
+				batchId ? (
+					<ReconcileItems result={result} />
+				) : (
+					<HostItems
+						result={result}
+						onRepair={onRepair}
+						onRollback={onRollback}
+						onAgain={onAgain}
+						onBack={onBack}
+					/>
+				)
+			}
 		</RunFrame>
 	);
 }
@@ -299,6 +319,24 @@ function reconcileWords(r: ReconcileView): Words {
 		['reconcile', r.reconcile_status],
 		...STATE_ORDER.filter((s) => r.items.some((i) => i.state === s)).map((s): Words[number] => ['item', s]),
 	];
+}
+
+/** The reconcile's status, its items counted by state, its run id. */
+function ReconcileSummary({result: r}: {result: ReconcileView}) {
+	const counts: Record<string, number> = {};
+	for (const i of r.items) counts[i.state] = (counts[i.state] ?? 0) + 1;
+	return (
+		<Text wrap="truncate-end">
+			<Text bold color={statusColor(r.reconcile_status)}>
+				{r.reconcile_status}
+			</Text>
+			{' · '}
+			{STATE_ORDER.filter((s) => counts[s])
+				.map((s) => `${counts[s]} ${s}`)
+				.join(' · ') || 'nothing recorded'}
+			<Text dimColor> · run {r.run_id}</Text>
+		</Text>
+	);
 }
 
 function ReconcileItems({result: r}: {result: ReconcileView}) {
@@ -313,21 +351,13 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 	const listed = drifted.length > 0 ? drifted : sorted;
 	const shown = listed.slice(0, rows);
 	const hidden = listed.length - shown.length;
+	const cols = useFitted(ITEM_COLUMNS, 0);
 	return (
 		<Box flexDirection="column">
-			<Text>
-				<Text bold color={statusColor(r.reconcile_status)}>
-					{r.reconcile_status}
-				</Text>
-				{' · '}
-				{STATE_ORDER.filter((s) => counts[s])
-					.map((s) => `${counts[s]} ${s}`)
-					.join(' · ') || 'nothing recorded'}
-				<Text dimColor> · run {r.run_id}</Text>
-			</Text>
-			{shown.length > 0 ? <TableHeader columns={ITEM_COLUMNS} /> : null}
+			<ReconcileSummary result={r} />
+			{shown.length > 0 ? <TableHeader columns={cols} /> : null}
 			{shown.map((i, n) => (
-				<ItemRow key={n} item={i} />
+				<ItemRow key={n} item={i} cols={cols} />
 			))}
 			{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile --json lists them all)</Text> : null}
 			<WordLegend words={reconcileWords(r).filter(([k, w]) => k === 'item' && w !== 'present')} max={2} />
@@ -335,15 +365,120 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 	);
 }
 
-function ItemRow({item}: {item: ReconcileItem}) {
+function itemCells(item: ReconcileItem): unknown[] {
 	const what = item.fields.length > 0 ? `${item.fields.join(', ')}: ${item.detail}` : item.detail;
+	return [
+		item.state,
+		item.batch_id ?? null,
+		resourceLabel(item.resource_type, item.host_resource_id, item.name),
+		what,
+	];
+}
+
+function ItemRow({item, cols}: {item: ReconcileItem; cols: Column[]}) {
 	return (
 		<Text color={statusColor(item.state)} wrap="truncate-end">
-			{row(
-				[item.state, item.resource_type, item.host_resource_id ?? '?', item.name ?? '-', what],
-				ITEM_COLUMNS,
-			)}
+			{row(itemCells(item), cols)}
 		</Text>
+	);
+}
+
+type HostChoice = {item: number} | {repair: string} | {rollback: string} | 'list' | 'again' | 'back';
+
+/**
+ * A host-wide reconcile: every item with its batch, as a list. Enter on an item of a batch offers
+ * that batch's repair (when it applies: only access is missing) and its rollback.
+ */
+function HostItems({
+	result: r,
+	onRepair,
+	onRollback,
+	onAgain,
+	onBack,
+}: {
+	result: ReconcileView;
+	onRepair: (batchId: string) => void;
+	onRollback: (batchId: string) => void;
+	onAgain: () => void;
+	onBack: () => void;
+}) {
+	const cols = useFitted(ITEM_COLUMNS, 2);
+	const limit = useListRows(15, 3);
+	const [at, setAt] = useState(0);
+	const [picked, setPicked] = useState<string | null>(null);
+	const [note, setNote] = useState<string | null>(null);
+	const sorted = useMemo(
+		() => [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)),
+		[r],
+	);
+	const drifted = sorted.filter((i) => i.state !== 'present');
+	const listed = drifted.length > 0 ? drifted : sorted;
+	const current = listed[at];
+	const choose = (c: HostChoice) => {
+		if (c === 'list') return setPicked(null);
+		if (c === 'again') return onAgain();
+		if (c === 'back') return onBack();
+		if ('repair' in c) return onRepair(c.repair);
+		if ('rollback' in c) return onRollback(c.rollback);
+		const item = listed[c.item];
+		if (item?.batch_id) setPicked(item.batch_id);
+		else setNote('unmanaged residue belongs to no batch: nothing of this tool’s to repair or roll back');
+	};
+	return (
+		<Box flexDirection="column">
+			<ReconcileSummary result={r} />
+			{picked ? (
+				<Box flexDirection="column">
+					<Text bold>batch {picked}</Text>
+					<SelectList<HostChoice>
+						items={[
+							...(r.repair_batches.includes(picked)
+								? [{label: `Repair batch ${picked}`, value: {repair: picked} as HostChoice}]
+								: []),
+							{label: `Roll back batch ${picked}`, value: {rollback: picked}},
+							{label: 'Back to the items', value: 'list'},
+						]}
+						onSelect={choose}
+					/>
+				</Box>
+			) : (
+				<Box flexDirection="column">
+					<TableHeader columns={cols} indent={2} />
+					<SelectList<HostChoice>
+						items={[
+							...listed.map((i, n) => ({
+								label: row(itemCells(i), cols),
+								value: {item: n} as HostChoice,
+								color: statusColor(i.state),
+							})),
+							{label: 'Reconcile again', value: 'again' as HostChoice},
+							{label: 'Back', value: 'back' as HostChoice},
+						]}
+						limit={limit}
+						initialIndex={at}
+						onHighlight={(c) => {
+							setAt(typeof c === 'object' && 'item' in c ? c.item : -1);
+							setNote(null);
+						}}
+						onSelect={choose}
+					/>
+					{current ? (
+						<Text wrap="truncate-end">
+							{resourceLabel(current.resource_type, current.host_resource_id, current.name)}: {current.detail}
+						</Text>
+					) : null}
+					{current ? (
+						<Text dimColor wrap="truncate-end">
+							{current.batch_id
+								? `batch ${current.batch_id}: Enter offers ${r.repair_batches.includes(current.batch_id) ? 'repair or ' : ''}roll back`
+								: 'unmanaged residue (no batch)'}
+						</Text>
+					) : null}
+					{note ? <Text color={color.warn}>{note}</Text> : null}
+				</Box>
+			)}
+			<WordLegend words={reconcileWords(r).filter(([k, w]) => k === 'item' && w !== 'present')} max={2} />
+		</Box>
 	);
 }
 
@@ -397,7 +532,7 @@ function RollbackPlanStage({
 							dimColor={p.action !== 'delete'}
 							wrap="truncate-end"
 						>
-							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '?', 7)} ${cell(p.name, 24)} ${p.reason}`}
+							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(hostId(p.host_resource_id), 7)} ${cell(p.name, 24)} ${p.reason}`}
 						</Text>
 					))}
 					{nothing ? (
@@ -441,7 +576,7 @@ function ItemsLine({label, items, tint}: {label: string; items: RollbackResult['
 			</Text>
 			{items.slice(0, 6).map((i, n) => (
 				<Text key={n} color={tint} wrap="truncate-end">
-					{`  ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '?', 7)} ${cell(i.name, 24)} ${i.detail}`}
+					{`  ${cell(resourceLabel(i.resource_type, i.host_resource_id, i.name), 36)} ${i.detail}`}
 				</Text>
 			))}
 		</Box>

@@ -3,6 +3,7 @@
 // Esc or Ctrl-C stops it cleanly (the checks under way finish, the summary is written).
 import React, {useEffect, useRef, useState} from 'react';
 import {Box} from 'ink';
+import {amount} from '../../app/reads.js';
 import {Text} from '../components/text.js';
 import Spinner from 'ink-spinner';
 import {watch, type HealthCheck, type RaisedAlert, type WatchResult} from '../../app/watch.js';
@@ -113,7 +114,7 @@ export function WatchScreen({hostId, batchIds, intervalS}: WatchScreenProps) {
 							c.health,
 							c.failure_class ?? (c.action ? c.action : '-'),
 							c.latency_ms,
-							c.balance ? `${c.balance.amount} ${c.balance.currency ?? ''}` : '-',
+							c.balance ? amount(c.balance.amount, c.balance.currency ?? undefined) : '-',
 							c.at.slice(11, 19),
 						],
 						COLUMNS,
