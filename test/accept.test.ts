@@ -5,6 +5,7 @@ import {repoRoot, startCli} from './helpers/cli.js';
 import {killDuring} from './helpers/kill.js';
 import {countOurs, hostEnv, parseJson, type HostEnv} from './helpers/host-env.js';
 import {scanForSecrets} from './helpers/scan.js';
+import {rawBatchSecrets} from './helpers/state-file.js';
 
 const accept = (env: HostEnv, pack: string, extra: string[] = []) =>
 	env.run(
@@ -29,10 +30,7 @@ const readJson = (dir: string, file: string) => JSON.parse(readFileSync(path.joi
 /** Every secret the data folder's state knows, plus the sandbox's (for the leak scan). */
 function allSecrets(env: HostEnv): string[] {
 	const state = JSON.parse(readFileSync(path.join(env.data, 'state.json'), 'utf8'));
-	const fromBatches = Object.values(state.batch_secrets as Record<string, any>).flatMap((s) => [
-		s.user_password,
-		s.user_key,
-	]);
+	const fromBatches = rawBatchSecrets(state).flatMap((s) => [s.user_password, s.user_key]);
 	const fromHosts = state.hosts.flatMap((h: any) => [
 		h.credential.admin_api_key,
 		h.credential.password,

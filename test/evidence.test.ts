@@ -6,6 +6,7 @@ import {x as tarExtract} from 'tar';
 import {bundleNames, listBundle} from '../source/core/acceptance/index.js';
 import {hostEnv, parseJson, type HostEnv} from './helpers/host-env.js';
 import {scanForSecrets} from './helpers/scan.js';
+import {rawBatchSecrets} from './helpers/state-file.js';
 
 const accept = (env: HostEnv, pack: string) =>
 	env.run(
@@ -30,10 +31,7 @@ function stateSecrets(env: HostEnv): string[] {
 	const state = JSON.parse(readFileSync(path.join(env.data, 'state.json'), 'utf8'));
 	return [
 		...env.secrets(),
-		...Object.values(state.batch_secrets as Record<string, any>).flatMap((s) => [
-			s.user_password,
-			s.user_key,
-		]),
+		...rawBatchSecrets(state).flatMap((s) => [s.user_password, s.user_key]),
 		...state.hosts.flatMap((h: any) => [h.credential.admin_api_key, h.session?.access_token]),
 	].filter((s): s is string => Boolean(s));
 }

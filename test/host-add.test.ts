@@ -21,7 +21,16 @@ test('recent host with an admin key: saved with its capabilities', async (t) => 
 	]);
 	t.is(r.code, 0, r.stderr);
 	const doc = parseJson(r);
-	t.deepEqual(Object.keys(doc).sort(), ['auth_type', 'capabilities', 'host_id', 'name', 'url', 'version']);
+	t.deepEqual(Object.keys(doc).sort(), [
+		'auth_type',
+		'capabilities',
+		'gateway_url',
+		'host_id',
+		'name',
+		'url',
+		'version',
+	]);
+	t.is(doc.gateway_url, env.sandbox.info.host_url, 'the gateway address defaults to the admin address');
 	t.is(doc.auth_type, 'admin_api_key');
 	for (const cap of [
 		'chat_completions',

@@ -95,9 +95,24 @@ test('models: mixed families, no known family, mostly unknown ids or an empty li
 	t.is(packFromModels(['gpt-4o-mini', 'claude-sonnet-5'], packs).pack, null);
 	t.is(packFromModels([], packs).pack, null);
 	// one family, but a minority: a relay serving mostly other models
-	const minority = packFromModels(['deepseek-flash', 'gpt-4o', 'gpt-4o-mini', 'o3-mini'], packs);
+	const minority = packFromModels(['deepseek-flash', 'embed-a', 'embed-b', 'rerank-c'], packs);
 	t.is(minority.pack, null);
 	t.regex(minority.reason, /only 1 of 4/);
+	// docs/domain.md rule 15: one id of another vendor makes it a relay, however few
+	const vendor = packFromModels(
+		['deepseek-v4-flash', 'deepseek-v4-pro', 'deepseek-flash', 'gpt-4o-mini'],
+		packs,
+	);
+	t.is(vendor.pack, null);
+	t.deepEqual(vendor.foreign, ['gpt-4o-mini']);
+	t.regex(vendor.reason, /1 listed id is of other vendors \(gpt-4o-mini\) beside deepseek ×3: a relay/);
+	for (const id of ['claude-sonnet-5', 'gemini-3-pro', 'o3-mini', 'o1', 'o4-mini', 'openai/gpt-5'])
+		t.is(packFromModels(['glm-5.1', 'glm-5.2', 'glm-4.7-flash', id], packs).pack, null, id);
+	t.is(
+		packFromModels(['glm-5.1', 'glm-5.2', 'omni-embed'], packs).pack,
+		'glm',
+		'o-words that are not o1/o3/o4',
+	);
 });
 
 test('models: aggregator ids with an organisation prefix are judged by their last segment', (t) => {
@@ -189,7 +204,7 @@ test('parse: every bad line is reported with its number and column, and no messa
 		`"https://a.example/v1","${secret}"x`, // 9 CSV quote error
 		'https://a.example/v1,sk has space', // 10 key
 		`https://user:${secret}@a.example/v1,${secret}`, // 11 credentials in the URL
-		`https://a.example/v1,${secret},relay,subscription,extra`, // 12 five columns
+		`https://a.example/v1,${secret},relay,subscription,model,extra`, // 12 six columns
 		`"https://a.example/v1","sk-multi`, // 13-14: a quoted key over two lines: both lines are bad
 		`line"`,
 	].join('\n');

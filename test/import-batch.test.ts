@@ -67,7 +67,7 @@ test('a file across several providers, a bad key, an unreachable URL and a dupli
 	const first = await batchRun(env, file, ['--concurrency', '4']);
 	t.is(first.code, 1, first.stderr);
 	const a = parseJson(first);
-	t.deepEqual(Object.keys(a), ['results', 'totals']);
+	t.deepEqual(Object.keys(a), ['run_id', 'results', 'totals']);
 	t.deepEqual(
 		a.results.map((r: any) => r.line),
 		[3, 4, 5, 6, 8, 9, 10, 11, 12],
@@ -169,7 +169,7 @@ test('a file across several providers, a bad key, an unreachable URL and a dupli
 		for (const res of live) {
 			t.is(res.status, 'created');
 			t.is(
-				store.data.resource_index[resourceKey(index.host_id, res.resource_type, res.host_resource_id!)],
+				store.resources.owner(resourceKey(index.host_id, res.resource_type, res.host_resource_id!)),
 				r.batch_id,
 			);
 		}
@@ -198,7 +198,7 @@ test('a file across several providers, a bad key, an unreachable URL and a dupli
 	const human = await env.run(['import-batch', '--host', 'sb', '--file', file]);
 	t.is(human.code, 1);
 	t.regex(human.stdout, /LINE\s+URL\s+PACK\s+BY\s+STATUS/);
-	t.regex(human.stdout, /skipped \(already_imported\)/);
+	t.regex(human.stdout, /skipped \(already imported\)/);
 	t.regex(human.stdout, /0 succeeded · 2 failed · 7 skipped/);
 
 	const leaks = scanForSecrets(

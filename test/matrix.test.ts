@@ -88,9 +88,9 @@ test('matrix: the latest result per host and pack, failed ones with their class'
 
 	const human = await env.run(['matrix']);
 	t.is(human.code, 0);
-	t.regex(human.stdout, /HOST\s+PACK\s+RESULT\s+ACCESS\s+AT\s+EVIDENCE/);
-	t.regex(human.stdout, /old\s+deepseek\s+host_compatibility_gap/);
-	t.regex(human.stdout, /sb\s+kimi\s+ready\s+subscription_ready/);
+	t.regex(human.stdout, /HOST\s+PACK\s+ENDPOINT\s+RESULT\s+ACCESS\s+AT\s+EVIDENCE/);
+	t.regex(human.stdout, /old\s+deepseek\s+http:\S+\s+host_compatibility_gap/);
+	t.regex(human.stdout, /sb\s+kimi\s+http:\S+\s+ready\s+subscription_ready/);
 	t.regex(human.stdout, /not validated on sb: .*glm/);
 
 	const secrets = [...env.secrets(), old.info.admin_api_key, old.info.admin_password];

@@ -72,7 +72,7 @@ test('crm packs --json lists the packs in the CLI.md shape; a bad file is warned
 		'name',
 		'smoke_test_model',
 	]);
-	t.deepEqual(ds.models[0], {id: 'deepseek-flash', upstream: 'deepseek-flash'});
+	t.deepEqual(ds.models[0], {id: 'deepseek-v4-flash', upstream: 'deepseek-v4-flash'});
 	t.regex(result.stderr, /broken\.json skipped: models/);
 });
 

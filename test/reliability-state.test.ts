@@ -24,6 +24,7 @@ import {StateStore} from '../source/store/state-store.js';
 import {captured, runCli, startCli, tempDataDir} from './helpers/cli.js';
 import {hostEnv, parseJson, type HostEnv} from './helpers/host-env.js';
 import {guardFile} from './helpers/leak-guard.js';
+import {editBatchIndex} from './helpers/state-file.js';
 
 const guard = guardFile(test, 'reliability-state');
 
@@ -82,7 +83,7 @@ const STATE_FAULTS: Array<[string, (good: string) => string, RegExp]> = [
 		'foreign batch id',
 		(good) => {
 			const state = JSON.parse(good);
-			state.batches[0].batch_id = '../../outside';
+			editBatchIndex(state, 0, {batch_id: '../../outside'});
 			return JSON.stringify(state);
 		},
 		/fails the schema at batches\.0\.batch_id: not a batch id crm makes/,
@@ -256,7 +257,7 @@ test('a running batch whose process is gone reads failed to read-only commands, 
 	const dead = spawnSync(process.execPath, ['-e', '']).pid;
 	const setRunning = (pid: number) => {
 		const state = JSON.parse(readFileSync(file, 'utf8'));
-		Object.assign(state.batches[0], {batch_status: 'running', pid, finished_at: null, failure_class: null});
+		editBatchIndex(state, 0, {batch_status: 'running', pid, finished_at: null, failure_class: null});
 		writeFileSync(file, JSON.stringify(state));
 	};
 	setRunning(dead);

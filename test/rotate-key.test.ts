@@ -8,6 +8,7 @@ import path from 'node:path';
 import {keyFingerprint} from '../source/lib/secrets.js';
 import {countOurs, hostEnv, parseJson} from './helpers/host-env.js';
 import {scanForSecrets} from './helpers/scan.js';
+import {readState} from './helpers/state-file.js';
 
 test('rotate-key: a refused key changes nothing; a good one is in place, smoke passes, nothing added; rollback removes the batch', async (t) => {
 	const env = await hostEnv(t);
@@ -61,26 +62,23 @@ test('rotate-key: a refused key changes nothing; a good one is in place, smoke p
 		new_fingerprint: keyFingerprint(goodKey),
 	});
 	t.is(file.resources.length, parseJson(imported).resources.length);
-	const state = JSON.parse(readFileSync(path.join(env.data, 'state.json'), 'utf8'));
-	t.is(state.batches[0].key_fingerprint, keyFingerprint(goodKey));
-	t.falsy(state.batch_secrets[batch].provider_key, 'not kept: it was not asked for');
+	const state = readState(env.data);
+	t.is(state.batches[0]!.key_fingerprint, keyFingerprint(goodKey));
+	t.falsy(state.batch_secrets[batch]?.provider_key, 'not kept: it was not asked for');
 
 	// keep-key accepts only the key the batch now uses.
 	const wrong = await env.run(['keep-key', '--batch', batch, '--key-env', 'K', '--json'], {K: oldKey});
 	t.is(wrong.code, 2);
 	const kept = await env.run(['keep-key', '--batch', batch, '--key-env', 'K', '--json'], {K: goodKey});
 	t.is(kept.code, 0, kept.stderr);
-	t.is(
-		JSON.parse(readFileSync(path.join(env.data, 'state.json'), 'utf8')).batch_secrets[batch].provider_key,
-		goodKey,
-	);
+	t.is(readState(env.data).batch_secrets[batch]!.provider_key, goodKey);
 
 	const rollback = await env.run(['rollback', '--batch', batch, '--yes', '--json']);
 	t.is(rollback.code, 0, rollback.stderr);
 	t.is(parseJson(rollback).batch_status, 'rolled_back');
 	t.is(countOurs(env.sandbox), 0);
 	t.is(
-		JSON.parse(readFileSync(path.join(env.data, 'state.json'), 'utf8')).batch_secrets[batch].provider_key,
+		readState(env.data).batch_secrets[batch]!.provider_key,
 		null,
 		'a rolled-back batch keeps no provider key',
 	);

@@ -911,14 +911,20 @@ test("--help and -h anywhere on any command line print that command's usage, exi
 		['host list', ['host', 'list']],
 		['host show', ['host', 'show', 'sb']],
 		['host remove', ['host', 'remove', 'sb', '--force']],
+		['host set', ['host', 'set', 'sb', '--gateway-url', e.sandbox.info.gateway_url, '--auto-pause', 'on']],
 		['packs', ['packs']],
 		['import', ['import', '--host', 'sb', '--pack', 'kimi', '--url', up('kimi'), '--key-env', 'KEY_KIMI']],
 		['import-batch', ['import-batch', '--host', 'sb', '--file', list]],
 		['batches', ['batches']],
 		['batch show', ['batch', 'show', batch]],
+		['batch-runs', ['batch-runs']],
+		['batch-run show', ['batch-run', 'show', 'r20250101-000000-abcdef']],
+		['resources', ['resources', '--host', 'sb']],
+		['residue', ['residue', '--host', 'sb', '--delete', '--yes']],
 		['status', ['status']],
 		['reconcile', ['reconcile', '--host', 'sb']],
 		['rollback', ['rollback', '--batch', batch, '--yes']],
+		['rollback', ['rollback', '--host', 'sb', '--pack', 'kimi', '--url', up('kimi'), '--yes']],
 		['repair', ['repair', '--batch', batch]],
 		['smoke', ['smoke', '--batch', batch]],
 		['adopt', ['adopt', '--batch', batch, '--type', 'group', '--id', '1', '--yes']],
@@ -952,7 +958,7 @@ test("--help and -h anywhere on any command line print that command's usage, exi
 	const snap = JSON.stringify(e.sandbox.snapshot());
 	const requests = e.sandbox.requestLog().length;
 	const words = (args: string[]) =>
-		['host', 'batch', 'evidence', 'alerts'].includes(args[0]!) && args[1] ? 2 : 1;
+		['host', 'batch', 'batch-run', 'evidence', 'alerts'].includes(args[0]!) && args[1] ? 2 : 1;
 	const problems: string[] = [];
 	const printed = new Set<string>();
 	let runs = 0;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import {hostEnv, parseJson} from './helpers/host-env.js';
 import {guardFile, stateSecrets} from './helpers/leak-guard.js';
 import {scanForSecrets} from './helpers/scan.js';
+import {rawBatchSecrets} from './helpers/state-file.js';
 
 const guard = guardFile(test, 'security-leaks');
 
@@ -62,9 +63,8 @@ test("a host 400 quoting the smoke user's generated password: not in --json stdo
 	const imp = await e.importPack('deepseek');
 	t.is(imp.code, 1, imp.stderr);
 	const result = parseJson(imp);
-	const password = Object.values<any>(
-		JSON.parse(readFileSync(path.join(e.data, 'state.json'), 'utf8')).batch_secrets,
-	)[0]?.user_password as string;
+	const password = rawBatchSecrets(JSON.parse(readFileSync(path.join(e.data, 'state.json'), 'utf8')))[0]
+		?.user_password as string;
 	t.true(typeof password === 'string' && password.length >= 16, 'the tool generated and kept a password');
 	guard.secrets(password);
 	t.regex(

@@ -76,10 +76,16 @@ test('every created resource shows its record marker on the host, written before
 test('lost answer before the host acted + a same-named group made out of band: unknown, never deleted, adoptable', async (t) => {
 	const e = await env(t);
 	await setFaults(e, {lose_create_answer: {type: 'group', when: 'before'}});
-	const failed = await e.importPack('deepseek');
+	// Self-service: the smoke user waits for the group (in subscription mode it is made beside it, and
+	// the batch would hold it too); this batch records the group alone.
+	const failed = await e.importPack('deepseek', ['--access', 'self_service']);
 	t.is(failed.code, 1);
 	const imp = parseJson(failed);
 	t.is(imp.stopped_at_step, 'create_group');
+	t.deepEqual(
+		(await records(e, imp.batch_id)).map((r) => r.resource_type),
+		['group'],
+	);
 	const groupName = imp.resources[0].name;
 	t.false(
 		e.sandbox.snapshot().groups.some((g) => g.name === groupName),

@@ -24,6 +24,7 @@ const ROUTES: Array<[string, string]> = [
 	['get', '/api/v1/status'],
 	['get', '/api/v1/batches'],
 	['get', '/api/v1/batches/{id}'],
+	['get', '/api/v1/resources'],
 	['get', '/api/v1/batches/{id}/events'],
 	['post', '/api/v1/imports'],
 	['get', '/api/v1/imports'],

@@ -39,6 +39,7 @@ async function finished(svc: Service, runId: string): Promise<any> {
 function comparable(doc: any): any {
 	return {
 		...doc,
+		run_id: typeof doc.run_id,
 		results: doc.results.map(({batch_id, duration_ms, message, ...rest}: any) => ({
 			...rest,
 			batch_id: typeof batch_id,
@@ -78,6 +79,11 @@ test('an import-batch over HTTP: 202 at once, progress, then the CLI document; t
 	t.like(run.result.totals, {succeeded: 1, failed: 1, skipped: 0});
 	t.is(run.progress.rows[0].batch_id, good.batch_id);
 	t.is(parseJson(await env.run(['batch', 'show', good.batch_id, '--json'])).batch_status, 'succeeded');
+	// The run's record keeps the id the service answered with: crm batch-run show reopens it.
+	t.is(run.result.run_id, started.json.run_id);
+	const shown = await env.run(['batch-run', 'show', started.json.run_id, '--json']);
+	t.is(shown.code, 0, shown.stderr);
+	t.deepEqual(parseJson(shown).totals, run.result.totals);
 
 	// Each row's batch streams its steps, as a single import's does, ending with the row's result.
 	const stream = await readEvents(`${svc.url}/api/v1/batches/${good.batch_id}/events`, svc.token);
@@ -120,7 +126,7 @@ test('an import-batch over HTTP: 202 at once, progress, then the CLI document; t
 	t.is(cli.code, 1, cli.stderr);
 	t.deepEqual(comparable(run.result), comparable(parseJson(cli)));
 
-	const unknown = await svc.api('GET', '/api/v1/import-batches/sr20250101-000000-abcdef');
+	const unknown = await svc.api('GET', '/api/v1/import-batches/r20250101-000000-abcdef');
 	t.is(unknown.status, 404);
 	t.is(unknown.json.error.field, 'run');
 	t.regex(svc.stderr(), /^POST \/api\/v1\/import-batches 202 \d+ ms$/m);

@@ -165,3 +165,64 @@ test('rollback over HTTP needs the confirmation: dry run plans, no or wrong conf
 	t.is(parseJson(await env.run(['batch', 'show', imp.batch_id, '--json'])).batch_status, 'rolled_back');
 	t.deepEqual(scanForSecrets([env.data], [...seen, svc.stderr()], env.secrets(), {allowStateFile: true}), []);
 });
+
+test('resources and a provider rollback over HTTP: the CLI answers; the confirmation names host/pack; --url narrows', async (t) => {
+	const env = await hostEnv(t);
+	const svc = await startService(t, env.data);
+	const first = parseJson(await env.importPack('kimi'));
+	const second = parseJson(await env.importPack('kimi', ['--force']));
+	const other = parseJson(await env.importPack('deepseek'));
+	for (const b of [first, second, other]) t.is(b.batch_status, 'succeeded');
+
+	const resources = await svc.api('GET', '/api/v1/resources?host=sb');
+	t.is(resources.status, 200, resources.text);
+	t.deepEqual(resources.json, parseJson(await env.run(['resources', '--host', 'sb', '--json'])));
+	t.is(resources.json.resources.filter((r: any) => r.state === 'active').length, 15);
+	const noHost = await svc.api('GET', '/api/v1/resources');
+	t.is(noHost.status, 400);
+	t.is(noHost.json.error.field, 'host');
+	const unknownHost = await svc.api('GET', '/api/v1/resources?host=nope');
+	t.is(unknownHost.status, 400);
+	t.is(unknownHost.json.error.field, 'host');
+
+	const plan = await svc.api('POST', '/api/v1/rollback', {host: 'sb', pack: 'kimi', dry_run: true});
+	t.is(plan.status, 200, plan.text);
+	t.deepEqual(
+		plan.json,
+		parseJson(await env.run(['rollback', '--host', 'sb', '--pack', 'kimi', '--dry-run', '--json'])),
+	);
+	t.deepEqual(
+		plan.json.batches.map((b: any) => b.batch_id),
+		[second.batch_id, first.batch_id],
+		'newest first',
+	);
+	const half = await svc.api('POST', '/api/v1/rollback', {host: 'sb', confirm: 'sb/kimi'});
+	t.is(half.status, 400);
+	t.is(half.json.error.field, 'pack');
+	const before = liveOurs(env.sandbox);
+	for (const confirm of [undefined, 'kimi', first.batch_id]) {
+		const refused = await svc.api('POST', '/api/v1/rollback', {host: 'sb', pack: 'kimi', confirm});
+		t.is(refused.status, 400, String(confirm));
+		t.is(refused.json.error.field, 'confirm');
+		t.true(refused.json.error.message.includes('"sb/kimi"'), 'says what to confirm');
+	}
+	t.deepEqual(liveOurs(env.sandbox), before, 'nothing deleted without the confirmation');
+
+	const done = await svc.api('POST', '/api/v1/rollback', {host: 'sb', pack: 'kimi', confirm: 'sb/kimi'});
+	t.is(done.status, 200, done.text);
+	t.deepEqual(
+		done.json.batches.map((b: any) => [b.batch_id, b.batch_status, b.deleted.length]),
+		[
+			[second.batch_id, 'rolled_back', 5],
+			[first.batch_id, 'rolled_back', 5],
+		],
+	);
+	t.deepEqual(done.json.not_run, []);
+	const after = parseJson(await env.run(['resources', '--host', 'sb', '--json'])).resources;
+	t.deepEqual(
+		[...new Set(after.filter((r: any) => r.state === 'active').map((r: any) => r.batch_id))],
+		[other.batch_id],
+		'only the other provider is left',
+	);
+	t.deepEqual(scanForSecrets([env.data], [...seen, svc.stderr()], env.secrets(), {allowStateFile: true}), []);
+});

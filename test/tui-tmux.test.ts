@@ -97,7 +97,7 @@ test.serial(
 		pane.keys('Enter');
 		const done = await pane.waitFor(t, /access subscription_ready/, 20_000);
 		t.regex(done, /succeeded · provider active · access subscription_ready/);
-		t.regex(done, /completion 200 \(json\) with deepseek-flash/);
+		t.regex(done, /completion 200 \(json\) with deepseek-v4-flash/);
 		for (const line of done.split('\n')) t.true(line.length <= 80, line);
 		t.false(COLOUR.test(pane.capture(true)), 'NO_COLOR: no colour codes after the run either');
 

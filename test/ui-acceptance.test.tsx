@@ -87,7 +87,7 @@ test('acceptance run from Home: both modes live, fully_ready, evidence folder an
 		const confirm = await tui.waitFor('Start the acceptance run');
 		t.regex(confirm, /nothing has been sent yet/);
 		t.regex(confirm, /access both: imports subscription, then self_service/);
-		t.regex(confirm, /smoke model pack default \(deepseek-flash\)/);
+		t.regex(confirm, /smoke model pack default \(deepseek-v4-flash\)/);
 		t.true(confirm.includes(path.join(dataDir, 'acceptance')));
 		// Esc goes back a stage before the run starts
 		await tui.press(KEY.escape);

@@ -31,6 +31,7 @@ test('batch import: check the file, detect packs, import rows live, totals', asy
 	);
 	chmodSync(file, 0o600);
 	const tui = renderTui({dataDir, initialScreen: {id: 'batch-import'}});
+	tui.resize(160, 45);
 	try {
 		await tui.waitFor('File:');
 		await tui.type(file);
@@ -42,15 +43,15 @@ test('batch import: check the file, detect packs, import rows live, totals', asy
 		await tui.press(KEY.escape);
 		await tui.waitFor('File:');
 		await tui.press(KEY.enter);
-		await tui.waitFor('❯ Skip the invalid lines and detect the packs');
+		await tui.waitFor('❯ Leave out the invalid lines and detect the packs');
 		await tui.press(KEY.enter);
 		const detected = await tui.waitFor('❯ Import 2 row(s) into lab', 20_000);
 		t.regex(detected, /2\s+http:\/\/127\.0\.0\.1:\S+\s+deepseek\s+models\s+ready to import/);
 		t.regex(detected, /3\s+http:\/\/127\.0\.0\.1:\S+\s+kimi\s+column\s+ready to import/);
 		await tui.press(KEY.enter);
-		const done = await tui.waitFor(/2 succeeded · 0 failed · 1 skipped/, 30_000);
-		t.regex(done, /succeeded · subscription_ready/);
-		t.regex(done, /succeeded · self_service_ready/);
+		const done = await tui.waitFor(/2 succeeded · 0 failed · 0 skipped · 1 invalid/, 30_000);
+		t.regex(done, /succeeded .*subscription_ready/);
+		t.regex(done, /succeeded .*self_service_ready/);
 		for (const secret of [up.deepseek!.api_key, up.kimi!.api_key, 'sk-abcdef123456'])
 			t.false(
 				tui.frames.some((f) => f.includes(secret)),

@@ -68,9 +68,18 @@ export interface Tui {
 }
 
 export function renderTui(
-	options: {dataDir?: string; initialScreen?: Screen; session?: TuiSession} = {},
+	options: {
+		dataDir?: string;
+		initialScreen?: Screen;
+		session?: TuiSession;
+		timing?: Partial<typeof FAST>;
+	} = {},
 ): Tui {
-	const app = new Session({dataDir: options.dataDir ?? tempData(), timing: FAST, actor: 'crm tui'});
+	const app = new Session({
+		dataDir: options.dataDir ?? tempData(),
+		timing: {...FAST, ...options.timing},
+		actor: 'crm tui',
+	});
 	const session = options.session ?? new TuiSession();
 	const instance = render(<App app={app} session={session} initialScreen={options.initialScreen} />);
 	const frame = () => instance.lastFrame() ?? '';

@@ -56,8 +56,8 @@ test('Try the sandbox host: starts it in-process, registers it, prefilled wizard
 		// the pack list shows each pack's models and smoke model
 		const packs = tui.frame();
 		t.regex(packs, /❯ deepseek/);
-		t.regex(packs, /models: deepseek-flash/);
-		t.regex(packs, /smoke model: deepseek-flash/);
+		t.regex(packs, /models: deepseek-v4-flash/);
+		t.regex(packs, /smoke model: deepseek-v4-flash/);
 		await tui.press(KEY.enter);
 		await tui.waitFor(`Provider base URL: ${upstream.base_url}`);
 		await tui.press(KEY.enter);
@@ -76,7 +76,7 @@ test('Try the sandbox host: starts it in-process, registers it, prefilled wizard
 		t.regex(done, /✓ host_probe/);
 		t.regex(done, /✓ access_smoke/);
 		t.regex(done, /succeeded · provider active · access subscription_ready/);
-		t.regex(done, /completion 200 \(json\) with deepseek-flash/);
+		t.regex(done, /completion 200 \(json\) with deepseek-v4-flash/);
 		t.regex(done, /evidence .*artifacts/);
 		t.regex(done, /❯ Run the smoke again/);
 		noSecretIn(t, tui, upstream.api_key);
@@ -321,10 +321,10 @@ test('smoke model: picked from the pack on the plan, used by the import; run the
 		await tui.waitFor('Access mode:');
 		await tui.press(KEY.enter);
 		const plan = await tui.waitFor('Change the smoke model');
-		t.regex(plan, /smoke model pack default \(deepseek-flash\)/);
+		t.regex(plan, /smoke model pack default \(deepseek-v4-flash\)/);
 		await tui.press(KEY.down, KEY.enter);
 		const list = await tui.waitFor('Smoke model:');
-		t.regex(list, /❯ pack default \(deepseek-flash\)/);
+		t.regex(list, /❯ pack default \(deepseek-v4-flash\)/);
 		t.regex(list, /deepseek-v4-pro/);
 		t.regex(list, /Another model \(type its id\)…/);
 		// Esc returns to the plan unchanged

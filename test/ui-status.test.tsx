@@ -129,7 +129,7 @@ test('status with thousands of batches: fast, windowed, one batch file read', as
 		await tui.press(KEY.down, KEY.down, KEY.enter); // b…-004998: a failed one
 		const missing = await tui.waitFor(/b20250101-004998-aaaaaa\.json is missing/);
 		t.regex(missing, /failed · provider broken · access broken · stopped at access_smoke/);
-		t.regex(missing, /upstream_unavailable: the provider is rate-limiting/);
+		t.regex(missing, /upstream_unavailable: the provider is failing or overloaded/);
 		t.is(reads.length, 2);
 	} finally {
 		StateStore.prototype.readBatch = original;

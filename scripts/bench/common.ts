@@ -22,6 +22,8 @@ export interface Figure {
 	met: boolean | null;
 	/** Why a target was missed (or why a figure is missing) and what would fix it. */
 	note?: string;
+	/** Names the figure in scripts/bench/before.ts (shown as "before"). */
+	id?: string;
 }
 
 export interface SectionResult {

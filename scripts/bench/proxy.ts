@@ -12,6 +12,8 @@ export interface ProxyEntry {
 	status: number;
 	/** The request's user-agent header (the sandbox host's own upstream calls send none). */
 	ua: string | null;
+	/** Sent with the host probe's invalid key (the chat-completions route probe), not a real user key. */
+	probe: boolean;
 	start: number;
 	end: number;
 }
@@ -41,6 +43,7 @@ export async function startProxy(
 			path: (req.url ?? '/').split('?')[0]!,
 			status: 0,
 			ua: req.headers['user-agent'] ?? null,
+			probe: String(req.headers.authorization ?? '').includes('sk-crm-probe-invalid'),
 			start: now(),
 			end: 0,
 		};

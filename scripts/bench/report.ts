@@ -1,5 +1,6 @@
 // The bench's output: a plain table on stdout and docs/benchmarks.md (table, machine, reading).
 import type {Figure, Machine, SectionResult} from './common.js';
+import {BEFORE} from './before.js';
 import {READING} from './reading.js';
 
 const mark = (met: boolean | null) => (met === null ? '–' : met ? 'met' : 'MISSED');
@@ -47,11 +48,11 @@ export function renderMarkdown(input: {
 		'',
 		'## Results',
 		'',
-		'| Section | Measure | Figure | Ratio | Target | |',
-		'|---|---|---|---|---|---|',
+		'| Section | Measure | Before (commit 1335372) | Figure | Ratio | Target | |',
+		'|---|---|---|---|---|---|---|',
 		...figures.map(
 			(f) =>
-				`| ${cell(f.section)} | ${cell(f.measure)} | ${cell(f.value)} | ${cell(f.ratio ?? '–')} | ${cell(f.target)} | ${mark(f.met)} |`,
+				`| ${cell(f.section)} | ${cell(f.measure)} | ${cell((f.id && BEFORE[f.id]) || '–')} | ${cell(f.value)} | ${cell(f.ratio ?? '–')} | ${cell(f.target)} | ${mark(f.met)} |`,
 		),
 		'',
 		`${figures.filter((f) => f.met === true).length} targets met, ${missed.length} missed, ${figures.filter((f) => f.met === null).length} informational.`,

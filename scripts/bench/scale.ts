@@ -6,6 +6,7 @@ import {mkdirSync, statSync, writeFileSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import {
+	BATCH_FILE_VERSION,
 	SCHEMA_VERSION,
 	resourceKey,
 	RESOURCE_TYPES,
@@ -18,6 +19,8 @@ import {
 	type StepRecord,
 } from '../../source/store/schema.js';
 import {StateStore} from '../../source/store/state-store.js';
+import {StateEncoder} from '../../source/store/state-codec.js';
+import {ResourceIndex} from '../../source/store/resource-index.js';
 import {latencyEnv, oneImport} from './critical-path.js';
 import {
 	crm,
@@ -85,9 +88,9 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 		hosts,
 		batches: [],
 		batch_secrets: {},
-		resource_index: {},
 		reconcile_runs: [],
 	};
+	const resourceIndex = new Map<string, string>();
 	let resources = 0;
 	let batchBytes = 0;
 	let sample: BatchFile | null = null;
@@ -125,7 +128,7 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 		};
 		const records: ResourceRecord[] = RESOURCE_TYPES.map((type, k) => {
 			const id = String(i * RESOURCE_TYPES.length + k + 1);
-			state.resource_index[resourceKey(host.host_id, type, id)] = batchId;
+			resourceIndex.set(resourceKey(host.host_id, type, id), batchId);
 			resources++;
 			return {
 				resource_type: type,
@@ -160,7 +163,7 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 			message: `${name} done for ${pack} at https://api.${pack}.example/v1 (batch ${batchId})`,
 		}));
 		const file: BatchFile = {
-			schema_version: SCHEMA_VERSION,
+			schema_version: BATCH_FILE_VERSION,
 			batch_id: batchId,
 			host_id: host.host_id,
 			pack,
@@ -189,8 +192,13 @@ export function generateDataFolder(dir: string, batches: number): Generated {
 		batchBytes += text.length;
 		writeFileSync(path.join(dir, 'batches', `${batchId}.json`), text, {mode: 0o600});
 	}
-	const stateText = JSON.stringify(state, null, 2) + '\n';
-	writeFileSync(path.join(dir, 'state.json'), stateText, {mode: 0o600});
+	// As crm writes them: state.json in its compact form, the resource index beside the batch files.
+	writeFileSync(path.join(dir, 'state.json'), new StateEncoder().encodeText(state), {mode: 0o600});
+	new ResourceIndex(
+		ResourceIndex.fileIn(path.join(dir, 'batches')),
+		() => resourceIndex,
+		() => true,
+	).rewrite(resourceIndex);
 	return {
 		dir,
 		batches,
@@ -250,13 +258,16 @@ export async function benchScale(options: {
 			tuiRss = Math.max(tuiRss ?? 0, tui.maxRssKb ?? 0) || null;
 		}
 
-		// One state write and one batch-file write, as an import does at every step.
+		// One state write and one batch-file write, as an import makes them: each state write after a
+		// change to the newest batch's index entry (the first is the first write of a fresh process).
 		const store = await StateStore.open(dir, {lock: {command: 'bench'}});
 		const writes: number[] = [];
 		const batchWrites: number[] = [];
 		let openMs = 0;
 		try {
-			for (let i = 0; i < options.writeRuns; i++) {
+			for (let i = 0; i < options.writeRuns + 1; i++) {
+				const newest = store.data.batches.at(-1);
+				if (newest) newest.updated_at = new Date().toISOString();
 				const t = now();
 				await store.write();
 				writes.push(now() - t);
@@ -283,41 +294,50 @@ export async function benchScale(options: {
 
 		const statusMs = median(status);
 		const frameMs = median(statusAt);
+		const firstWrite = writes.shift()!;
 		const writeMs = median(writes);
 		const figures: Figure[] = [
 			{
+				id: 'scale.status',
 				section: 'Scale of state',
 				measure: `\`crm status --json\` on ${gen.batches.toLocaleString('en')} batches / ${gen.resources.toLocaleString('en')} resources`,
 				value: `${ms(statusMs)} (p90 ${ms(quantile(status, 0.9))})`,
-				ratio: ratio(statusMs, 1000, '1 s'),
-				target: '< 1 s',
-				met: statusMs < 1000,
+				ratio: ratio(statusMs, 300, '300 ms'),
+				target: '< 300 ms',
+				met: statusMs < 300,
+				note:
+					statusMs >= 300
+						? `Node's own start-up (the start-up section's bare \`node -e 0\`), the flag parser and module loading are most of it; reading state.json took ${ms(openMs)} in the bench's process (see the details)`
+						: undefined,
 			},
 			{
+				id: 'scale.tui',
 				section: 'Scale of state',
 				measure: 'TUI Status screen, spawn to first frame',
 				value: `${ms(frameMs)} (home ${ms(median(homeAt))}, key to frame ${ms(median(keyToFrame))})`,
-				ratio: ratio(frameMs, 1000, '1 s'),
-				target: '< 1 s',
-				met: frameMs < 1000,
+				ratio: ratio(frameMs, 700, '700 ms'),
+				target: '< 700 ms',
+				met: frameMs < 700,
 				note:
-					frameMs >= 1000
-						? 'spawn to frame includes the TUI start-up (Ink, React, Home) and reading and validating state.json; the screen itself draws in the key-to-frame time'
+					frameMs >= 700
+						? 'spawn to frame includes the TUI start-up (Ink, React, Home) and reading state.json; the screen itself draws in the key-to-frame time (the Status screen is its own piece of work)'
 						: undefined,
 			},
 			{
+				id: 'scale.write',
 				section: 'Scale of state',
-				measure: `one StateStore.write() (state.json ${(gen.stateBytes / 1e6).toFixed(1)} MB)`,
-				value: `${ms(writeMs, 1)} (p90 ${ms(quantile(writes, 0.9), 1)})`,
-				ratio: ratio(writeMs, 50, '50 ms'),
-				target: '< 50 ms',
-				met: writeMs < 50,
+				measure: `one StateStore.write() after a change to one batch (state.json ${(gen.stateBytes / 1e6).toFixed(1)} MB)`,
+				value: `${ms(writeMs, 1)} (p90 ${ms(quantile(writes, 0.9), 1)}; the first write of a process ${ms(firstWrite, 1)})`,
+				ratio: ratio(writeMs, 20, '20 ms'),
+				target: '< 20 ms',
+				met: writeMs < 20,
 				note:
-					writeMs >= 50
-						? 'state.json is rewritten whole (compact JSON) 3-4 times per import; see the reading below'
+					writeMs >= 20
+						? 'a write re-serialises only the 256-row chunks that changed and hands the file the rest as cached bytes; what remains is comparing the rows and the file system (see the details)'
 						: undefined,
 			},
 			{
+				id: 'scale.batchWrite',
 				section: 'Scale of state',
 				measure: 'one batch-file write',
 				value: ms(median(batchWrites), 1),
@@ -329,6 +349,7 @@ export async function benchScale(options: {
 		if (big) {
 			const cmp = options.freshImportMs;
 			figures.push({
+				id: 'scale.bigImport',
 				section: 'Scale of state',
 				measure: `one \`crm import\` into the big folder (${options.latencyMs} ms latency)`,
 				value: `${ms(big.timed.ms)}${big.ok ? '' : ' (did not succeed)'}`,
@@ -340,7 +361,7 @@ export async function benchScale(options: {
 		const details = [
 			`Generated ${gen.batches.toLocaleString('en')} batches (${gen.resources.toLocaleString('en')} resources, ${gen.batches} batch secrets, ${Math.floor(gen.batches / 10)} reconcile runs) over 4 hosts in ${ms(gen.ms)}: state.json ${(gen.stateBytes / 1e6).toFixed(1)} MB, batch files ${(gen.batchBytes / 1e6).toFixed(1)} MB in all. ` +
 				`\`crm status --json\` runs: ${status.map((v) => v.toFixed(0)).join(', ')} ms. StateStore.open (read + schema) in this process: ${ms(openMs)}. ` +
-				`StateStore.write() runs: ${writes.map((v) => v.toFixed(1)).join(', ')} ms; batch-file writes: ${batchWrites.map((v) => v.toFixed(1)).join(', ')} ms.`,
+				`StateStore.write() runs after the first (${firstWrite.toFixed(1)} ms): ${writes.map((v) => v.toFixed(1)).join(', ')} ms; batch-file writes: ${batchWrites.map((v) => v.toFixed(1)).join(', ')} ms.`,
 			big
 				? `The import into the big folder: ${ms(big.timed.ms)} against ${options.freshImportMs ? ms(options.freshImportMs) : '?'} into a fresh folder; steps ${big.steps.map((s) => `${s.name} ${s.duration_ms ?? '?'} ms`).join(', ')}.`
 				: '',

@@ -15,12 +15,16 @@ import {randomBytes} from 'node:crypto';
 import os from 'node:os';
 import {startSandbox, type SandboxHandle} from '../../source/sandbox/index.js';
 import {
+	BATCH_FILE_VERSION,
 	SCHEMA_VERSION,
+	resourceKey,
 	type BatchFile,
 	type BatchIndex,
 	type HostRecord,
 	type State,
 } from '../../source/store/schema.js';
+import {StateEncoder} from '../../source/store/state-codec.js';
+import {ResourceIndex} from '../../source/store/resource-index.js';
 import {DEFAULT_INTERVAL_MS} from '../../source/core/health/types.js';
 import {
 	cliPath,
@@ -118,9 +122,9 @@ function writeDataFolder(dir: string, sandboxes: SandboxHandle[], provisioned: P
 		hosts: [],
 		batches: [],
 		batch_secrets: {},
-		resource_index: {},
 		reconcile_runs: [],
 	};
+	const resourceIndex = new Map<string, string>();
 	sandboxes.forEach((s, h) => {
 		const host: HostRecord = {
 			host_id: `h${h}${randomBytes(4).toString('hex')}`,
@@ -159,6 +163,7 @@ function writeDataFolder(dir: string, sandboxes: SandboxHandle[], provisioned: P
 				resource_count: 1,
 			};
 			state.batches.push(index);
+			resourceIndex.set(resourceKey(host.host_id, 'account', String(p.accountId)), batchId);
 			state.batch_secrets[batchId] = {
 				user_email: null,
 				user_password: null,
@@ -166,7 +171,7 @@ function writeDataFolder(dir: string, sandboxes: SandboxHandle[], provisioned: P
 				provider_key: s.info.upstreams.deepseek!.api_key,
 			};
 			const file: BatchFile = {
-				schema_version: SCHEMA_VERSION,
+				schema_version: BATCH_FILE_VERSION,
 				batch_id: batchId,
 				host_id: host.host_id,
 				pack: 'deepseek',
@@ -193,7 +198,13 @@ function writeDataFolder(dir: string, sandboxes: SandboxHandle[], provisioned: P
 			writeFileSync(path.join(dir, 'batches', `${batchId}.json`), JSON.stringify(file));
 		});
 	});
-	writeFileSync(path.join(dir, 'state.json'), JSON.stringify(state), {mode: 0o600});
+	// As crm writes them: state.json in its compact form, the resource index beside the batch files.
+	writeFileSync(path.join(dir, 'state.json'), new StateEncoder().encodeText(state), {mode: 0o600});
+	new ResourceIndex(
+		ResourceIndex.fileIn(path.join(dir, 'batches')),
+		() => resourceIndex,
+		() => true,
+	).rewrite(resourceIndex);
 	return state.batches.length;
 }
 

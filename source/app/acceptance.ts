@@ -90,13 +90,13 @@ export interface Matrix {
 	unvalidated: Array<{host_id: string; host: string; packs: string[]}>;
 }
 
-/** The provider validation matrix: the latest verdict per host and pack. Reads only. */
+/** The provider validation matrix: the latest verdict per host, pack and endpoint. Reads only. */
 export async function validationMatrix(session: Session): Promise<Matrix> {
 	const [store, {matrixRows, unvalidatedPacks}] = await Promise.all([
 		session.read(),
 		import('../core/acceptance/matrix.js'),
 	]);
-	const rows = matrixRows(store.data, store.paths);
+	const rows = matrixRows(store.data, store.paths, session.packs);
 	const hosts = store.data.hosts;
 	const unvalidated = unvalidatedPacks(
 		rows,

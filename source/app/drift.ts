@@ -19,6 +19,8 @@ export interface ReconcileInput {
 export interface ReconcileView extends ReconcileResult {
 	/** Repair can fix what drifted (a batch reconcile whose drift is all access: user, key, subscription). */
 	repair_applies: boolean;
+	/** Of a host-wide run: the batches repair applies to, each judged by its own items. */
+	repair_batches: string[];
 }
 
 export async function reconcile(session: Session, input: ReconcileInput, run: Run): Promise<ReconcileView> {
@@ -41,7 +43,12 @@ export async function reconcile(session: Session, input: ReconcileInput, run: Ru
 			operator: session.operator,
 			timing: session.timing,
 		});
-		return {...result, repair_applies: Boolean(input.batch) && repairApplies(result.items)};
+		const batches = [...new Set(result.items.map((i) => i.batch_id).filter((b): b is string => Boolean(b)))];
+		return {
+			...result,
+			repair_applies: Boolean(input.batch) && repairApplies(result.items),
+			repair_batches: batches.filter((b) => repairApplies(result.items.filter((i) => i.batch_id === b))),
+		};
 	});
 }
 

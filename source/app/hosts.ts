@@ -2,6 +2,8 @@
 // with its credential), re-probe it, forget it, list and show them.
 import type {AdminCredential} from '../core/hosts/register.js';
 import {hostView, resolveHost} from '../core/hosts/lookup.js';
+import {HOST_BASE_ENV} from '../core/hosts/addresses.js';
+import type {HostRecord} from '../store/schema.js';
 import {liveBatchesOn} from '../core/hosts/removal.js';
 import {validateDomain, validateName, validatePrefix, validateUrl} from '../core/input/validate.js';
 import {CrmError} from '../lib/errors.js';
@@ -20,20 +22,28 @@ export interface RegisterHostInput {
 	prefix?: string;
 	/** Default `crm.invalid`. */
 	userDomain?: string;
+	/** The address users call (docs/domain.md "The host"); default the admin `url`. */
+	gatewayUrl?: string | null;
+	/** Allow cleartext http:// to this host's addresses that are not this machine. */
+	allowInsecureHttp?: boolean;
 }
 
 const progress = (run: Run) => (message: string) => run.sink({type: 'progress', step: 'host_probe', message});
 
 /** Probes the host (reads only) and saves it with its credential; nothing is saved when the probe fails. */
 export async function registerHost(session: Session, input: RegisterHostInput, run: Run): Promise<HostView> {
-	const checked = {
+	// The engine loads here, not with the TUI's Home (which imports this file for the sandbox host).
+	const {registerHost: register, checkRegisterInput} = await import('../core/hosts/register.js');
+	// Both addresses, and cleartext to one that is not this machine, are checked before anything is sent.
+	const checked = checkRegisterInput({
 		name: validateName(input.name, 'name'),
 		url: validateUrl(input.url, 'url'),
 		credential: input.credential,
 		prefix: validatePrefix(input.prefix, 'prefix', 'crm-'),
 		userDomain: validateDomain(input.userDomain, 'user_domain', 'crm.invalid'),
-	};
-	const {registerHost: register} = await import('../core/hosts/register.js');
+		gatewayUrl: input.gatewayUrl ?? null,
+		allowInsecureHttp: input.allowInsecureHttp === true,
+	});
 	return session.withLock('host add', async (store) =>
 		hostView(
 			await register(store, checked, {
@@ -78,18 +88,25 @@ export function hostsOf(state: State): HostView[] {
 	return state.hosts.map(hostView);
 }
 
+/** One host as `host show` shows it: its view and the admin address this process overrides it with. */
+export type HostShown = HostView & {admin_url_override: string | null};
+
+function shownHost(host: HostRecord): HostShown {
+	return {...hostView(host), admin_url_override: process.env[HOST_BASE_ENV] || null};
+}
+
 /** One host by id or name, or null. */
-export function hostOf(state: State, ref: string): HostView | null {
+export function hostOf(state: State, ref: string): HostShown | null {
 	const host = state.hosts.find((h) => h.host_id === ref) ?? state.hosts.find((h) => h.name === ref);
-	return host ? hostView(host) : null;
+	return host ? shownHost(host) : null;
 }
 
 export async function listHosts(session: Session): Promise<HostView[]> {
 	return hostsOf((await session.read()).data);
 }
 
-export async function showHost(session: Session, input: {host: string | undefined}): Promise<HostView> {
-	return hostView(resolveHost((await session.read()).data, input.host));
+export async function showHost(session: Session, input: {host: string | undefined}): Promise<HostShown> {
+	return shownHost(resolveHost((await session.read()).data, input.host));
 }
 
 export {liveBatchesOn};

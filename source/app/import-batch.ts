@@ -1,4 +1,4 @@
-// Batch import (docs/cli.md `crm import-batch`): a file of `url,key[,pack[,access]]` lines, every line
+// Batch import (docs/cli.md `crm import-batch`): a file of `url,key[,pack[,access[,smoke_model]]]` lines, every line
 // checked first; then each row's pack detected, then the rows imported with bounded concurrency.
 // The CLI runs both phases at once; the TUI shows the detected packs between them.
 // The engine is loaded when an operation runs (the TUI opens its screen without it); the checks a
@@ -8,14 +8,27 @@ import type {
 	BatchFileRead,
 	BatchResult,
 	BatchRow,
+	BatchRowResult,
 	DetectedRow,
+	RowPreview,
 	RowProblem,
 } from '../core/batch-import/index.js';
 import {resolveHost} from '../core/hosts/lookup.js';
 import {registerSecret} from '../lib/secrets.js';
 import type {Run, Session} from './session.js';
 
-export type {BatchEvent, BatchFileRead, BatchResult, BatchRow, DetectedRow, RowProblem};
+export type {
+	BatchEvent,
+	BatchFileRead,
+	BatchResult,
+	BatchRow,
+	BatchRowResult,
+	DetectedRow,
+	RowPreview,
+	RowProblem,
+};
+// The words of rows and totals: small and UI-free, so views load them with their screen.
+export {previewWord, rowCounts, rowStatus, rowWord, totalsText} from '../core/batch-import/words.js';
 
 const engine = () => import('../core/batch-import/index.js');
 
@@ -81,6 +94,18 @@ export async function detectPacks(
 	});
 }
 
+/**
+ * What phase 2 will skip, before it starts (reads state only): rows already imported into the host
+ * and later lines repeating an earlier one, each with the reason and the batch or line it points at.
+ */
+export async function previewImport(
+	session: Session,
+	input: {host: string; rows: DetectedRow[]},
+): Promise<RowPreview[]> {
+	const {previewRows} = await engine();
+	return previewRows((await session.read()).data, session.packs, input.host, input.rows);
+}
+
 export interface ImportRowsInput {
 	/** A host id or name. */
 	host: string;
@@ -90,6 +115,8 @@ export interface ImportRowsInput {
 	/** Invalid lines skipped on purpose: reported as skipped. */
 	invalid?: RowProblem[];
 	concurrency?: number;
+	/** sha256 of the file, kept with the run's record (crm batch-runs). */
+	fileSha256?: string | null;
 }
 
 /** Phase 2: imports the detected rows; one failure never stops the others. */
@@ -113,6 +140,7 @@ export async function importRows(
 			operator: session.operator,
 			timing: session.timing,
 			sink: run.sink,
+			fileSha256: input.fileSha256 ?? null,
 		}),
 	);
 }
@@ -120,7 +148,15 @@ export async function importRows(
 /** Both phases back to back (the CLI): a wrong host fails before any upstream is asked. */
 export async function importBatch(
 	session: Session,
-	input: {host: string; rows: BatchRow[]; invalid?: RowProblem[]; concurrency?: number},
+	input: {
+		host: string;
+		rows: BatchRow[];
+		invalid?: RowProblem[];
+		concurrency?: number;
+		fileSha256?: string | null;
+		/** The run's id when the caller named it already (the service): its record keeps that id. */
+		runId?: string;
+	},
 	run: BatchRun & {onStart?: () => void},
 ): Promise<BatchResult> {
 	const {importBatch: importBoth, checkConcurrency} = await engine();
@@ -139,6 +175,8 @@ export async function importBatch(
 			operator: session.operator,
 			timing: session.timing,
 			sink: run.sink,
+			fileSha256: input.fileSha256 ?? null,
+			runId: input.runId,
 		});
 	});
 }

@@ -65,6 +65,7 @@ export function statusDocument(state: State, input: StatusInput = {}) {
 			host_id: h.host_id,
 			name: h.name,
 			url: h.url,
+			gateway_url: h.gateway_url,
 			version: h.version,
 			providers: h.providers,
 		})),

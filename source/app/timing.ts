@@ -10,6 +10,7 @@ export const TIMING_ENV = {
 	probeTimeoutMs: {env: 'CRM_TIMEOUT_S', scale: 1000},
 	smokeRetryMs: {env: 'CRM_SMOKE_RETRY_S', scale: 1000},
 	smokeRetryIntervalMs: {env: 'CRM_SMOKE_RETRY_INTERVAL_MS', scale: 1},
+	upstreamRetryMs: {env: 'CRM_UPSTREAM_RETRY_S', scale: 1000},
 } as const satisfies Record<keyof Timing, {env: string; scale: number}>;
 
 export const LOCK_WAIT_ENV = 'CRM_LOCK_WAIT_S';

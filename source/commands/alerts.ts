@@ -10,7 +10,7 @@ function humanView(v: AlertsView): string {
 		return 'no webhook set: crm alerts set --webhook-url-env VAR [--format generic|feishu|dingtalk|slack]';
 	return [
 		`webhook      ${v.webhook} (${v.format})`,
-		`min balance  ${v.min_balance ?? 'none'}`,
+		`min balance  ${v.min_balance ?? 'none'} (in each provider's own currency)`,
 		`set at       ${v.set_at}`,
 		`undelivered  ${v.undelivered}`,
 	].join('\n');

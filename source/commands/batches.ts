@@ -90,14 +90,16 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
 			: hosts
 					.map(
 						(h) =>
-							`${h.name} ${h.url} · sub2api ${h.version ?? 'version unknown'}\n` +
+							`${h.name} ${h.url}${h.gateway_url === h.url ? '' : ` · gateway ${h.gateway_url}`} · sub2api ${h.version ?? 'version unknown'}\n` +
 							(h.providers.length
 								? table(
 										['PACK', 'BASE URL', 'PROVIDER', 'ACCESS', 'LATEST BATCH', 'LAST RECONCILE'],
 										h.providers.map((p) => [
 											p.pack,
 											p.base_url,
-											p.provider_status,
+											p.warnings.length
+												? `${p.provider_status} (${p.warnings.join(', ')})`
+												: p.provider_status,
 											providerAccessWord(p),
 											p.latest_batch,
 											p.last_reconcile?.reconcile_status ?? null,

@@ -35,7 +35,9 @@ const NUMBER_FLAGS: Array<{
 	{key: 'timeoutS', flag: '--timeout-s', env: 'CRM_TIMEOUT_S', min: 0, max: 3600, above: true},
 	{key: 'smokeRetryS', flag: '--smoke-retry-s', env: 'CRM_SMOKE_RETRY_S', min: 0, max: 3600},
 	{key: 'lockWaitS', flag: '--lock-wait-s', env: 'CRM_LOCK_WAIT_S', min: 0, max: 3600},
+	{key: 'upstreamRetryS', flag: '--upstream-retry-s', env: 'CRM_UPSTREAM_RETRY_S', min: 0, max: 3600},
 	{key: 'concurrency', flag: '--concurrency', min: 1, max: 64},
+	{key: 'pauseAfter', flag: '--pause-after', min: 1, max: 1000},
 	{key: 'port', flag: '--port', min: 0, max: 65535},
 	{key: 'latencyMs', flag: '--latency-ms', min: 0, max: 60000},
 	{key: 'intervalS', flag: '--interval-s', min: 10, max: 86400},
@@ -100,7 +102,12 @@ export async function sessionFor(ctx: CommandContext): Promise<Session> {
 		dataDir: ctx.dataDir,
 		actor: 'crm',
 		operator,
-		timing: {requestTimeoutMs: timeout, probeTimeoutMs: timeout, smokeRetryMs: ms('smokeRetryS')},
+		timing: {
+			requestTimeoutMs: timeout,
+			probeTimeoutMs: timeout,
+			smokeRetryMs: ms('smokeRetryS'),
+			upstreamRetryMs: ms('upstreamRetryS'),
+		},
 		lockWaitMs: ms('lockWaitS'),
 		warn: (m) => ctx.out.warn(m),
 	});

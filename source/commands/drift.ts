@@ -3,6 +3,7 @@
 import {CrmError, EXIT, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {table} from './output.js';
+import {hostId, resourceLabel} from '../app/reads.js';
 
 const drift = () => import('../app/drift.js');
 
@@ -23,7 +24,7 @@ export async function reconcileCommand(ctx: CommandContext): Promise<number> {
 	const session = await sessionFor(ctx);
 	const {reconcile} = await drift();
 	const result = await withRun(ctx, (run) => reconcile(session, input, run));
-	const {repair_applies: _, ...shown} = result;
+	const {repair_applies: _, repair_batches: __, ...shown} = result;
 	const {legendText, resourceLabel} = await import('../app/reads.js');
 	ctx.out.result(shown, () =>
 		[
@@ -57,7 +58,7 @@ async function rollbackPlanCommand(ctx: CommandContext, batch: string | undefine
 			...(plan.note ? [`note: ${plan.note}`] : []),
 			table(
 				['ACTION', 'TYPE', 'HOST ID', 'NAME', 'WHY'],
-				plan.plan.map((p) => [p.action, p.resource_type, p.host_resource_id, p.name, p.reason]),
+				plan.plan.map((p) => [p.action, p.resource_type, hostId(p.host_resource_id), p.name, p.reason]),
 			),
 		].join('\n'),
 	);
@@ -65,6 +66,11 @@ async function rollbackPlanCommand(ctx: CommandContext, batch: string | undefine
 }
 
 export async function rollbackCommand(ctx: CommandContext): Promise<number> {
+	// --host --pack [--url]: every batch of a provider (--host with --batch keeps the per-batch form).
+	const provider =
+		flagString(ctx.flags, 'pack') !== undefined ||
+		(flagString(ctx.flags, 'host') !== undefined && flagString(ctx.flags, 'batch') === undefined);
+	if (provider) return (await import('./rollback-provider.js')).rollbackProviderCommand(ctx);
 	const batch = requireBatch(ctx);
 	// A dry run reads only: no lock; the host is read, never changed.
 	if (ctx.flags.dryRun) return rollbackPlanCommand(ctx, batch);
@@ -86,13 +92,13 @@ export async function rollbackCommand(ctx: CommandContext): Promise<number> {
 		[
 			`rollback of ${result.batch_id}: ${result.batch_status}`,
 			...result.deleted.map(
-				(d) => `  deleted  ${d.resource_type} ${d.host_resource_id} ${d.name} (${d.detail})`,
+				(d) => `  deleted  ${resourceLabel(d.resource_type, d.host_resource_id, d.name)} (${d.detail})`,
 			),
 			...result.skipped.map(
-				(d) => `  skipped  ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`,
+				(d) => `  skipped  ${resourceLabel(d.resource_type, d.host_resource_id, d.name)}: ${d.detail}`,
 			),
 			...result.failed.map(
-				(d) => `  FAILED   ${d.resource_type} ${d.host_resource_id} ${d.name}: ${d.detail}`,
+				(d) => `  FAILED   ${resourceLabel(d.resource_type, d.host_resource_id, d.name)}: ${d.detail}`,
 			),
 		].join('\n'),
 	);
@@ -177,7 +183,7 @@ export async function adoptCommand(ctx: CommandContext): Promise<number> {
 			signal: run.signal,
 			confirm: async (found) => {
 				ctx.out.note(
-					`${found.resource_type} ${found.host_resource_id} "${found.name}" on the host:\n${JSON.stringify(found.snapshot, null, 2)}`,
+					`${resourceLabel(found.resource_type, found.host_resource_id, found.name)} on the host:\n${JSON.stringify(found.snapshot, null, 2)}`,
 				);
 				return yes || confirmOnTerminal(`record it as batch ${found.batch_id}'s? [y/N] `);
 			},
@@ -185,7 +191,7 @@ export async function adoptCommand(ctx: CommandContext): Promise<number> {
 	);
 	ctx.out.result(result, () =>
 		result.adopted
-			? `${result.resource_type} ${result.host_resource_id} is now recorded as batch ${result.batch_id}'s${result.replaces_unknown ? ' (it resolves the unknown record)' : ''}`
+			? `${resourceLabel(result.resource_type, result.host_resource_id)} is now recorded as batch ${result.batch_id}'s${result.replaces_unknown ? ' (it resolves the unknown record)' : ''}`
 			: 'not adopted; nothing changed',
 	);
 	return result.adopted ? EXIT.ok : EXIT.usage;

@@ -13,6 +13,8 @@ export async function hostAdd(ctx: CommandContext): Promise<number> {
 		credential,
 		prefix: flagString(ctx.flags, 'prefix'),
 		userDomain: flagString(ctx.flags, 'userDomain'),
+		gatewayUrl: flagString(ctx.flags, 'gatewayUrl') ?? null,
+		allowInsecureHttp: ctx.flags.allowInsecureHttp === true,
 	};
 	const session = await sessionFor(ctx);
 	const {registerHost} = await import('../app/hosts.js');
@@ -27,6 +29,7 @@ export async function hostAdd(ctx: CommandContext): Promise<number> {
 		host_id: host.host_id,
 		name: host.name,
 		url: host.url,
+		gateway_url: host.gateway_url,
 		version: host.version,
 		auth_type: host.auth_type,
 		capabilities: host.capabilities,
@@ -39,7 +42,9 @@ export async function hostAdd(ctx: CommandContext): Promise<number> {
 		const warn = caps.chat_completions
 			? ''
 			: '\nwarning: this host has no /v1/chat/completions; imports will end as host_compatibility_gap';
-		return `Registered ${host.name} (${host.host_id}): sub2api ${host.version ?? 'version unknown'}\n  ${flags.join(' ')}${warn}`;
+		const gateway = host.gateway_url === host.url ? '' : `\n  gateway address ${host.gateway_url}`;
+		const clear = host.allow_insecure_http ? '\n  cleartext http:// allowed for this host' : '';
+		return `Registered ${host.name} (${host.host_id}): sub2api ${host.version ?? 'version unknown'}${gateway}${clear}\n  ${flags.join(' ')}${warn}`;
 	});
 	return 0;
 }

@@ -1,21 +1,28 @@
-// `crm host set HOST [--auto-pause on|off] [--pause-after N]` (docs/cli.md).
+// `crm host set HOST [--gateway-url URL] [--allow-insecure-http] [--auto-pause on|off]
+// [--pause-after N]` (docs/cli.md): flags -> source/app/host-set -> what changed.
 import {EXIT} from '../lib/errors.js';
 import {flagNumber, flagString, sessionFor, type CommandContext} from './context.js';
 
 export async function hostSet(ctx: CommandContext, ref: string | undefined): Promise<number> {
-	const {setHostSettings, checkHostSettings} = await import('../app/host-settings.js');
-	const input = {
+	ctx.out.fields.host = 'HOST';
+	const {setHost} = await import('../app/host-set.js');
+	const result = await setHost(await sessionFor(ctx), {
 		host: ref ?? flagString(ctx.flags, 'host'),
+		gatewayUrl: flagString(ctx.flags, 'gatewayUrl'),
+		allowInsecureHttp: ctx.flags.allowInsecureHttp === true,
 		autoPause: flagString(ctx.flags, 'autoPause'),
 		pauseAfter: flagNumber(ctx.flags, 'pauseAfter'),
-	};
-	checkHostSettings(input);
-	const session = await sessionFor(ctx);
-	const host = await setHostSettings(session, input);
-	ctx.out.result(
-		host,
-		() =>
-			`${host.name} (${host.host_id}): auto-pause ${host.auto_pause.enabled ? `on, after ${host.auto_pause.pause_after} consecutive quota/auth failures` : 'off'}`,
+	});
+	const pause = result.auto_pause;
+	ctx.out.result(result, () =>
+		[
+			`Updated ${result.host.name} (${result.host.host_id})`,
+			...result.changed.map((c) => `  ${c.field}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`),
+			result.changed.length === 0 ? '  (already so: nothing changed)' : '',
+			`  auto-pause ${pause.enabled ? `on, after ${pause.pause_after} consecutive quota/auth failures` : 'off'}`,
+		]
+			.filter(Boolean)
+			.join('\n'),
 	);
 	return EXIT.ok;
 }

@@ -3,6 +3,9 @@ import {CrmError, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, type CommandContext} from './context.js';
 import {table} from './output.js';
 
+/** The env variable that overrides a host's admin address for one run (docs/cli.md). */
+const HOST_BASE_ENV = 'CRM_HOST_BASE';
+
 export async function hostCommand(ctx: CommandContext): Promise<number> {
 	const [sub, ...rest] = ctx.args;
 	switch (sub) {
@@ -33,8 +36,16 @@ async function hostList(ctx: CommandContext): Promise<number> {
 		list.length === 0
 			? 'No hosts registered. Add one with: crm host add --name NAME --url URL --admin-key-env VAR'
 			: table(
-					['HOST ID', 'NAME', 'URL', 'VERSION', 'AUTH', 'LAST PROBE'],
-					list.map((h) => [h.host_id, h.name, h.url, h.version, h.auth_type, h.last_probe_at]),
+					['HOST ID', 'NAME', 'ADMIN URL', 'GATEWAY URL', 'VERSION', 'AUTH', 'LAST PROBE'],
+					list.map((h) => [
+						h.host_id,
+						h.name,
+						h.url,
+						h.gateway_url === h.url ? '(same)' : h.gateway_url,
+						h.version,
+						h.auth_type,
+						h.last_probe_at,
+					]),
 				),
 	);
 	return 0;
@@ -45,10 +56,14 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 	const host = await (
 		await hosts()
 	).showHost(await sessionFor(ctx), {host: ref ?? flagString(ctx.flags, 'host')});
+	const override = host.admin_url_override;
 	ctx.out.result(host, () =>
 		[
 			`${host.name} (${host.host_id})`,
-			`  url:          ${host.url}`,
+			`  admin url:    ${host.url}${override ? ` (this run: ${HOST_BASE_ENV}=${override})` : ''}`,
+			`  gateway url:  ${host.gateway_url}${host.gateway_url === host.url ? ' (the admin address)' : ''}`,
+			`  cleartext:    ${host.allow_insecure_http ? 'http:// allowed for this host (--allow-insecure-http)' : 'https only (http:// only to loopback)'}`,
+			`  auto-pause:   ${host.auto_pause.enabled ? `on, after ${host.auto_pause.pause_after} consecutive quota/auth failures` : 'off'}`,
 			`  version:      ${host.version ?? 'unknown'}`,
 			`  auth:         ${host.auth_type}`,
 			`  naming:       prefix ${host.prefix}, users @${host.user_domain}`,

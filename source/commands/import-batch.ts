@@ -6,6 +6,8 @@ import {batchSucceeded, checkConcurrency, MAX_FILE_BYTES, problemsError} from '.
 import {EXIT, invalidInput} from '../lib/errors.js';
 import {flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {paint, table, type Output} from './output.js';
+import {rowStatus, rowWord, totalsText} from '../app/import-batch.js';
+import {accessWord} from '../app/reads.js';
 
 const MARK = {ok: '✔', warn: '!', fail: '✖', skipped: '-'} as const;
 
@@ -47,6 +49,9 @@ export function printBatchEvent(out: Output, e: BatchEvent): void {
 			return;
 		case 'row_step': {
 			const s = e.event;
+			// A wait for the host's rate limits is shown: a row that seems stuck is waiting its turn.
+			if (s.type === 'progress' && s.wait_ms !== undefined)
+				out.note(paint('dim', `${at} ${s.step}: ${s.message}`));
 			if (s.type !== 'end') return;
 			const color =
 				s.status === 'ok' ? 'green' : s.status === 'fail' ? 'red' : s.status === 'warn' ? 'yellow' : 'dim';
@@ -56,13 +61,9 @@ export function printBatchEvent(out: Output, e: BatchEvent): void {
 		}
 		case 'row_end': {
 			const r = e.result;
-			const word = r.skipped
-				? paint('dim', 'skipped')
-				: r.not_run
-					? paint('yellow', 'not run')
-					: r.batch_status === 'succeeded'
-						? paint('green', 'succeeded')
-						: paint('red', 'failed');
+			const status = rowStatus(r);
+			const tint = {succeeded: 'green', failed: 'red', stopped: 'yellow', 'not run': 'yellow'} as const;
+			const word = paint(tint[rowWord(r) as keyof typeof tint] ?? 'dim', status);
 			out.note(`${at} ${word}${r.failure_class && !r.skipped ? ` [${r.failure_class}]` : ''} — ${r.message}`);
 			return;
 		}
@@ -75,16 +76,15 @@ export function humanBatch(result: BatchResult): string {
 		r.url,
 		r.pack,
 		r.detected_by,
-		r.skipped ? `skipped (${r.skip_reason})` : r.not_run ? 'not run' : r.batch_status,
-		r.access_status,
+		rowStatus(r),
+		r.batch_id ? accessWord(r.batch_status, r.access_status) : null,
 		r.skipped ? null : r.failure_class,
 		r.batch_id,
 		r.duration_ms,
 	]);
-	const t = result.totals;
 	return [
 		table(['LINE', 'URL', 'PACK', 'BY', 'STATUS', 'ACCESS', 'FAILURE', 'BATCH', 'MS'], rows),
-		`${t.succeeded} succeeded · ${t.failed} failed · ${t.skipped} skipped${t.invalid ? ` (${t.invalid} invalid)` : ''}${t.not_run ? ` · ${t.not_run} not run` : ''}`,
+		`${totalsText(result)} · run ${result.run_id}`,
 	].join('\n');
 }
 
@@ -125,7 +125,13 @@ export async function importBatchCommand(ctx: CommandContext): Promise<number> {
 		(run) =>
 			app.importBatch(
 				session,
-				{host, rows: read.rows, invalid: skipInvalid ? read.problems : [], concurrency},
+				{
+					host,
+					rows: read.rows,
+					invalid: skipInvalid ? read.problems : [],
+					concurrency,
+					fileSha256: read.sha256,
+				},
 				{
 					...run,
 					onStart: () =>

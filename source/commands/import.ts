@@ -83,6 +83,8 @@ export function humanResult(r: ImportResult): string {
 		lines.push(
 			`  completion ${r.completion_status} (${r.completion_type}) with ${r.smoke_model}: "${r.completion_preview}"`,
 		);
+	if (r.gateway_used) lines.push(`  smoke through ${r.gateway_used}`);
+	for (const w of r.warnings) lines.push(`  warning (${w.code}): ${w.message}`);
 	if (r.failure_class)
 		lines.push(`  failure ${r.failure_class} at ${r.stopped_at_step}: ${nextStep(r.failure_class)}`);
 	for (const res of r.resources)

@@ -1,4 +1,4 @@
-// `crm matrix`: the provider validation matrix, the latest acceptance result per host and pack
+// `crm matrix`: the provider validation matrix, the latest acceptance result per host, pack and endpoint
 // (docs/cli.md `crm matrix`). Reads only.
 import {EXIT} from '../lib/errors.js';
 import {sessionFor, type CommandContext} from './context.js';
@@ -17,6 +17,8 @@ export async function matrixCommand(ctx: CommandContext): Promise<number> {
 				failure_class: r.failure_class,
 				at: r.at,
 				evidence_dir: r.evidence_dir,
+				endpoint: r.endpoint,
+				base_url: r.base_url,
 				host_id: r.host_id,
 				run_id: r.run_id,
 				access: r.access,
@@ -27,8 +29,16 @@ export async function matrixCommand(ctx: CommandContext): Promise<number> {
 			[
 				rows.length
 					? table(
-							['HOST', 'PACK', 'RESULT', 'ACCESS', 'AT', 'EVIDENCE'],
-							rows.map((r) => [r.host, r.pack, r.result, r.access_status, r.at, r.evidence_dir]),
+							['HOST', 'PACK', 'ENDPOINT', 'RESULT', 'ACCESS', 'AT', 'EVIDENCE'],
+							rows.map((r) => [
+								r.host,
+								r.pack,
+								r.endpoint === 'official' ? 'official' : r.base_url,
+								r.result,
+								r.access_status,
+								r.at,
+								r.evidence_dir,
+							]),
 						)
 					: 'no acceptance results yet; run crm accept --host HOST --pack PACK ...',
 				...unvalidated

@@ -38,6 +38,15 @@ export const FLAGS = {
 		value: 'D',
 		help: 'email domain of the users made on this host (default crm.invalid)',
 	},
+	gatewayUrl: {
+		type: 'string',
+		value: 'URL',
+		help: 'the address users call (default: the admin URL); the smoke goes through it',
+	},
+	allowInsecureHttp: {
+		type: 'boolean',
+		help: 'allow cleartext http:// to this host although it is not this machine',
+	},
 	// import
 	host: {type: 'string', value: 'HOST', help: 'a host id or name (see crm host list)'},
 	pack: {type: 'string', value: 'PACK', help: 'a provider pack id (see crm packs)'},
@@ -52,8 +61,13 @@ export const FLAGS = {
 	force: {type: 'boolean', help: 'go on where crm would stop (see the command)'},
 	batch: {type: 'string', value: 'BATCH', help: 'a batch id (see crm batches)'},
 	dryRun: {type: 'boolean', help: 'show the plan; change nothing'},
+	delete: {type: 'boolean', help: 'delete what the list shows as deletable (with --yes)'},
 	yes: {type: 'boolean', help: 'confirm a change on the host'},
-	file: {type: 'string', value: 'FILE', help: 'a file of url,key[,pack[,access]] lines (- for stdin)'},
+	file: {
+		type: 'string',
+		value: 'FILE',
+		help: 'a file of url,key[,pack[,access[,smoke_model]]] lines (- for stdin)',
+	},
 	concurrency: {
 		type: 'number',
 		value: 'N',
@@ -116,6 +130,11 @@ export const FLAGS = {
 		type: 'number',
 		value: 'S',
 		help: 'wait this long for the data folder lock (env CRM_LOCK_WAIT_S)',
+	},
+	upstreamRetryS: {
+		type: 'number',
+		value: 'S',
+		help: "window for waiting out a provider's plain 429 (env CRM_UPSTREAM_RETRY_S, default 30)",
 	},
 } as const satisfies Record<string, FlagSpec>;
 
@@ -181,9 +200,15 @@ export const COMMANDS: CommandSpec[] = [
 			'passwordEnv',
 			'prefix',
 			'userDomain',
+			'gatewayUrl',
+			'allowInsecureHttp',
 			...OPERATOR,
 			...WAITS,
 			...COMMON,
+		],
+		notes: [
+			'cleartext http:// to an address that is not this machine is refused unless --allow-insecure-http',
+			'env CRM_HOST_BASE overrides a host’s admin URL for one run (every command)',
 		],
 	},
 	{
@@ -200,9 +225,10 @@ export const COMMANDS: CommandSpec[] = [
 	},
 	{
 		name: 'host set',
-		synopsis: 'HOST [--auto-pause on|off] [--pause-after N]',
-		summary: 'per-host settings: auto-pause of the accounts crm made',
-		flags: ['autoPause', 'pauseAfter', 'lockWaitS', ...COMMON],
+		synopsis: 'HOST [--gateway-url URL] [--allow-insecure-http] [--auto-pause on|off] [--pause-after N]',
+		summary: "change a host's gateway address, cleartext permission or auto-pause of the accounts crm made",
+		flags: ['gatewayUrl', 'allowInsecureHttp', 'autoPause', 'pauseAfter', 'lockWaitS', ...COMMON],
+		notes: ['--gateway-url with the admin URL itself: back to the default'],
 	},
 	{
 		name: 'host remove',
@@ -237,6 +263,7 @@ export const COMMANDS: CommandSpec[] = [
 			'keepKey',
 			...OPERATOR,
 			'smokeRetryS',
+			'upstreamRetryS',
 			...WAITS,
 			...COMMON,
 		],
@@ -245,14 +272,36 @@ export const COMMANDS: CommandSpec[] = [
 	{
 		name: 'import-batch',
 		synopsis: '--host HOST --file FILE [--concurrency N] [--skip-invalid]',
-		summary: 'import a file of url,key[,pack[,access]] lines (at most 5 MiB and 10,000 lines)',
-		flags: ['host', 'file', 'concurrency', 'skipInvalid', ...OPERATOR, 'smokeRetryS', ...WAITS, ...COMMON],
+		summary: 'import a file of url,key[,pack[,access[,smoke_model]]] lines (at most 5 MiB and 10,000 lines)',
+		flags: [
+			'host',
+			'file',
+			'concurrency',
+			'skipInvalid',
+			...OPERATOR,
+			'smokeRetryS',
+			'upstreamRetryS',
+			...WAITS,
+			...COMMON,
+		],
 	},
 	{
 		name: 'batches',
 		synopsis: '[--host HOST]',
 		summary: 'list import batches, newest first',
 		flags: ['host', ...COMMON],
+	},
+	{
+		name: 'batch-runs',
+		synopsis: '[--host HOST]',
+		summary: 'past import-batch runs, newest first (reads only)',
+		flags: ['host', ...COMMON],
+	},
+	{
+		name: 'batch-run show',
+		synopsis: 'RUN',
+		summary: 'the document an import-batch run printed (its table)',
+		flags: COMMON,
 	},
 	{
 		name: 'batch show',
@@ -267,6 +316,21 @@ export const COMMANDS: CommandSpec[] = [
 		flags: ['host', ...COMMON],
 	},
 	{
+		name: 'resources',
+		synopsis: '--host HOST',
+		summary: 'every resource the tool recorded on a host: active, deleted or unknown (reads only)',
+		flags: ['host', ...COMMON],
+	},
+	{
+		name: 'residue',
+		synopsis: '--host HOST [--delete --yes]',
+		summary: "what looks like the tool's on the host but has no live record, with age and reason",
+		flags: ['host', 'delete', 'yes', ...OPERATOR, ...WAITS, ...COMMON],
+		notes: [
+			'--delete --yes: delete only what its marker proves the tool made (children first); the rest stays listed',
+		],
+	},
+	{
 		name: 'reconcile',
 		synopsis: '(--host HOST | --batch BATCH)',
 		summary: 'compare recorded resources with the host (exit 3 when drift is found)',
@@ -274,10 +338,13 @@ export const COMMANDS: CommandSpec[] = [
 	},
 	{
 		name: 'rollback',
-		synopsis: '--batch BATCH (--dry-run | --yes) [--force]',
-		summary: "delete exactly a batch's recorded resources, children first",
-		flags: ['batch', 'dryRun', 'yes', 'force', ...OPERATOR, ...WAITS, ...COMMON],
-		notes: ['--force: delete a resource although it changed on the host since it was recorded'],
+		synopsis: '(--batch BATCH | --host HOST --pack PACK [--url URL]) (--dry-run | --yes) [--force]',
+		summary: "delete exactly a batch's recorded resources, children first; or every batch of a provider",
+		flags: ['batch', 'host', 'pack', 'url', 'dryRun', 'yes', 'force', ...OPERATOR, ...WAITS, ...COMMON],
+		notes: [
+			'--host --pack [--url]: every batch of that provider on the host not yet rolled back, newest first',
+			'--force: delete a resource although it changed on the host since it was recorded',
+		],
 	},
 	{
 		name: 'adopt',
@@ -373,6 +440,7 @@ export const COMMANDS: CommandSpec[] = [
 			'smokeModel',
 			...OPERATOR,
 			'smokeRetryS',
+			'upstreamRetryS',
 			...WAITS,
 			...COMMON,
 		],

@@ -4,6 +4,7 @@ import {EXIT} from '../lib/errors.js';
 import type {HealthCheck, RaisedAlert, WatchResult} from '../app/watch.js';
 import {flagNumber, flagString, sessionFor, withRun, type CommandContext} from './context.js';
 import {paint, printable, table} from './output.js';
+import {amount} from '../app/reads.js';
 
 function checkLine(c: HealthCheck): string {
 	const word =
@@ -13,7 +14,7 @@ function checkLine(c: HealthCheck): string {
 				? paint('red', 'failing')
 				: paint('yellow', 'skipped');
 	const latency = c.latency_ms === null ? '' : ` ${c.latency_ms}ms`;
-	const balance = c.balance ? ` balance ${c.balance.amount} ${c.balance.currency ?? ''}`.trimEnd() : '';
+	const balance = c.balance ? ` balance ${amount(c.balance.amount, c.balance.currency ?? undefined)}` : '';
 	const cls = c.failure_class ? ` ${c.failure_class}` : '';
 	const action = c.action ? ` [${c.action}]` : '';
 	return `${c.at.slice(11, 19)} ${word}${cls} ${c.pack} ${c.batch_id}${latency}${balance}: ${printable(c.message, 200)}${action}`;
@@ -31,7 +32,7 @@ function humanPass(r: WatchResult): string {
 		c.health,
 		c.failure_class,
 		c.latency_ms,
-		c.balance ? `${c.balance.amount} ${c.balance.currency ?? ''}` : null,
+		c.balance ? amount(c.balance.amount, c.balance.currency ?? undefined) : null,
 	]);
 	const lines = [table(['BATCH', 'PACK', 'HEALTH', 'CLASS', 'LATENCY MS', 'BALANCE'], rows)];
 	for (const a of r.alerts)
@@ -104,7 +105,7 @@ export async function balanceCommand(ctx: CommandContext): Promise<number> {
 					result.balances.map((b) => [
 						b.batch_id,
 						b.pack,
-						b.amount === null ? null : `${b.amount} ${b.currency ?? ''}`,
+						b.amount === null ? null : amount(b.amount, b.currency ?? undefined),
 						b.amount === null ? b.reason : b.source,
 					]),
 				),

@@ -32,6 +32,7 @@ import {
 	type UpdateGroupBody,
 	type UpdateUserBody,
 } from './schemas.js';
+import type {RateWait} from './rate-gate.js';
 import {JwtSession, RENEWABLE_401, type HostSession} from './session.js';
 import {errorOf, HostTransport, isOk, parseJson, unwrap, type Query, type SendOptions} from './transport.js';
 
@@ -59,6 +60,8 @@ export interface HostClientOptions {
 	maxRetryAfterMs?: number;
 	/** First retry backoff step; default 300 ms. */
 	retryBaseMs?: number;
+	/** Told whenever a call waits for the host's rate limits (transport.ts). */
+	onRateWait?: (wait: RateWait) => void;
 }
 
 export interface ListQuery {
@@ -88,7 +91,7 @@ export class HostClient {
 	private readonly jwt: JwtSession | null;
 
 	constructor(o: HostClientOptions) {
-		this.transport = new HostTransport(o);
+		this.transport = new HostTransport({...o, rateBucket: 'admin'});
 		this.auth = o.auth;
 		if (o.auth.type === 'admin_api_key') registerSecret(o.auth.key);
 		this.jwt =

@@ -38,7 +38,13 @@ export class GatewayClient {
 	private readonly apiKey: string;
 
 	constructor(o: GatewayClientOptions) {
-		this.transport = new HostTransport({...o, timeoutMs: o.timeoutMs ?? 30_000, retries: o.retries ?? 1});
+		// The smoke has its own bounded retry window for 429s (rate_limit_error): no pacing here.
+		this.transport = new HostTransport({
+			...o,
+			timeoutMs: o.timeoutMs ?? 30_000,
+			retries: o.retries ?? 1,
+			rateRetries: 0,
+		});
 		this.apiKey = o.apiKey;
 		registerSecret(o.apiKey);
 	}

@@ -43,6 +43,14 @@ export interface ProbeOptions {
 	 * already knew). Invalid-key probes stay rare: hosts track invalid auth (docs/domain.md "The host").
 	 */
 	chatCompletionsKnown?: boolean;
+	/**
+	 * Make the admin read a search for this group name (the import's plan checks that its name is
+	 * free): the same request checks the credential and the compliance gate and answers the plan,
+	 * so the plan waits for no request of its own.
+	 */
+	groupSearch?: string;
+	/** The groups the search found (called once the answer is known to be a sub2api page). */
+	onGroups?: (groups: Array<{id: number | string; name: string}>) => void;
 }
 
 export async function probeHost(client: HostClient, options: ProbeOptions = {}): Promise<Capabilities> {
@@ -66,7 +74,12 @@ export async function probeHost(client: HostClient, options: ProbeOptions = {}):
 	const usersPath = '/api/v1/admin/users';
 	const [settingsAnswer, groupsAnswer, usersAnswer, chatAnswer] = await Promise.allSettled([
 		client.publicSettings(),
-		client.send('GET', groupsPath, {query: {page: 1, page_size: 1}, stepUp: false}),
+		client.send('GET', groupsPath, {
+			query: options.groupSearch
+				? {search: options.groupSearch, page: 1, page_size: 100}
+				: {page: 1, page_size: 1},
+			stepUp: false,
+		}),
 		client.send('GET', usersPath, {query: {page: 1, page_size: 1}, stepUp: false}),
 		options.chatCompletionsKnown === undefined
 			? probeChatCompletions(client, notes)
@@ -99,7 +112,8 @@ export async function probeHost(client: HostClient, options: ProbeOptions = {}):
 	const groups = settled(groupsAnswer);
 	if (isOk(groups)) {
 		// Validates that the answer really is a sub2api page.
-		unwrap(groups, pageSchema(HostGroupSchema), 'GET', groupsPath);
+		const page = unwrap(groups, pageSchema(HostGroupSchema), 'GET', groupsPath);
+		options.onGroups?.(page.items);
 	} else {
 		const err = errorOf(groups, 'GET', groupsPath);
 		if (err.kind !== 'compliance_required') throw err;

@@ -11,11 +11,16 @@ import {
 	TransportError,
 	type HttpResponse,
 } from './http.js';
+import {bucketOf, closeGate, gateOpensAt, pause, type RateWait} from './rate-gate.js';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_RETRIES = 2;
 export const CRM_VERSION = '0.1.0';
 export const DEFAULT_USER_AGENT = `crm/${CRM_VERSION}`;
+/** Times a request is sent again after a 429 with Retry-After (the host did nothing with it). */
+export const DEFAULT_RATE_RETRIES = 20;
+/** The longest a request waits in all for a host's rate limits (five of its one-minute windows). */
+export const DEFAULT_MAX_RATE_WAIT_MS = 5 * 60_000;
 
 export interface TransportOptions {
 	baseUrl: string;
@@ -25,6 +30,14 @@ export interface TransportOptions {
 	userAgent?: string;
 	maxRetryAfterMs?: number;
 	retryBaseMs?: number;
+	/** The host limit this client's calls count against (rate-gate.ts); default `panel`. */
+	rateBucket?: string;
+	/** Resends after a 429 with Retry-After; default 20, 0 when `retries` is 0. */
+	rateRetries?: number;
+	/** Longest total wait for rate limits per request; default five minutes. */
+	maxRateWaitMs?: number;
+	/** Told whenever a request waits for a rate limit (a step shows it as progress). */
+	onRateWait?: (wait: RateWait) => void;
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
@@ -37,6 +50,8 @@ export interface SendOptions {
 	idempotencyKey?: string;
 	/** Override the GET-only retry rule (false = never retry). */
 	retryable?: boolean;
+	/** false: a 429 with Retry-After is returned as it is (the caller has its own window). */
+	rateRetry?: boolean;
 	timeoutMs?: number;
 }
 
@@ -48,6 +63,10 @@ export class HostTransport {
 	readonly signal?: AbortSignal;
 	readonly maxRetryAfterMs?: number;
 	readonly retryBaseMs?: number;
+	readonly rateBucket: string;
+	readonly rateRetries: number;
+	readonly maxRateWaitMs: number;
+	readonly onRateWait?: (wait: RateWait) => void;
 
 	constructor(o: TransportOptions) {
 		this.baseUrl = normaliseBaseUrl(o.baseUrl);
@@ -57,6 +76,10 @@ export class HostTransport {
 		this.signal = o.signal;
 		this.maxRetryAfterMs = o.maxRetryAfterMs;
 		this.retryBaseMs = o.retryBaseMs;
+		this.rateBucket = o.rateBucket ?? 'panel';
+		this.rateRetries = o.rateRetries ?? (this.retries === 0 ? 0 : DEFAULT_RATE_RETRIES);
+		this.maxRateWaitMs = o.maxRateWaitMs ?? DEFAULT_MAX_RATE_WAIT_MS;
+		this.onRateWait = o.onRateWait;
 	}
 
 	url(path: string, query?: Query): string {
@@ -67,8 +90,50 @@ export class HostTransport {
 		return u.toString();
 	}
 
-	/** Sends one request; an HTTP answer of any status is returned, a missing answer throws HostError. */
+	/**
+	 * Sends one request; an HTTP answer of any status is returned, a missing answer throws HostError.
+	 * A 429 with Retry-After is sent again once the host's limit takes requests again (every request
+	 * of this process for that limit waits too: rate-gate.ts), within a bounded count and total wait;
+	 * the host refused it before acting on it, so this holds for writes as well.
+	 */
 	async send(method: string, path: string, o: SendOptions = {}): Promise<HttpResponse> {
+		const bucket = bucketOf(path, this.rateBucket);
+		const retries = o.rateRetry === false ? 0 : this.rateRetries;
+		let waited = 0;
+		for (let attempt = 0; ; attempt++) {
+			const opensAt = gateOpensAt(this.baseUrl, bucket);
+			if (opensAt > Date.now()) {
+				const ms = opensAt - Date.now();
+				waited += ms;
+				await this.wait({method, path, bucket, waitMs: ms, reason: 'paced'});
+			}
+			const res = await this.sendOnce(method, path, o);
+			const asked = res.status === 429 ? retryAfterMs(res) : null;
+			// One wait is capped (maxRetryAfterMs, else one window): a host asking for longer is asked again.
+			const after = asked === null ? null : Math.min(asked, this.maxRetryAfterMs ?? 60_000);
+			if (after === null || attempt >= retries || waited + after > this.maxRateWaitMs) return res;
+			closeGate(this.baseUrl, bucket, Date.now() + after);
+			waited += after;
+			await this.wait({method, path, bucket, waitMs: after, reason: 'retry-after'});
+		}
+	}
+
+	private async wait(w: RateWait): Promise<void> {
+		this.onRateWait?.(w);
+		try {
+			await pause(w.waitMs, this.signal);
+		} catch {
+			throw new HostError({
+				kind: 'network',
+				code: 'ABORTED',
+				message: `${w.method} ${w.path}: aborted while waiting for the host's rate limit`,
+				method: w.method,
+				path: w.path,
+			});
+		}
+	}
+
+	private async sendOnce(method: string, path: string, o: SendOptions): Promise<HttpResponse> {
 		const headers: Record<string, string> = {'user-agent': this.userAgent, ...(o.headers ?? {})};
 		if (o.idempotencyKey) headers['idempotency-key'] = o.idempotencyKey;
 		const retryable = o.retryable ?? (method === 'GET' || (method === 'POST' && Boolean(o.idempotencyKey)));
@@ -86,6 +151,7 @@ export class HostTransport {
 				maxRetryAfterMs: this.maxRetryAfterMs,
 				retryBaseMs: this.retryBaseMs,
 				maxBodyBytes: MAX_HOST_BODY_BYTES,
+				deferRetryAfter: o.rateRetry !== false && this.rateRetries > 0,
 				signal: this.signal,
 			});
 		} catch (error) {
@@ -111,6 +177,16 @@ export class HostTransport {
 			throw error;
 		}
 	}
+}
+
+/** A 429's Retry-After in ms (seconds, or an HTTP date); null when absent or unreadable. */
+export function retryAfterMs(res: HttpResponse): number | null {
+	const raw = headerValue(res.headers, 'retry-after');
+	if (raw === null || raw.trim() === '') return null;
+	const seconds = Number(raw);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const at = Date.parse(raw);
+	return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
 export function normaliseBaseUrl(base: string): string {

@@ -11,6 +11,7 @@ import {
 	type Page,
 } from './schemas.js';
 import {JwtSession, RENEWABLE_401, type HostSession} from './session.js';
+import type {RateWait} from './rate-gate.js';
 import {HostTransport, unwrap, type SendOptions} from './transport.js';
 
 export interface UserClientOptions {
@@ -26,6 +27,8 @@ export interface UserClientOptions {
 	onSession?: (s: HostSession | null) => void;
 	maxRetryAfterMs?: number;
 	retryBaseMs?: number;
+	/** Told whenever a call waits for the host's rate limits (transport.ts). */
+	onRateWait?: (wait: RateWait) => void;
 }
 
 type Id = string | number;
@@ -35,7 +38,8 @@ export class UserClient {
 	private readonly jwt: JwtSession;
 
 	constructor(o: UserClientOptions) {
-		this.transport = new HostTransport(o);
+		// A normal user's calls count against the host's per-user panel limit.
+		this.transport = new HostTransport({...o, rateBucket: `user:${o.email}`});
 		this.jwt = new JwtSession(this.transport, o);
 	}
 

@@ -13,6 +13,7 @@ import {
 } from './auth.js';
 import {userDto} from './dto.js';
 import {fail, header, mwFail, ok, parseBody, type Router, sendJson} from './http-util.js';
+import {clientAddress} from './rate-limits.js';
 import {hex, nowIso, type SandboxState} from './state.js';
 import type {UserRow} from './types.js';
 import {validate} from './validate.js';
@@ -45,6 +46,7 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
 	});
 
 	router.add('POST', '/api/v1/auth/login', (ctx) => {
+		if (!state.limiter.admit(ctx, 'login', clientAddress(ctx))) return;
 		const body = parseBody(ctx, 'handler.LoginRequest');
 		if (!body) return;
 		const error = validate('LoginRequest', body, {
@@ -80,6 +82,7 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
 	if (state.isOld) return;
 
 	router.add('POST', '/api/v1/auth/login/2fa', (ctx) => {
+		if (!state.limiter.admit(ctx, 'login', clientAddress(ctx))) return;
 		const body = parseBody(ctx, 'handler.Login2FARequest');
 		if (!body) return;
 		const error = validate('Login2FARequest', body, {
@@ -99,6 +102,7 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
 	});
 
 	router.add('POST', '/api/v1/auth/refresh', (ctx) => {
+		if (!state.limiter.admit(ctx, 'refresh', clientAddress(ctx))) return;
 		const body = parseBody(ctx, 'handler.RefreshTokenRequest');
 		if (!body) return;
 		const error = validate('RefreshTokenRequest', body, {refresh_token: {type: 'string', required: true}});

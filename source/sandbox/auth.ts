@@ -196,11 +196,13 @@ function stepUpSatisfied(state: SandboxState, ctx: Ctx): boolean {
 	return true;
 }
 
-/** JWT-authenticated user route (any role). */
+/** JWT-authenticated user route (any role); a normal user's calls count against the panel limit. */
 export function userRoute(state: SandboxState, handler: Handler): Handler {
 	return async (ctx) => {
 		const verified = verifyJwt(state, ctx);
 		if (!verified) return;
+		// The panel limiter keys per user and exempts admins by default (docs/domain.md "The host").
+		if (verified.user.role !== 'admin' && !state.limiter.admit(ctx, 'user', verified.user.id)) return;
 		ctx.actor = verified.user;
 		ctx.authMethod = 'jwt';
 		ctx.familyId = verified.family.id;

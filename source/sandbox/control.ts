@@ -4,6 +4,7 @@ import {mergeFaults} from './faults.js';
 import {type Ctx, header, type Router, sendJson} from './http-util.js';
 import {nowIso, type SandboxState} from './state.js';
 import type {AccountRow, GroupRow, SubscriptionRow, UserRow} from './types.js';
+import {checkSeed, seedResidue} from './residue.js';
 import {newApiKey} from './user-routes.js';
 import {PACK_IDS} from './upstreams.js';
 import {mergeUpstreamSettings} from './upstream-billing.js';
@@ -51,6 +52,11 @@ function oob(state: SandboxState, body: Record<string, any>): [number, unknown] 
 		for (const token of state.accessTokens.values()) token.expiresAt = 0;
 		return [200, {ok: true}];
 	}
+	if (body.op === 'seed_residue') {
+		const seed = checkSeed(body);
+		if (typeof seed === 'string') return [400, {error: seed}];
+		return [200, {ok: true, ...seedResidue(state, seed)}];
+	}
 	if (!TYPES.includes(body.type)) return [400, {error: `type must be one of ${TYPES.join(', ')}`}];
 	const type = body.type as RowType;
 	const table = tableOf(state, type);
@@ -82,7 +88,7 @@ function oob(state: SandboxState, body: Record<string, any>): [number, unknown] 
 		else row.deleted_at = nowIso();
 		return [200, {ok: true}];
 	}
-	return [400, {error: 'op must be create, update, delete or expire_tokens'}];
+	return [400, {error: 'op must be create, update, delete, expire_tokens or seed_residue'}];
 }
 
 export function createRow(

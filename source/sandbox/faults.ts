@@ -24,6 +24,9 @@ export function defaultFaults(): SandboxFaults {
 		host_html: false,
 		host_truncated_json: false,
 		admin_429: 0,
+		upstream_429: {},
+		upstream_code: {},
+		gateway_down: false,
 		host_401_echo: false,
 		host_400_echo: false,
 		host_huge_body: false,
@@ -58,6 +61,7 @@ const BOOLEAN_KEYS = [
 	'host_stall',
 	'host_html',
 	'host_truncated_json',
+	'gateway_down',
 	'host_401_echo',
 	'host_400_echo',
 	'host_huge_body',
@@ -77,6 +81,8 @@ export function mergeFaults(faults: SandboxFaults, patch: unknown, packs: readon
 			!(BOOLEAN_KEYS as readonly string[]).includes(key) &&
 			!(COUNT_KEYS as readonly string[]).includes(key) &&
 			key !== 'upstream' &&
+			key !== 'upstream_429' &&
+			key !== 'upstream_code' &&
 			key !== 'lose_create_answer'
 		) {
 			throw new Error(`unknown fault: ${key}`);
@@ -111,6 +117,47 @@ export function mergeFaults(faults: SandboxFaults, patch: unknown, packs: readon
 			next.upstream[pack] = fault as UpstreamFault;
 		}
 	}
+	if ('upstream_429' in p) mergePerPack(next.upstream_429, p.upstream_429, 'upstream_429', packs, check429);
+	if ('upstream_code' in p)
+		mergePerPack(next.upstream_code, p.upstream_code, 'upstream_code', packs, checkCode);
 	Object.assign(faults, next);
 	return faults;
+}
+
+const isInt = (v: unknown, min: number, max: number): v is number =>
+	typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+function check429(pack: string, value: unknown): {count: number; retry_after_s: number} | null {
+	if (value === null) return null;
+	const v = value as {count?: unknown; retry_after_s?: unknown};
+	if (!v || typeof v !== 'object' || !isInt(v.count, 0, 1_000_000) || !isInt(v.retry_after_s, 0, 3600))
+		throw new Error(`upstream_429.${pack} must be {count, retry_after_s} (non-negative integers) or null`);
+	return {count: v.count, retry_after_s: v.retry_after_s};
+}
+
+function checkCode(pack: string, value: unknown): {code: number; status: number} | null {
+	if (value === null) return null;
+	const v = value as {code?: unknown; status?: unknown};
+	if (!v || typeof v !== 'object' || !isInt(v.code, 1, 99_999) || !isInt(v.status, 200, 599))
+		throw new Error(`upstream_code.${pack} must be {code, status} (an HTTP status 200..599) or null`);
+	if (pack !== 'minimax' && pack !== 'glm')
+		throw new Error(`upstream_code is for minimax and glm (their business-code dialects), not ${pack}`);
+	return {code: v.code, status: v.status};
+}
+
+function mergePerPack<T>(
+	into: Record<string, T | null>,
+	patch: unknown,
+	name: string,
+	packs: readonly string[],
+	check: (pack: string, value: unknown) => T | null,
+): void {
+	if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
+		throw new Error(`${name} must be an object`);
+	for (const [pack, value] of Object.entries(patch as Record<string, unknown>)) {
+		if (!packs.includes(pack)) throw new Error(`unknown upstream pack: ${pack}`);
+		const checked = check(pack, value);
+		if (checked === null) delete into[pack];
+		else into[pack] = checked;
+	}
 }

@@ -44,22 +44,30 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 	});
 }
 
+/** What the gateway address serves: the user-key plane only (HOST_API.md §10), as users call it. */
+const GATEWAY_PREFIXES = ['/v1/', '/v1beta/', '/responses', '/health'];
+
 async function handle(
 	state: SandboxState,
 	router: Router,
 	req: IncomingMessage,
 	res: ServerResponse,
+	via: 'admin' | 'gateway',
 ): Promise<void> {
 	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 	const path = url.pathname;
 	const method = (req.method ?? 'GET').toUpperCase();
 	// Control routes are exempt from host faults and latency, so a test can always reach them.
-	const isControl = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+	const isControl = via === 'admin' && (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`));
 	if (!isControl) {
-		const entry = {method, path, status: 0, at: Date.now()};
+		const entry = {method, path, status: 0, at: Date.now(), via};
 		state.requestLog.push(entry);
 		if (state.requestLog.length > 10_000) state.requestLog.shift();
 		res.on('finish', () => (entry.status = res.statusCode));
+		if (via === 'gateway' && state.faults.gateway_down) {
+			req.socket.destroy();
+			return;
+		}
 		state.inFlight += 1;
 		state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
 		res.on('close', () => (state.inFlight -= 1));
@@ -85,6 +93,7 @@ async function handle(
 	if (!isControl && state.faults.host_html) return spa(ctx);
 	if (!isControl && applyLostAnswer(state, ctx)) return;
 	if (!isControl && hostileAnswer(state, ctx)) return;
+	if (via === 'gateway' && !GATEWAY_PREFIXES.some((prefix) => path.startsWith(prefix))) return text404(ctx);
 	const match = router.match(method, path);
 	if (!match) {
 		if (API_PREFIXES.some((prefix) => path.startsWith(prefix) || path === prefix.replace(/\/$/, ''))) {
@@ -106,9 +115,13 @@ async function handle(
 	}
 }
 
-export function createHostServer(state: SandboxState, router: Router): http.Server {
+export function createHostServer(
+	state: SandboxState,
+	router: Router,
+	via: 'admin' | 'gateway' = 'admin',
+): http.Server {
 	return http.createServer((req, res) => {
-		handle(state, router, req, res).catch(() => {
+		handle(state, router, req, res, via).catch(() => {
 			if (!res.headersSent && !res.destroyed) {
 				res.writeHead(500, {'content-type': 'application/json'});
 				res.end('{"code":500,"message":"internal error"}');

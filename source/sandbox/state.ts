@@ -1,6 +1,7 @@
 // In-memory tables of the sandbox host, sessions, and the snapshot copy.
 import {randomBytes, randomInt} from 'node:crypto';
 import {defaultFaults} from './faults.js';
+import {defaultRateLimits, RateLimiter} from './rate-limits.js';
 import {defaultUpstreamSettings, type UpstreamSettings} from './upstream-billing.js';
 import type {
 	AccountRow,
@@ -126,8 +127,12 @@ export class SandboxState {
 		subscription: 1,
 	};
 
+	/** The host's login and panel rate limits (rate-limits.ts). */
+	readonly limiter: RateLimiter;
+
 	constructor(profile: SandboxProfile, adminKeyCreation: boolean) {
 		this.profile = profile;
+		this.limiter = new RateLimiter(defaultRateLimits(profile));
 		this.adminKeyCreation = adminKeyCreation && profile !== 'old';
 		const now = nowIso();
 		const admin: UserRow = {
@@ -308,6 +313,8 @@ export class SandboxState {
 			upstream_requests: {...this.upstreamCounts},
 			upstream_log: structuredClone(this.upstreamLog),
 			faults: structuredClone(this.faults),
+			rate_limits: {...this.limiter.limits},
+			rate_limited: {...this.limiter.refused},
 			upstream_settings: structuredClone(this.upstream),
 			max_in_flight: this.maxInFlight,
 		};

@@ -1,8 +1,9 @@
 // Public types of the sandbox host and the row shapes it keeps in memory.
+import type {SandboxRateLimits} from './rate-limits.js';
 import type {UpstreamSettings} from './upstream-billing.js';
 
+export type {SandboxRateLimits, UpstreamSettings};
 export type SandboxProfile = 'recent' | 'old' | 'gated';
-export type {UpstreamSettings};
 
 export type UpstreamFault =
 	| 'quota'
@@ -45,6 +46,19 @@ export interface SandboxFaults {
 	/** Host answers /api/* with a 200 of 9 MiB (chunked, no Content-Length). */
 	host_huge_body: boolean;
 	/**
+	 * Per fake upstream pack: its next `count` model-list or chat requests answer a plain 429 (the
+	 * provider's rate-limit body, not quota) with `Retry-After: retry_after_s`.
+	 */
+	upstream_429: Record<string, {count: number; retry_after_s: number}>;
+	/**
+	 * Per fake upstream pack: every chat answers with this business code in the provider's own
+	 * dialect (MiniMax `base_resp`, GLM `error.code`) and this HTTP status (MiniMax 1008 is seen as
+	 * 200, 402, 429 and 500).
+	 */
+	upstream_code: Record<string, {code: number; status: number} | null>;
+	/** The gateway address (the second listening port) destroys every socket without answering. */
+	gateway_down: boolean;
+	/**
 	 * The next create of `type` loses its answer (the socket is closed): `before` the host acts
 	 * (nothing is made) or `after` it acted. `twin`: as the answer is lost, someone else makes a
 	 * resource of the same name (group, account, user) without the caller's description or notes.
@@ -70,7 +84,11 @@ export interface SandboxInfo {
 	admin_password: string;
 	admin_totp_code: string;
 	control_url: string;
+	/** A second address serving only the gateway routes (/v1/*), as users would call the host. */
+	gateway_url: string;
 	upstreams: Record<string, {base_url: string; api_key: string}>;
+	/** GLM's coding-plan endpoint and a coding-plan key (which the general endpoint answers with 1113). */
+	glm_coding: {base_url: string; api_key: string};
 }
 
 export interface GroupRow {
@@ -192,6 +210,9 @@ export interface SandboxSnapshot {
 	upstream_requests: Record<string, number>;
 	upstream_log: UpstreamLogEntry[];
 	faults: SandboxFaults;
+	rate_limits: SandboxRateLimits;
+	/** Requests refused with 429 RATE_LIMITED so far, per limit (login, refresh, user). */
+	rate_limited: Record<string, number>;
 	/** Balances, extra accepted keys and the relay's billing dialect (control route POST /upstreams). */
 	upstream_settings: UpstreamSettings;
 	/** The most host requests answered at once since start. */
@@ -203,12 +224,16 @@ export interface RequestLogEntry {
 	path: string;
 	status: number;
 	at: number;
+	/** Which address the request came in on: the admin address or the gateway address. */
+	via: 'admin' | 'gateway';
 }
 
 export interface SandboxHandle {
 	info: SandboxInfo;
 	profile: SandboxProfile;
 	setFaults(p: Partial<SandboxFaults>): void;
+	/** Changes the host's rate limits (rate-limits.ts); 0 turns one off. */
+	setRateLimits(p: Partial<SandboxRateLimits>): void;
 	/** Balances, extra accepted keys, relay billing dialect (all or nothing; throws naming the field). */
 	setUpstream(p: Partial<UpstreamSettings>): void;
 	snapshot(): SandboxSnapshot;
@@ -219,9 +244,13 @@ export interface SandboxHandle {
 export interface SandboxOptions {
 	port?: number;
 	upstreamPort?: number;
+	/** Port of the gateway address (0 or absent: any free port). */
+	gatewayPort?: number;
 	profile?: SandboxProfile;
 	latencyMs?: number;
 	faults?: Partial<SandboxFaults>;
+	/** The host's rate limits; default the host's (docs/domain.md "The host": login 20, refresh 30, user 240 per minute). */
+	rateLimits?: Partial<SandboxRateLimits>;
 	/** Register POST /api/v1/admin/users/:id/api-keys (recent/gated builds that have it). Default off. */
 	adminKeyCreation?: boolean;
 }

@@ -181,17 +181,51 @@ export const PACKS: PackSpec[] = [
 
 export const PACK_IDS = PACKS.map((p) => p.id);
 
+/** GLM's coding-plan endpoint: same provider, another path, its own keys (PEERS.md D). */
+export const GLM_CODING_PATH = '/glm/api/coding/paas/v4';
+export const GLM_CODING_KEY = 'glm-coding';
+
 export function upstreamKeys(): Record<string, string> {
-	return Object.fromEntries(PACK_IDS.map((id) => [id, `sk-fake-${id}-${hex(16)}`]));
+	return Object.fromEntries([...PACK_IDS, GLM_CODING_KEY].map((id) => [id, `sk-fake-${id}-${hex(16)}`]));
 }
 
-function send(res: ServerResponse, [status, body]: Answer): void {
+function send(res: ServerResponse, [status, body]: Answer, headers: Record<string, string> = {}): void {
 	const text = JSON.stringify(body);
 	res.writeHead(status, {
 		'content-type': 'application/json',
 		'content-length': String(Buffer.byteLength(text)),
+		...headers,
 	});
 	res.end(text);
+}
+
+/** The words each provider sends with a business code (the code, not the words, carries the meaning). */
+const CODE_MESSAGES: Record<string, Record<number, string>> = {
+	minimax: {
+		1002: 'rate limit exceeded(RPM)',
+		1004: 'login fail: Please carry the API secret key in the Authorization field',
+		1008: 'insufficient balance',
+		1028: 'token plan request count used up for this period',
+		1030: 'token plan exhausted, renew the plan',
+		2061: 'your current token plan does not support model',
+	},
+	glm: {1113: '账户已欠费，请充值后重试。', 1308: '已达到套餐使用上限', 1311: '当前套餐不支持该模型'},
+};
+
+/** A business-code answer in the provider's own dialect. */
+function codeAnswer(pack: string, fault: {code: number; status: number}): Answer {
+	const message = CODE_MESSAGES[pack]?.[fault.code] ?? `error ${fault.code}`;
+	if (pack === 'minimax')
+		return [fault.status, {id: '', choices: null, base_resp: {status_code: fault.code, status_msg: message}}];
+	return [fault.status, {error: {code: String(fault.code), message}}];
+}
+
+/** Takes one of a pack's counted plain 429s, if any are left. */
+function take429(state: SandboxState, pack: string): {retry_after_s: number} | null {
+	const fault = state.faults.upstream_429[pack];
+	if (!fault || fault.count <= 0) return null;
+	fault.count -= 1;
+	return fault;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -286,8 +320,10 @@ async function handle(
 		req.socket.destroy();
 		return;
 	}
-	const isModels = req.method === 'GET' && pack.modelsPaths.includes(path);
-	const isChat = req.method === 'POST' && pack.chatPaths.includes(path);
+	const coding = pack.id === 'glm' && path.startsWith(`${GLM_CODING_PATH}/`);
+	const sub = coding ? path.slice(GLM_CODING_PATH.length) : null;
+	const isModels = req.method === 'GET' && (pack.modelsPaths.includes(path) || sub === '/models');
+	const isChat = req.method === 'POST' && (pack.chatPaths.includes(path) || sub === '/chat/completions');
 	const balance = isModels || isChat ? null : balanceAnswer(state.upstream, pack.id, req.method ?? '', path);
 	if (!isModels && !isChat && !balance)
 		return send(res, [404, {error: {message: `Not Found: ${path}`, type: 'not_found'}}]);
@@ -301,10 +337,16 @@ async function handle(
 			{error: {message: `internal error while checking key ${key}`, type: 'server_error'}},
 		]);
 	}
-	if (fault === 'auth' || !accepted(state, keys, pack.id, auth)) return send(res, pack.auth());
+	// A GLM coding-plan key on the general endpoint answers like an account in arrears (1113).
+	if (pack.id === 'glm' && !coding && auth === `Bearer ${keys[GLM_CODING_KEY]}`)
+		return send(res, [429, {error: {code: '1113', message: '账户已欠费，请充值后重试。'}}]);
+	const keyId = coding ? GLM_CODING_KEY : pack.id;
+	if (fault === 'auth' || !accepted(state, keys, keyId, auth)) return send(res, pack.auth());
 	// A balance read answers whatever the chat path does (out of balance is exactly when it matters).
 	if (balance) return send(res, balance);
-	if (fault === 'rate_limited') return send(res, pack.rateLimit());
+	if (fault === 'rate_limited') return send(res, pack.rateLimit(), {'retry-after': '1'});
+	const limited = take429(state, pack.id);
+	if (limited) return send(res, pack.rateLimit(), {'retry-after': String(limited.retry_after_s)});
 	if (isModels) {
 		if (fault === 'huge_body')
 			return streamHugeJson(res, HUGE_UPSTREAM_BODY_BYTES, '{"object":"list","data":[{"id":"', '"}]}');
@@ -315,6 +357,8 @@ async function handle(
 	if (fault === 'chat_fail')
 		return send(res, [500, {error: {message: 'chat backend failure', type: 'server_error'}}]);
 	if (fault === 'quota') return send(res, pack.quota());
+	const coded = state.faults.upstream_code[pack.id];
+	if (coded) return send(res, codeAnswer(pack.id, coded));
 	if (!body || typeof body !== 'object' || !Array.isArray(body.messages) || body.messages.length === 0) {
 		return send(res, [
 			400,

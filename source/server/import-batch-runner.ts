@@ -4,7 +4,7 @@
 // the lock and its host is known; if it fails before that (the data folder is locked: 409, an unknown
 // host: 400), that failure is the answer instead. Each row's batch gets its own event stream, as a
 // single import does; the run keeps each row's progress and, once finished, the CLI's document.
-import {randomBytes} from 'node:crypto';
+import {newRunId} from '../app/batch-runs.js';
 import {importBatch, type BatchEvent, type BatchResult, type BatchRow} from '../app/import-batch.js';
 import {hostOf} from '../app/hosts.js';
 import type {Session} from '../app/session.js';
@@ -38,11 +38,6 @@ export interface BatchRunView {
 
 /** How many runs the service remembers (the oldest finished ones are forgotten first). */
 const KEEP_RUNS = 100;
-
-function newRunId(now = new Date()): string {
-	const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-	return `sr${stamp}-${randomBytes(3).toString('hex')}`;
-}
 
 export class BatchRuns {
 	private readonly runs = new Map<string, BatchRunView>();
@@ -135,15 +130,20 @@ export async function startImportBatch(
 	// The host's id names each row's event stream; an unknown host fails under the lock (400 naming host).
 	const hostId = hostOf((await session.read()).data, input.host)?.host_id ?? input.host;
 	const done = deps.ops.start(`import-batch ${view.run_id}`, (signal) =>
-		importBatch(session, input, {
-			signal,
-			sink: follow(deps, view, hostId),
-			onStart: () => {
-				started = true;
-				runs.add(view);
-				announce();
+		// The run's record (crm batch-runs, crm batch-run show) keeps the id the service answered with.
+		importBatch(
+			session,
+			{...input, runId: view.run_id},
+			{
+				signal,
+				sink: follow(deps, view, hostId),
+				onStart: () => {
+					started = true;
+					runs.add(view);
+					announce();
+				},
 			},
-		}),
+		),
 	);
 	const finish = (patch: Partial<BatchRunView>) =>
 		Object.assign(view, patch, {finished_at: new Date().toISOString()});

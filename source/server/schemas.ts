@@ -135,6 +135,9 @@ export const RollbackBody = z
 		batch: text(200).optional(),
 		host: text(200).optional(),
 		pack: text(200).optional(),
+		url: text(2000)
+			.optional()
+			.openapi({description: "a provider rollback: only that provider's base URL (as crm rollback --url)"}),
 		dry_run: z.boolean().optional(),
 		confirm: z
 			.string()
@@ -171,6 +174,9 @@ export const HostView = z
 		host_id: z.string(),
 		name: z.string(),
 		url: z.string(),
+		/** The address users call; the admin `url` unless one was set. */
+		gateway_url: z.string(),
+		allow_insecure_http: z.boolean(),
 		version: z.string().nullable(),
 		auth_type: z.string(),
 		capabilities: z.record(z.string(), z.unknown()),
@@ -191,6 +197,8 @@ export const ProviderRowView = z.looseObject({
 	latest_batch: z.string(),
 	batch_status: z.string(),
 	provider_status: z.string().nullable(),
+	/** Warning codes of the batch the provider status comes from (listed, not a status). */
+	warnings: z.array(z.string()),
 	access_status: z.string(),
 	modes_ready: z.array(z.string()),
 	failure_class: z.string().nullable(),
@@ -205,6 +213,7 @@ export const StatusAnswer = z
 				host_id: z.string(),
 				name: z.string(),
 				url: z.string(),
+				gateway_url: z.string(),
 				version: z.string().nullable(),
 				providers: z.array(ProviderRowView),
 			}),
@@ -222,6 +231,21 @@ export const BatchListItem = z.looseObject({
 	created_at: z.string(),
 });
 export const BatchesAnswer = z.object({batches: z.array(BatchListItem)}).openapi('Batches');
+
+export const ResourcesAnswer = z
+	.object({
+		resources: z.array(
+			z.looseObject({
+				batch_id: z.string(),
+				resource_type: z.string(),
+				host_resource_id: z.string().nullable(),
+				name: z.string(),
+				state: z.enum(['active', 'deleted', 'unknown']),
+				created_at: z.string(),
+			}),
+		),
+	})
+	.openapi('Resources');
 
 const StepView = z.looseObject({
 	name: z.string(),
@@ -349,7 +373,10 @@ export const RollbackAnswer = z
 			skipped: z.array(ItemView),
 			failed: z.array(ItemView),
 		}),
-		z.object({batches: z.array(z.looseObject({batch_id: z.string()}))}),
+		z.object({
+			batches: z.array(z.looseObject({batch_id: z.string()})),
+			not_run: z.array(z.string()).optional(),
+		}),
 	])
 	.openapi('Rollback', {
 		description:
@@ -453,7 +480,7 @@ export const RotateKeyAnswer = z
 	.openapi('RotateKey');
 
 export const ImportBatchAccepted = z
-	.object({run_id: z.string().openapi({example: 'sr20250101-000000-abcdef'})})
+	.object({run_id: z.string().openapi({example: 'r20250101-000000-abcdef'})})
 	.openapi('ImportBatchAccepted');
 
 const BatchRowResultView = z.looseObject({

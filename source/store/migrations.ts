@@ -1,18 +1,46 @@
 // Migrations from older state files. Version 1 (the first layout) kept every batch, with its steps,
-// resources and reconcile runs, inline in state.json; version 2 moves batch detail to
-// batches/<id>.json so that one state write stays small at 10,000 batches.
+// resources and reconcile runs, inline in state.json; version 2 moved batch detail to
+// batches/<id>.json; version 3 moves the resource index beside the batch files (resource-index.ts)
+// and writes the batch index and secrets as rows (state-codec.ts), so that one state write stays
+// small at 10,000 batches. Every record is kept.
 import {z} from 'zod';
 import {
+	BATCH_FILE_VERSION,
 	SCHEMA_VERSION,
+	acceptanceRunSchema,
+	alertsConfigSchema,
 	batchFileSchema,
 	batchIndexSchema,
+	batchSecretsSchema,
 	hostSchema,
+	reconcileIndexSchema,
 	reconcileRunSchema,
 	resourceKey,
 	type BatchFile,
 	type ReconcileRun,
 	type State,
 } from './schema.js';
+
+export const stateV2Schema = z.looseObject({
+	schema_version: z.literal(2),
+	hosts: z.array(hostSchema),
+	batches: z.array(batchIndexSchema),
+	batch_secrets: z.record(z.string(), batchSecretsSchema),
+	resource_index: z.record(z.string(), z.string()),
+	reconcile_runs: z.array(reconcileIndexSchema),
+	acceptance_runs: z.array(acceptanceRunSchema).optional(),
+	alerts: alertsConfigSchema.optional(),
+});
+export type StateV2 = z.infer<typeof stateV2Schema>;
+
+/** Version 2 to 3: the same records; the resource index leaves state.json for its own file. */
+export function migrateV2(old: StateV2): {state: State; resourceIndex: Map<string, string>} {
+	const {schema_version: _v, resource_index, ...rest} = old;
+	return {
+		state: {...rest, schema_version: SCHEMA_VERSION} as State,
+		resourceIndex: new Map(Object.entries(resource_index)),
+	};
+}
 
 export const stateV1Schema = z.looseObject({
 	schema_version: z.literal(1),
@@ -42,6 +70,7 @@ export interface MigrationResult {
 	state: State;
 	batchFiles: BatchFile[];
 	hostRuns: ReconcileRun[];
+	resourceIndex: Map<string, string>;
 }
 
 export function migrateV1(old: StateV1): MigrationResult {
@@ -50,9 +79,9 @@ export function migrateV1(old: StateV1): MigrationResult {
 		hosts: old.hosts,
 		batches: [],
 		batch_secrets: {},
-		resource_index: {},
 		reconcile_runs: [],
 	};
+	const resourceIndex = new Map<string, string>();
 	const batchFiles: BatchFile[] = [];
 	for (const b of old.batches) {
 		const {input, steps, resources, access_results, reconcile_runs, summary, secrets, ...index} = b;
@@ -60,7 +89,7 @@ export function migrateV1(old: StateV1): MigrationResult {
 		if (secrets) state.batch_secrets[b.batch_id] = secrets;
 		for (const r of resources) {
 			if (r.host_resource_id)
-				state.resource_index[resourceKey(b.host_id, r.resource_type, r.host_resource_id)] = b.batch_id;
+				resourceIndex.set(resourceKey(b.host_id, r.resource_type, r.host_resource_id), b.batch_id);
 		}
 		for (const run of reconcile_runs) {
 			state.reconcile_runs.push({
@@ -73,7 +102,7 @@ export function migrateV1(old: StateV1): MigrationResult {
 			});
 		}
 		batchFiles.push({
-			schema_version: SCHEMA_VERSION,
+			schema_version: BATCH_FILE_VERSION,
 			batch_id: b.batch_id,
 			host_id: b.host_id,
 			pack: b.pack,
@@ -95,7 +124,7 @@ export function migrateV1(old: StateV1): MigrationResult {
 			counts: countItems(run),
 		});
 	}
-	return {state, batchFiles, hostRuns: old.reconcile_runs};
+	return {state, batchFiles, hostRuns: old.reconcile_runs, resourceIndex};
 }
 
 export function countItems(run: ReconcileRun): Record<string, number> {

@@ -1,63 +1,52 @@
-// The on-disk shapes. state.json (schema_version 2) holds hosts, the batch index, the resource index,
-// reconcile-run index and every secret; batches/<id>.json holds a batch's steps, resources, access
-// results and reconcile runs (no secrets). Unknown fields are kept (loose) so nothing is dropped.
+// The on-disk shapes. state.json (schema_version 3) holds hosts, the batch index, the reconcile-run
+// index and every secret (state-codec.ts writes the batch index and the secrets as compact rows);
+// batches/<id>.json holds a batch's steps, resources, access results and reconcile runs (no secrets);
+// batches/resource-index.jsonl maps host resources to their batches (resource-index.ts). Unknown
+// fields are kept (loose) so nothing is dropped.
 import {z} from 'zod';
+import {
+	ACCESS_STATUSES,
+	ALERT_FORMATS,
+	BATCH_FILE_VERSION,
+	BATCH_ID,
+	RECONCILE_RUN_ID,
+	BATCH_STATUSES,
+	FAILURE_CLASSES,
+	HEALTH_STATES,
+	PROVIDER_STATUSES,
+	RESOURCE_STATUSES,
+	RESOURCE_TYPES,
+	SCHEMA_VERSION,
+} from './constants.js';
 
-export const SCHEMA_VERSION = 2;
+export {
+	ACCESS_STATUSES,
+	ALERT_FORMATS,
+	BATCH_FILE_VERSION,
+	BATCH_STATUSES,
+	FAILURE_CLASSES,
+	HEALTH_STATES,
+	PROVIDER_STATUSES,
+	RESOURCE_STATUSES,
+	RESOURCE_TYPES,
+	SCHEMA_VERSION,
+	STEP_NAMES,
+	BATCH_ID,
+	RECONCILE_RUN_ID,
+	emptyState,
+	resourceKey,
+} from './constants.js';
 
 /** A loose object's type without its index signature, so Omit/Pick work and typos are caught. */
 export type Strict<T> = {[K in keyof T as string extends K ? never : K]: T[K]};
 
 const iso = z.string().min(1);
 
-/**
- * The tool's own id shapes (newBatchId, the reconcile run id): ids name files in the data folder,
- * so one of any other shape (`../state`, a path) means the file was not written by crm: corrupt.
- */
-export const BATCH_ID = /^b\d{8}-\d{6}-[0-9a-f]{6}$/;
-export const RECONCILE_RUN_ID = /^r\d{14}-[0-9a-f]{6}$/;
 /** Acceptance runs live in acceptance/<run_id> or acceptance/archive/<run_id>: one plain name. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const batchId = z.string().regex(BATCH_ID, 'not a batch id crm makes (b<date>-<time>-<6 hex>)');
 const runId = z.string().regex(RECONCILE_RUN_ID, 'not a reconcile run id crm makes');
 const nullableIso = iso.nullable();
-
-export const BATCH_STATUSES = ['running', 'succeeded', 'failed', 'partial', 'rolled_back'] as const;
-export const ACCESS_STATUSES = [
-	'pending',
-	'models_only',
-	'self_service_ready',
-	'subscription_ready',
-	'fully_ready',
-	'broken',
-] as const;
-export const PROVIDER_STATUSES = ['active', 'degraded', 'broken', 'paused'] as const;
-export const HEALTH_STATES = ['ok', 'failing', 'skipped'] as const;
-export const ALERT_FORMATS = ['generic', 'feishu', 'dingtalk', 'slack'] as const;
-export const FAILURE_CLASSES = [
-	'host_compatibility_gap',
-	'upstream_key_quota_issue',
-	'upstream_auth_issue',
-	'upstream_unavailable',
-	'host_auth_issue',
-	'network_unreachable',
-	'invalid_input',
-	'unknown',
-] as const;
-export const RESOURCE_TYPES = ['group', 'account', 'user', 'api_key', 'subscription'] as const;
-export const RESOURCE_STATUSES = ['pending', 'created', 'deleted', 'gone', 'failed', 'unknown'] as const;
-export const STEP_NAMES = [
-	'preflight',
-	'host_probe',
-	'upstream_probe',
-	'plan',
-	'create_group',
-	'create_account',
-	'account_test',
-	'access_closure',
-	'access_smoke',
-	'summary',
-] as const;
 
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 export type AccessStatus = (typeof ACCESS_STATUSES)[number];
@@ -93,6 +82,10 @@ export const hostSchema = z.looseObject({
 	user_domain: z.string(),
 	created_at: iso,
 	last_probe_at: nullableIso,
+	/** The address users call (docs/domain.md rule 13); absent or null: the admin address `url`. */
+	gateway_url: z.string().min(1).nullable().optional(),
+	/** The operator allowed cleartext http:// to this host's non-loopback addresses. */
+	allow_insecure_http: z.boolean().optional(),
 	/** Opt-in auto-pause of the accounts this tool created (docs/domain.md "Health"); absent: off. */
 	auto_pause: z.looseObject({enabled: z.boolean(), pause_after: z.number().int().min(1)}).optional(),
 });
@@ -117,6 +110,8 @@ export const batchIndexSchema = z.looseObject({
 	resource_count: z.number().int().min(0),
 	/** Some resource record is still pending (its create's answer was never recorded). */
 	pending: z.boolean().optional(),
+	/** Warning codes of a ready import (probe_advisory, pack_models_dropped, ...): listed, not a status. */
+	warnings: z.array(z.string()).optional(),
 });
 export type BatchIndex = Strict<z.infer<typeof batchIndexSchema>>;
 
@@ -155,6 +150,13 @@ export const alertsConfigSchema = z.looseObject({
 });
 export type AlertsConfig = Strict<z.infer<typeof alertsConfigSchema>>;
 
+/** The TUI's settings kept between runs: plain values an operator typed, never a secret. */
+export const tuiSettingsSchema = z.looseObject({
+	/** The file the last batch import read (offered again next time). */
+	batch_file: z.string().optional(),
+});
+export type TuiSettings = Strict<z.infer<typeof tuiSettingsSchema>>;
+
 /** One acceptance run (`crm accept`), indexed for `crm evidence` and `crm matrix`. Optional in state. */
 export const acceptanceRunSchema = z.looseObject({
 	run_id: z.string().regex(SAFE_NAME, 'not a run id crm makes'),
@@ -181,30 +183,36 @@ export const acceptanceRunSchema = z.looseObject({
 });
 export type AcceptanceRun = Strict<z.infer<typeof acceptanceRunSchema>>;
 
+/** One run of import-batch, indexed when it starts; its printed document is DIR/batch-runs/<run_id>.json. */
+export const batchRunIndexSchema = z.looseObject({
+	run_id: z.string().min(1),
+	host_id: z.string().min(1),
+	file_sha256: z.string().nullable(),
+	rows: z.number().int().min(0),
+	totals: z.record(z.string(), z.number()).nullable(),
+	started_at: iso,
+	finished_at: nullableIso,
+	/** The process running it, until it finishes. */
+	pid: z.number().int().nullable(),
+});
+export type BatchRunIndex = Strict<z.infer<typeof batchRunIndexSchema>>;
+
 export const stateSchema = z.looseObject({
 	schema_version: z.literal(SCHEMA_VERSION),
 	hosts: z.array(hostSchema),
 	batches: z.array(batchIndexSchema),
 	batch_secrets: z.record(z.string(), batchSecretsSchema),
-	resource_index: z.record(z.string(), z.string()),
 	reconcile_runs: z.array(reconcileIndexSchema),
 	/** Added with acceptance runs; absent in older files. */
 	acceptance_runs: z.array(acceptanceRunSchema).optional(),
+	/** Batch-import runs (crm batch-runs); absent in older files. */
+	batch_runs: z.array(batchRunIndexSchema).optional(),
 	/** Added with health alerts; absent until `crm alerts set`. */
 	alerts: alertsConfigSchema.optional(),
+	/** What the TUI remembers between runs (never a secret); absent until it remembers something. */
+	tui: tuiSettingsSchema.optional(),
 });
 export type State = Strict<z.infer<typeof stateSchema>>;
-
-export function emptyState(): State {
-	return {
-		schema_version: SCHEMA_VERSION,
-		hosts: [],
-		batches: [],
-		batch_secrets: {},
-		resource_index: {},
-		reconcile_runs: [],
-	};
-}
 
 export const stepSchema = z.looseObject({
 	name: z.string(),
@@ -292,7 +300,7 @@ export const toolActionSchema = z.looseObject({
 export type ToolAction = Strict<z.infer<typeof toolActionSchema>>;
 
 export const batchFileSchema = z.looseObject({
-	schema_version: z.literal(SCHEMA_VERSION),
+	schema_version: z.literal(BATCH_FILE_VERSION),
 	batch_id: batchId,
 	host_id: z.string(),
 	pack: z.string(),
@@ -306,7 +314,3 @@ export const batchFileSchema = z.looseObject({
 	tool_actions: z.array(toolActionSchema).optional(),
 });
 export type BatchFile = Strict<z.infer<typeof batchFileSchema>>;
-
-export function resourceKey(hostId: string, type: ResourceType, hostResourceId: string): string {
-	return `${hostId}|${type}|${hostResourceId}`;
-}

@@ -1,34 +1,47 @@
 // The state store: lowdb over state.json (atomic temp-file + rename writes through steno), plus the
-// per-batch and per-reconcile detail files beside it. A file that is not valid JSON, fails the
-// schema or has a newer schema_version is refused (exit 4) and never rewritten. state.json is the one
-// home of secrets (docs/domain.md): what it holds is registered when it is read, and every other file
-// written here is redacted with every secret the process knows (lib/secrets) before it is serialised.
-import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs';
+// per-batch and per-reconcile detail files and the resource index beside it. A file that is not
+// valid JSON, fails the schema or has a newer schema_version is refused (exit 4) and never rewritten.
+// state.json is the one home of secrets (docs/domain.md): what it holds is registered when it is
+// read, and every other file written here is redacted with every secret the process knows
+// (lib/secrets) before it is serialised.
+import {
+	chmodSync,
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	statSync,
+} from 'node:fs';
 import path from 'node:path';
-import {Low} from 'lowdb';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
 import {redactValue, registerSecret, registerSecretsIn} from '../lib/secrets.js';
 import {acquireLock, pidAlive, type HeldLock} from './lock.js';
-import {migrateV1, stateV1Schema} from './migrations.js';
+import type {migrateV1} from './migrations.js';
 import {checkDataDir, dataPaths, type DataPaths} from './paths.js';
+import {ResourceIndex} from './resource-index.js';
 import {
 	BATCH_ID,
 	RECONCILE_RUN_ID,
+	RESOURCE_TYPES,
 	SCHEMA_VERSION,
-	batchFileSchema,
 	emptyState,
-	reconcileRunSchema,
-	stateSchema,
-	type BatchFile,
-	type ReconcileRun,
-	type State,
-} from './schema.js';
+	resourceKey,
+} from './constants.js';
+import type {BatchFile, ReconcileRun, State} from './schema.js';
+import {decodeStateQuick, StateEncoder, StateShapeError} from './state-codec.js';
+import {
+	readStateFile,
+	tempFileOf,
+	writeFileAtomic,
+	writeFileAtomicSync,
+	writesSettled,
+} from './state-file.js';
 
 /** Every file but state.json: every string and field name redacted before it is serialised. */
 const redactedPretty = (data: unknown) => JSON.stringify(redactValue(data), null, 2) + '\n';
-/** state.json only: the one file that holds secrets. */
-const compact = (data: unknown) => JSON.stringify(data) + '\n';
 
 // One adapter per file: steno queues writes per Writer, so concurrent writes to one file must share it.
 const adapters = new Map<string, DataFile<unknown>>();
@@ -41,12 +54,23 @@ function jsonFile<T>(file: string, stringify: (data: unknown) => string = redact
 	return adapter as DataFile<T>;
 }
 
+// One encoder per state file: it keeps the serialised rows between writes (state-codec.ts).
+const encoders = new Map<string, StateEncoder>();
+function encoderOf(file: string): StateEncoder {
+	let encoder = encoders.get(file);
+	if (!encoder) {
+		encoder = new StateEncoder();
+		encoders.set(file, encoder);
+	}
+	return encoder;
+}
+
 /**
- * A writer killed between steno's temp write and its rename leaves `.state.json.tmp` (which holds
+ * A writer killed between its temp write and its rename leaves `.state.json.tmp` (which holds
  * secrets) behind; with the lock held no write is under way, so any such file is stale.
  */
 function removeStaleTemp(paths: DataPaths): void {
-	const tmp = path.join(paths.dir, `.${path.basename(paths.state)}.tmp`);
+	const tmp = tempFileOf(paths.state);
 	rmSync(tmp, {force: true});
 }
 
@@ -88,8 +112,18 @@ function schemaProblem(error: {issues: Array<{path: PropertyKey[]; message: stri
 	return `${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
 }
 
+function isIndexable(r: unknown): boolean {
+	const x = r as {resource_type?: unknown; host_resource_id?: unknown} | null;
+	return (
+		typeof x === 'object' &&
+		x !== null &&
+		(RESOURCE_TYPES as readonly unknown[]).includes(x.resource_type) &&
+		(x.host_resource_id === null || typeof x.host_resource_id === 'string')
+	);
+}
+
 /** Parts of state.json that hold no secret by design. */
-const SECRET_FREE = new Set(['batches', 'resource_index', 'reconcile_runs', 'acceptance_runs']);
+const SECRET_FREE = new Set(['batches', 'reconcile_runs', 'acceptance_runs']);
 
 export interface OpenOptions {
 	/**
@@ -119,13 +153,19 @@ function showDeadAsFailed(state: State): void {
 
 export class StateStore {
 	readonly paths: DataPaths;
-	private readonly db: Low<State>;
+	/** Which batch recorded each host resource (batches/resource-index.jsonl). */
+	readonly resources: ResourceIndex;
+	private state: State = emptyState();
 	private held: HeldLock | null;
 
-	private constructor(paths: DataPaths, db: Low<State>, held: HeldLock | null) {
+	private constructor(paths: DataPaths, held: HeldLock | null) {
 		this.paths = paths;
-		this.db = db;
 		this.held = held;
+		this.resources = new ResourceIndex(
+			ResourceIndex.fileIn(paths.batches),
+			() => this.rebuildResourceIndex(),
+			() => this.held !== null,
+		);
 	}
 
 	static async open(dataDir: string, options: OpenOptions = {}): Promise<StateStore> {
@@ -138,10 +178,10 @@ export class StateStore {
 			removeStaleTemp(paths);
 		}
 		try {
-			// state.json is compact: at 10,000 batches indentation alone adds a third to every write.
-			const db = new Low<State>(jsonFile<State>(paths.state, compact), emptyState());
-			const store = new StateStore(paths, db, held);
+			const store = new StateStore(paths, held);
 			await store.load();
+			store.registerSecrets();
+			if (!held) showDeadAsFailed(store.data);
 			return store;
 		} catch (error) {
 			held?.release();
@@ -150,7 +190,7 @@ export class StateStore {
 	}
 
 	get data(): State {
-		return this.db.data;
+		return this.state;
 	}
 
 	get locked(): boolean {
@@ -161,14 +201,14 @@ export class StateStore {
 		const file = this.paths.state;
 		let raw: unknown;
 		try {
-			raw = await this.db.adapter.read();
+			raw = await readStateFile(file);
 		} catch (error) {
 			throw stateError('state_corrupt', file, `is not valid JSON (${(error as Error).message})`);
 		}
 		if (raw === null) {
-			// lowdb reads an absent file as null, and a file holding `null` the same way.
+			// An absent file reads as null, and a file holding `null` the same way.
 			if (existsSync(file)) throw stateError('state_corrupt', file, 'holds null instead of the state');
-			this.db.data = emptyState();
+			this.state = emptyState();
 			return;
 		}
 		const version = (raw as {schema_version?: unknown})?.schema_version;
@@ -180,29 +220,54 @@ export class StateStore {
 			);
 		}
 		if (version === 1) {
+			const {migrateV1, stateV1Schema} = await import('./migrations.js');
 			const old = stateV1Schema.safeParse(raw);
 			if (!old.success)
 				throw stateError('state_corrupt', file, `fails the version 1 schema at ${schemaProblem(old.error)}`);
 			const migrated = migrateV1(old.data);
-			this.db.data = migrated.state;
-			this.registerSecrets();
+			this.state = migrated.state;
 			if (this.held) {
 				// Keep the old file, then write the detail files before the index that points at them.
 				copyFileSync(file, `${file}.v1.bak`);
 				for (const batch of migrated.batchFiles) await this.writeBatch(batch);
 				for (const run of migrated.hostRuns) await this.writeHostRun(run);
+				this.resources.rewrite(migrated.resourceIndex);
 				await this.write();
 			} else {
 				this.pendingMigration = migrated;
+				this.resources.preload(migrated.resourceIndex);
 			}
 			return;
 		}
-		const parsed = stateSchema.safeParse(raw);
-		if (!parsed.success)
-			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
-		this.db.data = parsed.data;
-		this.registerSecrets();
-		if (!this.held) showDeadAsFailed(this.db.data);
+		if (version === 2) {
+			const {migrateV2, stateV2Schema} = await import('./migrations.js');
+			const old = stateV2Schema.safeParse(raw);
+			if (!old.success)
+				throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(old.error)}`);
+			const migrated = migrateV2(old.data);
+			this.state = migrated.state;
+			if (this.held) {
+				// Keep the old file; the resource index is written before the state that no longer holds it.
+				copyFileSync(file, `${file}.v2.bak`);
+				this.resources.rewrite(migrated.resourceIndex);
+				await this.write();
+			} else {
+				this.resources.preload(migrated.resourceIndex);
+			}
+			return;
+		}
+		// A valid file is read without loading zod; the schemas decide anything else (state-codec.ts).
+		const quick = decodeStateQuick(raw);
+		if (quick) {
+			this.state = quick;
+			return;
+		}
+		try {
+			this.state = (await import('./state-decode.js')).decodeState(raw);
+		} catch (error) {
+			if (!(error instanceof StateShapeError)) throw error;
+			throw stateError('state_corrupt', file, `fails the schema at ${error.where}: ${error.message}`);
+		}
 	}
 
 	/**
@@ -212,10 +277,10 @@ export class StateStore {
 	 */
 	private registerSecrets(): void {
 		registerSecretsIn(
-			Object.fromEntries(Object.entries(this.db.data).filter(([name]) => !SECRET_FREE.has(name))),
+			Object.fromEntries(Object.entries(this.state).filter(([name]) => !SECRET_FREE.has(name))),
 		);
 		// The alerts webhook URL carries its token (Feishu, DingTalk) under a name that is not secret-like.
-		registerSecret(this.db.data.alerts?.webhook_url);
+		registerSecret(this.state.alerts?.webhook_url);
 	}
 
 	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */
@@ -223,7 +288,10 @@ export class StateStore {
 
 	async write(): Promise<void> {
 		if (!this.held) throw new Error('state write without the lock');
-		await this.db.write();
+		await writeFileAtomic(this.paths.state, async () => {
+			await this.resources.flushAsync();
+			return encoderOf(this.paths.state).encode(this.state);
+		});
 	}
 
 	/**
@@ -258,6 +326,7 @@ export class StateStore {
 			if (existsSync(file)) throw stateError('state_corrupt', file, 'holds null instead of the batch');
 			return null;
 		}
+		const {batchFileSchema} = await import('./schema.js');
 		const parsed = batchFileSchema.safeParse(raw);
 		if (!parsed.success)
 			throw stateError('state_corrupt', file, `fails the schema at ${schemaProblem(parsed.error)}`);
@@ -266,9 +335,54 @@ export class StateStore {
 		return parsed.data;
 	}
 
+	/**
+	 * The resource index rebuilt from the batch files (when its journal is missing), in batch order so
+	 * that a later batch's record of a resource wins, as it does when records are appended.
+	 */
+	private rebuildResourceIndex(): Map<string, string> {
+		const map = new Map<string, string>();
+		for (const b of this.data.batches) {
+			let resources: unknown = this.pendingMigration?.batchFiles.find(
+				(f) => f.batch_id === b.batch_id,
+			)?.resources;
+			if (!resources) {
+				const target = this.paths.batchFile(b.batch_id);
+				if (!existsSync(target)) continue;
+				try {
+					resources = (JSON.parse(readFileSync(target, 'utf8')) as {resources?: unknown}).resources;
+				} catch (error) {
+					throw stateError('state_corrupt', target, `is not valid JSON (${(error as Error).message})`);
+				}
+				// Only what the index needs is checked here; commands that read the batch check all of it.
+				if (!Array.isArray(resources) || !resources.every(isIndexable))
+					throw stateError('state_corrupt', target, 'fails the schema at resources');
+			}
+			for (const r of resources as Array<{
+				resource_type: (typeof RESOURCE_TYPES)[number];
+				host_resource_id: string | null;
+			}>) {
+				if (r.host_resource_id)
+					map.set(resourceKey(b.host_id, r.resource_type, r.host_resource_id), b.batch_id);
+			}
+		}
+		return map;
+	}
+
+	/** The batch file (atomic: temp file, then rename); a write queued behind another takes the newest. */
 	async writeBatch(batch: BatchFile): Promise<void> {
 		if (!this.held) throw new Error('batch write without the lock');
-		await jsonFile<BatchFile>(this.paths.batchFile(batch.batch_id)).write(batch);
+		await writeFileAtomic(this.paths.batchFile(batch.batch_id), async () => {
+			// The resource index's lines first: it never lags behind a batch file that says `created`.
+			await this.resources.flushAsync();
+			return redactedPretty(batch);
+		});
+	}
+
+	/** The batch file, written before this returns, on the main thread (a store letting its lock go). */
+	writeBatchNow(batch: BatchFile): void {
+		if (!this.held) throw new Error('batch write without the lock');
+		this.resources.flush();
+		writeFileAtomicSync(this.paths.batchFile(batch.batch_id), redactedPretty(batch));
 	}
 
 	async readHostRun(runId: string): Promise<ReconcileRun | null> {
@@ -282,6 +396,7 @@ export class StateStore {
 				throw stateError('state_corrupt', this.paths.reconcileFile(runId), 'holds null');
 			return null;
 		}
+		const {reconcileRunSchema} = await import('./schema.js');
 		const parsed = reconcileRunSchema.safeParse(raw);
 		if (!parsed.success)
 			throw stateError('state_corrupt', this.paths.reconcileFile(runId), 'fails the schema');
@@ -293,9 +408,33 @@ export class StateStore {
 		await jsonFile<ReconcileRun>(this.paths.reconcileFile(run.run_id)).write(run);
 	}
 
+	/**
+	 * A write someone holds back to coalesce it (the batch recorder's step ends and confirmations):
+	 * done at the latest when this store lets the lock go.
+	 */
+	whenReleasing(write: () => void): void {
+		this.dueWrites.add(write);
+	}
+
+	/** The held-back write was done (or is no longer due). */
+	doneWith(write: () => void): void {
+		this.dueWrites.delete(write);
+	}
+
+	private readonly dueWrites = new Set<() => void>();
+
 	release(): void {
-		this.held?.release();
+		const held = this.held;
+		if (!held) return;
+		for (const write of [...this.dueWrites]) write();
+		this.dueWrites.clear();
+		this.resources.flush();
 		this.held = null;
+		// Every write is awaited by the operation that makes it; one still landing (a session saved in
+		// passing) is waited for before the next holder may read the folder.
+		const landing = writesSettled(this.paths.dir);
+		if (landing) void landing.then(() => held.release());
+		else held.release();
 	}
 }
 

@@ -29,6 +29,13 @@ const BatchScreen = screen(async () => (await import('./screens/batch.js')).Batc
 const DriftScreen = screen(async () => (await import('./screens/drift.js')).DriftScreen);
 const BatchImportScreen = screen(async () => (await import('./screens/batch-import.js')).BatchImportScreen);
 const AcceptanceScreen = screen(async () => (await import('./screens/acceptance.js')).AcceptanceScreen);
+const ResidueScreen = screen(async () => (await import('./screens/residue.js')).ResidueScreen);
+const ProviderRollbackScreen = screen(
+	async () => (await import('./screens/rollback-provider.js')).ProviderRollbackScreen,
+);
+const BatchRunsScreen = screen(async () => (await import('./screens/batch-runs.js')).BatchRunsScreen);
+const BatchRunScreen = screen(async () => (await import('./screens/batch-runs.js')).BatchRunScreen);
+const ResourcesScreen = screen(async () => (await import('./screens/resources.js')).ResourcesScreen);
 const MatrixScreen = screen(async () => (await import('./screens/matrix.js')).MatrixScreen);
 const EvidenceScreen = screen(async () => (await import('./screens/evidence.js')).EvidenceScreen);
 const WatchScreen = screen(async () => (await import('./screens/watch.js')).WatchScreen);
@@ -133,6 +140,16 @@ function Current({screen, depth}: {screen: Screen; depth: number}) {
 			return <StatusScreen key={key} />;
 		case 'status-host':
 			return <ProvidersScreen key={key} hostId={screen.hostId} />;
+		case 'resources':
+			return <ResourcesScreen key={key} hostId={screen.hostId} />;
+		case 'residue':
+			return <ResidueScreen key={key} hostId={screen.hostId} />;
+		case 'rollback-provider':
+			return <ProviderRollbackScreen key={key} hostId={screen.hostId} pack={screen.pack} url={screen.url} />;
+		case 'batch-runs':
+			return <BatchRunsScreen key={key} />;
+		case 'batch-run':
+			return <BatchRunScreen key={key} runId={screen.runId} />;
 		case 'batches':
 			return <BatchesScreen key={key} hostId={screen.hostId} pack={screen.pack} baseUrl={screen.baseUrl} />;
 		case 'batch':

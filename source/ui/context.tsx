@@ -29,6 +29,11 @@ export type Screen =
 	| {id: 'import'; hostId?: string}
 	| {id: 'status'}
 	| {id: 'status-host'; hostId: string}
+	| {id: 'resources'; hostId: string}
+	| {id: 'batch-runs'}
+	| {id: 'residue'; hostId: string}
+	| {id: 'rollback-provider'; hostId: string; pack: string; url: string}
+	| {id: 'batch-run'; runId: string}
 	| {id: 'batches'; hostId: string; pack?: string; baseUrl?: string}
 	| {id: 'batch'; batchId: string}
 	| {id: 'drift'; hostId?: string; batchId?: string; then?: 'rollback' | 'reconcile'}

@@ -20,7 +20,15 @@ export function parentOf(screen: Screen, data: State | null): Screen | null {
 		case 'status-host':
 			return {id: 'status'};
 		case 'batches':
+		case 'resources':
 			return {id: 'status-host', hostId: screen.hostId};
+		case 'batch-runs':
+			return {id: 'status'};
+		case 'batch-run':
+			return {id: 'batch-runs'};
+		case 'residue':
+		case 'rollback-provider':
+			return {id: 'drift', hostId: screen.hostId};
 		case 'batch':
 		case 'drift': {
 			const index = screen.batchId ? data?.batches.find((b) => b.batch_id === screen.batchId) : undefined;

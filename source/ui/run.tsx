@@ -5,6 +5,7 @@
 // operator asked to see (ui/reveal.ts) gets through while it is shown.
 import {redactText} from '../lib/secrets.js';
 import {revealing} from './reveal.js';
+import {holdStderr} from './hold-stderr.js';
 
 /** process.stdout as Ink sees it: the same stream (size, resize events, TTY), each write redacted. */
 export function redactingStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
@@ -35,8 +36,12 @@ export async function runTui(options: {data?: string}): Promise<number> {
 	]);
 	const app = new Session({dataDir: options.data ?? null, actor: 'crm tui'});
 	const session = new TuiSession();
+	// Nothing but the UI on the screen: stderr is held until the TUI has left it, and console output
+	// goes there too (not drawn into the frame).
+	const stderr = holdStderr();
 	const instance = render(<App app={app} session={session} />, {
 		exitOnCtrlC: false,
+		patchConsole: false,
 		stdout: redactingStdout(process.stdout),
 	});
 	// A SIGTERM/SIGHUP (terminal closed) unmounts cleanly too; Ctrl-C arrives as a key in raw mode.
@@ -49,6 +54,7 @@ export async function runTui(options: {data?: string}): Promise<number> {
 		process.off('SIGTERM', onSignal);
 		process.off('SIGHUP', onSignal);
 		await session.close();
+		stderr.release();
 	}
 	return session.exitCode;
 }

@@ -1,10 +1,19 @@
 // Direct calls to a provider (docs/domain.md "Failure classes"): list its models and run one minimal chat completion, so a
 // failed host completion can be told apart from a provider that is itself broken, out of quota or unreachable.
-import {formatBytes, sendHttp, safeTarget, TransportError, type HttpResponse} from '../host/http.js';
+import {
+	formatBytes,
+	headerValue,
+	sendHttp,
+	safeTarget,
+	TransportError,
+	type HttpResponse,
+} from '../host/http.js';
 import {safeText} from '../lib/safe-text.js';
 import {redactText, registerSecret} from '../lib/secrets.js';
 import {DEFAULT_USER_AGENT} from '../host/transport.js';
-import {classifyUpstreamAnswer, safeBody, UpstreamError, type UpstreamErrorKind} from './errors.js';
+import {businessCode, kindFromBusinessCode, retryAfterMs} from './dialects.js';
+import {classifyUpstreamAnswer, safeBody, UpstreamError} from './errors.js';
+import {withRateLimitWindow, type RateLimitWait} from './rate-limit.js';
 import {chatCompletionsUrl, modelsUrlCandidates} from './urls.js';
 
 export interface UpstreamOptions {
@@ -13,6 +22,13 @@ export interface UpstreamOptions {
 	timeoutMs?: number;
 	signal?: AbortSignal;
 	userAgent?: string;
+	/**
+	 * How long a plain 429 (a rate limit, not quota) is waited out, honouring Retry-After, before it
+	 * is final (docs/domain.md rule 5). 0: not retried.
+	 */
+	rateLimitWindowMs?: number;
+	/** Told before each wait of that window (progress for the operator). */
+	onRateLimited?: (wait: RateLimitWait) => void;
 }
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15_000;
@@ -20,8 +36,22 @@ export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15_000;
 export const MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_CHAT_TIMEOUT_MS = 30_000;
 
-/** Tries each candidate URL; only 404/405 move on. All missing → not_found. One retry on network errors. */
-export async function listUpstreamModels(o: UpstreamOptions): Promise<{models: string[]; url: string}> {
+/**
+ * Tries each candidate URL; only 404/405 move on. All missing → not_found. One retry on network
+ * errors; a plain 429 is waited out within `rateLimitWindowMs`.
+ */
+export function listUpstreamModels(o: UpstreamOptions): Promise<ModelList> {
+	return withRateLimitWindow(o, () => listModelsOnce(o));
+}
+
+export interface ModelList {
+	models: string[];
+	url: string;
+	/** The HTTP status of the answer that listed them. */
+	status: number;
+}
+
+async function listModelsOnce(o: UpstreamOptions): Promise<ModelList> {
 	let candidates: string[];
 	try {
 		candidates = modelsUrlCandidates(o.baseUrl);
@@ -46,6 +76,8 @@ export async function listUpstreamModels(o: UpstreamOptions): Promise<{models: s
 			continue;
 		}
 		if (res.status < 200 || res.status >= 300) throw answerError(res, url, 'GET');
+		const coded = businessError(res, url, 'GET');
+		if (coded) throw coded;
 		const models = parseModelList(res.body);
 		if (!models) {
 			throw new UpstreamError({
@@ -56,7 +88,7 @@ export async function listUpstreamModels(o: UpstreamOptions): Promise<{models: s
 				message: `GET ${safeTarget(url)}: HTTP ${res.status} answer is not a model list`,
 			});
 		}
-		return {models, url: safeTarget(url)};
+		return {models, url: safeTarget(url), status: res.status};
 	}
 	throw new UpstreamError({
 		kind: 'not_found',
@@ -67,10 +99,23 @@ export async function listUpstreamModels(o: UpstreamOptions): Promise<{models: s
 	});
 }
 
-/** One non-streamed completion with max_tokens 8. Never retried: the caller decides. */
-export async function upstreamChat(
-	o: UpstreamOptions & {model: string; prompt?: string; maxTokens?: number},
-): Promise<{status: number; preview: string; latency_ms: number; url: string}> {
+export type ChatOptions = UpstreamOptions & {model: string; prompt?: string; maxTokens?: number};
+export interface ChatAnswer {
+	status: number;
+	preview: string;
+	latency_ms: number;
+	url: string;
+}
+
+/**
+ * One non-streamed completion with max_tokens 8. Sent again only after a plain 429 (the provider
+ * refused it before doing anything), within `rateLimitWindowMs`.
+ */
+export function upstreamChat(o: ChatOptions): Promise<ChatAnswer> {
+	return withRateLimitWindow(o, () => chatOnce(o));
+}
+
+async function chatOnce(o: ChatOptions): Promise<ChatAnswer> {
 	let url: string;
 	try {
 		url = chatCompletionsUrl(o.baseUrl);
@@ -109,18 +154,9 @@ export async function upstreamChat(
 			message: `POST ${safeTarget(url)}: HTTP ${res.status} answer is not JSON`,
 		});
 	}
-	// MiniMax-style errors with HTTP 200: {"base_resp":{"status_code":1004,"status_msg":"..."}}
-	const baseResp = (json as {base_resp?: {status_code?: unknown; status_msg?: unknown}})?.base_resp;
-	if (baseResp && typeof baseResp.status_code === 'number' && baseResp.status_code !== 0) {
-		const kind = miniMaxKind(baseResp.status_code, String(baseResp.status_msg ?? ''));
-		throw new UpstreamError({
-			kind,
-			status: res.status,
-			body: safeBody(res.body),
-			url: safeTarget(url),
-			message: `POST ${safeTarget(url)}: business code ${baseResp.status_code} (${kind})`,
-		});
-	}
+	// MiniMax-style errors with HTTP 200: {"base_resp":{"status_code":1008,"status_msg":"..."}}
+	const coded = businessError(res, url, 'POST', json);
+	if (coded) throw coded;
 	const msg = (json as {choices?: Array<{message?: {content?: unknown; reasoning_content?: unknown}}>})
 		?.choices?.[0]?.message;
 	if (!msg) {
@@ -146,12 +182,20 @@ export async function upstreamChat(
 	};
 }
 
-function miniMaxKind(code: number, msg: string): UpstreamErrorKind {
-	if (code === 1008 || /balance|quota|insufficient/i.test(msg)) return 'quota';
-	if (code === 1004) return 'auth';
-	if (code === 1002) return 'rate_limited';
-	if (code === 1001) return 'timeout';
-	return 'bad_response';
+/** A 2xx answer that carries a provider's error code (MiniMax answers 200 with base_resp). */
+function businessError(res: HttpResponse, url: string, method: string, json?: unknown): UpstreamError | null {
+	const code = businessCode(json ?? res.body);
+	const kind = kindFromBusinessCode(code);
+	if (!code || !kind) return null;
+	return new UpstreamError({
+		kind,
+		status: res.status,
+		code: code.code,
+		body: safeBody(res.body),
+		url: safeTarget(url),
+		message: `${method} ${safeTarget(url)}: HTTP ${res.status} with business code ${code.code} (${kind})`,
+		retryAfterMs: retryAfterMs(headerValue(res.headers, 'retry-after')),
+	});
 }
 
 export function parseModelList(body: string): string[] | null {
@@ -223,11 +267,14 @@ async function send(
 
 function answerError(res: HttpResponse, url: string, method: string): UpstreamError {
 	const kind = classifyUpstreamAnswer(res.status, res.body);
+	const code = businessCode(res.body)?.code ?? null;
 	return new UpstreamError({
 		kind,
 		status: res.status,
+		code,
 		body: safeBody(res.body),
 		url: safeTarget(url),
-		message: `${method} ${safeTarget(url)}: HTTP ${res.status} (${kind})`,
+		message: `${method} ${safeTarget(url)}: HTTP ${res.status}${code ? ` business code ${code}` : ''} (${kind})`,
+		retryAfterMs: retryAfterMs(headerValue(res.headers, 'retry-after')),
 	});
 }

@@ -1,6 +1,7 @@
 // Errors of a provider's own API, classified the way docs/domain.md "Failure classes" needs them
 // (quota vs auth vs rate limit vs unavailable), from each provider's real answers.
 import {redactText} from '../lib/secrets.js';
+import {businessCode, kindFromBusinessCode} from './dialects.js';
 
 export type UpstreamErrorKind =
 	| 'auth'
@@ -11,6 +12,8 @@ export type UpstreamErrorKind =
 	| 'network'
 	| 'timeout'
 	| 'bad_response'
+	/** The key works but its plan does not cover the model (MiniMax 2061, GLM 1311). */
+	| 'not_in_plan'
 	/** The answer's body was over the cap (4 MiB); it was not read. */
 	| 'too_large';
 
@@ -22,6 +25,12 @@ export class UpstreamError extends Error {
 	body: string;
 	/** Request URL without query string. */
 	url: string;
+	/** The provider's business code (MiniMax base_resp, GLM error.code), when it sent one. */
+	code: number | null;
+	/** What a 429's Retry-After asked for (ms), when it said. */
+	retryAfterMs: number | null;
+	/** How many plain 429 answers were waited out before this error (the rate-limit window). */
+	rateLimitRetries = 0;
 
 	constructor(init: {
 		kind: UpstreamErrorKind;
@@ -29,32 +38,47 @@ export class UpstreamError extends Error {
 		body?: string;
 		url: string;
 		message: string;
+		code?: number | null;
+		retryAfterMs?: number | null;
 	}) {
 		super(init.message);
 		this.kind = init.kind;
 		this.status = init.status;
 		this.body = init.body ?? '';
 		this.url = init.url;
+		this.code = init.code ?? null;
+		this.retryAfterMs = init.retryAfterMs ?? null;
 	}
 
 	toJSON(): Record<string, unknown> {
-		return {kind: this.kind, status: this.status, url: this.url, message: this.message, body: this.body};
+		return {
+			kind: this.kind,
+			status: this.status,
+			code: this.code,
+			url: this.url,
+			message: this.message,
+			body: this.body,
+		};
 	}
 }
 
 /**
  * Balance/quota wording across providers: DeepSeek/StepFun 402 "Insufficient Balance", Moonshot 429
- * `exceeded_current_quota_error`, Kimi 403 insufficient balance, Zhipu 429 business code 1113 "账户已欠费",
- * DashScope `Arrearage`, Volcengine 403 `AccountOverdueError`, SiliconFlow 403 余额不足, sub2api relays 403
- * INSUFFICIENT_BALANCE, Kimi Coding 403 "reached your usage limit".
+ * `exceeded_current_quota_error`, Kimi 429 "suspended due to insufficient balance" (2026) and 403
+ * insufficient balance, Zhipu 429 business code 1113 "账户已欠费", DashScope `Arrearage`, Volcengine
+ * 403 `AccountOverdueError`, SiliconFlow 403 余额不足, sub2api relays 403 INSUFFICIENT_BALANCE, Kimi
+ * Coding 403 "reached your usage limit".
  */
 export const QUOTA_PATTERN =
-	/quota|balance|insufficient|arrearage|欠费|余额不足|overdue|usage limit|(^|[^\d])1113([^\d]|$)/i;
+	/quota|balance|insufficient|arrearage|欠费|余额不足|overdue|usage limit|suspended|(^|[^\d])1113([^\d]|$)/i;
 
 /** DashScope `Throttling.RateQuota` / `Throttling.AllocationQuota` are request-rate limits despite the word. */
 const THROTTLING = /"Throttling(\.[A-Za-z]+)?"/;
 
 export function classifyUpstreamAnswer(status: number, body: string): UpstreamErrorKind {
+	// A business code decides before the HTTP status (MiniMax 1008 comes as 402, 429, 500 or 200).
+	const byCode = kindFromBusinessCode(businessCode(body));
+	if (byCode && byCode !== 'bad_response') return byCode;
 	const quota = QUOTA_PATTERN.test(body) && !(status === 429 && THROTTLING.test(body));
 	if (status === 402) return 'quota';
 	if ((status === 400 || status === 403 || status === 429) && quota) return 'quota';

@@ -2,4 +2,6 @@
 export * from './errors.js';
 export * from './urls.js';
 export * from './client.js';
+export * from './dialects.js';
+export * from './rate-limit.js';
 export * from './balance.js';

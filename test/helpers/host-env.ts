@@ -17,7 +17,12 @@ export interface HostEnv {
 }
 
 /** Short waits so failure paths finish fast; the defaults are exercised by their own tests. */
-export const FAST = {CRM_SMOKE_RETRY_S: '6', CRM_SMOKE_RETRY_INTERVAL_MS: '100', CRM_TIMEOUT_S: '5'};
+export const FAST = {
+	CRM_SMOKE_RETRY_S: '6',
+	CRM_SMOKE_RETRY_INTERVAL_MS: '100',
+	CRM_TIMEOUT_S: '5',
+	CRM_UPSTREAM_RETRY_S: '3',
+};
 
 export async function hostEnv(
 	t: ExecutionContext,

@@ -15,6 +15,7 @@ import path from 'node:path';
 import type {TestFn} from 'ava';
 import {captured} from './cli.js';
 import {scanForSecrets} from './scan.js';
+import {rawBatchSecrets} from './state-file.js';
 
 export interface FileGuard {
 	/** A data folder this file's commands used. */
@@ -39,7 +40,7 @@ export function stateSecrets(dir: string): string[] {
 		out.push(h.credential?.admin_api_key, h.credential?.password);
 		out.push(h.session?.access_token, h.session?.refresh_token);
 	}
-	for (const s of Object.values<any>(state.batch_secrets ?? {})) out.push(s.user_password, s.user_key);
+	for (const s of rawBatchSecrets(state)) out.push(s.user_password, s.user_key);
 	return out.filter((s): s is string => typeof s === 'string' && s.length >= 8);
 }
 

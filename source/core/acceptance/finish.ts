@@ -10,6 +10,7 @@ import type {AccessMode} from '../packs/packs.js';
 import {providerRows} from '../reads/status.js';
 import {FILES, TOOL_NAME, toolVersion} from './files.js';
 import {renderReadme} from './readme.js';
+import {seedSummaryKeys} from './seed-keys.js';
 import type {RunFolder} from './run-folder.js';
 import type {ProbeOutcome, RunError} from './steps.js';
 import type {AcceptAccess, AcceptanceBatch, AcceptanceResult} from './types.js';
@@ -51,6 +52,15 @@ export function verdictOf(
 	return {ready, accessStatus, failureClass, result};
 }
 
+/** The provider (host, pack, base URL) on the host after the run, as status shows it. */
+function providerOf(store: StateStore, first: ImportPlanInput) {
+	return (
+		providerRows(store.data, first.host.host_id).find(
+			(r) => r.pack === first.pack.id && r.base_url === first.baseUrl,
+		) ?? null
+	);
+}
+
 /** 07-access-status.json: each mode's outcome and the provider's status on the host after the run. */
 export function writeAccessStatus(
 	store: StateStore,
@@ -61,10 +71,7 @@ export function writeAccessStatus(
 	batches: AcceptanceBatch[],
 	verdict: Verdict,
 ): void {
-	const provider =
-		providerRows(store.data, first.host.host_id).find(
-			(r) => r.pack === first.pack.id && r.base_url === first.baseUrl,
-		) ?? null;
+	const provider = providerOf(store, first);
 	run.write(FILES.accessStatus, {
 		run_id: run.runId,
 		access,
@@ -113,23 +120,8 @@ export async function writeSummary(
 		...out,
 		key_fingerprint: first.fingerprint,
 		tool: {name: TOOL_NAME, version: toolVersion()},
-		batches: out.batches.map((b) => ({
-			access_mode: b.access_mode,
-			batch_id: b.batch_id,
-			batch_status: b.batch_status,
-			provider_status: b.provider_status,
-			access_status: b.access_status,
-			failure_class: b.failure_class,
-			stopped_at_step: b.stopped_at_step,
-			smoke_model: b.smoke_model,
-			completion_ok: b.completion_ok,
-			completion_status: b.completion_status,
-			completion_type: b.completion_type,
-			probe_advisory: b.probe_advisory,
-			forced_over: b.forced_over,
-			reconcile_status: b.reconcile_status,
-			evidence_file: b.evidence_file,
-		})),
+		// The original system's keys, both host addresses, and each batch (docs/evidence.md).
+		...(await seedSummaryKeys(store, first.host, out.batches, providerOf(store, first), out.access_status)),
 		stopped_by_operator: stopped,
 	});
 	writeFileSync(path.join(run.dir, FILES.readme), redactText(renderReadme(out, first.fingerprint)), {

@@ -1,5 +1,6 @@
 // An acceptance run's folder and index entry (docs/domain.md "Evidence"): created before anything
 // runs, every file written redacted through one writer, the list of files kept as they are written.
+import {hostEntry} from './seed-keys.js';
 import {mkdirSync} from 'node:fs';
 import {registerSecret} from '../../lib/secrets.js';
 import path from 'node:path';
@@ -85,7 +86,7 @@ export async function openRun(
 		run_id: runId,
 		started_at: startedAt,
 		tool: {name: TOOL_NAME, version: toolVersion()},
-		host: {host_id: host.host_id, name: host.name, url: host.url, auth_type: host.auth_type},
+		host: hostEntry(host),
 		pack: first.pack.id,
 		base_url: first.baseUrl,
 		key_fingerprint: first.fingerprint,

@@ -1,6 +1,7 @@
 // The steps of an acceptance run (docs/domain.md "Acceptance"): the host probe (reads only), one
 // forced import per access mode (each with its own smoke), and a reconcile of each batch. Each
 // writes its numbered evidence file through the run's folder.
+import {hostEntry} from './seed-keys.js';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {HostError} from '../../host/errors.js';
@@ -88,7 +89,7 @@ export async function probeHost(
 	await o.store.write();
 	run.write(FILES.hostProbe, {
 		at: new Date().toISOString(),
-		host: {host_id: host.host_id, name: host.name, url: host.url, auth_type: host.auth_type},
+		host: hostEntry(host),
 		host_version: outcome.caps?.version ?? host.version,
 		tool: {name: TOOL_NAME, version: toolVersion()},
 		ok: outcome.caps !== null,

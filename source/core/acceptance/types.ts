@@ -102,6 +102,9 @@ export interface MatrixRow {
 	host: string;
 	host_id: string;
 	pack: string;
+	/** The provider's official host, or a relay URL (docs/cli.md `crm matrix`). */
+	endpoint: 'official' | 'relay';
+	base_url: string;
 	result: string;
 	access_status: AccessStatus;
 	failure_class: FailureClass | null;

@@ -3,33 +3,23 @@
 //   2. the URL's host is an official provider's (a pack's url_hosts,
 //      or a subdomain of one)                                           -> "url"
 //   3. the upstream's /models lists ids of exactly one pack's model
-//      families, and they are at least half of the list                 -> "models"
-//   4. otherwise (several families, none, most ids unknown, or no
-//      model list at all)                                              -> "fallback": relay
+//      families, no id of another vendor, and the family's ids are at
+//      least half of the list                                           -> "models"
+//   4. otherwise (ids of other vendors such as gpt-, claude-, gemini-,
+//      o1/o3/o4; several families; none; most ids unknown; or no
+//      model list at all)                                              -> "fallback": relay,
+//      which keeps every listed model (docs/domain.md rule 15)
 // The evidence (hosts matched, families seen with counts and examples, the /models error) is kept
 // so the operator can see why.
 import {listUpstreamModels, UpstreamError} from '../../upstream/index.js';
-import {findPack, type Pack, type PackSet} from '../packs/packs.js';
+import {findPack, isOfficialUrl, type Pack, type PackSet} from '../packs/packs.js';
 import type {BatchRow, Detection, DetectionEvidence, FamilyCount} from './types.js';
 
 export const FALLBACK_PACK = 'relay';
 
 /** Packs whose official hosts match the URL's host (exactly, or as a parent domain). */
 export function packsForUrl(url: string, packs: PackSet): Pack[] {
-	let host: string;
-	try {
-		host = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
-	} catch {
-		return [];
-	}
-	return packs.packs.filter(
-		(p) =>
-			p.kind === 'official' &&
-			p.url_hosts.some((h) => {
-				const official = h.toLowerCase();
-				return host === official || host.endsWith(`.${official}`);
-			}),
-	);
+	return packs.packs.filter((p) => isOfficialUrl(p, url));
 }
 
 /**
@@ -59,44 +49,53 @@ export function familiesOf(models: string[], packs: PackSet): {families: FamilyC
 	return {families: [...byPack.values()].sort((a, b) => b.count - a.count), unmatched};
 }
 
-/** Rule 3 and 4 on a model list: one family making up at least half of the ids, else the fallback. */
+/** Ids of vendors no pack serves (OpenAI, Anthropic, Google, xAI): a listing with one is a relay. */
+const FOREIGN_VENDOR = /^(gpt-|chatgpt-|claude-|gemini-|grok-|o[1-9](-|$))/i;
+
+export function isForeignVendor(id: string): boolean {
+	return FOREIGN_VENDOR.test(id.split('/').at(-1) ?? id);
+}
+
+/** Rule 3 and 4 on a model list: one family alone (no other vendor, at least half the ids), else the fallback. */
 export function packFromModels(
 	models: string[],
 	packs: PackSet,
-): {pack: string | null; families: FamilyCount[]; unmatched: number; reason: string} {
-	const {families, unmatched} = familiesOf(models, packs);
+): {pack: string | null; families: FamilyCount[]; unmatched: number; foreign: string[]; reason: string} {
+	const counted = familiesOf(models, packs);
+	const {families} = counted;
+	const foreignAll = models.filter(isForeignVendor);
+	const foreign = foreignAll.slice(0, 5);
+	const unmatched = counted.unmatched;
 	const describe = families.map((f) => `${f.pack} ×${f.count}`).join(', ');
-	if (models.length === 0) return {pack: null, families, unmatched, reason: '/models lists no model'};
+	const result = (pack: string | null, reason: string) => ({pack, families, unmatched, foreign, reason});
+	if (models.length === 0) return result(null, '/models lists no model');
+	if (families.length > 1) return result(null, `mixed families (${describe}): a relay`);
+	if (foreignAll.length > 0)
+		return result(
+			null,
+			`${foreignAll.length} listed id${foreignAll.length === 1 ? ' is' : 's are'} of other vendors (${foreign.join(', ')})${describe ? ` beside ${describe}` : ''}: a relay`,
+		);
 	if (families.length === 0)
-		return {
-			pack: null,
-			families,
-			unmatched,
-			reason: `none of the ${models.length} listed ids belong to a known family`,
-		};
-	if (families.length > 1)
-		return {pack: null, families, unmatched, reason: `mixed families (${describe}): a relay`};
+		return result(null, `none of the ${models.length} listed ids belong to a known family`);
 	const only = families[0]!;
 	if (only.count * 2 < models.length) {
-		return {
-			pack: null,
-			families,
-			unmatched,
-			reason: `only ${only.count} of ${models.length} listed ids are ${only.pack}'s (${unmatched} belong to no known family): a relay`,
-		};
+		return result(
+			null,
+			`only ${only.count} of ${models.length} listed ids are ${only.pack}'s (${unmatched} belong to no known family): a relay`,
+		);
 	}
-	return {
-		pack: only.pack,
-		families,
-		unmatched,
-		reason: `/models lists ${only.count} ${only.pack} id${only.count === 1 ? '' : 's'} (${only.examples.slice(0, 3).join(', ')})${unmatched ? ` and ${unmatched} of no known family` : ''}`,
-	};
+	return result(
+		only.pack,
+		`/models lists ${only.count} ${only.pack} id${only.count === 1 ? '' : 's'} (${only.examples.slice(0, 3).join(', ')})${unmatched ? ` and ${unmatched} of no known family` : ''}`,
+	);
 }
 
 export interface DetectOptions {
 	packs: PackSet;
 	timeoutMs: number;
 	signal?: AbortSignal;
+	/** The plain-429 window for the /models read (docs/domain.md rule 5). */
+	rateLimitWindowMs?: number;
 }
 
 function emptyEvidence(url: string): DetectionEvidence {
@@ -138,12 +137,14 @@ export async function detectRow(row: BatchRow, o: DetectOptions): Promise<Detect
 			apiKey: row.key,
 			timeoutMs: o.timeoutMs,
 			signal: o.signal,
+			rateLimitWindowMs: o.rateLimitWindowMs,
 		});
 		evidence.models_url = listed.url;
 		evidence.models_count = listed.models.length;
 		const verdict = packFromModels(listed.models, o.packs);
 		evidence.families = verdict.families;
 		evidence.unmatched = verdict.unmatched;
+		evidence.foreign = verdict.foreign;
 		if (verdict.pack) return done(verdict.pack, 'models', verdict.reason);
 		return done(FALLBACK_PACK, 'fallback', verdict.reason);
 	} catch (error) {

@@ -1,4 +1,4 @@
-// The batch file: one `url,key[,pack[,access]]` line per provider. Every line is checked before
+// The batch file: one `url,key[,pack[,access[,smoke_model]]]` line per provider. Every line is checked before
 // anything runs; problems carry the line number and never quote a key.
 //
 // Each line's columns are split by csv-parse (the `csv` project, maintained since 2010, no
@@ -9,12 +9,13 @@
 // a whole-file parse swallows the lines that follow: per line, every bad line is reported with its
 // exact number and the others are still checked. Its own error messages quote field values (a key
 // could be one), so they are never shown: each is turned into our own wording.
+import {createHash} from 'node:crypto';
 import {readFileSync, statSync} from 'node:fs';
 import {parse, CsvError} from 'csv-parse/sync';
 import {CrmError, invalidInput} from '../../lib/errors.js';
 import {findPack, type PackSet} from '../packs/packs.js';
 import {maskSecret, registerSecret} from '../../lib/secrets.js';
-import {validateAccessMode, validateKey, validateUrl} from '../input/validate.js';
+import {validateAccessMode, validateKey, validateModelName, validateUrl} from '../input/validate.js';
 import type {BatchRow, ParsedBatchFile, RowProblem} from './types.js';
 
 /** More lines than this is surely not a hand-kept list of providers. */
@@ -46,6 +47,8 @@ export function checkBatchSize(text: string, file: string): void {
 }
 
 const PACK_ID = /^[a-z][a-z0-9-]{1,30}$/;
+/** What validateModelName accepts (the fifth column). */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
 
 /** Says what a csv-parse error means without quoting the line (it may hold a key). */
 function csvProblem(error: CsvError): string {
@@ -81,10 +84,13 @@ export function checkRow(
 		return null;
 	};
 	if (fields.length < 2)
-		return add('line', `expected url,key[,pack[,access]] but found ${fields.length} column`);
-	if (fields.length > 4)
-		return add('line', `expected at most 4 columns (url,key,pack,access) but found ${fields.length}`);
-	const [rawUrl = '', rawKey = '', rawPack = '', rawAccess = ''] = fields;
+		return add('line', `expected url,key[,pack[,access[,smoke_model]]] but found ${fields.length} column`);
+	if (fields.length > 5)
+		return add(
+			'line',
+			`expected at most 5 columns (url,key,pack,access,smoke_model) but found ${fields.length}`,
+		);
+	const [rawUrl = '', rawKey = '', rawPack = '', rawAccess = '', rawSmoke = ''] = fields;
 	let url: string;
 	try {
 		url = validateUrl(rawUrl, 'url');
@@ -116,7 +122,15 @@ export function checkRow(
 			return add('access', masked((error as Error).message, rawAccess));
 		}
 	}
-	return {line, url, key, key_hint: maskSecret(key), pack, access};
+	let smokeModel: string | null = null;
+	if (rawSmoke !== '') {
+		try {
+			smokeModel = validateModelName(rawSmoke, 'smoke_model');
+		} catch (error) {
+			return add('smoke_model', masked((error as Error).message, rawSmoke));
+		}
+	}
+	return {line, url, key, key_hint: maskSecret(key), pack, access, smoke_model: smokeModel};
 }
 
 /** Parses and checks the whole text; never throws for bad lines (they become problems). */
@@ -164,6 +178,8 @@ export function parseBatchText(text: string, packs: PackSet): ParsedBatchFile {
 export interface BatchFileRead extends ParsedBatchFile {
 	/** Set when group or others may read the file (it holds provider keys). */
 	permissionWarning: string | null;
+	/** sha256 of the file's bytes as read (hex), kept with the run's record. */
+	sha256: string;
 }
 
 /** Reads FILE (or stdin when FILE is "-", given as `stdinText`), parses and checks it. */
@@ -200,10 +216,13 @@ export function readBatchFile(file: string, packs: PackSet, stdinText?: string):
 	for (const line of text.split(/\r?\n/)) {
 		line.split(',').forEach((cell, column) => {
 			const v = cell.trim().replace(/^"|"$/g, '');
+			// The smoke model column is not a secret, unless it looks like a key pasted in the wrong place.
+			if (column === 4 && MODEL_ID.test(v) && v.length < 64 && !/^sk-/i.test(v)) return;
 			if ((column === 1 && v.length >= 6) || (v.length >= 12 && !known(v))) registerSecret(v);
 		});
 	}
-	return {...parsed, permissionWarning};
+	const sha256 = createHash('sha256').update(text).digest('hex');
+	return {...parsed, permissionWarning, sha256};
 }
 
 /** All problems as one exit-2 error (nothing has run). */

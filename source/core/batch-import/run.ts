@@ -17,14 +17,17 @@ import {writeEvidenceSync} from '../records/evidence.js';
 import {CrmError} from '../../lib/errors.js';
 import {findSucceededImport, preflight} from '../import/preflight.js';
 import {runImport} from '../import/run-import.js';
+import {classOfError} from '../pipeline/failure.js';
 import type {ImportRequest} from '../import/types.js';
 import {withDefaults, type Timing} from '../pipeline/timing.js';
 import type {PackSet} from '../packs/packs.js';
 import {recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {keyFingerprint} from '../../lib/secrets.js';
+import {allowParallel, withLinkedSignal} from '../../lib/abort.js';
 import type {HostRecord, State} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {detectRow} from './detect.js';
+import {finishRun, startRun} from './runs.js';
 import type {
 	BatchResult,
 	BatchRow,
@@ -82,11 +85,14 @@ export interface PlanOptions {
  * reports them as not run). Result in file order.
  */
 export async function planBatch(o: PlanOptions): Promise<DetectedRow[]> {
-	const timeoutMs = withDefaults(o.timing).requestTimeoutMs;
+	const {requestTimeoutMs: timeoutMs, upstreamRetryMs} = withDefaults(o.timing);
 	const out = new Map<number, DetectedRow>();
+	allowParallel(o.signal, o.concurrency);
 	await boundedPool(o.rows, o.concurrency, o.signal, async (row) => {
 		o.sink?.({type: 'detect_start', line: row.line, url: row.url});
-		const detection = await detectRow(row, {packs: o.packs, timeoutMs, signal: o.signal});
+		const detection = await withLinkedSignal(o.signal, (signal) =>
+			detectRow(row, {packs: o.packs, timeoutMs, signal, rateLimitWindowMs: upstreamRetryMs}),
+		);
 		if (o.signal.aborted) return;
 		out.set(row.line, {...row, detection});
 		o.sink?.({type: 'detected', line: row.line, detection});
@@ -111,6 +117,10 @@ export interface RunOptions {
 	operator: Operator;
 	timing?: Partial<Timing>;
 	sink?: BatchSink;
+	/** sha256 of the file the rows came from, kept with the run's record. */
+	fileSha256?: string | null;
+	/** The run's id when the caller already named it (the service answers with it); else a new one. */
+	runId?: string;
 }
 
 /** What makes two rows the same import (docs/domain.md "Identity"; the host is the same for all). */
@@ -254,6 +264,12 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 	const {store, packs} = o;
 	const timing: Timing = withDefaults(o.timing);
 	const host = resolveHost(store.data, o.host);
+	const record = await startRun(store, {
+		run_id: o.runId,
+		host_id: host.host_id,
+		file_sha256: o.fileSha256 ?? null,
+		rows: o.rows.length + (o.notDetected?.length ?? 0) + (o.invalid?.length ?? 0),
+	});
 	const results = new Map<number, BatchRowResult>();
 	const finish = (result: BatchRowResult) => {
 		results.set(result.line, result);
@@ -276,7 +292,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 
 	if (!o.signal.aborted && primaries.length > 0) await prepareHost(store, host, o, timing);
 
-	const runRow = async (row: DetectedRow): Promise<void> => {
+	const runRow = async (row: DetectedRow, signal: AbortSignal): Promise<void> => {
 		const started = Date.now();
 		const result = baseResult(row, row);
 		const request: ImportRequest = {
@@ -285,6 +301,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 			url: row.url,
 			key: row.key,
 			access: row.detection.access_mode,
+			smokeModel: row.smoke_model ?? undefined,
 		};
 		try {
 			const input = preflight(store.data, packs, request);
@@ -312,7 +329,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 				packs,
 				request,
 				sink: (event) => o.sink?.({type: 'row_step', line: row.line, event}),
-				signal: o.signal,
+				signal,
 				operator: o.operator,
 				timing,
 				onBatch: (batchId) => {
@@ -351,7 +368,7 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 			finish({
 				...result,
 				batch_status: null,
-				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : 'unknown',
+				failure_class: crm?.kind === 'invalid_input' ? 'invalid_input' : classOfError(error),
 				duration_ms: result.duration_ms + (Date.now() - started),
 				message:
 					crm?.field === 'key'
@@ -363,14 +380,20 @@ export async function runBatch(o: RunOptions): Promise<BatchResult> {
 		}
 	};
 
-	await boundedPool(primaries, o.concurrency, o.signal, runRow);
+	// Each row's requests listen to the row's own signal: one listener per running row on the run's.
+	allowParallel(o.signal, o.concurrency);
+	await boundedPool(primaries, o.concurrency, o.signal, (row) =>
+		withLinkedSignal(o.signal, (signal) => runRow(row, signal)),
+	);
 
 	for (const row of primaries) if (!results.has(row.line)) finish(notRun(row, row));
 	for (const row of o.notDetected ?? []) if (!results.has(row.line)) finish(notRun(row, null));
 	for (const {row, of} of duplicates) finish(duplicateResult(row, of, results.get(of.line)!));
 
 	const ordered = [...results.values()].sort((a, b) => a.line - b.line);
-	return {results: ordered, totals: totalsOf(ordered)};
+	const doc: BatchResult = {run_id: record.run_id, results: ordered, totals: totalsOf(ordered)};
+	await finishRun(store, record, doc);
+	return doc;
 }
 
 export function totalsOf(results: BatchRowResult[]): BatchTotals {

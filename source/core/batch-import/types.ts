@@ -19,12 +19,14 @@ export interface BatchRow {
 	pack: string | null;
 	/** Fourth column: the access mode, else null (the pack's default). */
 	access: AccessMode | null;
+	/** Fifth column: the smoke model, for relays whose /models is missing; else null. */
+	smoke_model?: string | null;
 }
 
 /** A line that cannot run. The message names the column and never quotes a key. */
 export interface RowProblem {
 	line: number;
-	field: 'line' | 'url' | 'key' | 'pack' | 'access';
+	field: 'line' | 'url' | 'key' | 'pack' | 'access' | 'smoke_model';
 	message: string;
 }
 
@@ -56,6 +58,8 @@ export interface DetectionEvidence {
 	families: FamilyCount[];
 	/** Listed ids that belong to no pack's families (e.g. gpt-4o-mini, embeddings). */
 	unmatched: number;
+	/** Up to 5 listed ids of other vendors (gpt-, claude-, gemini-, o1/o3/o4): a relay. */
+	foreign?: string[];
 	models_error: {kind: UpstreamErrorKind; status: number | null; message: string} | null;
 	/** One sentence for the operator. */
 	reason: string;
@@ -118,6 +122,8 @@ export interface BatchTotals {
 }
 
 export interface BatchResult {
+	/** The run's record (crm batch-run show RUN). */
+	run_id: string;
 	results: BatchRowResult[];
 	totals: BatchTotals;
 }

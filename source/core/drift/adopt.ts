@@ -130,7 +130,7 @@ export async function runAdopt(o: AdoptOptions): Promise<AdoptResult> {
 				field: 'batch',
 			},
 		);
-	const owner = store.data.resource_index[resourceKey(host.host_id, input.type, input.id)];
+	const owner = store.resources.owner(resourceKey(host.host_id, input.type, input.id));
 	if (owner)
 		throw new CrmError('invalid_input', `${input.type} ${input.id} is already recorded by batch ${owner}`, {
 			field: 'id',

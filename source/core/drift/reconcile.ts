@@ -4,14 +4,7 @@
 // ours but unknown to state). Reads only on the host; each run is stored with its batch_id.
 import {randomBytes} from 'node:crypto';
 import type {HostClient} from '../../host/client.js';
-import type {
-	BatchFile,
-	HostRecord,
-	ReconcileItem,
-	ReconcileRun,
-	ResourceRecord,
-	State,
-} from '../../store/schema.js';
+import type {BatchFile, HostRecord, ReconcileItem, ReconcileRun, ResourceRecord} from '../../store/schema.js';
 import {resourceKey} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {countItems} from '../../store/migrations.js';
@@ -75,7 +68,7 @@ function judgeUnknown(r: ResourceRecord, batchId: string): ReconcileItem {
 	};
 }
 
-async function listAll<T>(
+export async function listAll<T>(
 	fetchPage: (page: number) => Promise<{items: T[]; pages: number}>,
 	max = 50,
 ): Promise<T[]> {
@@ -89,9 +82,13 @@ async function listAll<T>(
 }
 
 /** Host resources named like ours that state does not know. */
-async function findUnmanaged(client: HostClient, host: HostRecord, state: State): Promise<ReconcileItem[]> {
+async function findUnmanaged(
+	client: HostClient,
+	host: HostRecord,
+	store: StateStore,
+): Promise<ReconcileItem[]> {
 	const known = (type: 'group' | 'account' | 'user', id: string | number) =>
-		Boolean(state.resource_index[resourceKey(host.host_id, type, String(id))]);
+		Boolean(store.resources.owner(resourceKey(host.host_id, type, String(id))));
 	const items: ReconcileItem[] = [];
 	const groups = await listAll((page) => client.listGroups({search: host.prefix, page, page_size: 100}));
 	for (const g of groups) {
@@ -197,7 +194,7 @@ export async function runReconcile(o: ReconcileOptions): Promise<ReconcileResult
 		}
 		if (!o.batchId) {
 			api.progress('looking for unmanaged residue');
-			for (const item of await findUnmanaged(client, host, store.data)) items.push(item);
+			for (const item of await findUnmanaged(client, host, store)) items.push(item);
 		}
 		const drifted = items.filter((i) => i.state !== 'present').length;
 		return {

@@ -4,7 +4,8 @@
 // subscription type, groups, base URL, owner, marker); a changed one is skipped and reported with
 // its fields unless --force. `unknown` records (a lost create answer no marker proved) are never
 // deleted. Never deletes by name match. Re-runnable.
-import type {ResourceRecord, ResourceType} from '../../store/schema.js';
+import {resourceKey, type ResourceRecord, type ResourceType} from '../../store/schema.js';
+import {adminUrl} from '../hosts/addresses.js';
 import type {StateStore} from '../../store/state-store.js';
 import {BatchRecorder} from '../records/batch-recorder.js';
 import {HostError} from '../../host/errors.js';
@@ -65,10 +66,8 @@ function sortForDelete(resources: ResourceRecord[]): ResourceRecord[] {
 
 function otherLiveUse(store: StateStore, batchId: string, r: ResourceRecord): string | null {
 	if (r.resource_type !== 'user' || !r.host_resource_id) return null;
-	const owner =
-		store.data.resource_index[
-			`${store.data.batches.find((b) => b.batch_id === batchId)?.host_id}|user|${r.host_resource_id}`
-		];
+	const hostId = store.data.batches.find((b) => b.batch_id === batchId)?.host_id;
+	const owner = hostId ? store.resources.owner(resourceKey(hostId, 'user', r.host_resource_id)) : undefined;
 	return owner && owner !== batchId ? owner : null;
 }
 
@@ -228,7 +227,7 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 		await resolvePending(store, host, client);
 		const recorder = await BatchRecorder.open(store, index.batch_id);
 		await recheckUnknown(client, recorder);
-		const userClient = userClientFor(host.url, secrets, timeoutMs, o.signal);
+		const userClient = userClientFor(adminUrl(host), secrets, timeoutMs, o.signal);
 		let hostGone: string | null = null;
 		// Records left on the host because they changed or are unknown: their parents stay too.
 		const kept: ResourceRecord[] = [];

@@ -12,19 +12,9 @@ import {runSmoke, type SmokeOutcome} from '../import/smoke.js';
 import type {Timing} from '../import/types.js';
 import {beginAction, describeChange, endAction, liveAccount, ownAccount} from './account-actions.js';
 import {gatewayAddress} from './check.js';
-import {DEFAULT_PAUSE_AFTER} from './types.js';
+import {autoPauseOf, type AutoPauseSetting} from './auto-pause-setting.js';
 
-export interface AutoPauseSetting {
-	enabled: boolean;
-	pause_after: number;
-}
-
-export function autoPauseOf(host: HostRecord): AutoPauseSetting {
-	return {
-		enabled: host.auto_pause?.enabled === true,
-		pause_after: host.auto_pause?.pause_after ?? DEFAULT_PAUSE_AFTER,
-	};
-}
+export {autoPauseOf, type AutoPauseSetting};
 
 export interface ActionOutcome {
 	done: boolean;

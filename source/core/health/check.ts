@@ -139,6 +139,7 @@ function classify(host: HostSide, direct: DirectResult | null): FailureClass {
 				chat_error: {
 					kind: direct.kind as UpstreamError['kind'],
 					status: direct.status,
+					code: null,
 					message: direct.message,
 				},
 			}

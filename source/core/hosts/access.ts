@@ -2,8 +2,10 @@
 // back when it changes) and the operator hooks for the prompts a host may need (TOTP, compliance).
 import {HostClient} from '../../host/client.js';
 import type {ComplianceInfo} from '../../host/probe.js';
+import {reportRateWait} from '../pipeline/steps.js';
 import type {HostRecord} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
+import {adminUrl} from './addresses.js';
 
 export interface Operator {
 	/** A TOTP code for a 2FA login or a step-up; undefined when the operator gave none. */
@@ -33,7 +35,7 @@ export function hostClientFor(host: HostRecord, options: ClientOptions = {}): Ho
 					password: host.credential.password ?? '',
 				};
 	return new HostClient({
-		baseUrl: host.url,
+		baseUrl: adminUrl(host),
 		auth,
 		session: host.session,
 		timeoutMs: options.timeoutMs,
@@ -41,6 +43,8 @@ export function hostClientFor(host: HostRecord, options: ClientOptions = {}): Ho
 		signal: options.signal,
 		userAgent: host.session?.user_agent ?? USER_AGENT,
 		totp: options.operator?.totp,
+		// A wait for the host's rate limits shows as progress of the step that made the call.
+		onRateWait: reportRateWait,
 		onSession: (session) => {
 			host.session = session ? {...session} : null;
 			if (options.store?.locked) void options.store.write();

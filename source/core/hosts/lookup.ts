@@ -1,7 +1,9 @@
 // Registered hosts: lookup by id or name, and the secret-free view every output uses.
 import {CrmError} from '../../lib/errors.js';
 import {shown} from '../input/validate.js';
+import {gatewayUrl} from './addresses.js';
 import type {HostRecord, State} from '../../store/schema.js';
+import {autoPauseOf} from '../health/auto-pause-setting.js';
 
 export function resolveHost(state: State, ref: string | undefined, field = 'host'): HostRecord {
 	if (!ref)
@@ -25,6 +27,8 @@ export function hostView(host: HostRecord) {
 		host_id: host.host_id,
 		name: host.name,
 		url: host.url,
+		gateway_url: gatewayUrl(host),
+		allow_insecure_http: host.allow_insecure_http === true,
 		version: host.version,
 		auth_type: host.auth_type,
 		capabilities: host.capabilities,
@@ -32,6 +36,7 @@ export function hostView(host: HostRecord) {
 		user_domain: host.user_domain,
 		created_at: host.created_at,
 		last_probe_at: host.last_probe_at,
+		auto_pause: autoPauseOf(host),
 	};
 }
 

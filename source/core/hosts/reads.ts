@@ -5,6 +5,7 @@ import {HostError} from '../../host/errors.js';
 import {UserClient} from '../../host/user-client.js';
 import type {BatchSecrets, ResourceRecord} from '../../store/schema.js';
 import {USER_AGENT} from './access.js';
+import {reportRateWait} from '../pipeline/steps.js';
 
 export type LiveResource = Record<string, unknown> & {id: string | number};
 
@@ -68,5 +69,6 @@ export function userClientFor(
 		timeoutMs,
 		signal,
 		userAgent: USER_AGENT,
+		onRateWait: reportRateWait,
 	});
 }

@@ -8,6 +8,7 @@ import type {HostRecord} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {CrmError, invalidInput} from '../../lib/errors.js';
 import {USER_AGENT, type Operator} from './access.js';
+import {adminUrl, checkHostAddress} from './addresses.js';
 import {complianceMessage, probeWithOperator} from '../import/host-probe.js';
 import {StepFailure} from '../pipeline/steps.js';
 import {DEFAULT_TIMING} from '../pipeline/timing.js';
@@ -17,10 +18,26 @@ export type AdminCredential =
 
 export interface RegisterInput {
 	name: string;
+	/** The admin address. */
 	url: string;
 	credential: AdminCredential;
 	prefix?: string;
 	userDomain?: string;
+	/** The gateway address users call; absent: the admin address (docs/domain.md rule 13). */
+	gatewayUrl?: string | null;
+	/** Allow cleartext http:// to this host's non-loopback addresses. */
+	allowInsecureHttp?: boolean;
+}
+
+/** Checks both addresses before anything is sent (exit 2 naming the field). */
+export function checkRegisterInput(input: RegisterInput): RegisterInput {
+	const allow = input.allowInsecureHttp === true;
+	const url = checkHostAddress(input.url, 'url', allow);
+	const gateway =
+		input.gatewayUrl === undefined || input.gatewayUrl === null
+			? null
+			: checkHostAddress(input.gatewayUrl, 'gateway_url', allow);
+	return {...input, url, gatewayUrl: gateway === url ? null : gateway};
 }
 
 export interface RegisterOptions {
@@ -84,6 +101,7 @@ export async function registerHost(
 			`a host named ${input.name} is already registered; choose another name or remove it first`,
 		);
 	}
+	input = checkRegisterInput(input);
 	const {caps, client} = await probeNewHost(input, options);
 	const host: HostRecord = {
 		host_id: `h${randomBytes(4).toString('hex')}`,
@@ -101,6 +119,8 @@ export async function registerHost(
 		user_domain: input.userDomain ?? 'crm.invalid',
 		created_at: new Date().toISOString(),
 		last_probe_at: caps.probed_at,
+		gateway_url: input.gatewayUrl ?? null,
+		allow_insecure_http: input.allowInsecureHttp === true,
 	};
 	store.data.hosts.push(host);
 	await store.write();
@@ -117,7 +137,7 @@ export async function reprobeHost(
 		host.auth_type === 'admin_api_key'
 			? {type: 'admin_api_key', key: host.credential.admin_api_key ?? ''}
 			: {type: 'login', email: host.credential.email ?? '', password: host.credential.password ?? ''};
-	const {caps, client} = await probeNewHost({name: host.name, url: host.url, credential}, options);
+	const {caps, client} = await probeNewHost({name: host.name, url: adminUrl(host), credential}, options);
 	host.capabilities = caps as unknown as Record<string, unknown>;
 	host.version = caps.version;
 	host.last_probe_at = caps.probed_at;

@@ -10,7 +10,7 @@ import type {BatchRecorder} from '../records/batch-recorder.js';
 import {USER_AGENT} from '../hosts/access.js';
 import type {PlannedNames} from '../records/naming.js';
 import type {Pack, AccessMode} from '../packs/packs.js';
-import {StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
+import {reportRateWait, StepFailure, type StepApi, type StepResult} from '../pipeline/steps.js';
 import {byExactName, trackedCreate} from '../records/tracked-create.js';
 import {makeMarker, markedName, withMarker} from '../records/marker.js';
 import {markerSnapshot} from '../records/provenance.js';
@@ -22,7 +22,11 @@ export interface AccessClosureInput {
 	hostUrl: string;
 	pack: Pack;
 	accessMode: AccessMode;
-	groupId: number;
+	/**
+	 * The provider's group. An import in subscription mode starts the closure before the group
+	 * exists (the smoke user needs no group): what needs the group awaits it.
+	 */
+	groupId: number | Promise<number>;
 	names: PlannedNames;
 	existingUser: {email: string; password: string | null} | null;
 	timeoutMs: number;
@@ -44,7 +48,7 @@ async function ensureUser(
 	input: AccessClosureInput,
 	api: StepApi,
 ): Promise<{id: number; email: string; password: string | null}> {
-	const {client, recorder, pack, accessMode, groupId, names} = input;
+	const {client, recorder, pack, accessMode, names} = input;
 	if (input.existingUser) {
 		const [found] = byExactName(
 			(await client.listUsers({search: input.existingUser.email, page_size: 100})).items,
@@ -55,6 +59,7 @@ async function ensureUser(
 		const record = await recorder.pending('user', found.email, {email: found.email}, false);
 		await recorder.confirm(record, found.id);
 		if (accessMode === 'self_service') {
+			const groupId = await input.groupId;
 			const allowed = (found.allowed_groups ?? []).map(Number);
 			if (!allowed.includes(groupId))
 				await client.updateUser(found.id, {allowed_groups: [...allowed, groupId]});
@@ -65,6 +70,7 @@ async function ensureUser(
 	await recorder.setSecrets({user_email: names.user_email, user_password: password});
 	api.progress(`creating the smoke user ${names.user_email}`);
 	const selfService = accessMode === 'self_service';
+	const groupId = selfService ? await input.groupId : null;
 	const marker = makeMarker(recorder.batchId);
 	const body = {
 		email: names.user_email,
@@ -73,7 +79,7 @@ async function ensureUser(
 		notes: withMarker('crm smoke user', marker),
 		balance: selfService ? pack.self_service.starting_balance : 0,
 		concurrency: pack.self_service.user_concurrency,
-		allowed_groups: selfService ? [groupId] : [],
+		allowed_groups: groupId !== null ? [groupId] : [],
 	};
 	const user = await trackedCreate(
 		recorder,
@@ -104,13 +110,20 @@ export async function createUserKey(
 	input: AccessClosureInput,
 	user: {id: number; email: string; password: string | null},
 	api: StepApi,
+	/** What the key must wait for besides the group (the user's subscription, being assigned). */
+	before: Promise<unknown> = Promise.resolve(),
 ): Promise<HostApiKey> {
-	const {client, recorder, caps, names, groupId} = input;
+	const {client, recorder, caps, names} = input;
 	const canLogin = !caps.turnstile && !caps.backend_mode && user.password !== null;
 	// The key's marker lives in its name (keys have no notes): the record's name is the marked name.
 	const marker = makeMarker(recorder.batchId);
 	const name = markedName(names.key, marker);
-	const snapshot = {name, group_id: String(groupId), user_id: String(user.id), ...markerSnapshot(marker)};
+	const snapshot = (groupId: number) => ({
+		name,
+		group_id: String(groupId),
+		user_id: String(user.id),
+		...markerSnapshot(marker),
+	});
 	if (canLogin) {
 		api.progress(`logging in as ${user.email} to create its key`);
 		const userClient = new UserClient({
@@ -120,13 +133,17 @@ export async function createUserKey(
 			timeoutMs: input.timeoutMs,
 			signal: api.signal,
 			userAgent: USER_AGENT,
+			onRateWait: reportRateWait,
 		});
+		// The login needs only the user: it runs while the subscription is assigned.
 		await userClient.login();
+		await before;
+		const groupId = await input.groupId;
 		return trackedCreate(
 			recorder,
 			'api_key',
 			name,
-			snapshot,
+			snapshot(groupId),
 			() => userClient.createKey({name, group_id: groupId}),
 			async () => byExactName((await userClient.listKeys({page_size: 100})).items, name),
 		);
@@ -134,12 +151,14 @@ export async function createUserKey(
 	// Users cannot log in here (Turnstile, backend mode, or an existing user whose password we lack):
 	// only admin-side key creation can close access.
 	api.progress('users cannot log in on this host; trying admin-side key creation');
+	await before;
+	const groupId = await input.groupId;
 	try {
 		const key = await trackedCreate(
 			recorder,
 			'api_key',
 			name,
-			snapshot,
+			snapshot(groupId),
 			() => client.adminCreateUserKey(user.id, name),
 			async () => byExactName((await client.userApiKeys(user.id, {page_size: 100})).items, name),
 		);
@@ -169,13 +188,22 @@ export async function accessClosureStep(
 	const {recorder, pack, accessMode} = input;
 	const user = await ensureUser(input, api);
 	api.throwIfStopped();
-	let subscriptionId: number | null = null;
-	if (accessMode === 'subscription') subscriptionId = await assignSubscription(input, user, api);
+	// The subscription and the user's login do not wait for each other; the key waits for both.
+	const assigning: Promise<number | null> =
+		accessMode === 'subscription' ? assignSubscription(input, user, api) : Promise.resolve(null);
+	assigning.catch(() => {}); // awaited below; a key failure must not leave it unhandled
+	let key: HostApiKey;
+	try {
+		key = await createUserKey(input, user, api, assigning);
+	} finally {
+		await Promise.allSettled([assigning]);
+	}
+	const subscriptionId = await assigning;
 	api.throwIfStopped();
-	const key = await createUserKey(input, user, api);
 	if (!key.key)
 		throw new StepFailure('host_compatibility_gap', 'the host created a key but did not return it');
-	await recorder.setSecrets({user_key: key.key, user_email: user.email});
+	// The smoke uses the key while state.json is written; the batch's next flush waits for the write.
+	await recorder.setSecrets({user_key: key.key, user_email: user.email}, 'soon');
 	const closure: AccessClosure = {
 		user_id: user.id,
 		user_email: user.email,
@@ -204,7 +232,8 @@ export async function assignSubscription(
 	user: {id: number; email: string},
 	api: StepApi,
 ): Promise<number> {
-	const {client, recorder, pack, groupId} = input;
+	const {client, recorder, pack} = input;
+	const groupId = await input.groupId;
 	api.progress(`assigning a ${pack.subscription.validity_days}-day subscription`);
 	const marker = makeMarker(recorder.batchId);
 	const sub = await trackedCreate(

@@ -106,15 +106,19 @@ export async function planStep(
 	pack: string,
 	batchId: string,
 	progress: (m: string) => void,
+	/** What the host probe's search for the first name found (null: it did not search). */
+	searched: Array<{name: string}> | null = null,
 ) {
 	// Old hosts keep deleted group names reserved: pick a name no group (live) uses; a reserved one
 	// still answers 409 at create, so the suffix also moves on then (see create_group's lookup).
 	let names: PlannedNames = plannedNames(host, pack, batchId);
 	for (let attempt = 1; attempt < 5; attempt++) {
 		progress(`checking that ${names.group} is free`);
-		const taken =
-			byExactName((await client.listGroups({search: names.group, page_size: 100})).items, names.group)
-				.length > 0;
+		const found =
+			attempt === 1 && searched
+				? searched
+				: (await client.listGroups({search: names.group, page_size: 100})).items;
+		const taken = byExactName(found, names.group).length > 0;
 		if (!taken) break;
 		names = plannedNames(host, pack, batchId, attempt);
 	}

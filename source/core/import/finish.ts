@@ -8,6 +8,7 @@ import type {BatchRecorder} from '../records/batch-recorder.js';
 import type {SmokeOutcome} from './smoke.js';
 import type {ImportPlanInput, ImportResult} from './types.js';
 import type {UpstreamProbe} from './upstream-probe.js';
+import {importWarnings} from './warnings.js';
 
 export interface FinishInput {
 	recorder: BatchRecorder;
@@ -15,6 +16,8 @@ export interface FinishInput {
 	input: ImportPlanInput;
 	failureClass: FailureClass | null;
 	upstream: UpstreamProbe | null;
+	/** The upstream probe's evidence when it stopped the import (no full probe then). */
+	upstreamEvidence: Partial<UpstreamProbe> | null;
 	smoke: SmokeOutcome | null;
 	probeAdvisory: boolean;
 	signal: AbortSignal;
@@ -28,13 +31,17 @@ export async function finish(f: FinishInput): Promise<ImportResult> {
 	);
 	const warned = recorder.file.steps.some((s) => s.status === 'warn');
 	const stopped = f.signal.aborted;
-	const providerStatus: ProviderStatus | null = ready
-		? warned
-			? 'degraded'
-			: 'active'
-		: created
-			? 'broken'
-			: null;
+	// A ready import is `active`; its warnings (probe advisory, dropped models, a retried smoke) are
+	// listed with it, they are not a status (docs/domain.md statuses).
+	const providerStatus: ProviderStatus | null = ready ? 'active' : created ? 'broken' : null;
+	const warnings = warned
+		? importWarnings({
+				steps: recorder.file.steps,
+				upstream: f.upstream,
+				smoke: f.smoke,
+				probeAdvisory: f.probeAdvisory,
+			})
+		: [];
 	const stoppedAt = ready
 		? null
 		: (recorder.file.steps.find((s) => s.status === 'fail')?.name ?? f.runner.current);
@@ -63,6 +70,8 @@ export async function finish(f: FinishInput): Promise<ImportResult> {
 		completion_preview: f.smoke?.completion_preview ?? null,
 		probe_advisory: f.probeAdvisory,
 		smoke_model: f.upstream?.choice.smokeModel ?? null,
+		gateway_used: f.smoke?.gateway_used ?? null,
+		warnings,
 		stopped_at_step: stoppedAt,
 		stopped_by_operator: stopped,
 		steps: recorder.file.steps.map((s) => ({
@@ -84,8 +93,9 @@ export async function finish(f: FinishInput): Promise<ImportResult> {
 			failure_class: result.failure_class,
 			stopped_at_step: result.stopped_at_step,
 			pid: null,
+			warnings: warnings.map((w) => w.code),
 		},
-		{...result, upstream: f.upstream, smoke: f.smoke},
+		{...result, stopped_by_operator: stopped, upstream: f.upstream ?? f.upstreamEvidence, smoke: f.smoke},
 	);
 	return result;
 }

@@ -51,11 +51,16 @@ export async function hostProbeStep(
 	client: HostClient,
 	operator: Operator,
 	api: StepApi,
+	/** The plan's group-name search, sent as the probe's admin read (probe.ts). */
+	search: Pick<ProbeOptions, 'groupSearch' | 'onGroups'> = {},
 ): Promise<StepResult<Capabilities>> {
 	api.progress(`probing ${host.url}`);
 	let caps: Capabilities;
 	try {
-		caps = await probeWithOperator(client, operator, {chatCompletionsKnown: recentlyKnownChat(host)});
+		caps = await probeWithOperator(client, operator, {
+			chatCompletionsKnown: recentlyKnownChat(host),
+			...search,
+		});
 	} catch (error) {
 		if (error instanceof HostError)
 			throw new StepFailure(classFromHostError(error.kind), `host probe: ${error.message}`);

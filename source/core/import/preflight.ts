@@ -1,5 +1,6 @@
 // preflight: everything checkable without the network. A failure here exits 2 and creates no batch.
 import {CrmError, invalidInput} from '../../lib/errors.js';
+import {adminUrl} from '../hosts/addresses.js';
 import {resolveHost} from '../hosts/lookup.js';
 import {findPack, type PackSet} from '../packs/packs.js';
 import {keyFingerprint} from '../../lib/secrets.js';
@@ -27,6 +28,7 @@ export function preflight(state: State, packs: PackSet, request: ImportRequest):
 	const smokeModel = validateModelName(request.smokeModel, 'smoke_model');
 	const user = validateEmail(request.user, 'user');
 	const host = resolveHost(state, request.host);
+	adminUrl(host); // a bad CRM_HOST_BASE exits 2 here, before a batch exists
 	return {
 		host,
 		pack,

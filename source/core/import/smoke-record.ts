@@ -12,6 +12,8 @@ export interface SmokeAndRecordInput {
 	runner: StepRunner;
 	recorder: BatchRecorder;
 	hostUrl: string;
+	/** The address users call (docs/domain.md rule 13); the smoke tries it first. Absent: hostUrl. */
+	gatewayUrl?: string | null;
 	userKey: string;
 	model: string;
 	accessMode: AccessMode;
@@ -37,7 +39,14 @@ export async function smokeAndRecord(o: SmokeAndRecordInput): Promise<SmokeRecor
 	try {
 		await o.runner.run('access_smoke', async (api) => {
 			const out = await runSmoke(
-				{hostUrl: o.hostUrl, userKey: o.userKey, model: o.model, accessMode: o.accessMode, timing: o.timing},
+				{
+					hostUrl: o.hostUrl,
+					gatewayUrl: o.gatewayUrl ?? null,
+					userKey: o.userKey,
+					model: o.model,
+					accessMode: o.accessMode,
+					timing: o.timing,
+				},
 				api,
 			);
 			outcome = out;

@@ -1,6 +1,8 @@
 // access_smoke: ready means a completion worked (docs/domain.md "Ready"). With the managed user's key,
 // /v1/models must list the smoke model AND a minimal chat completion must succeed. Bounded retries
-// cover the fresh-host races (docs/domain.md "Ready") (503 "no available accounts", a stale models cache).
+// cover the fresh-host races (docs/domain.md "Ready") (503 "no available accounts", a stale models cache). It goes
+// through the host's gateway address, as a user would; when this machine cannot reach that address
+// it falls back to the admin address and says so (docs/domain.md "The host").
 import {GatewayClient} from '../../host/gateway-client.js';
 import {HostError} from '../../host/errors.js';
 import type {AccessMode} from '../packs/packs.js';
@@ -19,6 +21,10 @@ export interface SmokeOutcome {
 	attempts: number;
 	retried: boolean;
 	last_error: {status: number | null; code: string | null; message: string} | null;
+	/** The address the smoke went through (the gateway address, or the admin address after a fallback). */
+	gateway_used: string;
+	/** Why it fell back to the admin address; null when the gateway address answered. */
+	gateway_fallback: string | null;
 }
 
 function retryable(error: unknown): boolean {
@@ -42,16 +48,35 @@ export function readyStatus(mode: AccessMode): AccessStatus {
 	return mode === 'subscription' ? 'subscription_ready' : 'self_service_ready';
 }
 
-export async function runSmoke(
-	o: {hostUrl: string; userKey: string; model: string; accessMode: AccessMode; timing: Timing},
-	api: StepApi,
-): Promise<SmokeOutcome> {
-	const gateway = new GatewayClient({
-		baseUrl: o.hostUrl,
-		apiKey: o.userKey,
-		timeoutMs: o.timing.requestTimeoutMs,
-		signal: api.signal,
-	});
+function unreachable(result: PromiseSettledResult<unknown>): boolean {
+	return (
+		result.status === 'rejected' &&
+		result.reason instanceof HostError &&
+		(result.reason.kind === 'network' || result.reason.kind === 'timeout')
+	);
+}
+
+export interface SmokeInput {
+	/** The admin address (the fallback). */
+	hostUrl: string;
+	/** The gateway address users call; null or absent: the admin address. */
+	gatewayUrl?: string | null;
+	userKey: string;
+	model: string;
+	accessMode: AccessMode;
+	timing: Timing;
+}
+
+export async function runSmoke(o: SmokeInput, api: StepApi): Promise<SmokeOutcome> {
+	const client = (baseUrl: string) =>
+		new GatewayClient({
+			baseUrl,
+			apiKey: o.userKey,
+			timeoutMs: o.timing.requestTimeoutMs,
+			signal: api.signal,
+		});
+	const first = o.gatewayUrl ?? o.hostUrl;
+	let gateway = client(first);
 	const deadline = Date.now() + o.timing.smokeRetryMs;
 	const out: SmokeOutcome = {
 		access_status: 'broken',
@@ -64,6 +89,8 @@ export async function runSmoke(
 		attempts: 0,
 		retried: false,
 		last_error: null,
+		gateway_used: first,
+		gateway_fallback: null,
 	};
 	for (;;) {
 		api.throwIfStopped();
@@ -74,6 +101,21 @@ export async function runSmoke(
 			out.models_ok ? Promise.resolve(out.models ?? []) : gateway.models(),
 			out.completion_ok ? Promise.resolve(null) : gateway.chat({model: o.model, max_tokens: 8}),
 		]);
+		if (out.gateway_used !== o.hostUrl && (unreachable(models) || unreachable(chat))) {
+			const why = describe(
+				unreachable(models)
+					? (models as PromiseRejectedResult).reason
+					: (chat as PromiseRejectedResult).reason,
+			);
+			out.gateway_fallback = `the gateway address ${out.gateway_used} could not be reached from here (${why?.message ?? 'no answer'}); the smoke went through the admin address ${o.hostUrl}`;
+			api.progress(out.gateway_fallback);
+			out.gateway_used = o.hostUrl;
+			gateway = client(o.hostUrl);
+			out.models = null;
+			out.models_ok = false;
+			out.completion_ok = false;
+			continue;
+		}
 		let again = false;
 		let stop = false;
 		if (models.status === 'fulfilled') {
@@ -128,5 +170,11 @@ export function smokeResult(out: SmokeOutcome, model: string): StepResult<SmokeO
 		: out.models_ok
 			? `${model} is listed but the completion failed${tries}: ${out.last_error?.message ?? 'no answer'}`
 			: `${model} is not usable through the host${tries}: ${out.last_error?.message ?? 'not listed in /v1/models'}`;
-	return {status: ready ? (out.retried ? 'warn' : 'ok') : 'ok', message, value: out, evidence: out};
+	const via = out.gateway_fallback ? ` (through the admin address: the gateway address was unreachable)` : '';
+	return {
+		status: ready ? (out.retried || out.gateway_fallback ? 'warn' : 'ok') : 'ok',
+		message: message + via,
+		value: out,
+		evidence: out,
+	};
 }

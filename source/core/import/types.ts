@@ -1,5 +1,6 @@
 // The import's inputs and its result (the JSON of `crm import`, docs/cli.md).
 import type {Pack, AccessMode} from '../packs/packs.js';
+import type {ImportWarning} from './warnings.js';
 import type {
 	AccessStatus,
 	BatchStatus,
@@ -53,6 +54,10 @@ export interface ImportResult {
 	completion_preview: string | null;
 	probe_advisory: boolean;
 	smoke_model: string | null;
+	/** The address the access smoke went through (the gateway address, or the admin address after a fallback). */
+	gateway_used: string | null;
+	/** What a ready import is warned about; the provider stays `active`. */
+	warnings: ImportWarning[];
 	stopped_at_step: string | null;
 	/** The operator stopped the run (Ctrl-C, a stop request) before it finished. */
 	stopped_by_operator: boolean;

@@ -2,7 +2,9 @@
 // `field` is the input's name (`url`, `key`, `--url` where a command checks its own flag); the
 // message is a phrase, so a view can say the field in its own words (docs/architecture.md).
 import {invalidInput} from '../../lib/errors.js';
-import {ACCESS_MODES, type AccessMode} from '../packs/packs.js';
+// From the zod-free constants, not packs.ts: this module is on read-only commands' start-up path.
+import {ACCESS_MODES} from '../../store/constants.js';
+import type {AccessMode} from '../packs/packs.js';
 
 // Control characters, built from code points so the source holds none (eslint no-control-regex).
 const CONTROL = new RegExp(

@@ -5,7 +5,9 @@ import path from 'node:path';
 import {z} from 'zod';
 import {packageRoot} from '../../store/paths.js';
 
-export const ACCESS_MODES = ['self_service', 'subscription'] as const;
+import {ACCESS_MODES} from '../../store/constants.js';
+
+export {ACCESS_MODES};
 export type AccessMode = (typeof ACCESS_MODES)[number];
 
 const modelSchema = z.object({
@@ -39,6 +41,14 @@ export const packSchema = z
 			user_concurrency: z.number().int().min(1),
 		}),
 		notes: z.string().optional(),
+		/**
+		 * Where a provider's coding-plan endpoint differs from its general one only by path (GLM
+		 * `/api/paas/v4` vs `/api/coding/paas/v4`): lets a refused key be tried on the other endpoint
+		 * to tell "wrong endpoint for this key" from "out of balance" (docs/domain.md rule 5).
+		 */
+		coding_plan: z
+			.object({general_path: z.string().startsWith('/'), coding_path: z.string().startsWith('/')})
+			.optional(),
 		/**
 		 * How the watch checks this provider (docs/domain.md "Health"): `completion` (default: models
 		 * plus a 1-token completion) or `models` where a completion costs too much; `interval_s`
@@ -125,6 +135,21 @@ export function loadPacks(dir = packsDir()): PackSet {
 		packs.push(parsed.data);
 	}
 	return {packs, problems};
+}
+
+/** Whether the URL's host is one of the pack's official hosts (exactly, or a subdomain of one). */
+export function isOfficialUrl(pack: Pack, url: string): boolean {
+	if (pack.kind !== 'official') return false;
+	let host: string;
+	try {
+		host = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+	} catch {
+		return false;
+	}
+	return pack.url_hosts.some((h) => {
+		const official = h.toLowerCase();
+		return host === official || host.endsWith(`.${official}`);
+	});
 }
 
 export function findPack(set: PackSet, id: string): Pack | undefined {

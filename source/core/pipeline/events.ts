@@ -5,7 +5,13 @@ export type StepOutcome = 'ok' | 'warn' | 'fail' | 'skipped';
 
 export type StepEvent =
 	| {type: 'start'; step: string; at: number}
-	| {type: 'progress'; step: string; message: string}
+	| {
+			type: 'progress';
+			step: string;
+			message: string;
+			/** Set when the step waits for a host's rate limit: how long (a batch prints these). */
+			wait_ms?: number;
+	  }
 	| {
 			type: 'end';
 			step: string;

@@ -1,18 +1,20 @@
 // Failure classes (docs/domain.md "Failure classes"): what the operator should look at. The host path is compared
 // with the direct upstream path so a failed completion is never blamed on the wrong side.
-import type {HostErrorKind} from '../../host/errors.js';
+import {HostError, type HostErrorKind} from '../../host/errors.js';
 import type {FailureClass} from '../../store/schema.js';
-import type {UpstreamErrorKind} from '../../upstream/errors.js';
+import {UpstreamError, type UpstreamErrorKind} from '../../upstream/errors.js';
 
 export function classFromUpstream(kind: UpstreamErrorKind): FailureClass {
 	switch (kind) {
 		case 'quota':
 			return 'upstream_key_quota_issue';
 		case 'auth':
+		case 'not_in_plan':
 			return 'upstream_auth_issue';
 		case 'network':
 			return 'network_unreachable';
 		case 'rate_limited':
+			return 'upstream_rate_limited';
 		case 'server':
 		case 'timeout':
 			return 'upstream_unavailable';
@@ -37,6 +39,36 @@ export function classFromHostError(kind: HostErrorKind): FailureClass {
 	}
 }
 
+/** Error codes of a connection refused, reset, timed out or with no route: the network, not `unknown`. */
+const NETWORK_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EPIPE',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+]);
+
+/**
+ * The class of an error that is not already a step's failure: a host's or provider's classified
+ * error, else a refused or stalled connection (network_unreachable); only what none of these
+ * explains is `unknown`.
+ */
+export function classOfError(error: unknown): FailureClass {
+	if (error instanceof HostError) return classFromHostError(error.kind);
+	if (error instanceof UpstreamError) return classFromUpstream(error.kind);
+	const code = (error as {code?: unknown} | null)?.code;
+	const failure = (error as {failure?: unknown} | null)?.failure;
+	if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'network_unreachable';
+	if (failure === 'network' || failure === 'timeout') return 'network_unreachable';
+	if (error instanceof Error && error.name === 'TimeoutError') return 'network_unreachable';
+	return 'unknown';
+}
+
 export const NEXT_STEP: Record<FailureClass, string> = {
 	host_compatibility_gap:
 		'the provider answers directly but not through the host: check the host build (chat completions route, account routing) and the account on the host',
@@ -44,7 +76,9 @@ export const NEXT_STEP: Record<FailureClass, string> = {
 		'the provider key is out of balance or quota: top it up or use another key, then import again',
 	upstream_auth_issue:
 		'the provider refused the key: check the key and that it belongs to this URL (plan keys differ), then import again',
-	upstream_unavailable: 'the provider is rate-limiting or failing: try again later',
+	upstream_rate_limited:
+		'the provider kept answering 429 (rate limited) for the whole retry window (--upstream-retry-s): try again later or raise the window',
+	upstream_unavailable: 'the provider is failing or overloaded: try again later',
 	host_auth_issue:
 		'the host refused the admin credential or needs the operator (compliance, 2FA): re-register with crm host add',
 	network_unreachable: 'a host or URL could not be reached: check the URL, the network and the timeout',

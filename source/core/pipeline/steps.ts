@@ -1,8 +1,11 @@
 // The step pipeline: each step is a plain async function run under an AbortSignal; the runner times
 // it, emits start/progress/end events and records it. A step ends ok, warn (with the reason) or by
 // throwing a StepFailure that carries the failure class.
+import {AsyncLocalStorage} from 'node:async_hooks';
+import type {RateWait} from '../../host/rate-gate.js';
 import type {FailureClass, StepRecord} from '../../store/schema.js';
 import type {EventSink, StepOutcome} from './events.js';
+import {classOfError} from './failure.js';
 
 export class StepFailure extends Error {
 	readonly failureClass: FailureClass;
@@ -31,7 +34,7 @@ export interface StepResult<T> {
 }
 
 export interface StepApi {
-	progress(message: string): void;
+	progress(message: string, wait?: {wait_ms: number}): void;
 	signal: AbortSignal;
 	throwIfStopped(): void;
 }
@@ -39,6 +42,27 @@ export interface StepApi {
 export interface StepHooks {
 	onStart?(name: string): Promise<void> | void;
 	onEnd?(record: StepRecord, evidence: unknown, failureClass: FailureClass | null): Promise<void> | void;
+}
+
+// The step whose code is running (steps run side by side): a host client made once for the whole
+// import reports a rate-limit wait as progress of the step that made the call.
+const running = new AsyncLocalStorage<StepApi>();
+
+/** The step the caller runs in, if any. */
+export function currentStep(): StepApi | undefined {
+	return running.getStore();
+}
+
+/** A host's rate-limit wait (host/rate-gate.ts) as a progress line of the step that waits. */
+export function reportRateWait(wait: RateWait): void {
+	const seconds = Math.max(1, Math.round(wait.waitMs / 1000));
+	const limit = wait.bucket.startsWith('user:') ? 'per-user' : wait.bucket;
+	currentStep()?.progress(
+		wait.reason === 'retry-after'
+			? `the host asked to wait ${seconds} s (its ${limit} rate limit): ${wait.method} ${wait.path} goes again then`
+			: `waiting ${seconds} s for the host's ${limit} rate limit before ${wait.method} ${wait.path}`,
+		{wait_ms: wait.waitMs},
+	);
 }
 
 export class StepRunner {
@@ -60,19 +84,21 @@ export class StepRunner {
 		this.sink({type: 'start', step: name, at: started});
 		await this.hooks.onStart?.(name);
 		const api: StepApi = {
-			progress: (message) => this.sink({type: 'progress', step: name, message}),
+			progress: (message, wait) =>
+				this.sink({type: 'progress', step: name, message, ...(wait ? {wait_ms: wait.wait_ms} : {})}),
 			signal: this.signal,
 			throwIfStopped: () => {
 				if (this.signal.aborted) throw new StepStopped(name);
 			},
 		};
 		try {
-			const result = await fn(api);
+			const result = await running.run(api, () => fn(api));
 			await this.finish(name, started, result.status, result.message, result.evidence, null);
 			return result.value;
 		} catch (error) {
 			const stopped = this.signal.aborted || error instanceof StepStopped;
-			const failureClass = error instanceof StepFailure ? error.failureClass : stopped ? null : 'unknown';
+			const failureClass =
+				error instanceof StepFailure ? error.failureClass : stopped ? null : classOfError(error);
 			const message = stopped
 				? `stopped by the operator during ${name}`
 				: error instanceof Error

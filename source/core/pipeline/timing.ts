@@ -10,6 +10,8 @@ export interface Timing {
 	smokeRetryMs: number;
 	/** Pause between smoke attempts. */
 	smokeRetryIntervalMs: number;
+	/** Window for waiting out a provider's plain 429 (honouring Retry-After) before it is final. */
+	upstreamRetryMs: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -17,6 +19,7 @@ export const DEFAULT_TIMING: Timing = {
 	probeTimeoutMs: 8_000,
 	smokeRetryMs: 25_000,
 	smokeRetryIntervalMs: 1_000,
+	upstreamRetryMs: 30_000,
 };
 
 /** The defaults with what the caller gave over them. */

@@ -13,6 +13,8 @@ export interface ProviderRow {
 	latest_batch: string;
 	batch_status: string;
 	provider_status: string | null;
+	/** Warning codes of the batch the provider status comes from (listed, not a status). */
+	warnings: string[];
 	access_status: AccessStatus;
 	/**
 	 * Its access was ready, but the latest reconcile of that batch found part of it missing: the
@@ -123,6 +125,9 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 					at: newestRun.at,
 				}
 			: null;
+		// docs/domain.md "Statuses": the provider's status is its latest batch's, among those that created resources
+		// and still hold them (a batch that stopped before creating anything changes nothing there).
+		const holding = list.find((b) => b.resource_count > 0 && b.batch_status !== 'rolled_back');
 		rows.push({
 			host_id: latest.host_id,
 			host: state.hosts.find((h) => h.host_id === latest.host_id)?.name ?? latest.host_id,
@@ -130,11 +135,8 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 			base_url: latest.base_url,
 			latest_batch: latest.batch_id,
 			batch_status: latest.batch_status,
-			// docs/domain.md "Statuses": the provider's status is its latest batch's, among those that
-			// created resources and still hold them (a batch that stopped before creating anything
-			// changes nothing there).
-			provider_status:
-				list.find((b) => b.resource_count > 0 && b.batch_status !== 'rolled_back')?.provider_status ?? null,
+			provider_status: holding?.provider_status ?? null,
+			warnings: holding?.warnings ?? [],
 			access_status: access,
 			access_drifted: withdrawn && modes.size === 0 && isReady(access),
 			modes_ready: [...modes],
@@ -181,6 +183,8 @@ export interface HostStatus {
 	host_id: string;
 	name: string;
 	url: string;
+	/** The address users call (docs/domain.md "The host"): the admin address unless one was set. */
+	gateway_url: string;
 	version: string | null;
 	providers: ProviderRow[];
 	/** Providers with a ready access status. */
@@ -201,6 +205,7 @@ export function hostStatuses(state: State, hostId?: string): HostStatus[] {
 				host_id: h.host_id,
 				name: h.name,
 				url: h.url,
+				gateway_url: h.gateway_url ?? h.url,
 				version: h.version,
 				providers,
 				ready: providers.filter((p) => p.access_status.endsWith('_ready')).length,

@@ -22,6 +22,11 @@ export async function writeEvidence(dir: string, file: string, data: unknown): P
 	return target;
 }
 
+/** An evidence file's text: redacted, then serialised. */
+export function evidenceText(data: unknown): string {
+	return redactedJson(data);
+}
+
 /** The synchronous form, for writers outside the import's write chain (acceptance, batch detection). */
 export function writeEvidenceSync(dir: string, file: string, data: unknown): string {
 	mkdirSync(dir, {recursive: true, mode: 0o700});

@@ -12,6 +12,20 @@ import {BatchRecorder} from './batch-recorder.js';
 import {pickCandidate} from './provenance.js';
 import {byExactName} from './tracked-create.js';
 
+/** The step that ended last (steps side by side end in any order; the file keeps pipeline order). */
+function lastEnded(steps: Array<{name: string; started_at: string | null; duration_ms: number | null}>) {
+	let last: (typeof steps)[number] | undefined;
+	let lastEnd = -Infinity;
+	for (const s of steps) {
+		const end = (s.started_at ? Date.parse(s.started_at) : 0) + (s.duration_ms ?? 0);
+		if (end >= lastEnd) {
+			last = s;
+			lastEnd = end;
+		}
+	}
+	return last;
+}
+
 /** Marks batches of dead processes failed. Returns the ids it changed. */
 export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 	const changed: string[] = [];
@@ -22,7 +36,7 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 		const running = file?.steps.find((s) => s.status === 'running');
 		b.batch_status = 'failed';
 		// No step recorded yet: it died between creating the batch and recording preflight.
-		b.stopped_at_step = running?.name ?? file?.steps.at(-1)?.name ?? 'preflight';
+		b.stopped_at_step = running?.name ?? lastEnded(file?.steps ?? [])?.name ?? 'preflight';
 		b.failure_class = b.failure_class ?? 'unknown';
 		b.pid = null;
 		// The batch file is the truth: a kill between its write and the index write leaves the flag stale.
@@ -34,7 +48,7 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 		if (file) {
 			for (const r of file.resources) {
 				if (r.host_resource_id)
-					store.data.resource_index[resourceKey(b.host_id, r.resource_type, r.host_resource_id)] = b.batch_id;
+					store.resources.set(resourceKey(b.host_id, r.resource_type, r.host_resource_id), b.batch_id);
 			}
 			for (const s of file.steps) {
 				if (s.status === 'running') {
@@ -103,6 +117,7 @@ export async function resolvePending(
 		const pending = recorder.file.resources
 			.filter((r) => r.status === 'pending')
 			.sort((x, y) => order.indexOf(x.resource_type) - order.indexOf(y.resource_type));
+		let stop = false;
 		for (const r of pending) {
 			try {
 				const found = await findPending(client, r, recorder.file.resources);
@@ -114,10 +129,16 @@ export async function resolvePending(
 			} catch (error) {
 				// The host could not answer: leave it pending for the next run. When it does not answer
 				// at all, stop asking (each further lookup would wait a full timeout).
-				if (error instanceof HostError && (error.kind === 'timeout' || error.kind === 'network'))
-					return resolved;
+				if (error instanceof HostError && (error.kind === 'timeout' || error.kind === 'network')) {
+					stop = true;
+					break;
+				}
 			}
 		}
+		// The recorder holds its changes back for the next durable write: what the caller reads next
+		// from the batch file (reconcile, rollback) must already say how the records were resolved.
+		await recorder.flushBatch();
+		if (stop) return resolved;
 	}
 	return resolved;
 }
@@ -146,7 +167,7 @@ export async function recheckUnknown(client: HostClient, recorder: BatchRecorder
 			r.candidate_id = null;
 			r.deleted_at = new Date().toISOString();
 			r.deleted_by = 'nothing of its name is on the host any more (it was unknown)';
-			await recorder.flushBatch();
 		}
 	}
+	await recorder.flushBatch(); // confirmations ride with the next durable write: this is it
 }

@@ -5,6 +5,7 @@
 import {createRoute, type OpenAPIHono} from '@hono/zod-openapi';
 import {registerHost, removeHost} from '../../app/hosts.js';
 import {planRollback, reconcile, repair, rollback, smokeAgain} from '../../app/drift.js';
+import {planRollbackProvider, rollbackProvider} from '../../app/rollback-provider.js';
 import {validationMatrix} from '../../app/acceptance.js';
 import type {ServiceDeps} from '../deps.js';
 import {badInput} from '../errors.js';
@@ -149,7 +150,7 @@ function driftRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 		const result = await operate(deps, 'reconcile', session, (s, run) =>
 			reconcile(s, {host: b.host, batch: b.batch}, run),
 		);
-		const {repair_applies: _, ...shown} = result;
+		const {repair_applies: _, repair_batches: __, ...shown} = result;
 		return c.json(shown, 200);
 	});
 
@@ -164,8 +165,19 @@ function driftRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 				'a provider rollback needs both "host" and "pack"',
 			);
 		const session = requestSession(deps, c.req.valid('query').wait_s, b);
-		if (byProvider)
-			throw badInput('pack', 'rolling back every batch of a provider is not in this build; give "batch"');
+		if (byProvider) {
+			const ref = {host: b.host, pack: b.pack, url: b.url, force: b.force === true};
+			if (b.dry_run === true)
+				return c.json({batches: (await planRollbackProvider(session, ref)).batches}, 200);
+			const named = `${b.host}/${b.pack}`;
+			if (b.confirm !== named)
+				throw badInput(
+					'confirm',
+					`rolling back a provider deletes resources on the host: send "confirm": "${named}" to go ahead (or "dry_run": true to see the plan first)`,
+				);
+			const result = await operate(deps, 'rollback', session, (s, run) => rollbackProvider(s, ref, run));
+			return c.json({batches: result.batches, not_run: result.not_run}, 200);
+		}
 		const batch = b.batch!;
 		if (b.dry_run === true) return c.json(await planRollback(session, {batch}), 200);
 		if (b.confirm !== batch)

@@ -3,6 +3,7 @@
 import {createRoute, type OpenAPIHono} from '@hono/zod-openapi';
 import {hostOf, hostsOf} from '../../app/hosts.js';
 import {batchDocumentOf, batchesOf, listPacks, statusDocument} from '../../app/reads.js';
+import {resourcesOf} from '../../app/resources.js';
 import type {ServiceDeps} from '../deps.js';
 import {notFound} from '../errors.js';
 import {
@@ -13,9 +14,11 @@ import {
 	errorResponses,
 	HostParam,
 	HostQuery,
+	HostRequiredQuery,
 	HostsAnswer,
 	HostView,
 	PacksAnswer,
+	ResourcesAnswer,
 	StatusAnswer,
 } from '../schemas.js';
 
@@ -61,6 +64,19 @@ export const readRoutes = {
 		request: {query: HostQuery},
 		responses: {
 			200: json(StatusAnswer, 'Status by host'),
+			400: errorResponses[400],
+			401: errorResponses[401],
+			500: errorResponses[500],
+		},
+	}),
+	resources: createRoute({
+		method: 'get',
+		path: '/api/v1/resources',
+		summary: 'Every resource the tool recorded on a host: active, deleted or unknown (crm resources --json)',
+		security,
+		request: {query: HostRequiredQuery},
+		responses: {
+			200: json(ResourcesAnswer, 'The recorded resources, host-wide'),
 			400: errorResponses[400],
 			401: errorResponses[401],
 			500: errorResponses[500],
@@ -122,6 +138,11 @@ export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 			await deps.derived(`status ${host ?? ''}`, (store) => statusDocument(store.data, {host})),
 			200,
 		);
+	});
+
+	app.openapi(readRoutes.resources, async (c) => {
+		const {resources} = await resourcesOf(await deps.read(), {host: c.req.valid('query').host});
+		return c.json({resources}, 200);
 	});
 
 	app.openapi(readRoutes.batches, async (c) => {

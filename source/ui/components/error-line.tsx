@@ -21,6 +21,9 @@ export const FIELD_WORDS: Record<string, string> = {
 	batch: 'the batch',
 	name: 'the name',
 	run: 'the run',
+	gateway_url: 'the gateway address',
+	auto_pause: 'auto-pause',
+	pause_after: 'pause after',
 };
 
 /** An error as a screen shows it: the field in the TUI's words, no control characters, secrets redacted. */

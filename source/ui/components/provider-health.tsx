@@ -3,6 +3,7 @@
 // summary and the batch's history file (one file read, for the highlighted provider only).
 import React, {useEffect, useState} from 'react';
 import {Box} from 'ink';
+import {amount} from '../../app/reads.js';
 import {Text} from './text.js';
 import {batchHealth, type BatchHealth, type HealthCheck} from '../../app/health.js';
 import {useUIState} from '../context.js';
@@ -45,7 +46,7 @@ export function ProviderHealth({batchId, health}: {batchId: string | null; healt
 	if (!health) return <Text dimColor>not checked yet: Watch health (Home) checks it</Text>;
 	const balance =
 		health.balance?.amount != null
-			? `${health.balance.amount} ${health.balance.currency ?? ''}`.trim()
+			? amount(health.balance.amount, health.balance.currency ?? undefined)
 			: 'n/a';
 	return (
 		<Box flexDirection="column">

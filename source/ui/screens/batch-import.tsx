@@ -5,16 +5,18 @@
 import React, {useCallback, useMemo, useReducer, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import Spinner from 'ink-spinner';
 import {
 	detectPacks,
 	importRows,
+	previewImport,
 	readImportFile,
 	type BatchEvent,
 	type BatchFileRead,
 	type BatchResult,
 	type DetectedRow,
+	type RowPreview,
 } from '../../app/import-batch.js';
+import {saveTuiSettings, tuiSettingsOf} from '../../app/tui-settings.js';
 import {useUIActions, useUIState} from '../context.js';
 import {ErrorLine, errorText} from '../components/error-line.js';
 import {HostPick} from '../components/host-pick.js';
@@ -22,115 +24,17 @@ import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
-import {columns, row, TableHeader} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
-import {color, statusColor} from '../theme.js';
+import {color} from '../theme.js';
+import {LiveTable, PreviewNotes, ResultList, rowsReducer, type RowView} from './batch-import-rows.js';
 
 type Stage = 'host' | 'file' | 'checked' | 'detect' | 'run';
 
-interface RowView {
-	line: number;
-	url: string;
-	pack: string | null;
-	by: string | null;
-	phase: 'detecting' | 'detected' | 'running' | 'done';
-	step: string | null;
-	status: string | null;
-	access: string | null;
-	failure: string | null;
-}
-
-function rowsReducer(rows: Map<number, RowView>, event: BatchEvent | {type: 'reset'}): Map<number, RowView> {
-	const next = new Map(event.type === 'reset' ? [] : rows);
-	if (event.type === 'reset') return next;
-	const get = (line: number): RowView =>
-		next.get(line) ?? {
-			line,
-			url: '',
-			pack: null,
-			by: null,
-			phase: 'detecting',
-			step: null,
-			status: null,
-			access: null,
-			failure: null,
-		};
-	switch (event.type) {
-		case 'detect_start':
-			next.set(event.line, {...get(event.line), url: event.url, phase: 'detecting'});
-			break;
-		case 'detected':
-			next.set(event.line, {
-				...get(event.line),
-				pack: event.detection.pack,
-				by: event.detection.detected_by,
-				phase: 'detected',
-			});
-			break;
-		case 'row_start':
-			next.set(event.line, {...get(event.line), pack: event.pack, phase: 'running'});
-			break;
-		case 'row_step':
-			if (event.event.type === 'start') next.set(event.line, {...get(event.line), step: event.event.step});
-			break;
-		case 'row_end': {
-			const r = event.result;
-			next.set(event.line, {
-				...get(event.line),
-				url: r.url ?? get(event.line).url,
-				pack: r.pack,
-				by: r.detected_by,
-				phase: 'done',
-				step: null,
-				status: r.skipped
-					? `skipped${r.skip_reason ? ` (${r.skip_reason})` : ''}`
-					: r.not_run
-						? 'not run'
-						: r.batch_status,
-				access: r.access_status,
-				failure: r.failure_class,
-			});
-			break;
-		}
-		default:
-			break;
-	}
-	return next;
-}
-
-const COLUMNS = columns('LINE:4, URL:22, PACK:8, BY:7, RESULT:32');
-
-function RowsTable({rows, limit}: {rows: RowView[]; limit: number}) {
-	const shown = rows.slice(0, limit);
-	return (
-		<Box flexDirection="column">
-			<TableHeader columns={COLUMNS} indent={2} />
-			{shown.map((r) => {
-				const result =
-					r.phase === 'detecting'
-						? 'detecting the pack'
-						: r.phase === 'running'
-							? (r.step ?? 'starting')
-							: r.phase === 'detected'
-								? 'ready to import'
-								: [r.status, r.access, r.failure].filter(Boolean).join(' · ');
-				const busy = r.phase === 'detecting' || r.phase === 'running';
-				return (
-					<Text
-						key={r.line}
-						wrap="truncate-end"
-						color={r.phase === 'done' ? statusColor(r.failure ? 'failed' : r.status) : undefined}
-					>
-						{busy ? <Spinner type="dots" /> : ' '}{' '}
-						{row([r.line, r.url, r.pack ?? '…', r.by ?? '', result], COLUMNS)}
-					</Text>
-				);
-			})}
-			{rows.length > shown.length ? <Text dimColor>… {rows.length - shown.length} more rows</Text> : null}
-		</Box>
-	);
+interface Detected {
+	rows: DetectedRow[];
+	preview: RowPreview[];
 }
 
 /** The file read and checked: its valid and invalid lines, and what can be done next. */
@@ -170,7 +74,7 @@ function FileChecked({
 						? [
 								{
 									label: f.problems.length
-										? 'Skip the invalid lines and detect the packs'
+										? 'Leave out the invalid lines and detect the packs'
 										: 'Detect the packs',
 									value: 'detect' as const,
 								},
@@ -185,31 +89,8 @@ function FileChecked({
 	);
 }
 
-/** The run's totals, then Status or Home. */
-function Totals({result}: {result: BatchResult}) {
-	const actions = useUIActions();
-	const t = result.totals;
-	return (
-		<Box flexDirection="column">
-			<Text>
-				<Text color={color.ok}>{t.succeeded} succeeded</Text>
-				{' · '}
-				<Text color={t.failed ? color.fail : undefined}>{t.failed} failed</Text>
-				{` · ${t.skipped} skipped`}
-				{t.not_run ? ` · ${t.not_run} not run` : ''}
-			</Text>
-			<SelectList
-				items={[
-					{label: 'Status', value: 'status'},
-					{label: 'Home', value: 'home'},
-				]}
-				onSelect={(v) => (v === 'status' ? actions.replace({id: 'status'}) : actions.home())}
-			/>
-		</Box>
-	);
-}
-
-export function BatchImportScreen() {
+/** The screen's state and what it runs: the file read, the detection (with its preview), the run. */
+function useBatchImport() {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const hosts = data?.hosts ?? [];
@@ -217,49 +98,43 @@ export function BatchImportScreen() {
 	const [hostId, setHostId] = useState<string | undefined>(
 		hosts.length === 1 ? hosts[0]!.host_id : undefined,
 	);
-	const [file, setFile] = useState('');
+	// The file of the last batch import, remembered in the TUI's settings (state.json `tui`).
+	const [file, setFile] = useState(() => tuiSettingsOf(data).batch_file ?? '');
 	const [read, setRead] = useState<{file: BatchFileRead | null; error: string | null} | null>(null);
 	const [rows, dispatch] = useReducer(rowsReducer, new Map<number, RowView>());
-	const detect = useOperation<DetectedRow[]>();
+	const detect = useOperation<Detected>();
 	const run = useOperation<BatchResult>();
-	const limit = useListRows(14, 3);
 	const host = hosts.find((h) => h.host_id === hostId);
 	const sink = useCallback((event: BatchEvent) => dispatch(event), []);
-
-	const back = () => {
-		if (stage === 'host' || (stage === 'file' && hosts.length === 1)) actions.back();
-		else if (stage === 'file') setStage('host');
-		else if (stage === 'checked') setStage('file');
-		else if (stage === 'detect' && detect.phase !== 'running') setStage('checked');
-	};
-	const running = detect.phase === 'running' || run.phase === 'running';
-	const done = run.phase === 'done' || run.phase === 'error';
-	useScreenKeys({
-		text: stage === 'file',
-		list: stage !== 'file',
-		onBack: stage === 'run' ? (done ? actions.home : undefined) : running ? undefined : back,
-	});
+	const table = useMemo(() => [...rows.values()].sort((a, b) => a.line - b.line), [rows]);
 
 	const checkFile = (path: string) => {
 		setRead(null);
 		setStage('checked');
 		readImportFile(app, {file: path.trim()}).then(
-			(file) => setRead({file, error: null}),
+			(file) => {
+				setRead({file, error: null});
+				// Remembered once it could be read; a busy data folder only means it is not remembered.
+				saveTuiSettings(app, {batch_file: path.trim()}).catch(() => undefined);
+			},
 			(error: unknown) => setRead({file: null, error: errorText(error)}),
 		);
 	};
 
 	const startDetect = () => {
 		const f = read?.file;
-		if (!f) return;
+		if (!f || !hostId) return;
 		dispatch({type: 'reset'});
 		setStage('detect');
-		detect.start((signal) => detectPacks(app, {rows: f.rows}, {sink, signal}));
+		detect.start(async (signal) => {
+			const detected = await detectPacks(app, {rows: f.rows}, {sink, signal});
+			return {rows: detected, preview: await previewImport(app, {host: hostId, rows: detected})};
+		});
 	};
 
 	const startRun = () => {
 		const f = read?.file;
-		const detected = detect.result;
+		const detected = detect.result?.rows;
 		if (!f || !detected || !hostId) return;
 		const seen = new Set(detected.map((d) => d.line));
 		setStage('run');
@@ -275,13 +150,56 @@ export function BatchImportScreen() {
 					rows: detected,
 					notDetected: f.rows.filter((r) => !seen.has(r.line)),
 					invalid: f.problems.filter((p) => p.line > 0),
+					fileSha256: f.sha256,
 				},
 				{sink, signal},
 			),
 		);
 	};
 
-	const table = useMemo(() => [...rows.values()].sort((a, b) => a.line - b.line), [rows]);
+	return {
+		hosts,
+		host,
+		hostId,
+		setHostId,
+		stage,
+		setStage,
+		file,
+		setFile,
+		read,
+		table,
+		detect,
+		run,
+		checkFile,
+		startDetect,
+		startRun,
+	};
+}
+
+export function BatchImportScreen() {
+	const actions = useUIActions();
+	const b = useBatchImport();
+	const {stage, setStage, hosts, host, hostId, detect, run} = b;
+	const limit = useListRows(stage === 'run' ? 16 : 14, 3);
+	const preview = useMemo(
+		() => (detect.result ? new Map(detect.result.preview.map((p) => [p.line, p])) : null),
+		[detect.result],
+	);
+	const skipping = detect.result?.preview.filter((p) => p.skip !== null).length ?? 0;
+
+	const back = () => {
+		if (stage === 'host' || (stage === 'file' && hosts.length === 1)) actions.back();
+		else if (stage === 'file') setStage('host');
+		else if (stage === 'checked') setStage('file');
+		else if (stage === 'detect' && detect.phase !== 'running') setStage('checked');
+	};
+	const running = detect.phase === 'running' || run.phase === 'running';
+	const done = run.phase === 'done' || run.phase === 'error';
+	useScreenKeys({
+		text: stage === 'file',
+		list: stage !== 'file',
+		onBack: stage === 'run' ? (done ? actions.home : undefined) : running ? undefined : back,
+	});
 
 	return (
 		<Box flexDirection="column">
@@ -296,7 +214,7 @@ export function BatchImportScreen() {
 					selected={hostId}
 					versions={false}
 					onPick={(id) => {
-						setHostId(id);
+						b.setHostId(id);
 						setStage('file');
 					}}
 				/>
@@ -304,36 +222,54 @@ export function BatchImportScreen() {
 			{stage === 'file' ? (
 				<TextField
 					label="File"
-					value={file}
-					onChange={setFile}
-					onSubmit={checkFile}
+					value={b.file}
+					onChange={b.setFile}
+					onSubmit={b.checkFile}
 					validate={(v) => (v.trim() ? null : 'the path of the url,key file')}
 					placeholder="providers.csv"
 					note="keys stay in the file; they are never shown or stored (only fingerprints)"
 				/>
 			) : null}
-			{stage === 'checked' && !read ? <Text dimColor>reading the file…</Text> : null}
-			{stage === 'checked' && read ? (
+			{stage === 'checked' && !b.read ? <Text dimColor>reading the file…</Text> : null}
+			{stage === 'checked' && b.read ? (
 				<FileChecked
-					read={read}
+					read={b.read}
 					onChoose={(v) =>
-						v === 'detect' ? startDetect() : v === 'file' ? setStage('file') : actions.back()
+						v === 'detect' ? b.startDetect() : v === 'file' ? setStage('file') : actions.back()
 					}
 				/>
 			) : null}
-			{stage === 'detect' || stage === 'run' ? <RowsTable rows={table} limit={limit} /> : null}
+			{stage === 'detect' || (stage === 'run' && !run.result) ? (
+				<LiveTable rows={b.table} limit={limit} preview={preview} stage={stage} />
+			) : null}
 			{stage === 'detect' && detect.phase === 'error' ? <ErrorLine error={detect.error} /> : null}
-			{stage === 'detect' && detect.phase === 'done' ? (
-				<SelectList
-					items={[
-						{label: `Import ${detect.result?.length ?? 0} row(s) into ${host?.name ?? hostId}`, value: 'run'},
-						{label: 'Back', value: 'back'},
-					]}
-					onSelect={(v) => (v === 'run' ? startRun() : back())}
-				/>
+			{stage === 'detect' && detect.result ? (
+				<Box flexDirection="column">
+					<PreviewNotes preview={detect.result.preview} max={3} />
+					<SelectList
+						items={[
+							{
+								label: `Import ${detect.result.rows.length - skipping} row(s) into ${host?.name ?? hostId}${skipping ? ` (${skipping} will be skipped)` : ''}`,
+								value: 'run',
+							},
+							{label: 'Back', value: 'back'},
+						]}
+						onSelect={(v) => (v === 'run' ? b.startRun() : back())}
+					/>
+				</Box>
 			) : null}
 			{stage === 'run' && run.phase === 'error' ? <ErrorLine error={run.error} /> : null}
-			{stage === 'run' && run.result ? <Totals result={run.result} /> : null}
+			{stage === 'run' && run.result ? (
+				<ResultList
+					result={run.result}
+					live={b.table}
+					limit={limit}
+					onOpen={(batchId) => actions.push({id: 'batch', batchId})}
+					onStatus={() => actions.replace({id: 'status'})}
+					onRecord={() => actions.replace({id: 'batch-run', runId: run.result!.run_id})}
+					onHome={actions.home}
+				/>
+			) : null}
 			<KeyHelp
 				keys={
 					stage === 'file'
@@ -341,7 +277,12 @@ export function BatchImportScreen() {
 								{keys: 'Enter', does: 'read the file'},
 								{keys: 'Esc', does: 'back'},
 							]
-						: LIST_KEYS
+						: stage === 'run' && done
+							? [
+									{keys: 'Enter', does: 'open the row’s batch'},
+									...LIST_KEYS.filter((k) => k.keys !== 'Enter'),
+								]
+							: LIST_KEYS
 				}
 				typing={stage === 'file'}
 			/>

@@ -13,7 +13,8 @@ import {
 	type RepairResult,
 	type RollbackResult,
 } from '../../app/drift.js';
-import {accessWord, liveBatchesOf, resourceLabel} from '../../app/reads.js';
+import {accessWord, hostId, liveBatchesOf, resourceLabel} from '../../app/reads.js';
+import {rollbackableProvidersOf} from '../../app/rollback-provider.js';
 import type {ReconcileItem} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
@@ -42,9 +43,10 @@ const ignore = () => {};
 
 const STATE_ORDER = ['missing', 'changed', 'unmanaged', 'present'];
 
-// The CLI's columns (crm reconcile): a changed item's fields follow it, one `field: old -> new` a
-// line, wrapped rather than cut (the new value is what the operator came to see).
-const ITEM_COLUMNS = columns('STATE:9, BATCH:23?, RESOURCE:26+~, DETAIL:30+');
+// The CLI's reconcile table has these columns too (STATE, BATCH, RESOURCE, DETAIL); a resource is
+// shortened in the middle (its type and id, and its name's end). A changed item's fields follow its
+// row, one `field: old -> new` a line, wrapped rather than cut (the new value is what was looked for).
+const ITEM_COLUMNS = columns('STATE:9, BATCH:23, RESOURCE:22+~, DETAIL:18+');
 
 export function DriftScreen({
 	hostId,
@@ -152,6 +154,7 @@ function PickTarget({
 	onBack: () => void;
 }) {
 	const {data} = useUIState();
+	const actions = useUIActions();
 	const limit = useListRows(13);
 	const fitted = useFitted(BATCH_COLUMNS);
 	const [highlighted, setHighlighted] = useState<string | null>(null);
@@ -161,6 +164,8 @@ function PickTarget({
 		() => (data && host ? liveBatchesOf(data, {host: hostId}) : []),
 		[data, host, hostId],
 	);
+	// Rollback per provider and residue (crm rollback --host --pack, crm residue) open their own screens.
+	const extra = useMemo(() => targetExtras(data, hostId), [data, hostId]);
 	const items = useMemo(() => {
 		return [
 			{
@@ -200,11 +205,38 @@ function PickTarget({
 				subtitle="reconcile the whole host, or one batch (batches holding resources)"
 			/>
 			<TableHeader columns={fitted} indent={2} />
-			<SelectList items={items} limit={limit} onHighlight={setHighlighted} onSelect={onPick} />
+			<SelectList
+				items={[...items, ...extra]}
+				limit={limit}
+				onHighlight={(v) => setHighlighted(typeof v === 'string' ? v : null)}
+				onSelect={(v) => {
+					if (v !== null && typeof v === 'object') actions.push({...v, hostId});
+					else onPick(v);
+				}}
+			/>
 			<WordLegend words={words} max={3} />
 			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>
 	);
+}
+
+type Extra = {id: 'residue'} | {id: 'rollback-provider'; pack: string; url: string};
+
+/** The providers still holding resources (roll one back whole), then residue. */
+function targetExtras(data: ReturnType<typeof useUIState>['data'], hostId: string) {
+	const providers = data ? rollbackableProvidersOf(data, {host: hostId}) : [];
+	return [
+		...providers.map((p) => ({
+			key: `*provider|${p.pack}|${p.base_url}`,
+			label: `Roll back provider ${p.pack} · ${p.base_url} (${p.batches} batch${p.batches === 1 ? '' : 'es'})`,
+			value: {id: 'rollback-provider', pack: p.pack, url: p.base_url} as Extra | string | null,
+		})),
+		{
+			key: '*residue',
+			label: "Residue: what looks like the tool's but has no record",
+			value: {id: 'residue'} as Extra | string | null,
+		},
+	];
 }
 
 function ReconcileStage({
@@ -238,18 +270,25 @@ function ReconcileStage({
 					: 'every batch on the host, and unmanaged residue'
 			}
 			run={run}
+			// A host-wide run's items are a list of their own, with these choices at its end.
 			choices={[
-				...(r?.repair_applies
+				...(!batchId
+					? []
+					: r?.repair_applies
+						? [
+								{
+									label: 'Repair (recreate the missing user, key or subscription; smoke)',
+									value: 'repair' as const,
+								},
+							]
+						: []),
+				...(batchId
 					? [
-							{
-								label: 'Repair (recreate the missing user, key or subscription; smoke)',
-								value: 'repair' as const,
-							},
+							{label: 'Roll back this batch', value: 'rollback' as const},
+							{label: 'Reconcile again', value: 'again' as const},
+							{label: 'Back', value: 'back' as const},
 						]
 					: []),
-				...(batchId ? [{label: 'Roll back this batch', value: 'rollback' as const}] : []),
-				{label: 'Reconcile again', value: 'again' as const},
-				{label: 'Back', value: 'back' as const},
 			]}
 			onChoose={(v) => {
 				if (v === 'repair') onRepair(batchId!);
@@ -260,7 +299,19 @@ function ReconcileStage({
 			onBack={onBack}
 			words={reconcileWords}
 		>
-			{(result) => <ReconcileItems result={result} />}
+			{(result) =>
+				batchId ? (
+					<ReconcileItems result={result} />
+				) : (
+					<HostItems
+						result={result}
+						onRepair={onRepair}
+						onRollback={onRollback}
+						onAgain={onAgain}
+						onBack={onBack}
+					/>
+				)
+			}
 		</RunFrame>
 	);
 }
@@ -273,9 +324,26 @@ function reconcileWords(r: ReconcileView): Words {
 	];
 }
 
+/** The reconcile's status, its items counted by state, its run id. */
+function ReconcileSummary({result: r}: {result: ReconcileView}) {
+	const counts: Record<string, number> = {};
+	for (const i of r.items) counts[i.state] = (counts[i.state] ?? 0) + 1;
+	return (
+		<Text wrap="truncate-end">
+			<Text bold color={statusColor(r.reconcile_status)}>
+				{r.reconcile_status}
+			</Text>
+			{' · '}
+			{STATE_ORDER.filter((s) => counts[s])
+				.map((s) => `${counts[s]} ${s}`)
+				.join(' · ') || 'nothing recorded'}
+			<Text dimColor> · run {r.run_id}</Text>
+		</Text>
+	);
+}
+
 function ReconcileItems({result: r}: {result: ReconcileView}) {
 	const rows = useListRows(17, 3);
-	const fitted = useFitted(ITEM_COLUMNS, 0);
 	const sorted = useMemo(
 		() => [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)),
 		[r],
@@ -286,21 +354,13 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 	const listed = drifted.length > 0 ? drifted : sorted;
 	const shown = listed.slice(0, rows);
 	const hidden = listed.length - shown.length;
+	const cols = useFitted(ITEM_COLUMNS, 0);
 	return (
 		<Box flexDirection="column">
-			<Text>
-				<Text bold color={statusColor(r.reconcile_status)}>
-					{r.reconcile_status}
-				</Text>
-				{' · '}
-				{STATE_ORDER.filter((s) => counts[s])
-					.map((s) => `${counts[s]} ${s}`)
-					.join(' · ') || 'nothing recorded'}
-				<Text dimColor> · run {r.run_id}</Text>
-			</Text>
-			{shown.length > 0 ? <TableHeader columns={fitted} /> : null}
+			<ReconcileSummary result={r} />
+			{shown.length > 0 ? <TableHeader columns={cols} /> : null}
 			{shown.map((i, n) => (
-				<ItemRow key={n} item={i} columns={fitted} />
+				<ItemRow key={n} item={i} cols={cols} />
 			))}
 			{hidden > 0 ? <Text dimColor>… {hidden} more (crm reconcile lists them all)</Text> : null}
 			<WordLegend words={reconcileWords(r).filter(([k, w]) => k === 'item' && w !== 'present')} max={2} />
@@ -308,16 +368,23 @@ function ReconcileItems({result: r}: {result: ReconcileView}) {
 	);
 }
 
-function ItemRow({item, columns}: {item: ReconcileItem; columns: Column[]}) {
+function itemCells(item: ReconcileItem): unknown[] {
+	// DETAIL as crm reconcile prints it (a changed item's: `field: old -> new; ...`)
+	return [
+		item.state,
+		item.batch_id ?? null,
+		resourceLabel(item.resource_type, item.host_resource_id, item.name),
+		item.detail,
+	];
+}
+
+function ItemRow({item, cols}: {item: ReconcileItem; cols: Column[]}) {
 	const changes = changeLines(item);
-	const label = resourceLabel(item.resource_type, item.host_resource_id, item.name);
+	const cells = itemCells(item);
 	return (
 		<Box flexDirection="column">
 			<Text color={statusColor(item.state)} wrap="truncate-end">
-				{row(
-					[item.state, item.batch_id, label, changes.length ? `${changes.length} field(s):` : item.detail],
-					columns,
-				)}
+				{row(changes.length ? [...cells.slice(0, 3), `${changes.length} field(s):`] : cells, cols)}
 			</Text>
 			{changes.map((c) => (
 				<Text key={c} color={statusColor(item.state)} wrap="wrap">
@@ -325,6 +392,105 @@ function ItemRow({item, columns}: {item: ReconcileItem; columns: Column[]}) {
 					{c}
 				</Text>
 			))}
+		</Box>
+	);
+}
+
+type HostChoice = {item: number} | {repair: string} | {rollback: string} | 'list' | 'again' | 'back';
+
+/**
+ * A host-wide reconcile: every item with its batch, as a list. Enter on an item of a batch offers
+ * that batch's repair (when it applies: only access is missing) and its rollback.
+ */
+function HostItems({
+	result: r,
+	onRepair,
+	onRollback,
+	onAgain,
+	onBack,
+}: {
+	result: ReconcileView;
+	onRepair: (batchId: string) => void;
+	onRollback: (batchId: string) => void;
+	onAgain: () => void;
+	onBack: () => void;
+}) {
+	const cols = useFitted(ITEM_COLUMNS, 2);
+	const limit = useListRows(15, 3);
+	const [at, setAt] = useState(0);
+	const [picked, setPicked] = useState<string | null>(null);
+	const [note, setNote] = useState<string | null>(null);
+	const sorted = useMemo(
+		() => [...r.items].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)),
+		[r],
+	);
+	const drifted = sorted.filter((i) => i.state !== 'present');
+	const listed = drifted.length > 0 ? drifted : sorted;
+	const current = listed[at];
+	const choose = (c: HostChoice) => {
+		if (c === 'list') return setPicked(null);
+		if (c === 'again') return onAgain();
+		if (c === 'back') return onBack();
+		if ('repair' in c) return onRepair(c.repair);
+		if ('rollback' in c) return onRollback(c.rollback);
+		const item = listed[c.item];
+		if (item?.batch_id) setPicked(item.batch_id);
+		else setNote('unmanaged residue belongs to no batch: nothing of this tool’s to repair or roll back');
+	};
+	return (
+		<Box flexDirection="column">
+			<ReconcileSummary result={r} />
+			{picked ? (
+				<Box flexDirection="column">
+					<Text bold>batch {picked}</Text>
+					<SelectList<HostChoice>
+						items={[
+							...(r.repair_batches.includes(picked)
+								? [{label: `Repair batch ${picked}`, value: {repair: picked} as HostChoice}]
+								: []),
+							{label: `Roll back batch ${picked}`, value: {rollback: picked}},
+							{label: 'Back to the items', value: 'list'},
+						]}
+						onSelect={choose}
+					/>
+				</Box>
+			) : (
+				<Box flexDirection="column">
+					<TableHeader columns={cols} indent={2} />
+					<SelectList<HostChoice>
+						items={[
+							...listed.map((i, n) => ({
+								label: row(itemCells(i), cols),
+								value: {item: n} as HostChoice,
+								color: statusColor(i.state),
+							})),
+							{label: 'Reconcile again', value: 'again' as HostChoice},
+							{label: 'Back', value: 'back' as HostChoice},
+						]}
+						limit={limit}
+						initialIndex={at}
+						onHighlight={(c) => {
+							setAt(typeof c === 'object' && 'item' in c ? c.item : -1);
+							setNote(null);
+						}}
+						onSelect={choose}
+					/>
+					{current ? (
+						<Text wrap="truncate-end">
+							{resourceLabel(current.resource_type, current.host_resource_id, current.name)}: {current.detail}
+						</Text>
+					) : null}
+					{current ? (
+						<Text dimColor wrap="truncate-end">
+							{current.batch_id
+								? `batch ${current.batch_id}: Enter offers ${r.repair_batches.includes(current.batch_id) ? 'repair or ' : ''}roll back`
+								: 'unmanaged residue (no batch)'}
+						</Text>
+					) : null}
+					{note ? <Text color={color.warn}>{note}</Text> : null}
+				</Box>
+			)}
+			<WordLegend words={reconcileWords(r).filter(([k, w]) => k === 'item' && w !== 'present')} max={2} />
 		</Box>
 	);
 }
@@ -379,7 +545,7 @@ function RollbackPlanStage({
 							dimColor={p.action !== 'delete'}
 							wrap="truncate-end"
 						>
-							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '-', 7)} ${cell(p.name, 24)} ${p.reason}`}
+							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(hostId(p.host_resource_id), 7)} ${cell(p.name, 24)} ${p.reason}`}
 						</Text>
 					))}
 					{nothing ? (
@@ -423,7 +589,7 @@ function ItemsLine({label, items, tint}: {label: string; items: RollbackResult['
 			</Text>
 			{items.slice(0, 6).map((i, n) => (
 				<Text key={n} color={tint} wrap="truncate-end">
-					{`  ${cell(i.resource_type, 12)} ${cell(i.host_resource_id ?? '-', 7)} ${cell(i.name, 24)} ${i.detail}`}
+					{`  ${cell(resourceLabel(i.resource_type, i.host_resource_id, i.name), 36)} ${i.detail}`}
 				</Text>
 			))}
 		</Box>

@@ -10,6 +10,9 @@ import {Busy} from '../components/busy.js';
 import {OperationLine} from '../components/operation-line.js';
 import {progressTo} from '../steps.js';
 import {Capabilities} from '../components/capabilities.js';
+import {HostAddresses} from '../components/host-addresses.js';
+import {TextField} from '../components/masked-field.js';
+import {setHost} from '../../app/host-set.js';
 import {Confirm} from '../components/confirm.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
@@ -18,20 +21,23 @@ import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {color, shortTime} from '../theme.js';
 
-type Action = 'import' | 'reprobe' | 'remove' | 'back';
+const ignore = () => {};
+
+type Action = 'import' | 'reprobe' | 'remove' | 'gateway' | 'back';
 
 export function HostDetailScreen({hostId}: {hostId: string}) {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const host = data?.hosts.find((h) => h.host_id === hostId);
-	const [mode, setMode] = useState<'menu' | 'confirm-remove'>('menu');
+	const [mode, setMode] = useState<'menu' | 'confirm-remove' | 'gateway'>('menu');
 	const [progress, setProgress] = useState('');
 	const op = useOperation<string>();
 	const busy = op.phase === 'running';
 	useScreenKeys({
 		list: mode === 'menu',
+		text: mode === 'gateway',
 		isActive: !busy,
-		onBack: () => (mode === 'confirm-remove' ? setMode('menu') : actions.back()),
+		onBack: () => (mode === 'menu' ? actions.back() : setMode('menu')),
 	});
 
 	if (!host) {
@@ -51,6 +57,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 		if (action === 'back') actions.back();
 		else if (action === 'import') actions.push({id: 'import', hostId});
 		else if (action === 'remove') setMode('confirm-remove');
+		else if (action === 'gateway') setMode('gateway');
 		else
 			op.start(async (signal) => {
 				const caps = await reprobeHost(app, {host: hostId}, {sink: progressTo(setProgress), signal});
@@ -68,6 +75,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 			<Text dimColor>
 				names {host.prefix}… · users @{host.user_domain}
 			</Text>
+			<HostAddresses host={host} />
 			<Box marginY={1}>
 				<Capabilities caps={host.capabilities} />
 			</Box>
@@ -94,12 +102,27 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 						setMode('menu');
 					}}
 				/>
+			) : mode === 'gateway' ? (
+				<TextField
+					label="Gateway URL"
+					value={host.gateway_url ?? host.url}
+					onChange={ignore}
+					note="the address users call; the admin address itself resets it (http:// off this machine: crm host set --allow-insecure-http)"
+					onSubmit={(url) => {
+						setMode('menu');
+						op.start(async () => {
+							const r = await setHost(app, {host: hostId, gatewayUrl: url.trim()});
+							return `gateway address ${r.host.gateway_url}`;
+						});
+					}}
+				/>
 			) : (
 				<SelectList
 					items={[
 						{label: 'Import a provider into this host', value: 'import' as Action},
 						{label: 'Re-probe', value: 'reprobe' as Action},
 						{label: 'Remove', value: 'remove' as Action},
+						{label: 'Set the gateway address', value: 'gateway' as Action},
 						{label: 'Back', value: 'back' as Action},
 					]}
 					onSelect={choose}

@@ -6,7 +6,7 @@ import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {planImport, type ImportPlan, type PlannedResource} from '../../app/import.js';
-import type {Pack} from '../../app/reads.js';
+import {amount, type Pack} from '../../app/reads.js';
 import {
 	providerInput,
 	ProviderFormView,
@@ -83,7 +83,7 @@ function plannedLine(r: PlannedResource): [string, string] {
 		case 'subscription':
 			return ['subscription', `${r.validity_days} days for that user`];
 		case 'balance':
-			return ['balance', `${r.amount} for that user`];
+			return ['balance', `${amount(r.amount)} for that user`];
 	}
 }
 

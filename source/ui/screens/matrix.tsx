@@ -42,7 +42,8 @@ export function MatrixScreen() {
 	const items = useMemo(
 		() => [
 			...(rows ?? []).map((r) => ({
-				key: `${r.host_id}|${r.pack}`,
+				key: `${r.host_id}|${r.pack}|${r.endpoint === 'official' ? 'official' : r.base_url}`,
+				// The detail line names the endpoint (official host or relay URL) of the highlighted row.
 				label: row(
 					[r.host, r.pack, r.result, r.access_status, shortTime(r.at).slice(5), r.evidence_dir],
 					fitted,
@@ -123,6 +124,9 @@ function RowDetail({row: r}: {row: MatrixRow}) {
 					next: {nextStep(r.failure_class)}
 				</Text>
 			) : null}
+			<Text dimColor wrap="truncate-middle">
+				{r.endpoint === 'official' ? 'official host' : 'relay URL'} {r.base_url}
+			</Text>
 			<Text dimColor wrap="truncate-middle">
 				evidence {r.evidence_dir}
 			</Text>

@@ -19,6 +19,8 @@ import {useListRows} from '../hooks/use-window.js';
 import {statusColor} from '../theme.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 
+type Pick = ProviderRow | null | 'resources';
+
 // The first column is the health mark (✓ ok, ✗ failing, ‖ paused, · not checked); the others are
 // the CLI's (crm status), the base URL growing with the terminal and shortened in the middle.
 const COLUMNS = columns(
@@ -62,12 +64,13 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 				],
 				fitted,
 			),
-			value: p as ProviderRow | null,
+			value: p as Pick,
 			color: statusColor(
 				p.access_drifted ? 'drifted' : p.access_status === 'pending' ? null : p.access_status,
 			),
 		})),
-		{key: '*all', label: 'All batches on this host', value: null as ProviderRow | null},
+		{key: '*resources', label: 'Every resource the tool recorded on this host', value: 'resources' as Pick},
+		{key: '*all', label: 'All batches on this host', value: null as Pick},
 	];
 	const shown = current;
 	const words: Words = shown
@@ -81,7 +84,11 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 		<Box flexDirection="column">
 			<Header
 				title={`Status › ${host?.name ?? 'a host no longer registered'}`}
-				subtitle={host ? `${host.url} · sub2api ${host.version ?? '(version unknown)'}` : undefined}
+				subtitle={
+					host
+						? `${host.url}${host.gateway_url && host.gateway_url !== host.url ? ` · gateway ${host.gateway_url}` : ''} · sub2api ${host.version ?? '(version unknown)'}`
+						: undefined
+				}
 			/>
 			{providers.length === 0 ? (
 				<Text dimColor>No imports into this host yet.</Text>
@@ -91,10 +98,14 @@ export function ProvidersScreen({hostId}: {hostId: string}) {
 			<SelectList
 				items={items}
 				limit={limit}
-				onHighlight={(p) => setHighlighted(p)}
+				onHighlight={(p) => setHighlighted(p === 'resources' ? null : p)}
 				onSelect={(p) =>
 					actions.push(
-						p ? {id: 'batches', hostId, pack: p.pack, baseUrl: p.base_url} : {id: 'batches', hostId},
+						p === 'resources'
+							? {id: 'resources', hostId}
+							: p
+								? {id: 'batches', hostId, pack: p.pack, baseUrl: p.base_url}
+								: {id: 'batches', hostId},
 					)
 				}
 			/>

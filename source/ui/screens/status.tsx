@@ -14,6 +14,8 @@ import {useListRows} from '../hooks/use-window.js';
 
 const COLUMNS = columns('HOST:14, VERSION:8, PROVIDERS:9, READY:5, BATCHES:7, URL:27+~');
 
+const RUNS = '*batch-runs';
+
 export function StatusScreen() {
 	const {data} = useUIState();
 	const actions = useUIActions();
@@ -30,13 +32,24 @@ export function StatusScreen() {
 				<TableHeader columns={fitted} indent={2} />
 			)}
 			<SelectList
-				items={rows.map((r) => ({
-					key: r.host_id,
-					label: row([r.name, r.version ?? 'unknown', r.providers.length, r.ready, r.batches, r.url], fitted),
-					value: r.host_id,
-				}))}
+				items={[
+					...rows.map((r) => ({
+						key: r.host_id,
+						label: row(
+							[r.name, r.version ?? 'unknown', r.providers.length, r.ready, r.batches, r.url],
+							fitted,
+						),
+						value: r.host_id,
+					})),
+					// Past batch-import runs reopen their table (crm batch-runs), once there is one.
+					...((data?.batch_runs?.length ?? 0) > 0
+						? [{key: '*runs', label: `Past batch-import runs (${data!.batch_runs!.length})`, value: RUNS}]
+						: []),
+				]}
 				limit={limit}
-				onSelect={(hostId) => actions.push({id: 'status-host', hostId})}
+				onSelect={(hostId) =>
+					actions.push(hostId === RUNS ? {id: 'batch-runs'} : {id: 'status-host', hostId})
+				}
 			/>
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
