@@ -7,7 +7,7 @@ import {maskSecret} from '../lib/secrets.js';
 import type {Session} from './session.js';
 
 export interface SmokeCurl {
-	/** The command, with the key masked (or shown, when asked). */
+	/** The command (its lines), with the key masked (or shown, when asked). */
 	command: string;
 	/** The user key as it stands in the command (masked or not), or null: a placeholder stands there. */
 	key: string | null;
@@ -28,16 +28,18 @@ export async function smokeCurl(
 	const secret =
 		index && index.batch_status !== 'rolled_back' ? data.batch_secrets[input.batch]?.user_key : null;
 	const key = secret ? (input.reveal ? secret : maskSecret(secret)) : null;
-	const body = JSON.stringify({
-		model: input.model ?? 'MODEL',
-		messages: [{role: 'user', content: 'ping'}],
-		max_tokens: 8,
-	});
+	// One short line each (a terminal 80 columns wide shows them whole, so a copy pastes as typed):
+	// continued with `\`, the JSON body across two lines inside its quotes.
+	const model = JSON.stringify(input.model ?? 'MODEL');
+	// The key on a line of its own (a user key is 67 characters: with the header around it, the line
+	// would wrap at 80 columns and a copy would carry the break into the header).
 	const command = [
-		`curl -sS ${shellQuote(url)}`,
-		`-H ${shellQuote(`Authorization: Bearer ${key ?? '$CRM_USER_KEY'}`)}`,
-		`-H 'Content-Type: application/json'`,
-		`-d ${shellQuote(body)}`,
-	].join(' ');
+		key ? `KEY=${shellQuote(key)}` : 'KEY="$CRM_USER_KEY"',
+		`curl -sS ${shellQuote(url)} \\`,
+		`  -H "Authorization: Bearer $KEY" \\`,
+		`  -H 'Content-Type: application/json' \\`,
+		`  -d '{"model": ${model.replace(/'/g, `'\\''`)}, "max_tokens": 8,`,
+		`       "messages": [{"role": "user", "content": "ping"}]}'`,
+	].join('\n');
 	return {command, key, key_kept: Boolean(secret), secret: secret ?? null};
 }

@@ -1,7 +1,7 @@
 // The finished import's smoke as a ready-to-paste `curl` (source/app smokeCurl): the user key masked
 // until the operator asks to see it (then let through the screen's redaction, ui/reveal.ts, until it
 // is hidden again or the view closes). Without a kept user key, a placeholder stands in its place.
-import React, {useEffect, useState} from 'react';
+import React, {useEffect, useRef, useState} from 'react';
 import {Box} from 'ink';
 import {smokeCurl} from '../../app/smoke-curl.js';
 import {useUIState} from '../context.js';
@@ -27,14 +27,25 @@ export function SmokeCurl({
 		[app, batchId, model, shown],
 	);
 	const curl = read?.value;
-	const secret = shown ? (curl?.secret ?? null) : null;
-	// The key reaches the screen only while it is shown; hidden again when this view goes.
-	useEffect(() => (secret ? reveal(secret) : undefined), [secret]);
+	// The key reaches the screen only while it is shown (registered when asked, before the read that
+	// puts it in the command is drawn); hidden again when asked or when this view goes.
+	const hide = useRef<(() => void) | null>(null);
+	useEffect(() => () => hide.current?.(), []);
+	const toggle = () => {
+		hide.current?.();
+		hide.current = null;
+		if (!shown && curl?.secret) hide.current = reveal(curl.secret);
+		setShown((s) => !s);
+	};
 	if (!curl) return <Text dimColor>writing the curl…</Text>;
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text bold>The smoke by hand (paste it into a shell):</Text>
-			<Text wrap="wrap">{curl.command}</Text>
+			{curl.command.split('\n').map((line) => (
+				<Text key={line} wrap="wrap">
+					{line}
+				</Text>
+			))}
 			{curl.key_kept ? (
 				<Text dimColor wrap="wrap">
 					{shown
@@ -51,7 +62,7 @@ export function SmokeCurl({
 					...(curl.key_kept ? [{label: shown ? 'Hide the key' : 'Show the key', value: 'toggle'}] : []),
 					{label: 'Close', value: 'close'},
 				]}
-				onSelect={(v) => (v === 'toggle' ? setShown((s) => !s) : onClose())}
+				onSelect={(v) => (v === 'toggle' ? toggle() : onClose())}
 			/>
 		</Box>
 	);
