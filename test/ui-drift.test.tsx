@@ -94,7 +94,10 @@ test('reconcile a batch: in_sync, then a missing subscription repaired, then a c
 		});
 		await tui.press(KEY.down, KEY.enter); // Roll back, [Reconcile again]
 		const changed = await tui.waitFor(/drifted · .*1 changed/, 20_000);
-		t.regex(changed, /changed\s+b\S+\s+account #\d+ crm-\S+\s+1 field\(s\):\n\s+model_mapping: \S[^]* -> \{/);
+		t.regex(
+			changed,
+			/changed\s+b\S+\s+account #\d+ crm-\S+\s+1 field\(s\):\n\s+model_mapping: \S[^]* ->\s+\{/,
+		);
 		t.false(changed.split('STATE').at(-1)!.includes('Repair'), 'a changed account is not repaired in place');
 	} finally {
 		await tui.close();

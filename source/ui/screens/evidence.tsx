@@ -253,11 +253,11 @@ function RunChoice({
 										},
 									]
 								: []),
-							...(files?.value ?? []).map((f) => ({key: f, label: `Read ${f}`, value: `file:${f}`})),
+							{label: 'Back to the list', value: 'back'},
 							...(run.present && run.result !== 'running'
 								? [{label: 'Export it as a bundle (.tar.gz)…', value: 'export'}]
 								: []),
-							{label: 'Back to the list', value: 'back'},
+							...(files?.value ?? []).map((f) => ({key: f, label: `Read ${f}`, value: `file:${f}`})),
 						]}
 						limit={8}
 						onSelect={(v) =>
