@@ -1,6 +1,7 @@
 // Fields never fail silently (at 80x24 and 160x45): Enter on an empty required field says it is
 // required; a placeholder is drawn in brackets and the cursor as a glyph, so both read in a frame
-// without colour; a pasted value that ends in a newline is typed and submitted as Enter would.
+// without colour; a pasted value that ends in a newline is typed and submitted as Enter would, and a
+// burst of backspaces in one chunk deletes as many characters.
 import test from 'ava';
 import {startSandbox} from '../source/sandbox/index.js';
 import {fitsWidth, KEY, registerLab, renderTui, SIZES, stripAnsi, tempData} from './ui-helpers.js';
@@ -61,6 +62,9 @@ for (const [columns, rows] of SIZES) {
 			t.regex(masked, new RegExp(`Provider key: \\*{${sb.info.upstreams.deepseek!.api_key.length}}█`));
 			await tui.press(KEY.escape);
 			await tui.waitFor(`Provider base URL: ${sb.info.upstreams.deepseek!.base_url}█`);
+			// backspaces a terminal sends as one chunk (key repeat) each delete one
+			await tui.type(KEY.backspace.repeat(3));
+			await tui.waitFor(`Provider base URL: ${sb.info.upstreams.deepseek!.base_url.slice(0, -3)}█`);
 		} finally {
 			await tui.close();
 			await sb.close();

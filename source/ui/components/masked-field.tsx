@@ -64,9 +64,11 @@ function edit(state: Edit, {input, key}: EditAction): Edit {
 	if (key.home || (key.ctrl && input === 'a')) return {...state, cursor: 0};
 	if (key.end || (key.ctrl && input === 'e')) return {...state, cursor: value.length};
 	if (key.ctrl && input === 'u') return {...state, value: value.slice(cursor), cursor: 0};
-	if (key.backspace || key.delete) {
-		if (cursor === 0) return state;
-		return {...state, value: value.slice(0, cursor - 1) + value.slice(cursor), cursor: cursor - 1};
+	// Backspaces a terminal sends as one chunk (key repeat, a burst of presses) each delete one.
+	const backspaces = key.backspace || key.delete ? 1 : /^[\u0008\u007F]+$/.test(input) ? input.length : 0;
+	if (backspaces > 0) {
+		const from = Math.max(0, cursor - backspaces);
+		return {...state, value: value.slice(0, from) + value.slice(cursor), cursor: from};
 	}
 	if (
 		key.ctrl ||
