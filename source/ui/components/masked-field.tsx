@@ -65,6 +65,7 @@ function edit(state: Edit, {input, key}: EditAction): Edit {
 	if (key.end || (key.ctrl && input === 'e')) return {...state, cursor: value.length};
 	if (key.ctrl && input === 'u') return {...state, value: value.slice(cursor), cursor: 0};
 	// Backspaces a terminal sends as one chunk (key repeat, a burst of presses) each delete one.
+	// eslint-disable-next-line no-control-regex
 	const backspaces = key.backspace || key.delete ? 1 : /^[\u0008\u007F]+$/.test(input) ? input.length : 0;
 	if (backspaces > 0) {
 		const from = Math.max(0, cursor - backspaces);
