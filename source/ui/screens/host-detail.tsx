@@ -85,8 +85,8 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 			<HostAddresses host={host} />
 			{stopped.stopped ? (
 				<Text color={color.warn} wrap="wrap">
-					● {STOPPED_MARK}: nothing answers at its address any more. Start it again (a new, empty sandbox
-					in its place; its batches stay recorded, their resources are gone) or remove it.
+					● {STOPPED_MARK}: nothing answers at its address any more. Start it again (a new, empty sandbox in
+					its place; its batches stay recorded, their resources are gone) or remove it.
 				</Text>
 			) : null}
 			<Box marginY={1}>
