@@ -34,6 +34,13 @@ test('host list and host show mark the sandbox that stopped with the previous ru
 			{operator: {}},
 		);
 		await registerHost(store, {name: 'plain', url: live.info.host_url, credential}, {operator: {}});
+		// A pid now held by a process that started after the sandbox did: not the process that ran it.
+		const reused = {...stamp, session: 'a-reused-pid', started_at: '2000-01-01T00:00:00.000Z'};
+		await registerHost(
+			store,
+			{name: 'reused', url: live.info.host_url, credential, sandbox: reused},
+			{operator: {}},
+		);
 	} finally {
 		store.release();
 	}
@@ -46,6 +53,7 @@ test('host list and host show mark the sandbox that stopped with the previous ru
 			['sandbox', 'stopped'],
 			['live', 'running'],
 			['plain', null],
+			['reused', 'stopped'],
 		],
 	);
 	const table = await runCli(['host', 'list', ...data]);
@@ -73,4 +81,18 @@ test('host list and host show mark the sandbox that stopped with the previous ru
 	const plain = await runCli(['host', 'show', 'plain', ...data]);
 	t.false(plain.stdout.includes('sandbox:'), 'a host added by hand has no sandbox line');
 	t.is(parseJson<Listed>(await runCli(['host', 'show', 'plain', '--json', ...data])).sandbox, null);
+});
+
+test('host remove on the stopped sandbox with a batch recorded: exit 2 saying why, then --force forgets it', async (t) => {
+	const earlier = await earlierSandboxRun();
+	const data = ['--data', earlier.data];
+	const refused = await runCli(['host', 'remove', 'sandbox', ...data]);
+	t.is(refused.code, 2);
+	t.regex(refused.stderr, /the sandbox that stopped with the previous run/);
+	t.regex(refused.stderr, /resources are gone with it/);
+	t.is(parseJson<{hosts: Listed[]}>(await runCli(['host', 'list', '--json', ...data])).hosts.length, 1);
+	const removed = await runCli(['host', 'remove', 'sandbox', '--force', '--json', ...data]);
+	t.is(removed.code, 0, removed.stderr);
+	t.deepEqual(parseJson(removed), {removed: earlier.hostId});
+	t.deepEqual(parseJson<{hosts: Listed[]}>(await runCli(['host', 'list', '--json', ...data])).hosts, []);
 });
