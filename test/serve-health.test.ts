@@ -157,3 +157,24 @@ test('rotate-key over HTTP: bad bodies 400, a locked folder 409, a refused key c
 		[],
 	);
 });
+
+test('serve --watch runs the health loop inside the service: a ready batch gets checked, and SIGTERM stops both (exit 0)', async (t) => {
+	const env = await hostEnv(t);
+	const imp = parseJson(await env.importPack('deepseek'));
+	t.is(imp.batch_status, 'succeeded');
+	const svc = await startService(t, env.data, ['--watch']);
+	let checks: any[] = [];
+	for (let i = 0; i < 150 && checks.length === 0; i++) {
+		const answer = await svc.api('GET', `/api/v1/batches/${imp.batch_id}/health`);
+		t.is(answer.status, 200, answer.text);
+		checks = answer.json.checks;
+		if (checks.length === 0) await new Promise((r) => setTimeout(r, 200));
+	}
+	t.is(checks.length, 1, 'the loop inside the service checked the batch once');
+	t.like(checks[0], {batch_id: imp.batch_id, health: 'ok'});
+	t.is(await svc.stop(), 0);
+	// The loop wrote its history through the data folder's lock and released it on the way out.
+	const after = await env.run(['health', '--batch', imp.batch_id, '--json']);
+	t.is(after.code, 0, after.stderr);
+	t.is(parseJson(after).checks.length, 1);
+});
