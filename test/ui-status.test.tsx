@@ -111,8 +111,8 @@ test('status with thousands of batches: fast, windowed, one batch file read', as
 		t.regex(steps, /succeeded · provider active · access subscription_ready/);
 		await tui.press(KEY.right);
 		const resources = await tui.waitFor('[resources]');
-		for (const type of ['group', 'account', 'user', 'subscription', 'api_key'])
-			t.regex(resources, new RegExp(`${type}\\s+\\d+\\s+created`));
+		for (const type of ['group', 'account', 'user', 'subscription', 'api key'])
+			t.regex(resources, new RegExp(`created\\s+${type} #\\d+ crm-deepseek-`));
 		await tui.press(KEY.right);
 		await tui.waitFor('no reconcile runs of this batch yet');
 		await tui.press(KEY.right);

@@ -166,6 +166,17 @@ export function UIProvider(props: ProviderProps) {
 		promptRef.current = p;
 		setPrompt(p);
 	}, []);
+	// Steps that run side by side may each need the operator at once: their prompts wait in line, one
+	// on the screen at a time, so none is lost.
+	const waiting = useRef<Prompt[]>([]);
+	const ask = useCallback(
+		(p: Prompt) => {
+			if (promptRef.current) waiting.current.push(p);
+			else showPrompt(p);
+		},
+		[showPrompt],
+	);
+	const answered = useCallback(() => showPrompt(waiting.current.shift() ?? null), [showPrompt]);
 	// The operator prompts (compliance acknowledgement, TOTP code) the app's operations call. They
 	// run when an operation asks, never during render: the prompt ref is not read while rendering.
 	const app = useMemo(
@@ -174,31 +185,31 @@ export function UIProvider(props: ProviderProps) {
 			props.app.withOperator({
 				totp: () =>
 					new Promise<string>((resolve, reject) => {
-						showPrompt({
+						ask({
 							kind: 'totp',
 							resolve: (code) => {
-								showPrompt(null);
+								answered();
 								resolve(code);
 							},
 							reject: (error) => {
-								showPrompt(null);
+								answered();
 								reject(error);
 							},
 						});
 					}),
 				acceptCompliance: (info) =>
 					new Promise<boolean>((resolve) => {
-						showPrompt({
+						ask({
 							kind: 'compliance',
 							info,
 							resolve: (accepted) => {
-								showPrompt(null);
+								answered();
 								resolve(accepted);
 							},
 						});
 					}),
 			}),
-		[props.app, showPrompt],
+		[props.app, ask, answered],
 	);
 
 	const actions = useMemo<UIActions>(() => {
