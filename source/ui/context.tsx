@@ -48,22 +48,28 @@ export type Prompt =
 
 /** What outlives the Ink app: runTui (or a test) closes the sandbox and reads the exit code. */
 export class TuiSession {
-	sandbox: SandboxHost | null = null;
+	/** The sandboxes this session started (tried, or started again for a stopped sandbox host). */
+	sandboxes: SandboxHost[] = [];
 	exitCode = 0;
+
+	/** The sandbox this session started last, if any. */
+	get sandbox(): SandboxHost | null {
+		return this.sandboxes.at(-1) ?? null;
+	}
 
 	setExitCode(code: number): void {
 		this.exitCode = code;
 	}
 
 	attachSandbox(sandbox: SandboxHost): void {
-		this.sandbox = sandbox;
+		this.sandboxes = [...this.sandboxes, sandbox];
 	}
 
-	/** Stops the sandbox this session started, if any. */
+	/** Stops every sandbox this session started. */
 	async close(): Promise<void> {
-		const sandbox = this.sandbox;
-		this.sandbox = null;
-		await sandbox?.handle.close();
+		const sandboxes = this.sandboxes;
+		this.sandboxes = [];
+		await Promise.all(sandboxes.map(async (s) => s.handle.close()));
 	}
 }
 
@@ -80,7 +86,10 @@ export interface UIState {
 	/** An operation is running (it holds the lock); Ctrl-C stops it instead of quitting. */
 	running: boolean;
 	stopping: boolean;
+	/** The sandbox this session started last, if any. */
 	sandbox: SandboxHost | null;
+	/** Every sandbox this session started (their hosts' imports fill in the fake upstream's key). */
+	sandboxes: SandboxHost[];
 	/** Append-only: finished steps and notes of every run this session. */
 	log: LogEntry[];
 }
@@ -146,7 +155,7 @@ export function UIProvider(props: ProviderProps) {
 	const [prompt, setPrompt] = useState<Prompt | null>(null);
 	const [running, setRunning] = useState(false);
 	const [stopping, setStopping] = useState(false);
-	const [sandbox, setSandboxState] = useState<SandboxHost | null>(session.sandbox);
+	const [sandboxes, setSandboxState] = useState<SandboxHost[]>(session.sandboxes);
 	const [log, setLog] = useState<LogEntry[]>([]);
 	const logCount = useRef(0);
 	const abortRef = useRef<(() => void) | null>(null);
@@ -247,7 +256,7 @@ export function UIProvider(props: ProviderProps) {
 			},
 			setSandbox: (s) => {
 				session.attachSandbox(s);
-				setSandboxState(s);
+				setSandboxState(session.sandboxes);
 			},
 		};
 	}, [app, session, onQuit, keyGate]);
@@ -263,10 +272,11 @@ export function UIProvider(props: ProviderProps) {
 			prompt,
 			running,
 			stopping,
-			sandbox,
+			sandbox: sandboxes.at(-1) ?? null,
+			sandboxes,
 			log,
 		}),
-		[app, data, loadError, stack, helpOpen, prompt, running, stopping, sandbox, log],
+		[app, data, loadError, stack, helpOpen, prompt, running, stopping, sandboxes, log],
 	);
 
 	return (

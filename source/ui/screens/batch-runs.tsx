@@ -11,26 +11,18 @@ import {useRead} from '../hooks/use-read.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, shortTime, statusColor} from '../theme.js';
 
-const RUN_COLUMNS: Column[] = [
-	{title: 'RUN', width: 23},
-	{title: 'HOST', width: 10},
-	{title: 'ROWS', width: 4},
-	{title: 'OK', width: 3},
-	{title: 'FAIL', width: 4},
-	{title: 'SKIP', width: 4},
-	{title: 'STATUS', width: 11},
-	{title: 'STARTED', width: 11},
-];
+const RUN_COLUMNS = columns('RUN:23, HOST:10+, ROWS:4, OK:3, FAIL:4, SKIP:4, STATUS:11, STARTED:11');
 
 export function BatchRunsScreen() {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(12, 2);
+	const cols = useFitted(RUN_COLUMNS);
 	useScreenKeys({list: true, onBack: actions.back});
 	const runs = useRead(() => listBatchRuns(app, {}), [app, data]);
 	const name = (id: string) => data?.hosts.find((h) => h.host_id === id)?.name ?? id;
@@ -41,7 +33,7 @@ export function BatchRunsScreen() {
 			{runs === null ? <Text dimColor>reading the runs…</Text> : null}
 			{runs?.error ? <ErrorLine error={runs.error} /> : null}
 			{runs?.value && list.length === 0 ? <Text dimColor>No batch-import runs yet.</Text> : null}
-			{list.length > 0 ? <TableHeader columns={RUN_COLUMNS} indent={2} /> : null}
+			{list.length > 0 ? <TableHeader columns={cols} indent={2} /> : null}
 			<SelectList
 				items={list.map((r) => ({
 					key: r.run_id,
@@ -56,7 +48,7 @@ export function BatchRunsScreen() {
 							r.status,
 							shortTime(r.started_at).slice(5),
 						],
-						RUN_COLUMNS,
+						cols,
 					),
 					value: r.run_id,
 					color: r.status === 'finished' ? (r.totals?.failed ? color.warn : undefined) : color.fail,
@@ -69,13 +61,7 @@ export function BatchRunsScreen() {
 	);
 }
 
-const ROW_COLUMNS: Column[] = [
-	{title: 'LINE', width: 4},
-	{title: 'URL', width: 22},
-	{title: 'PACK', width: 8},
-	{title: 'BY', width: 7},
-	{title: 'RESULT', width: 32},
-];
+const ROW_COLUMNS = columns('LINE:4, URL:22+~, PACK:8, BY:7, RESULT:32+');
 
 function resultText(r: BatchResult['results'][number]): string {
 	const status = r.skipped ? `skipped (${r.skip_reason ?? ''})` : r.not_run ? 'not run' : r.batch_status;
@@ -83,6 +69,7 @@ function resultText(r: BatchResult['results'][number]): string {
 }
 
 export function BatchRunScreen({runId}: {runId: string}) {
+	const cols = useFitted(ROW_COLUMNS);
 	const {app} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(12, 3);
@@ -107,14 +94,11 @@ export function BatchRunScreen({runId}: {runId: string}) {
 			) : null}
 			{doc ? (
 				<Box flexDirection="column">
-					<TableHeader columns={ROW_COLUMNS} indent={2} />
+					<TableHeader columns={cols} indent={2} />
 					<SelectList
 						items={doc.results.map((r) => ({
 							key: String(r.line),
-							label: row(
-								[r.line, r.url ?? '(invalid)', r.pack, r.detected_by ?? '', resultText(r)],
-								ROW_COLUMNS,
-							),
+							label: row([r.line, r.url ?? '(invalid)', r.pack, r.detected_by ?? '', resultText(r)], cols),
 							value: r.batch_id,
 							color: statusColor(r.failure_class && !r.skipped ? 'failed' : r.batch_status),
 						}))}

@@ -11,7 +11,7 @@ import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {StepList} from '../components/step-list.js';
 import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
@@ -20,14 +20,7 @@ import {color} from '../theme.js';
 
 const ignore = () => {};
 
-const COLUMNS: Column[] = [
-	{title: 'DELETE', width: 8},
-	{title: 'TYPE', width: 12},
-	{title: 'ID', width: 5},
-	{title: 'NAME', width: 26},
-	{title: 'AGE', width: 5},
-	{title: 'WHY', width: 16},
-];
+const COLUMNS = columns('DELETE:8, TYPE:12, ID:5, NAME:26+, AGE:5, WHY:16+');
 
 function tag(i: ResidueItem): string {
 	if (i.action) return i.action === 'deleted_with_user' ? 'deleted' : i.action;
@@ -41,10 +34,11 @@ function tint(i: ResidueItem): string | undefined {
 }
 
 function Items({items, limit}: {items: ResidueItem[]; limit: number}) {
+	const cols = useFitted(COLUMNS, 0);
 	const shown = items.slice(0, limit);
 	return (
 		<Box flexDirection="column">
-			<TableHeader columns={COLUMNS} />
+			<TableHeader columns={cols} />
 			{shown.map((i) => (
 				<Text key={`${i.resource_type}|${i.host_resource_id}`} color={tint(i)} wrap="truncate-end">
 					{row(
@@ -56,7 +50,7 @@ function Items({items, limit}: {items: ResidueItem[]; limit: number}) {
 							i.age_days === null ? '?' : `${i.age_days}d`,
 							i.detail ?? i.reason,
 						],
-						COLUMNS,
+						cols,
 					)}
 				</Text>
 			))}

@@ -8,20 +8,14 @@ import {ErrorLine} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {Text} from '../components/text.js';
 import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color} from '../theme.js';
 
-const COLUMNS: Column[] = [
-	{title: 'STATE', width: 7},
-	{title: 'TYPE', width: 12},
-	{title: 'HOST ID', width: 7},
-	{title: 'NAME', width: 24},
-	{title: 'BATCH', width: 23},
-];
+const COLUMNS = columns('STATE:7, TYPE:12, HOST ID:7, NAME:24+, BATCH:23');
 
 const STATE_COLOR: Record<HostResource['state'], string | undefined> = {
 	active: color.ok,
@@ -33,6 +27,7 @@ export function ResourcesScreen({hostId}: {hostId: string}) {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const limit = useListRows(12, 3);
+	const cols = useFitted(COLUMNS);
 	useScreenKeys({list: true, onBack: actions.back});
 	const host = data?.hosts.find((h) => h.host_id === hostId);
 	const list = useRead(() => listResources(app, {host: hostId}), [app, data, hostId]);
@@ -44,7 +39,7 @@ export function ResourcesScreen({hostId}: {hostId: string}) {
 	}, [resources]);
 	const items = resources.map((r, i) => ({
 		key: `${r.batch_id}|${r.resource_type}|${r.host_resource_id ?? i}`,
-		label: row([r.state, r.resource_type, r.host_resource_id ?? '?', r.name, r.batch_id], COLUMNS),
+		label: row([r.state, r.resource_type, r.host_resource_id ?? '?', r.name, r.batch_id], cols),
 		value: r.batch_id,
 		color: STATE_COLOR[r.state],
 	}));
@@ -59,7 +54,7 @@ export function ResourcesScreen({hostId}: {hostId: string}) {
 			{list?.value && resources.length === 0 ? (
 				<Text dimColor>The tool has recorded no resources on this host.</Text>
 			) : null}
-			{resources.length > 0 ? <TableHeader columns={COLUMNS} indent={2} /> : null}
+			{resources.length > 0 ? <TableHeader columns={cols} indent={2} /> : null}
 			<SelectList items={items} limit={limit} onSelect={(batchId) => actions.push({id: 'batch', batchId})} />
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>

@@ -11,21 +11,13 @@ import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp} from '../components/key-help.js';
-import {row, TableHeader, type Column} from '../components/table.js';
+import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, statusColor} from '../theme.js';
 
-const COLUMNS: Column[] = [
-	{title: 'PACK', width: 8},
-	{title: 'BATCH', width: 8},
-	{title: 'HEALTH', width: 7},
-	{title: 'CLASS', width: 24},
-	{title: 'MS', width: 6},
-	{title: 'BALANCE', width: 12},
-	{title: 'AT', width: 8},
-];
+const COLUMNS = columns('PACK:8, BATCH:8, HEALTH:7, CLASS:24+, MS:6, BALANCE:12, AT:8');
 
 export interface WatchScreenProps {
 	hostId?: string;
@@ -37,6 +29,7 @@ export function WatchScreen({hostId, batchIds, intervalS}: WatchScreenProps) {
 	const {app, data, stopping} = useUIState();
 	const actions = useUIActions();
 	const op = useOperation<WatchResult>();
+	const cols = useFitted(COLUMNS, 0);
 	const [checks, setChecks] = useState<Record<string, HealthCheck>>({});
 	const [count, setCount] = useState(0);
 	const [alerts, setAlerts] = useState<RaisedAlert[]>([]);
@@ -104,7 +97,7 @@ export function WatchScreen({hostId, batchIds, intervalS}: WatchScreenProps) {
 					first checks under way…
 				</Text>
 			) : null}
-			{rows.length > 0 ? <TableHeader columns={COLUMNS} /> : null}
+			{rows.length > 0 ? <TableHeader columns={cols} /> : null}
 			{rows.slice(0, limit).map((c) => (
 				<Text key={c.batch_id} color={statusColor(c.health)} wrap="truncate-end">
 					{row(
@@ -117,7 +110,7 @@ export function WatchScreen({hostId, batchIds, intervalS}: WatchScreenProps) {
 							c.balance ? amount(c.balance.amount, c.balance.currency ?? undefined) : '-',
 							c.at.slice(11, 19),
 						],
-						COLUMNS,
+						cols,
 					)}
 				</Text>
 			))}
