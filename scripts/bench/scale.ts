@@ -38,6 +38,7 @@ import {
 	type SectionResult,
 } from './common.js';
 import {ptyRun} from './pty.js';
+import {STEP_NAMES} from '../../source/store/constants.js';
 import {
 	breakdown,
 	describeBreakdown,
@@ -48,18 +49,7 @@ import {
 } from './profile.js';
 
 const PACKS = ['deepseek', 'kimi', 'minimax', 'qwen', 'glm', 'step', 'relay'];
-const STEPS = [
-	'preflight',
-	'host_probe',
-	'upstream_probe',
-	'plan',
-	'create_group',
-	'create_account',
-	'account_test',
-	'access_closure',
-	'access_smoke',
-	'summary',
-];
+const STEPS = [...STEP_NAMES];
 
 export interface Generated {
 	dir: string;
