@@ -273,6 +273,26 @@ test('step-up: STEP_UP_REQUIRED → stepUp() with totp and one retry', async (t)
 	t.is(raw.status, 403);
 });
 
+test('step-up: requests that need it at the same moment share one code and one step-up', async (t) => {
+	const h = jwtHost({recent: true, stepUp: true});
+	const s = await serve(h.handler);
+	t.teardown(s.close);
+	let asked = 0;
+	const c = new HostClient({
+		baseUrl: s.url,
+		auth: {type: 'login', email: 'admin@x.io', password: 'pw'},
+		totp: async () => {
+			asked += 1;
+			await new Promise((r) => setTimeout(r, 50));
+			return '123456';
+		},
+	});
+	const all = await Promise.all([1, 2, 3].map(() => c.listUsers({page: 1, page_size: 1})));
+	t.true(all.every((u) => u.items[0]?.email === 'admin@x.io'));
+	t.is(asked, 1, 'one code asked of the operator');
+	t.is(h.state.stepUps, 1, 'one step-up sent');
+});
+
 test('admin API key on a step-up route → step_up_required telling the operator what to do', async (t) => {
 	const s = await serve((_req, res) =>
 		fail(res, 403, {

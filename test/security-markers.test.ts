@@ -152,7 +152,7 @@ test('lost answer before the host acted + a same-named group made out of band: u
 	t.true(a.adopted);
 	t.true(a.replaces_unknown);
 	t.is(a.snapshot.name, groupName);
-	t.regex(adopted.stderr, new RegExp(`group ${twin.id} "${groupName}" on the host`));
+	t.regex(adopted.stderr, new RegExp(`group #${twin.id} ${groupName} on the host`));
 	const [now] = await records(e, imp.batch_id);
 	t.is(now.status, 'created');
 	t.is(now.host_resource_id, String(twin.id));

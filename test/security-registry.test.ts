@@ -107,6 +107,20 @@ test.serial('short values are not registered; the trimmed form is; many secrets 
 	t.true(ms < 2000, `2,000 secrets in a text scrubbed against 10,000 registered in ${ms} ms`);
 });
 
+test.serial('secrets sharing their first characters are each found, the longest where they overlap', (t) => {
+	// One prefix, three lengths (registered shortest first), and a secret that is another's start.
+	registerSecret('shared-abc');
+	registerSecret('shared-abcdefgh');
+	registerSecret('shared-xyz-0123456789');
+	registerSecret('shared-abc'); // registered again: nothing changes
+	t.is(
+		redactText('a shared-abcdefgh b shared-abc c shared-xyz-0123456789 d shared-ab e'),
+		'a [redacted] b [redacted] c [redacted] d shared-ab e',
+	);
+	t.is(redactText('shared-abcdefg'), '[redacted]defg');
+	t.is(knownSecrets().length, 3);
+});
+
 test.serial('registerSecretsIn takes every string under a secret-named field of a host answer', (t) => {
 	registerSecretsIn({
 		access_token: 'at-0123456789',

@@ -24,9 +24,20 @@ const STEPS = [
 	'summary',
 ];
 
-/** The pipeline's order; the host and upstream probes run side by side, so either may end first. */
-const pipelineOrder = (names: string[]) =>
-	names.map((n, i) => ((i === 1 || i === 2) && (n === 'host_probe' || n === 'upstream_probe') ? 'probe' : n));
+/**
+ * The pipeline's order where steps run side by side: the host and upstream probes (either may end
+ * first), and in subscription mode the access closure beside create_group, create_account and the
+ * account test (docs/architecture.md: the closure starts once the plan is made).
+ */
+const SIDE_BY_SIDE: Record<string, string> = {
+	host_probe: 'probe',
+	upstream_probe: 'probe',
+	create_group: 'build',
+	create_account: 'build',
+	account_test: 'build',
+	access_closure: 'build',
+};
+const pipelineOrder = (names: string[]) => names.map((n) => SIDE_BY_SIDE[n] ?? n);
 const STEP_ORDER = pipelineOrder(STEPS);
 
 const parsed = (events: SseEvent[]) =>
@@ -60,6 +71,10 @@ test('an import over HTTP reaches ready; its stream has every step in order, the
 	const steps = parsed(events);
 	const ends = steps.filter((s) => s.type === 'end');
 	t.deepEqual(pipelineOrder(ends.map((s) => s.step)), STEP_ORDER);
+	t.deepEqual(ends.map((s) => s.step).sort(), [...STEPS].sort());
+	// What the data forces: the account after its group, its test after the account.
+	const endOf = (name: string) => ends.findIndex((s) => s.step === name);
+	t.true(endOf('create_group') < endOf('create_account') && endOf('create_account') < endOf('account_test'));
 	t.true(ends.every((s) => s.status === 'ok' || s.status === 'warn'));
 	// Every step started before it ended, and the CLI's event fields are all there.
 	for (const name of STEPS) {

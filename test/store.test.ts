@@ -300,7 +300,14 @@ test('migration from schema 2 keeps every record, field for field, and moves the
 	};
 	const v2 = {
 		schema_version: 2,
-		hosts: [{...host('h1'), auto_pause: {enabled: true, pause_after: 3}}, loginHost],
+		hosts: [
+			{
+				...host('h1'),
+				auto_pause: {enabled: true, pause_after: 3},
+				built_in_sandbox: {pid: 4242, session: 'run-canary', started_at: now, profile: 'recent'},
+			},
+			loginHost,
+		],
 		batches: [
 			index(bid(1), {pending: false, operator_note: 'kept as it is'}),
 			index(bid(2), {batch_status: 'failed', failure_class: 'unknown', pid: 4242, pending: true}),

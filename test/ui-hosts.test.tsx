@@ -52,7 +52,8 @@ test('hosts: add with a masked admin key, list, re-probe, remove with confirm', 
 		);
 		await tui.press(KEY.down, KEY.enter); // Back to Hosts
 		const list = await tui.waitFor(/❯ lab\s+\S+\s+admin_api_key/);
-		t.regex(list, /NAME\s+VERSION\s+AUTH\s+LAST PROBE\s+URL/);
+		t.regex(list, /NAME\s+VERSION\s+AUTH\s+LAST PROBE\s+SANDBOX\s+URL/);
+		t.regex(list, /❯ lab\s+.*\s-\s+http/, 'a host added by hand: no sandbox (-), as crm host list prints it');
 
 		await tui.press(KEY.enter);
 		await tui.waitFor('❯ Import a provider into this host');

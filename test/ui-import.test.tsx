@@ -134,7 +134,7 @@ test('wizard: typed URL validated as typed, masked key, self_service, Esc back t
 		await tui.press(KEY.down, KEY.enter);
 		const plan = await tui.waitFor('Start the import');
 		t.regex(plan, /standard, exclusive/);
-		t.regex(plan, /balance\s+5 for that user/);
+		t.regex(plan, /balance\s+5 USD for that user/);
 
 		// Esc goes back one stage at a time, keeping what was entered
 		await tui.press(KEY.escape);

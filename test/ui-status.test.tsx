@@ -114,7 +114,7 @@ test('status with thousands of batches: fast, windowed, one batch file read', as
 		await tui.press(KEY.right);
 		const resources = await tui.waitFor('[resources]');
 		for (const type of ['group', 'account', 'user', 'subscription', 'api key'])
-			t.regex(resources, new RegExp(`created\\s+${type} #\\d+`));
+			t.regex(resources, new RegExp(`created\\s+${type} #\\d+ crm-deepseek-`));
 		await tui.press(KEY.right);
 		await tui.waitFor('no reconcile runs of this batch yet');
 		await tui.press(KEY.right);

@@ -6,7 +6,9 @@
 // host's limits is tested in test/rate-limits.test.ts. Each level gets a fresh host and data folder.
 // With BENCH_BASELINE_CLI (another build's dist/cli.js), the same rows at concurrency 4 are also run
 // with that build, for its CPU per row in the same conditions.
+import {execFileSync} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
 	cliPath,
@@ -34,6 +36,8 @@ interface LevelRun {
 	cpuMs: number | null;
 	/** The host process's CPU during the run (ms). */
 	hostCpuMs: number;
+	/** The 1-minute load average when the run ended (the machine is shared). */
+	load: number;
 }
 
 const CPU_MARK = 'CRM_BENCH_CPU=';
@@ -110,6 +114,7 @@ async function oneLevel(
 			timedOut: run.signal === 'SIGKILL',
 			cpuMs: run.cpuMs,
 			hostCpuMs,
+			load: os.loadavg()[0]!,
 		};
 	} finally {
 		await host.close();
@@ -135,6 +140,37 @@ async function startupCpuMs(cli: string): Promise<number | null> {
 	} finally {
 		removeDir(data);
 	}
+}
+
+/** The build a baseline CLI belongs to: its folder's git commit when it has one. */
+function baselineName(cli: string): string {
+	try {
+		const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+			cwd: path.dirname(cli),
+			encoding: 'utf8',
+		}).trim();
+		return `commit ${commit}`;
+	} catch {
+		return path.dirname(path.dirname(cli));
+	}
+}
+
+/**
+ * Why a level missed its speed-up, from its own figures: the CPU crm used against the wall time the
+ * target allows (one process runs its rows on one core), beside the host process's CPU on a machine
+ * whose other work the load average shows.
+ */
+function scalingCause(r: LevelRun, targetMs: number): string {
+	const cores = os.cpus().length;
+	const crmCpu =
+		r.cpuMs === null
+			? 'crm CPU unknown (no GNU time)'
+			: `crm used ${ms(r.cpuMs)} of CPU over ${ms(r.ms)} (${((100 * r.cpuMs) / r.ms).toFixed(0)} % of one core)`;
+	const need =
+		r.cpuMs === null
+			? ''
+			: `; the target's ${ms(targetMs)} needs ${((100 * r.cpuMs) / targetMs).toFixed(0)} % of one core for crm's process alone`;
+	return `CPU-bound: ${crmCpu}${need}, and the host process used ${ms(r.hostCpuMs)} beside it, on ${cores} cores with a load average of ${r.load.toFixed(1)} (other work on the machine)`;
 }
 
 export interface BatchScalingResult extends SectionResult {
@@ -196,16 +232,24 @@ export async function benchBatchImport(options: {
 					: `${speedup.toFixed(2)}× speed-up = ${(speedup / r.concurrency).toFixed(2)} × concurrency`,
 			target: r.concurrency === 1 ? 'baseline' : goal ? `≥ ${goal} × concurrency` : 'informational',
 			met: goal && speedup !== null ? speedup >= goal * r.concurrency && r.failed === 0 : null,
+			note:
+				goal && speedup !== null && base && speedup < goal * r.concurrency
+					? scalingCause(r, base.ms / (goal * r.concurrency))
+					: undefined,
 		};
 	});
 	const cpuNow = runs.find((r) => r.concurrency === 4) ?? runs[0];
 	const cpuPerRowMs = cpuNow ? perRow(cpuNow, startup, rows) : null;
 	if (cpuPerRowMs !== null)
 		figures.push({
+			id: 'batch.cpu',
 			section,
 			measure: `crm CPU per row (concurrency ${cpuNow!.concurrency}, start-up of ${ms(startup ?? 0)} taken off)`,
-			value: `${cpuPerRowMs.toFixed(1)} ms${baseline?.perRow ? ` (baseline build ${baseline.perRow.toFixed(1)} ms)` : ''}`,
-			ratio: baseline?.perRow ? `${(cpuPerRowMs / baseline.perRow).toFixed(2)} × baseline build` : null,
+			before: baseline?.perRow
+				? `${baseline.perRow.toFixed(1)} ms (${baselineName(options.baselineCli!)}, measured in this run)`
+				: undefined,
+			value: `${cpuPerRowMs.toFixed(1)} ms`,
+			ratio: baseline?.perRow ? `${(cpuPerRowMs / baseline.perRow).toFixed(2)} × before` : null,
 			target: '≤ 0.5 × before',
 			met: baseline?.perRow ? cpuPerRowMs <= 0.5 * baseline.perRow : null,
 		});

@@ -24,6 +24,8 @@ export interface Figure {
 	note?: string;
 	/** Names the figure in scripts/bench/before.ts (shown as "before"). */
 	id?: string;
+	/** The before figure measured in this run (another build beside this one), over before.ts. */
+	before?: string;
 }
 
 export interface SectionResult {

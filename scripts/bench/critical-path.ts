@@ -437,6 +437,31 @@ function repeats(top: Req[]): string[] {
 	return [...counts].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
 }
 
+/**
+ * Where a chain's time over its latency goes, summed over its links: inside the requests (the
+ * recording proxy and the sandbox host answering, both in the bench's process), crm's own time from
+ * an answer to its next request, and waiting for a request beside the chain that ended later.
+ */
+export function linkCosts(
+	chain: Array<Pick<Req, 'start' | 'end' | 'units'>>,
+	top: Array<Pick<Req, 'end'>>,
+	latencyMs: number,
+): {insideMs: number; ownMs: number; besideMs: number} {
+	let insideMs = 0;
+	let ownMs = 0;
+	let besideMs = 0;
+	chain.forEach((r, i) => {
+		insideMs += r.end - r.start - r.units * latencyMs;
+		if (i === 0) return;
+		const gap = r.start - chain[i - 1]!.end;
+		const lastAnswer = Math.max(...top.filter((o) => o.end <= r.start).map((o) => o.end));
+		const own = Math.min(gap, r.start - lastAnswer);
+		ownMs += own;
+		besideMs += gap - own;
+	});
+	return {insideMs, ownMs, besideMs};
+}
+
 export async function benchCriticalPath(options: {latencyMs: number; runs: number}): Promise<
 	SectionResult & {
 		importRssKb: number | null;
@@ -465,6 +490,8 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 		const network = run.lastEnd - run.firstStart;
 		const tail = run.timed.endedAt - run.lastEnd;
 		const perLink = (network - run.chainUnits * latencyMs) / run.chain.length;
+		const costs = linkCosts(run.chain, run.top, latencyMs);
+		const links = `${ms(costs.insideMs)} inside the requests (the recording proxy and the sandbox host, both in the bench's process), ${ms(costs.ownMs)} of crm's own work from an answer to its next request, ${ms(costs.besideMs)} waiting for a request beside the chain that answered later`;
 		const reps = repeats(run.top);
 		const t0 = run.firstStart;
 		const unmatched = run.top.filter((r) => r.node === null);
@@ -508,7 +535,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 				met: wall <= 1.1 * bound,
 				note:
 					wall > 1.1 * bound
-						? `each of the ${run.chain.length} links costs ${ms(perLink)} over its latency (batch-file writes between requests, CPU); the first request leaves ${ms(head - startupMs)} after the measured start-up (dead-batch recovery, batch creation writes, pending resolution); ${ms(tail)} after the last answer. Fewer whole-file state writes per step would shrink both; see the reading`
+						? `the ${run.chain.length} links cost ${ms(perLink)} each over their latency: ${links}; the first request leaves ${ms(head - startupMs)} after the measured start-up (preflight and the batch's creation before the host probe); ${ms(tail)} after the last answer (the summary and the finishing writes)`
 						: undefined,
 			},
 			{
@@ -525,7 +552,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 				met: network <= 1.2 * run.forced.units * latencyMs,
 				note:
 					network > 1.2 * run.forced.units * latencyMs
-						? `${run.chainUnits} latency units waited in the chain against ${run.forced.units} forced, and ${ms(perLink)} per link over the added latency (the recording proxies, batch-file writes between steps, CPU)`
+						? `${run.chainUnits} latency units waited in the chain against ${run.forced.units} forced; over the ${run.chainUnits} × ${latencyMs} ms the span has ${ms(network - run.chainUnits * latencyMs)}: ${links}`
 						: undefined,
 			},
 			{
@@ -543,7 +570,7 @@ export async function benchCriticalPath(options: {latencyMs: number; runs: numbe
 			`Median of ${runs.length} subscription-mode imports of \`deepseek\` (wall times ${runs.map((r) => ms(r.timed.ms)).join(', ')}), ${latencyMs} ms added to every host and upstream request. ` +
 				`Start-up overhead, measured separately as \`crm import\` stopped in preflight by an unknown pack (same modules, same state open): median ${ms(startupMs)} of ${startup.map((v) => v.toFixed(0)).join(', ')} ms. ` +
 				`In the median run: ${ms(head)} from spawn to the first request, ${ms(network)} from the first request to the last answer, ${ms(tail)} from the last answer to exit. ` +
-				`The network phase is ${ratio(network, run.chainUnits * latencyMs, 'chain × latency')}: ${ms(perLink)} per chain link above the added latency.`,
+				`The network phase is ${ratio(network, run.chainUnits * latencyMs, 'chain × latency')}: ${ms(perLink)} per chain link above the added latency, in all ${links}.`,
 		);
 		details.push(
 			'Observed chain (each waited for the one before):\n\n' +

@@ -52,7 +52,7 @@ export function renderMarkdown(input: {
 		'|---|---|---|---|---|---|---|',
 		...figures.map(
 			(f) =>
-				`| ${cell(f.section)} | ${cell(f.measure)} | ${cell((f.id && BEFORE[f.id]) || '–')} | ${cell(f.value)} | ${cell(f.ratio ?? '–')} | ${cell(f.target)} | ${mark(f.met)} |`,
+				`| ${cell(f.section)} | ${cell(f.measure)} | ${cell(f.before ?? ((f.id && BEFORE[f.id]) || '–'))} | ${cell(f.value)} | ${cell(f.ratio ?? '–')} | ${cell(f.target)} | ${mark(f.met)} |`,
 		),
 		'',
 		`${figures.filter((f) => f.met === true).length} targets met, ${missed.length} missed, ${figures.filter((f) => f.met === null).length} informational.`,

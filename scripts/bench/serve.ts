@@ -161,6 +161,10 @@ async function underLoad(
 			ratio: ratio(p99, 1000, '1 s'),
 			target: '< 1 s (as `crm status`)',
 			met: p99 < 1000,
+			note:
+				p99 >= 1000 && cpuAfter !== null && cpuBefore !== null
+					? `the service used ${ms(cpuAfter - cpuBefore)} of CPU over the ${ms(wallMs)} of the load (${((100 * (cpuAfter - cpuBefore)) / wallMs).toFixed(0)} % of one core; ${ms(cpuPerRequest ?? 0, 1)} a request, so ${o.clients} requests queued in front of one cost about ${ms(o.clients * (cpuPerRequest ?? 0))} on a free core); the rest is waiting for a core: the bench's ${o.clients} clients share the 2 cores with it, at a load average of ${os.loadavg()[0]!.toFixed(1)} when the load ended`
+					: undefined,
 		},
 		{
 			section,

@@ -26,6 +26,8 @@ export interface RegisterHostInput {
 	gatewayUrl?: string | null;
 	/** Allow cleartext http:// to this host's addresses that are not this machine. */
 	allowInsecureHttp?: boolean;
+	/** Set by the built-in sandbox of this process (app/sandbox.ts). */
+	sandbox?: HostRecord['built_in_sandbox'];
 }
 
 const progress = (run: Run) => (message: string) => run.sink({type: 'progress', step: 'host_probe', message});
@@ -43,6 +45,7 @@ export async function registerHost(session: Session, input: RegisterHostInput, r
 		userDomain: validateDomain(input.userDomain, 'user_domain', 'crm.invalid'),
 		gatewayUrl: input.gatewayUrl ?? null,
 		allowInsecureHttp: input.allowInsecureHttp === true,
+		sandbox: input.sandbox,
 	});
 	return session.withLock('host add', async (store) =>
 		hostView(

@@ -14,7 +14,7 @@ import {
 import type {BatchDetail} from '../core/reads/batch.js';
 import type {StateStore} from '../store/state-store.js';
 import {resolveHost} from '../core/hosts/lookup.js';
-import {NEXT_STEP} from '../core/pipeline/failure.js';
+import {NEXT_STEP} from '../core/pipeline/next-step.js';
 import {loadPacks, packsDir, packView, type Pack, type PackSet} from '../core/packs/packs.js';
 import type {FailureClass, State} from '../store/schema.js';
 import type {Session} from './session.js';

@@ -30,13 +30,20 @@ export async function hostCommand(ctx: CommandContext): Promise<number> {
 
 const hosts = () => import('../app/hosts.js');
 
+/** The built-in sandbox that registered a host, as `host show` says it (the TUI's words). */
+const SANDBOX_WORDS = {
+	running: 'running (the built-in sandbox of a crm process that still runs)',
+	stopped:
+		'stopped: the sandbox that stopped with the previous run (its address answers no more); start it again from the TUI, or crm host remove',
+} as const;
+
 async function hostList(ctx: CommandContext): Promise<number> {
 	const list = await (await hosts()).listHosts(await sessionFor(ctx));
 	ctx.out.result({hosts: list}, () =>
 		list.length === 0
 			? 'No hosts registered. Add one with: crm host add --name NAME --url URL --admin-key-env VAR'
 			: table(
-					['HOST ID', 'NAME', 'ADMIN URL', 'GATEWAY URL', 'VERSION', 'AUTH', 'LAST PROBE'],
+					['HOST ID', 'NAME', 'ADMIN URL', 'GATEWAY URL', 'VERSION', 'AUTH', 'LAST PROBE', 'SANDBOX'],
 					list.map((h) => [
 						h.host_id,
 						h.name,
@@ -45,6 +52,7 @@ async function hostList(ctx: CommandContext): Promise<number> {
 						h.version,
 						h.auth_type,
 						h.last_probe_at,
+						h.sandbox ?? '-',
 					]),
 				),
 	);
@@ -68,6 +76,7 @@ async function hostShow(ctx: CommandContext, ref: string | undefined): Promise<n
 			`  auth:         ${host.auth_type}`,
 			`  naming:       prefix ${host.prefix}, users @${host.user_domain}`,
 			`  last probe:   ${host.last_probe_at ?? 'never'}`,
+			...(host.sandbox ? [`  sandbox:      ${SANDBOX_WORDS[host.sandbox]}`] : []),
 			`  capabilities: ${Object.entries(host.capabilities)
 				.filter(([, v]) => typeof v === 'boolean')
 				.map(([k, v]) => `${k}=${v ? 'yes' : 'no'}`)

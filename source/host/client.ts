@@ -161,6 +161,8 @@ export class HostClient {
 		await this.post('/api/v1/admin/compliance/accept', MessageSchema, {json: {phrase, language}});
 	}
 
+	private steppingUp: Promise<void> | null = null;
+
 	/** `POST /api/v1/user/totp/step-up` with a code from totp(). */
 	async stepUp(): Promise<void> {
 		if (!this.jwt) {
@@ -170,8 +172,18 @@ export class HostClient {
 				message: STEP_UP_ADMIN_KEY_MESSAGE,
 			});
 		}
-		const code = await this.jwt.askTotp('step-up');
-		await this.call('POST', '/api/v1/user/totp/step-up', MessageSchema, {json: {code}, stepUp: false});
+		// Requests that need a step-up at the same moment (steps run side by side) share one: one code
+		// asked of the operator, one step-up sent.
+		const jwt = this.jwt;
+		this.steppingUp ??= (async () => {
+			try {
+				const code = await jwt.askTotp('step-up');
+				await this.call('POST', '/api/v1/user/totp/step-up', MessageSchema, {json: {code}, stepUp: false});
+			} finally {
+				this.steppingUp = null;
+			}
+		})();
+		return this.steppingUp;
 	}
 
 	// ---- groups ----

@@ -49,18 +49,16 @@ export function secretForms(secret: string): string[] {
 
 const registry = new Set<string>();
 
-/** The forms sharing one prefix, by length (longest first), each length a set of forms. */
-interface Bucket {
-	lengths: number[];
-	forms: Map<number, Set<string>>;
-}
 /**
- * Every form of every secret, indexed by its first MIN_SECRET_LENGTH characters and then by length,
- * and the prefixes' rolling hashes: one pass over a text (Rabin-Karp) finds them all at a cost that
- * does not grow with the number of secrets (state.json at 10,000 batches holds 20,000: every
- * managed user's password and key). A few lines do this without a multi-pattern matching dependency.
+ * Every form of every secret in one set, and the lengths of the forms sharing each first
+ * MIN_SECRET_LENGTH characters (one number for a prefix one form has, the common case; longest first
+ * otherwise), and the prefixes' rolling hashes: one pass over a text (Rabin-Karp) finds them all at a
+ * cost that does not grow with the number of secrets (state.json at 10,000 batches holds 20,000:
+ * every managed user's password and key), and registering one costs a set entry and a map entry, no
+ * object per form. A few lines do this without a multi-pattern matching dependency.
  */
-const byPrefix = new Map<string, Bucket>();
+const allForms = new Set<string>();
+const lengthsByPrefix = new Map<string, number | number[]>();
 /** One bit per prefix hash (its top 20 bits): a typed-array test per position, far cheaper than a Set. */
 const prefixBits = new Uint32Array(1 << 15);
 const bitOf = (h: number) => h >>> 12;
@@ -77,29 +75,29 @@ function prefixHash(text: string, i: number): number {
 }
 
 function indexForm(form: string): void {
+	if (allForms.has(form)) return;
+	allForms.add(form);
 	const bit = bitOf(prefixHash(form, 0));
 	prefixBits[bit >>> 5]! |= 1 << (bit & 31);
 	const prefix = form.slice(0, MIN_SECRET_LENGTH);
-	let bucket = byPrefix.get(prefix);
-	if (!bucket) {
-		bucket = {lengths: [], forms: new Map()};
-		byPrefix.set(prefix, bucket);
+	const known = lengthsByPrefix.get(prefix);
+	if (known === undefined) lengthsByPrefix.set(prefix, form.length);
+	else if (typeof known === 'number') {
+		if (known !== form.length)
+			lengthsByPrefix.set(prefix, [Math.max(known, form.length), Math.min(known, form.length)]);
+	} else if (!known.includes(form.length)) {
+		known.push(form.length);
+		known.sort((x, y) => y - x);
 	}
-	let same = bucket.forms.get(form.length);
-	if (!same) {
-		same = new Set();
-		bucket.forms.set(form.length, same);
-		bucket.lengths.push(form.length);
-		bucket.lengths.sort((a, b) => b - a);
-	}
-	same.add(form);
 }
 
 function formAt(text: string, i: number): number {
-	const bucket = byPrefix.get(text.slice(i, i + MIN_SECRET_LENGTH));
-	if (!bucket) return 0;
-	for (const length of bucket.lengths) {
-		if (i + length <= text.length && bucket.forms.get(length)!.has(text.slice(i, i + length))) return length;
+	const known = lengthsByPrefix.get(text.slice(i, i + MIN_SECRET_LENGTH));
+	if (known === undefined) return 0;
+	if (typeof known === 'number')
+		return i + known <= text.length && allForms.has(text.slice(i, i + known)) ? known : 0;
+	for (const length of known) {
+		if (i + length <= text.length && allForms.has(text.slice(i, i + length))) return length;
 	}
 	return 0;
 }
@@ -151,12 +149,13 @@ export function knownSecrets(): string[] {
 /** Empties the registry. Tests only: a process never forgets a secret it has seen. */
 export function resetSecretsForTests(): void {
 	registry.clear();
-	byPrefix.clear();
+	allForms.clear();
+	lengthsByPrefix.clear();
 	prefixBits.fill(0);
 }
 
 function scrubKnown(text: string): string {
-	if (byPrefix.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+	if (allForms.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
 	let out = '';
 	let last = 0;
 	let i = 0;

@@ -184,6 +184,8 @@ export const HostView = z
 		user_domain: z.string(),
 		created_at: z.string(),
 		last_probe_at: z.string().nullable(),
+		/** A host the built-in sandbox registered: its sandbox `running` or `stopped`; else null. */
+		sandbox: z.enum(['running', 'stopped']).nullable(),
 	})
 	.openapi('Host');
 export const HostsAnswer = z.object({hosts: z.array(HostView)}).openapi('Hosts');

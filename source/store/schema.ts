@@ -88,6 +88,18 @@ export const hostSchema = z.looseObject({
 	allow_insecure_http: z.boolean().optional(),
 	/** Opt-in auto-pause of the accounts this tool created (docs/domain.md "Health"); absent: off. */
 	auto_pause: z.looseObject({enabled: z.boolean(), pause_after: z.number().int().min(1)}).optional(),
+	/**
+	 * The built-in sandbox started inside a crm process registered this host (docs/cli.md `crm host
+	 * show`): that process and its run, so a later one can tell the sandbox stopped with it.
+	 */
+	built_in_sandbox: z
+		.looseObject({
+			pid: z.number().int(),
+			session: z.string().min(1),
+			started_at: iso,
+			profile: z.string().min(1),
+		})
+		.optional(),
 });
 export type HostRecord = Strict<z.infer<typeof hostSchema>>;
 

@@ -96,6 +96,18 @@ export const STATE_SPEC: {
 				t: 'optional',
 				of: {t: 'object', shape: {enabled: {t: 'boolean'}, pause_after: {t: 'number', int: true, min: 1}}},
 			},
+			built_in_sandbox: {
+				t: 'optional',
+				of: {
+					t: 'object',
+					shape: {
+						pid: {t: 'number', int: true},
+						session: {t: 'string', min: 1},
+						started_at: {t: 'string', min: 1},
+						profile: {t: 'string', min: 1},
+					},
+				},
+			},
 		},
 	},
 	reconcile: {

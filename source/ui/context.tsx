@@ -49,22 +49,28 @@ export type Prompt =
 
 /** What outlives the Ink app: runTui (or a test) closes the sandbox and reads the exit code. */
 export class TuiSession {
-	sandbox: SandboxHost | null = null;
+	/** The sandboxes this session started (tried, or started again for a stopped sandbox host). */
+	sandboxes: SandboxHost[] = [];
 	exitCode = 0;
+
+	/** The sandbox this session started last, if any. */
+	get sandbox(): SandboxHost | null {
+		return this.sandboxes.at(-1) ?? null;
+	}
 
 	setExitCode(code: number): void {
 		this.exitCode = code;
 	}
 
 	attachSandbox(sandbox: SandboxHost): void {
-		this.sandbox = sandbox;
+		this.sandboxes = [...this.sandboxes, sandbox];
 	}
 
-	/** Stops the sandbox this session started, if any. */
+	/** Stops every sandbox this session started. */
 	async close(): Promise<void> {
-		const sandbox = this.sandbox;
-		this.sandbox = null;
-		await sandbox?.handle.close();
+		const sandboxes = this.sandboxes;
+		this.sandboxes = [];
+		await Promise.all(sandboxes.map(async (s) => s.handle.close()));
 	}
 }
 
@@ -81,7 +87,10 @@ export interface UIState {
 	/** An operation is running (it holds the lock); Ctrl-C stops it instead of quitting. */
 	running: boolean;
 	stopping: boolean;
+	/** The sandbox this session started last, if any. */
 	sandbox: SandboxHost | null;
+	/** Every sandbox this session started (their hosts' imports fill in the fake upstream's key). */
+	sandboxes: SandboxHost[];
 	/** Append-only: finished steps and notes of every run this session. */
 	log: LogEntry[];
 }
@@ -150,7 +159,7 @@ export function UIProvider(props: ProviderProps) {
 	const [prompt, setPrompt] = useState<Prompt | null>(null);
 	const [running, setRunning] = useState(false);
 	const [stopping, setStopping] = useState(false);
-	const [sandbox, setSandboxState] = useState<SandboxHost | null>(session.sandbox);
+	const [sandboxes, setSandboxState] = useState<SandboxHost[]>(session.sandboxes);
 	const [log, setLog] = useState<LogEntry[]>([]);
 	const logCount = useRef(0);
 	const abortRef = useRef<(() => void) | null>(null);
@@ -161,6 +170,17 @@ export function UIProvider(props: ProviderProps) {
 		promptRef.current = p;
 		setPrompt(p);
 	}, []);
+	// Steps that run side by side may each need the operator at once: their prompts wait in line, one
+	// on the screen at a time, so none is lost.
+	const waiting = useRef<Prompt[]>([]);
+	const ask = useCallback(
+		(p: Prompt) => {
+			if (promptRef.current) waiting.current.push(p);
+			else showPrompt(p);
+		},
+		[showPrompt],
+	);
+	const answered = useCallback(() => showPrompt(waiting.current.shift() ?? null), [showPrompt]);
 	// The operator prompts (compliance acknowledgement, TOTP code) the app's operations call. They
 	// run when an operation asks, never during render: the prompt ref is not read while rendering.
 	const app = useMemo(
@@ -169,31 +189,31 @@ export function UIProvider(props: ProviderProps) {
 			props.app.withOperator({
 				totp: () =>
 					new Promise<string>((resolve, reject) => {
-						showPrompt({
+						ask({
 							kind: 'totp',
 							resolve: (code) => {
-								showPrompt(null);
+								answered();
 								resolve(code);
 							},
 							reject: (error) => {
-								showPrompt(null);
+								answered();
 								reject(error);
 							},
 						});
 					}),
 				acceptCompliance: (info) =>
 					new Promise<boolean>((resolve) => {
-						showPrompt({
+						ask({
 							kind: 'compliance',
 							info,
 							resolve: (accepted) => {
-								showPrompt(null);
+								answered();
 								resolve(accepted);
 							},
 						});
 					}),
 			}),
-		[props.app, showPrompt],
+		[props.app, ask, answered],
 	);
 
 	const actions = useMemo<UIActions>(() => {
@@ -252,7 +272,7 @@ export function UIProvider(props: ProviderProps) {
 			},
 			setSandbox: (s) => {
 				session.attachSandbox(s);
-				setSandboxState(s);
+				setSandboxState(session.sandboxes);
 			},
 		};
 	}, [app, session, onQuit, keyGate]);
@@ -268,10 +288,11 @@ export function UIProvider(props: ProviderProps) {
 			prompt,
 			running,
 			stopping,
-			sandbox,
+			sandbox: sandboxes.at(-1) ?? null,
+			sandboxes,
 			log,
 		}),
-		[app, data, loadError, stack, helpOpen, prompt, running, stopping, sandbox, log],
+		[app, data, loadError, stack, helpOpen, prompt, running, stopping, sandboxes, log],
 	);
 
 	return (

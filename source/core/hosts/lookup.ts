@@ -4,6 +4,7 @@ import {shown} from '../input/validate.js';
 import {gatewayUrl} from './addresses.js';
 import type {HostRecord, State} from '../../store/schema.js';
 import {autoPauseOf} from '../health/auto-pause-setting.js';
+import {sandboxWordOf} from './sandbox-mark.js';
 
 export function resolveHost(state: State, ref: string | undefined, field = 'host'): HostRecord {
 	if (!ref)
@@ -37,6 +38,8 @@ export function hostView(host: HostRecord) {
 		created_at: host.created_at,
 		last_probe_at: host.last_probe_at,
 		auto_pause: autoPauseOf(host),
+		/** `running`/`stopped` for a host the built-in sandbox registered, else null. */
+		sandbox: sandboxWordOf(host),
 	};
 }
 

@@ -27,6 +27,8 @@ export interface RegisterInput {
 	gatewayUrl?: string | null;
 	/** Allow cleartext http:// to this host's non-loopback addresses. */
 	allowInsecureHttp?: boolean;
+	/** The built-in sandbox of this process registers it (sandbox-mark.ts). */
+	sandbox?: HostRecord['built_in_sandbox'];
 }
 
 /** Checks both addresses before anything is sent (exit 2 naming the field). */
@@ -121,6 +123,7 @@ export async function registerHost(
 		last_probe_at: caps.probed_at,
 		gateway_url: input.gatewayUrl ?? null,
 		allow_insecure_http: input.allowInsecureHttp === true,
+		...(input.sandbox ? {built_in_sandbox: input.sandbox} : {}),
 	};
 	store.data.hosts.push(host);
 	await store.write();

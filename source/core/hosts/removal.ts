@@ -4,6 +4,7 @@ import type {State} from '../../store/schema.js';
 import type {StateStore} from '../../store/state-store.js';
 import {CrmError} from '../../lib/errors.js';
 import {resolveHost} from './lookup.js';
+import {sandboxMarkOf} from './sandbox-mark.js';
 
 /** Batches that still hold resources on the host (removing it would orphan them). */
 export function liveBatchesOn(state: State, hostId: string) {
@@ -15,6 +16,13 @@ export function liveBatchesOn(state: State, hostId: string) {
 export async function removeHost(store: StateStore, ref: string | undefined, force: boolean) {
 	const host = resolveHost(store.data, ref);
 	const live = liveBatchesOn(store.data, host.host_id);
+	if (live.length > 0 && !force && sandboxMarkOf(host)?.state === 'stopped') {
+		throw new CrmError(
+			'invalid_input',
+			`host ${host.name} is the sandbox that stopped with the previous run: its ${live.length} batch(es) (e.g. ${live[0]?.batch_id}) are still recorded, but their resources are gone with it; force it to forget the host (the batch records stay), or start it again from the TUI`,
+			{field: 'host'},
+		);
+	}
 	if (live.length > 0 && !force) {
 		throw new CrmError(
 			'invalid_input',

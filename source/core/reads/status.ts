@@ -82,7 +82,12 @@ export function batchDrifts(state: State): Map<string, BatchDrift> {
 	return out;
 }
 
-export function providerRows(state: State, hostId?: string): ProviderRow[] {
+export function providerRows(
+	state: State,
+	hostId?: string,
+	/** Every batch's drift verdict: computed once by a caller that asks for several hosts. */
+	drifts: Map<string, BatchDrift> = batchDrifts(state),
+): ProviderRow[] {
 	const groups = new Map<string, BatchIndex[]>();
 	for (const b of state.batches) {
 		if (hostId && b.host_id !== hostId) continue;
@@ -91,7 +96,6 @@ export function providerRows(state: State, hostId?: string): ProviderRow[] {
 		if (list) list.push(b);
 		else groups.set(key, [b]);
 	}
-	const drifts = batchDrifts(state);
 	const rows: ProviderRow[] = [];
 	for (const list of groups.values()) {
 		list.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
@@ -197,10 +201,11 @@ export interface HostStatus {
 export function hostStatuses(state: State, hostId?: string): HostStatus[] {
 	const counts = new Map<string, number>();
 	for (const b of state.batches) counts.set(b.host_id, (counts.get(b.host_id) ?? 0) + 1);
+	const drifts = batchDrifts(state);
 	return state.hosts
 		.filter((h: HostRecord) => !hostId || h.host_id === hostId)
 		.map((h) => {
-			const providers = providerRows(state, h.host_id);
+			const providers = providerRows(state, h.host_id, drifts);
 			return {
 				host_id: h.host_id,
 				name: h.name,

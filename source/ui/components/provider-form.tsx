@@ -122,7 +122,7 @@ export function useProviderForm<A extends string, P>(
 	spec: FormSpec<A, P>,
 	initialHost: string | undefined,
 ): ProviderForm<A, P> {
-	const {app, data, sandbox} = useUIState();
+	const {app, data, sandboxes} = useUIState();
 	const actions = useUIActions();
 	const hosts = data?.hosts ?? [];
 	const single = spec.skipSingleHost && !initialHost && hosts.length === 1 ? hosts[0]!.host_id : undefined;
@@ -139,7 +139,8 @@ export function useProviderForm<A extends string, P>(
 	const [runId, setRunId] = useState(0);
 	const host = hosts.find((h) => h.host_id === hostId);
 	const pack = app.packs.packs.find((p) => p.id === packId);
-	const onSandbox = Boolean(sandbox && host && sandbox.host.host_id === host.host_id);
+	const sandbox = host ? sandboxes.find((s) => s.host.host_id === host.host_id) : undefined;
+	const onSandbox = Boolean(sandbox);
 	const fields = useMemo<ProviderFields<A>>(
 		() => ({hostId, packId, url: url.trim(), key, access, smokeModel, force}),
 		[hostId, packId, url, key, access, smokeModel, force],

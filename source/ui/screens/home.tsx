@@ -1,6 +1,8 @@
 // Home: the data folder and host count, each host with its latest access status, and the menu.
-// With no host registered, `Try the sandbox host` comes first: it starts the built-in sandbox in
-// this process, registers it and leads into an import. When `crm serve` runs on the same data folder
+// Unless a sandbox this session started serves a host, `Try the sandbox host` is offered (first when
+// no host is registered, else just above Quit): it starts the built-in sandbox in this process, registers it and leads into
+// an import. A sandbox host whose sandbox stopped with the previous run is marked so, and its actions
+// (start it again, remove it) head the menu. When `crm serve` runs on the same data folder
 // (DATA/serve.json names a live process), Home says so and where: the TUI and the service share the
 // folder, each holding the lock only while an operation runs.
 import React, {useMemo, useState} from 'react';
@@ -19,6 +21,14 @@ import {SelectList} from '../components/select-list.js';
 import {cell} from '../components/table.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {OperationLine} from '../components/operation-line.js';
+import {
+	sandboxOfThisSession,
+	sandboxStopped,
+	STOPPED_MARK,
+	useStoppedSandbox,
+} from '../components/stopped-sandbox.js';
+import type {HostRecord} from '../../store/schema.js';
 import {useRows} from '../hooks/use-window.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 import {color} from '../theme.js';
@@ -53,7 +63,18 @@ const MAX_HOSTS = 5;
 const HEALTH_COLOR = {broken: color.fail, ready: color.ok, none: undefined} as const;
 
 /** One line per host: its providers' access, coloured by the host's health (from source/app). */
-function hostLine(h: HostStatus) {
+function hostLine(h: HostStatus, record: HostRecord | undefined) {
+	if (record && sandboxStopped(record)) {
+		const n = h.providers.reduce((sum, r) => sum + r.batches, 0);
+		return {
+			id: h.host_id,
+			name: h.name,
+			version: h.version ?? 'unknown',
+			summary: `${STOPPED_MARK}${n > 0 ? ` · ${n} batch${n === 1 ? '' : 'es'} recorded` : ''}`,
+			words: [] as Words,
+			tint: color.warn,
+		};
+	}
 	const summary =
 		h.providers.length === 0
 			? 'no imports yet'
@@ -74,19 +95,52 @@ export function HomeScreen() {
 	const actions = useUIActions();
 	const op = useOperation<SandboxHost>();
 	const [progress, setProgress] = useState('');
-	const hosts = useMemo(() => (data ? statusOf(data).map(hostLine) : []), [data]);
+	const hosts = useMemo(
+		() =>
+			data
+				? statusOf(data).map((h) =>
+						hostLine(
+							h,
+							data.hosts.find((r) => r.host_id === h.host_id),
+						),
+					)
+				: [],
+		[data],
+	);
+	const stoppedHost = data?.hosts.find(sandboxStopped);
+	const name = stoppedHost?.name ?? '';
+	const stopped = useStoppedSandbox(stoppedHost, {
+		restart: `Start it again (${name})`,
+		remove: `Remove it (${name})`,
+	});
+	const busy = op.phase === 'running' || stopped.op.phase === 'running';
 	const words = useMemo(() => hosts.slice(0, MAX_HOSTS).flatMap((h) => h.words), [hosts]);
-	const tall = useRows() >= 30;
+	const rows = useRows();
+	const tall = rows >= 30;
 	// Read again whenever state is reloaded (a service may have started or stopped since).
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	const service = useMemo(() => runningService(app.dataDir), [data, app.dataDir]);
-	useScreenKeys({list: true, isActive: op.phase !== 'running'});
+	useScreenKeys({list: true, isActive: !busy});
 
-	const items = [
-		...(hosts.length === 0 ? [{label: 'Try the sandbox host', value: 'sandbox' as Choice}] : []),
-		...MENU,
+	// First when no host is registered; with hosts, the work on them comes first and this sits by Quit.
+	const trySandbox = sandboxOfThisSession(data?.hosts ?? [])
+		? []
+		: [{label: 'Try the sandbox host', value: 'sandbox'}];
+	// The whole menu where the terminal has room for it (Try the sandbox host, last but one, stays in
+	// sight at 80x24): the fixed lines, the host lines, the legend, an outcome line and the list's
+	// "more" line are kept free; never fewer than ten rows.
+	const shownHosts = Math.min(hosts.length, MAX_HOSTS) + (hosts.length > MAX_HOSTS ? 1 : 0);
+	const limit = Math.max(10, rows - 7 - shownHosts - (tall ? 4 : 1) - (service ? 1 : 0) - 3);
+	const items: Array<{label: string; value: string}> = [
+		...stopped.items,
+		...(hosts.length === 0 ? trySandbox : []),
+		...MENU.slice(0, -1),
+		...(hosts.length === 0 ? [] : trySandbox),
+		...MENU.slice(-1),
 	];
-	const choose = (choice: Choice) => {
+	const choose = (value: string) => {
+		if (stopped.choose(value)) return;
+		const choice = value as Choice;
 		if (choice === 'quit') return actions.quit(0);
 		if (choice !== 'sandbox') return actions.push({id: choice});
 		op.start(async (signal) => {
@@ -132,9 +186,10 @@ export function HomeScreen() {
 				{op.phase === 'running' ? (
 					<Busy text={progress || 'starting the sandbox'} />
 				) : (
-					<SelectList items={items} onSelect={choose} />
+					(stopped.panel ?? <SelectList items={items} limit={limit} onSelect={choose} />)
 				)}
 				{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
+				{stopped.op.phase === 'running' ? null : <OperationLine op={stopped.op} />}
 			</Box>
 			<KeyHelp keys={LIST_KEYS} words={words} />
 		</Box>

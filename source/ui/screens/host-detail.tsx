@@ -1,5 +1,6 @@
 // One host: where it is, how the tool authenticates, what the last probe found; re-probe (spinner,
-// fresh capabilities), remove (confirm), or import into it.
+// fresh capabilities), remove (confirm), or import into it. A sandbox host whose sandbox stopped with
+// the previous run says so and offers only to start it again or remove it (stopped-sandbox.tsx).
 import React, {useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
@@ -20,10 +21,11 @@ import {SelectList} from '../components/select-list.js';
 import {useOperation} from '../hooks/use-operation.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {color, shortTime} from '../theme.js';
+import {STOPPED_MARK, useStoppedSandbox} from '../components/stopped-sandbox.js';
 
 const ignore = () => {};
 
-type Action = 'import' | 'reprobe' | 'remove' | 'gateway' | 'back';
+type Action = 'import' | 'reprobe' | 'remove' | 'gateway' | 'back' | 'sandbox-restart' | 'sandbox-remove';
 
 export function HostDetailScreen({hostId}: {hostId: string}) {
 	const {app, data} = useUIState();
@@ -32,12 +34,16 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 	const [mode, setMode] = useState<'menu' | 'confirm-remove' | 'gateway'>('menu');
 	const [progress, setProgress] = useState('');
 	const op = useOperation<string>();
-	const busy = op.phase === 'running';
+	const stopped = useStoppedSandbox(host);
+	const busy = op.phase === 'running' || stopped.op.phase === 'running';
 	useScreenKeys({
 		list: mode === 'menu',
 		text: mode === 'gateway',
 		isActive: !busy,
-		onBack: () => (mode === 'menu' ? actions.back() : setMode('menu')),
+		onBack: () => {
+			if (stopped.panel) return stopped.cancel();
+			return mode === 'menu' ? actions.back() : setMode('menu');
+		},
 	});
 
 	if (!host) {
@@ -45,7 +51,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 			<Box flexDirection="column">
 				<Header title="Hosts › a host no longer registered" />
 				<Text color={op.phase === 'done' ? color.ok : color.fail}>
-					{op.result ?? 'this host is no longer registered'}
+					{op.result ?? stopped.op.result ?? 'this host is no longer registered'}
 				</Text>
 				<SelectList items={[{label: 'Back to Hosts', value: 'back'}]} onSelect={() => actions.back()} />
 			</Box>
@@ -54,6 +60,7 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 	const live = data ? liveBatchesOf(data, {host: hostId}) : [];
 
 	const choose = (action: Action) => {
+		if (stopped.choose(action)) return;
 		if (action === 'back') actions.back();
 		else if (action === 'import') actions.push({id: 'import', hostId});
 		else if (action === 'remove') setMode('confirm-remove');
@@ -76,10 +83,18 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 				names {host.prefix}… · users @{host.user_domain}
 			</Text>
 			<HostAddresses host={host} />
+			{stopped.stopped ? (
+				<Text color={color.warn} wrap="wrap">
+					● {STOPPED_MARK}: nothing answers at its address any more. Start it again (a new, empty sandbox in
+					its place; its batches stay recorded, their resources are gone) or remove it.
+				</Text>
+			) : null}
 			<Box marginY={1}>
 				<Capabilities caps={host.capabilities} />
 			</Box>
-			{busy ? (
+			{stopped.panel ? (
+				stopped.panel
+			) : busy ? (
 				<Busy text={progress || 'probing'} />
 			) : mode === 'confirm-remove' ? (
 				<Confirm
@@ -118,17 +133,25 @@ export function HostDetailScreen({hostId}: {hostId: string}) {
 				/>
 			) : (
 				<SelectList
-					items={[
-						{label: 'Import a provider into this host', value: 'import' as Action},
-						{label: 'Re-probe', value: 'reprobe' as Action},
-						{label: 'Remove', value: 'remove' as Action},
-						{label: 'Set the gateway address', value: 'gateway' as Action},
-						{label: 'Back', value: 'back' as Action},
-					]}
+					items={
+						stopped.stopped
+							? [
+									...(stopped.items as Array<{label: string; value: Action}>),
+									{label: 'Back', value: 'back' as Action},
+								]
+							: [
+									{label: 'Import a provider into this host', value: 'import' as Action},
+									{label: 'Re-probe', value: 'reprobe' as Action},
+									{label: 'Remove', value: 'remove' as Action},
+									{label: 'Set the gateway address', value: 'gateway' as Action},
+									{label: 'Back', value: 'back' as Action},
+								]
+					}
 					onSelect={choose}
 				/>
 			)}
 			{busy ? null : <OperationLine op={op} />}
+			{busy ? null : <OperationLine op={stopped.op} />}
 			<KeyHelp keys={LIST_KEYS} />
 		</Box>
 	);

@@ -39,7 +39,7 @@ export function ResourcesScreen({hostId}: {hostId: string}) {
 	}, [resources]);
 	const items = resources.map((r, i) => ({
 		key: `${r.batch_id}|${r.resource_type}|${r.host_resource_id ?? i}`,
-		label: row([r.state, r.resource_type, r.host_resource_id ?? '?', r.name, r.batch_id], cols),
+		label: row([r.state, r.resource_type, r.host_resource_id ?? '-', r.name, r.batch_id], cols),
 		value: r.batch_id,
 		color: STATE_COLOR[r.state],
 	}));

@@ -56,7 +56,7 @@ function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () 
 		{key: b.batch_id, text: `batch ${b.batch_id}`, bold: true, tint: undefined as string | undefined},
 		...b.plan.map((p, i) => ({
 			key: `${b.batch_id}-${i}`,
-			text: `  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '?', 7)} ${cell(p.name, 24)} ${p.reason}`,
+			text: `  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '-', 7)} ${cell(p.name, 24)} ${p.reason}`,
 			bold: false,
 			tint: p.action === 'delete' ? color.warn : undefined,
 		})),
@@ -142,7 +142,7 @@ function RunStage({hostId, pack, url}: ProviderRef) {
 						.slice(0, 4)
 						.map((s, i) => (
 							<Text key={i} color={color.warn} wrap="truncate-end">
-								{`  skipped ${cell(s.resource_type, 12)} ${cell(s.host_resource_id ?? '?', 7)} ${s.detail}`}
+								{`  skipped ${cell(s.resource_type, 12)} ${cell(s.host_resource_id ?? '-', 7)} ${s.detail}`}
 							</Text>
 						))}
 					{r.not_run.length ? <Text color={color.warn}>not started: {r.not_run.join(', ')}</Text> : null}
