@@ -148,12 +148,24 @@ interface ProviderProps {
 	children: ReactNode;
 }
 
+/**
+ * State whose latest value key handlers also read (Esc: a batch's parent is its host's batch list),
+ * through the ref: never while rendering.
+ */
+function useLatest<T>(initial: T): [T, (value: T) => void, {readonly current: T}] {
+	const [value, setValue] = useState<T>(initial);
+	const ref = useRef<T>(initial);
+	const set = useCallback((next: T) => {
+		ref.current = next;
+		setValue(next);
+	}, []);
+	return [value, set, ref];
+}
+
 export function UIProvider(props: ProviderProps) {
 	const {session, onQuit} = props;
 	const [stack, setStack] = useState<Screen[]>([props.initialScreen ?? {id: 'home'}]);
-	const [data, setData] = useState<State | null>(props.initialData);
-	// The last read, for Esc (a batch's parent is its host's batch list): read in key handlers only.
-	const dataRef = useRef<State | null>(props.initialData);
+	const [data, setData, dataRef] = useLatest<State | null>(props.initialData);
 	const [loadError, setLoadError] = useState<string | null>(props.initialError);
 	const [helpOpen, setHelpOpen] = useState(false);
 	const [prompt, setPrompt] = useState<Prompt | null>(null);
@@ -230,7 +242,6 @@ export function UIProvider(props: ProviderProps) {
 			reload: async () => {
 				try {
 					const store = await app.read();
-					dataRef.current = store.data;
 					setData(store.data);
 					setLoadError(null);
 				} catch (error) {
@@ -275,7 +286,7 @@ export function UIProvider(props: ProviderProps) {
 				setSandboxState(session.sandboxes);
 			},
 		};
-	}, [app, session, onQuit, keyGate]);
+	}, [app, session, onQuit, keyGate, dataRef, setData]);
 
 	const state = useMemo<UIState>(
 		() => ({
