@@ -55,7 +55,8 @@ test('a sandbox host an earlier run registered: marked on Home, Hosts and its sc
 			fits(t, home, size);
 
 			await tui.choose('Hosts');
-			const hosts = await tui.waitFor('LAST PROBE');
+			// (LAST PROBE leaves room for the URL at 80 columns; the host's own screen shows it)
+			const hosts = await tui.waitFor('SANDBOX');
 			t.regex(hosts, /SANDBOX/);
 			t.regex(hosts, /❯ sandbox .*stopped/);
 			t.true(hosts.includes(MARK));

@@ -43,10 +43,10 @@ const ignore = () => {};
 
 const STATE_ORDER = ['missing', 'changed', 'unmanaged', 'present'];
 
-// The CLI's reconcile table has these columns too (STATE, BATCH, RESOURCE, DETAIL); a resource is
-// shortened in the middle (its type and id, and its name's end). A changed item's fields follow its
-// row, one `field: old -> new` a line, wrapped rather than cut (the new value is what was looked for).
-const ITEM_COLUMNS = columns('STATE:9, BATCH:23, RESOURCE:22+~, DETAIL:18+');
+// The CLI's reconcile table has these columns too (STATE, BATCH, RESOURCE, DETAIL). A changed item's
+// fields follow its row, one `field: old -> new` a line, wrapped rather than cut (the new value is
+// what the operator came to see).
+const ITEM_COLUMNS = columns('STATE:9, BATCH:23, RESOURCE:22+, DETAIL:18+');
 
 export function DriftScreen({
 	hostId,
