@@ -1,5 +1,5 @@
-// Where Esc goes: up one level of the menu, never back through history (docs/architecture.md "The
-// TUI"). Each screen has one parent in the menu's tree (Home › Status › a host › its batches › a
+// Where Esc goes: up one level of the menu, never back through history (docs/architecture.md
+// "Views"). Each screen has one parent in the menu's tree (Home › Status › a host › its batches › a
 // batch; Home › Hosts › a host; Home › Validation matrix › Evidence); Esc opens it. When the screen
 // below in the stack already is that parent (say, the batches list with the filter it was opened
 // with), that one is kept; otherwise the path from Home to the parent replaces the stack.
