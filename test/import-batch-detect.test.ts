@@ -156,7 +156,9 @@ test('detectRow: the column wins, then the official host; neither calls the netw
 });
 
 test('detectRow: an unreachable URL that is no official host falls back to relay with the error kept', async (t) => {
-	const d = await detectRow(row({url: 'http://127.0.0.1:9/v1'}), {packs, timeoutMs: 1000});
+	// A refused connection answers at once; the timeout is generous so that a busy machine's stalled
+	// event loop cannot fire it before the refusal is read.
+	const d = await detectRow(row({url: 'http://127.0.0.1:9/v1'}), {packs, timeoutMs: 10_000});
 	t.is(d.pack, 'relay');
 	t.is(d.detected_by, 'fallback');
 	t.is(d.access_mode, 'self_service');
