@@ -11,7 +11,7 @@ test('--version prints the package version', async (t) => {
 	t.is(result.stdout.trim(), pkg.version);
 });
 
-test('--help lists every command of CLI.md', async (t) => {
+test('--help lists every command of docs/cli.md', async (t) => {
 	const result = await runCli(['--help']);
 	t.is(result.code, 0);
 	for (const command of [

@@ -1,4 +1,4 @@
-// crm import-batch through the real CLI against the in-process sandbox (issue 7's Done-when):
+// crm import-batch through the real CLI against the in-process sandbox:
 // detection, bounded-concurrency imports, failure classes, duplicate and already-imported rows,
 // reruns, input checks before anything runs, the permission warning, Ctrl-C, and no key anywhere.
 import test from 'ava';

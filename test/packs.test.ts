@@ -57,7 +57,7 @@ test('a broken pack is reported by file and field, and the others still load', (
 	t.deepEqual(byFile('mismatch.json'), ['id']);
 });
 
-test('crm packs --json lists the packs in the CLI.md shape; a bad file is warned about on stderr', async (t) => {
+test('crm packs --json lists the packs in the docs/cli.md shape; a bad file is warned about on stderr', async (t) => {
 	const dir = packDirWith({'broken.json': {...deepseek(), id: 'broken', models: 'x'}});
 	const result = await runCli(['packs', '--json'], {env: {CRM_PACKS_DIR: dir}});
 	t.is(result.code, 0);

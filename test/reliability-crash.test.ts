@@ -1,4 +1,4 @@
-// Crash anywhere (issue 8, part 1). Real `crm import` processes against a sandbox with added latency
+// Crash anywhere. Real `crm import` processes against a sandbox with added latency
 // and a slow disk (test/helpers/slow-disk.mjs: every durable write waits before its rename), each
 // SIGKILLed at a chosen moment inside a chosen step, for every step of the import. After each kill:
 // `crm reconcile --batch` sees every resource that exists on the sandbox for that batch, the batch

@@ -1,4 +1,4 @@
-// Faults (issue 8, part 2): the host down before and during an import, a stalling host (every
+// Faults: the host down before and during an import, a stalling host (every
 // request bounded by --timeout-s, the run ends with a clear message; wall time asserted with a 3x
 // margin), HTML pages and truncated JSON from the host, every upstream fault the sandbox has, and
 // 429 + Retry-After on the admin plane (the client waits and succeeds). After every failure the
@@ -262,7 +262,7 @@ for (const step of ['host_probe', 'create_group', 'access_closure']) {
 	});
 }
 
-// Every upstream fault the sandbox has, with the class DOMAIN.md rule 5 gives it. Auth, quota and a
+// Every upstream fault the sandbox has, with the class docs/domain.md (Failure classes) gives it. Auth, quota and a
 // rate limit that outlasts its window stop after upstream_probe with nothing created; the others go
 // on to the host (the host may reach the provider where this machine cannot) and fail at the access
 // smoke with the upstream's class.

@@ -1,9 +1,9 @@
-// State (issue 8, part 4). A truncated, schema-invalid or newer-version state.json is refused with
+// State. A truncated, schema-invalid or newer-version state.json is refused with
 // exit 4 by EVERY command that reads state, and the data folder is left byte-identical (no lock or
 // temp file left either); a corrupt batch file is refused the same way by the commands that read it.
 // Two real imports into one data folder: the second exits 4 at once naming the holder, or with
 // --lock-wait-s waits and runs after it; state is valid afterwards. (Migration from schema 1 is in
-// test/store.test.ts.) The data folder (issue 14, part 5): a `null` state or batch file and a batch
+// test/store.test.ts.) The data folder: a `null` state or batch file and a batch
 // id not of crm's own shape are corrupt; a batch file missing for an indexed batch is exit 4 naming
 // it (never "in sync"); a dead `running` batch reads failed to readers, who write nothing; bad flags
 // never create an absent data folder; a shared folder keeps its mode, folders crm makes are 0700.

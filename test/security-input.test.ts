@@ -1,10 +1,10 @@
-// Bad input (issue 8, part 3): every flag of host add, import, reconcile, rollback, repair, batches,
+// Bad input: every flag of host add, import, reconcile, rollback, repair, batches,
 // status, batch show, sandbox and packs with empty, overlong, malformed, unicode and injection-like
 // values. Each must end with exit 2, a JSON error naming the field, a short message on stderr with no
 // raw control character, and change nothing: state.json byte-identical, no new file in the data
 // folder, the sandbox snapshot identical and no request sent to the host. The validators the TUI
 // fields use (source/core/validate.ts, source/ui/validators.ts) get the same value table directly.
-// The command line itself (issue 14, parts 5-7; issue 20, part 1): unknown flags and secrets given
+// The command line itself: unknown flags and secrets given
 // as flag values are named, their values never printed; a --data that is a file, unreadable or
 // unwritable; import-batch files over 5 MiB or 10,000 lines; a symlink or file at evidence export's
 // --out; and --help / -h on every command and sub-command, which runs nothing.

@@ -1,4 +1,4 @@
-// Secrets (issue 8, part 5; DOMAIN.md rule 11). Every kind of secret the tool handles goes through
+// Secrets (docs/domain.md, Secrets). Every kind of secret the tool handles goes through
 // the commands that handle it — admin API key (from a variable and from a file), admin login with
 // password, TOTP and the session tokens it yields, provider keys (variable, file, stdin, and one the
 // upstream refuses), the managed users' passwords and the user keys the host issues — on the recent,

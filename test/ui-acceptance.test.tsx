@@ -1,4 +1,4 @@
-// Acceptance run, validation matrix and evidence runs in the TUI (issue 10), against an in-process
+// Acceptance run, validation matrix and evidence runs in the TUI, against an in-process
 // sandbox: keys through stdin, frames asserted, the evidence folder checked on disk.
 import {existsSync, readdirSync} from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import {classifyUpstreamAnswer, type UpstreamErrorKind} from '../source/upstream/errors.js';
 
-// Real answers from PEERS.md §A.
+// Real answers from docs/domain.md, Providers.
 const cases: Array<[string, number, string, UpstreamErrorKind]> = [
 	[
 		'DeepSeek 402',

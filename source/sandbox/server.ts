@@ -44,7 +44,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 	});
 }
 
-/** What the gateway address serves: the user-key plane only (HOST_API.md §10), as users call it. */
+/** What the gateway address serves: the user-key plane only (docs/domain.md, The host), as users call it. */
 const GATEWAY_PREFIXES = ['/v1/', '/v1beta/', '/responses', '/health'];
 
 async function handle(

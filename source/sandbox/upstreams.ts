@@ -181,7 +181,7 @@ export const PACKS: PackSpec[] = [
 
 export const PACK_IDS = PACKS.map((p) => p.id);
 
-/** GLM's coding-plan endpoint: same provider, another path, its own keys (PEERS.md D). */
+/** GLM's coding-plan endpoint: same provider, another path, its own keys (docs/domain.md, Providers). */
 export const GLM_CODING_PATH = '/glm/api/coding/paas/v4';
 export const GLM_CODING_KEY = 'glm-coding';
 

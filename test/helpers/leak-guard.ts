@@ -1,4 +1,4 @@
-// The end-of-file secret scan (DOMAIN.md rule 11), for suites that run the real CLI.
+// The end-of-file secret scan (docs/domain.md, Secrets), for suites that run the real CLI.
 //
 // ava runs every test FILE in its own process, so one scan "after the whole suite" cannot see the
 // other files' outputs. Instead each reliability/security file calls guardFile() once: its
