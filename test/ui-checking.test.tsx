@@ -115,8 +115,11 @@ for (const [columns, rows] of SIZES) {
 		tui.resize(columns, rows);
 		try {
 			await tui.waitFor('[steps]');
-			await tui.press(KEY.right, KEY.right, KEY.right);
-			await tui.waitFor('[evidence]');
+			// One tab at a time, each drawn before the next key (three arrows in one chunk can lose one).
+			for (const tab of ['[resources]', '[reconcile]', '[evidence]']) {
+				await tui.press(KEY.right);
+				await tui.waitFor(tab);
+			}
 			await tui.waitFor('Enter read the file');
 			await tui.choose('99-by-hand.txt');
 			const file = await tui.waitFor('first line');
