@@ -57,7 +57,7 @@ export async function planAcceptance(
 		core(),
 		import('../core/import/plan.js'),
 	]);
-	const checked = checkAcceptance(store, session.packs, coreInput(input));
+	const checked = checkAcceptance(store, await session.loadPacks(), coreInput(input));
 	return {...withPlan(checked.inputs[0]!), access: checked.access, modes: checked.modes};
 }
 
@@ -68,10 +68,11 @@ export async function accept(
 ): Promise<AcceptanceResult> {
 	validateAcceptAccess(input.access); // a bad access mode is refused before the lock is taken
 	const {runAcceptance} = await core();
+	const packs = await session.loadPacks();
 	return session.withLock('accept', (store) =>
 		runAcceptance({
 			store,
-			packs: session.packs,
+			packs,
 			...coreInput(input),
 			sink: run.sink,
 			signal: run.signal,
@@ -96,12 +97,12 @@ export async function validationMatrix(session: Session): Promise<Matrix> {
 		session.read(),
 		import('../core/acceptance/matrix.js'),
 	]);
-	const rows = matrixRows(store.data, store.paths, session.packs);
+	const rows = matrixRows(store.data, store.paths, await session.loadPacks());
 	const hosts = store.data.hosts;
 	const unvalidated = unvalidatedPacks(
 		rows,
 		hosts.map((h) => h.host_id),
-		session.packs.packs.map((p) => p.id),
+		(await session.loadPacks()).packs.map((p) => p.id),
 	).map((u) => ({...u, host: hosts.find((h) => h.host_id === u.host_id)?.name ?? u.host_id}));
 	return {rows, unvalidated};
 }

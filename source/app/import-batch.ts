@@ -39,7 +39,7 @@ export async function readImportFile(
 	session: Session,
 	input: {file: string; stdinText?: string},
 ): Promise<BatchFileRead> {
-	return (await engine()).readBatchFile(input.file, session.packs, input.stdinText);
+	return (await engine()).readBatchFile(input.file, await session.loadPacks(), input.stdinText);
 }
 
 /** A row given as fields rather than a file line (the service's JSON body). */
@@ -61,6 +61,7 @@ export async function checkListedRows(
 ): Promise<{rows: BatchRow[]; problems: RowProblem[]}> {
 	const {checkRow} = await engine();
 	for (const r of listed) registerSecret(r.key);
+	const packs = await session.loadPacks();
 	const problems: RowProblem[] = [];
 	const rows: BatchRow[] = [];
 	listed.forEach((r, index) => {
@@ -69,7 +70,7 @@ export async function checkListedRows(
 		const row = checkRow(
 			index + 1,
 			fields.map((f) => f.trim()),
-			session.packs,
+			packs,
 			problems,
 		);
 		if (row) rows.push(row);
@@ -85,7 +86,7 @@ export async function detectPacks(
 ): Promise<DetectedRow[]> {
 	const {planBatch, checkConcurrency} = await engine();
 	return planBatch({
-		packs: session.packs,
+		packs: await session.loadPacks(),
 		rows: input.rows,
 		concurrency: checkConcurrency(input.concurrency),
 		signal: run.signal,
@@ -103,7 +104,7 @@ export async function previewImport(
 	input: {host: string; rows: DetectedRow[]},
 ): Promise<RowPreview[]> {
 	const {previewRows} = await engine();
-	return previewRows((await session.read()).data, session.packs, input.host, input.rows);
+	return previewRows((await session.read()).data, await session.loadPacks(), input.host, input.rows);
 }
 
 export interface ImportRowsInput {
@@ -127,10 +128,11 @@ export async function importRows(
 ): Promise<BatchResult> {
 	const {runBatch, checkConcurrency} = await engine();
 	const concurrency = checkConcurrency(input.concurrency);
+	const packs = await session.loadPacks();
 	return session.withLock('import-batch', (store) =>
 		runBatch({
 			store,
-			packs: session.packs,
+			packs,
 			host: input.host,
 			rows: input.rows,
 			notDetected: input.notDetected,
@@ -161,12 +163,13 @@ export async function importBatch(
 ): Promise<BatchResult> {
 	const {importBatch: importBoth, checkConcurrency} = await engine();
 	const concurrency = checkConcurrency(input.concurrency);
+	const packs = await session.loadPacks();
 	return session.withLock('import-batch', (store) => {
 		resolveHost(store.data, input.host);
 		run.onStart?.();
 		return importBoth({
 			store,
-			packs: session.packs,
+			packs,
 			host: input.host,
 			rows: input.rows,
 			invalid: input.invalid,

@@ -20,7 +20,7 @@ export async function planImport(session: Session, input: ImportInput): Promise<
 		import('../core/import/run-import.js'),
 		import('../core/import/plan.js'),
 	]);
-	return withPlan(checkImport(store, session.packs, input));
+	return withPlan(checkImport(store, await session.loadPacks(), input));
 }
 
 export async function importProvider(
@@ -30,10 +30,11 @@ export async function importProvider(
 ): Promise<ImportResult> {
 	await planImport(session, input);
 	const {runImport} = await import('../core/import/run-import.js');
+	const packs = await session.loadPacks();
 	return session.withLock('import', (store) =>
 		runImport({
 			store,
-			packs: session.packs,
+			packs,
 			request: input,
 			sink: run.sink,
 			signal: run.signal,

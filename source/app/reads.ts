@@ -15,7 +15,7 @@ import type {BatchDetail} from '../core/reads/batch.js';
 import type {StateStore} from '../store/state-store.js';
 import {resolveHost} from '../core/hosts/lookup.js';
 import {NEXT_STEP} from '../core/pipeline/next-step.js';
-import {loadPacks, packsDir, packView, type Pack, type PackSet} from '../core/packs/packs.js';
+import type {Pack, PackSet, packView} from '../core/packs/packs.js';
 import type {FailureClass, State} from '../store/schema.js';
 import type {Session} from './session.js';
 
@@ -128,7 +128,11 @@ export async function batchDocumentOf(store: StateStore, batchId: string) {
 }
 
 /** The packs folder read afresh: the packs, and the files that failed their schema (file and field). */
-export function listPacks(): PackSet & {views: Array<ReturnType<typeof packView>>; dir: string} {
+export async function listPacks(): Promise<
+	PackSet & {views: Array<ReturnType<typeof packView>>; dir: string}
+> {
+	// Loaded here, not with this module: the status reads never load the packs or zod.
+	const {loadPacks, packsDir, packView} = await import('../core/packs/packs.js');
 	const set = loadPacks();
 	return {...set, views: set.packs.map(packView), dir: packsDir()};
 }

@@ -5,7 +5,7 @@
 // and releases it when it ends, the same way for every view (docs/architecture.md "The session").
 import type {Operator} from '../core/hosts/access.js';
 import type {StepEvent} from '../core/pipeline/events.js';
-import {loadPacks, type PackSet} from '../core/packs/packs.js';
+import type {PackSet} from '../core/packs/packs.js';
 import {resolveDataDir} from '../store/paths.js';
 import {StateStore} from '../store/state-store.js';
 import {resolveLockWaitMs, resolveTiming, type Timing} from './timing.js';
@@ -32,6 +32,18 @@ export interface SessionOptions {
 export interface Run<E = StepEvent> {
 	sink: (event: E) => void;
 	signal: AbortSignal;
+}
+
+/**
+ * The packs module, with zod for its schema, is loaded when an operation first needs the packs, not
+ * with the session: reads (`crm status`, the service's reads, the TUI's first screens) never load
+ * it (docs/architecture.md "Start-up").
+ */
+let packsModule: typeof import('../core/packs/packs.js') | null = null;
+
+/** Loads the packs module (once); after it, `session.packs` can be read synchronously. */
+export async function preloadPacks(): Promise<void> {
+	packsModule ??= await import('../core/packs/packs.js');
 }
 
 export class Session {
@@ -66,14 +78,24 @@ export class Session {
 		return next;
 	}
 
-	/** The provider packs, loaded on first use; a bad pack file is reported once and skipped. */
+	/**
+	 * The provider packs, loaded on first use; a bad pack file is reported once and skipped. Read
+	 * synchronously (the TUI's forms) only after loadPacks() or preloadPacks().
+	 */
 	get packs(): PackSet {
 		if (!this.packSet) {
-			this.packSet = loadPacks();
+			if (!packsModule) throw new Error('Session.packs read before loadPacks()');
+			this.packSet = packsModule.loadPacks();
 			for (const p of this.packSet.problems)
 				this.options.warn?.(`pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 		}
 		return this.packSet;
+	}
+
+	/** The provider packs, loading their module first when no operation has yet. */
+	async loadPacks(): Promise<PackSet> {
+		await preloadPacks();
+		return this.packs;
 	}
 
 	/**

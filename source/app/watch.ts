@@ -78,7 +78,7 @@ export async function watch(session: Session, input: WatchInput, run: WatchRun):
 				read: () => session.read(),
 				withLock: (fn) =>
 					session.withLock('watch', fn, {waitMs: Math.max(session.lockWaitMs, STATE_WAIT_MS)}),
-				packs: session.packs,
+				packs: await session.loadPacks(),
 				timing: session.timing,
 				operator: session.operator,
 				alertBackoffMs: alertBackoffMs(),

@@ -6,7 +6,7 @@ import type {CommandContext} from './context.js';
 import {table} from './output.js';
 
 export async function packsCommand(ctx: CommandContext): Promise<number> {
-	const {packs, problems, views, dir} = listPacks();
+	const {packs, problems, views, dir} = await listPacks();
 	const folder = problems.find((p) => p.field === '(folder)');
 	if (folder)
 		throw invalidInput('CRM_PACKS_DIR', `cannot read the packs folder ${folder.file}: ${folder.message}`);

@@ -47,22 +47,29 @@ export function secretForms(secret: string): string[] {
 
 // ---- the registry ----
 
+/** Secrets that need escaping somewhere (JSON, URLs): every form kept as a string, below. */
 const registry = new Set<string>();
 
 /**
- * Every form of every secret in one set, and the lengths of the forms sharing each first
+ * Every form of every such secret in one set, and the lengths of the forms sharing each first
  * MIN_SECRET_LENGTH characters (one number for a prefix one form has, the common case; longest first
- * otherwise), and the prefixes' rolling hashes: one pass over a text (Rabin-Karp) finds them all at a
- * cost that does not grow with the number of secrets (state.json at 10,000 batches holds 20,000:
- * every managed user's password and key), and registering one costs a set entry and a map entry, no
- * object per form. A few lines do this without a multi-pattern matching dependency.
+ * otherwise). Few secrets need this: keys, passwords and tokens are plain (see `plain` below).
  */
 const allForms = new Set<string>();
 const lengthsByPrefix = new Map<string, number | number[]>();
-/** One bit per prefix hash (its top 20 bits): a typed-array test per position, far cheaper than a Set. */
+
+/**
+ * One bit per prefix hash of every form of either kind (its top 20 bits): one pass over a text
+ * (Rabin-Karp) tests each position with a typed-array read, at a cost that does not grow with the
+ * number of secrets. A few lines do this without a multi-pattern matching dependency.
+ */
 const prefixBits = new Uint32Array(1 << 15);
 const bitOf = (h: number) => h >>> 12;
 const hasPrefix = (h: number) => (prefixBits[bitOf(h) >>> 5]! & (1 << (bitOf(h) & 31))) !== 0;
+const setPrefix = (h: number) => {
+	const bit = bitOf(h);
+	prefixBits[bit >>> 5]! |= 1 << (bit & 31);
+};
 // A polynomial hash in 32-bit integer arithmetic (it wraps: modulo 2^32), cheap to roll by one character.
 const HASH_BASE = 131;
 let HASH_DROP = 1; // HASH_BASE^(MIN_SECRET_LENGTH - 1): takes the leading character out
@@ -74,11 +81,109 @@ function prefixHash(text: string, i: number): number {
 	return h;
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** The hash of the first MIN_SECRET_LENGTH (6) characters of an ASCII string's base64 form: its first 5 bytes. */
+function base64PrefixHash(s: string): number {
+	const b0 = s.charCodeAt(0);
+	const b1 = s.charCodeAt(1);
+	const b2 = s.charCodeAt(2);
+	const b3 = s.charCodeAt(3);
+	const b4 = s.charCodeAt(4);
+	let h = 0;
+	const step = (sextet: number) => (h = (Math.imul(h, HASH_BASE) + BASE64.charCodeAt(sextet)) | 0);
+	step(b0 >> 2);
+	step(((b0 & 3) << 4) | (b1 >> 4));
+	step(((b1 & 15) << 2) | (b2 >> 6));
+	step(b2 & 63);
+	step(b3 >> 2);
+	return step(((b3 & 3) << 4) | (b4 >> 4));
+}
+
+/**
+ * Plain secrets (letters, digits and `_.~-`: every generated password and issued key), whose raw,
+ * JSON and URL forms are one string and whose base64 form follows from their characters. They are
+ * kept in one set, and indexed by the rolling hash of each form's first MIN_SECRET_LENGTH characters
+ * with the form's length: registering one costs a set entry and two integer hashes, with no string
+ * made per form (state.json at 10,000 batches holds 20,000 secrets, registered by every command that
+ * opens it). A scrub confirms a hit with one set lookup of the text there (its base64 decoded first).
+ */
+const plain = new Set<string>();
+
+/**
+ * (prefix hash, form length * 2 + kind) pairs, kind 0 the secret itself and 1 its base64 form, as a
+ * chained hash table in typed arrays (a bucket's first node, each node's hash, entry and next node):
+ * no object per secret. Secrets sharing their first characters and length (`sk-proj-…`) share a node.
+ */
+let bucketBits = 10;
+let bucketHead = new Int32Array(1 << bucketBits).fill(-1);
+let nodeHash = new Int32Array(1 << bucketBits);
+let nodeEntry = new Int32Array(1 << bucketBits);
+let nodeNext = new Int32Array(1 << bucketBits);
+let nodes = 0;
+
+const bucketOf = (h: number) => Math.imul(h, 0x9e3779b1) >>> (32 - bucketBits);
+
+/** Room for `needed` nodes in all: the arrays grow to the next power of two, the buckets with them. */
+function reserve(needed: number): void {
+	if (needed <= nodeHash.length) return;
+	while (1 << bucketBits < needed) bucketBits++;
+	const size = 1 << bucketBits;
+	const copy = (from: Int32Array) => {
+		const to = new Int32Array(size);
+		to.set(from.subarray(0, nodes));
+		return to;
+	};
+	[nodeHash, nodeEntry, nodeNext] = [copy(nodeHash), copy(nodeEntry), copy(nodeNext)];
+	bucketHead = new Int32Array(size).fill(-1);
+	for (let n = 0; n < nodes; n++) {
+		const b = bucketOf(nodeHash[n]!);
+		nodeNext[n] = bucketHead[b]!;
+		bucketHead[b] = n;
+	}
+}
+
+function insert(h: number, entry: number): void {
+	const b = bucketOf(h);
+	for (let n = bucketHead[b]!; n !== -1; n = nodeNext[n]!) {
+		if (nodeHash[n] === h && nodeEntry[n] === entry) return;
+	}
+	setPrefix(h);
+	nodeHash[nodes] = h;
+	nodeEntry[nodes] = entry;
+	nodeNext[nodes] = bucketHead[b]!;
+	bucketHead[b] = nodes++;
+}
+
+function addPlain(value: string): void {
+	if (plain.has(value)) return;
+	plain.add(value);
+	reserve(nodes + 2);
+	insert(prefixHash(value, 0), value.length * 2);
+	insert(base64PrefixHash(value), Math.ceil(value.length / 3) * 8 + 1); // 4 characters per 3 bytes
+}
+
+/** The longest of the plain secrets' forms hashed h that text holds at i (0: none). */
+function plainAt(text: string, i: number, h: number): number {
+	let best = 0;
+	for (let n = bucketHead[bucketOf(h)]!; n !== -1; n = nodeNext[n]!) {
+		const length = nodeEntry[n]! >> 1;
+		if (nodeHash[n] !== h || length <= best || i + length > text.length) continue;
+		const there = text.slice(i, i + length);
+		if ((nodeEntry[n]! & 1) === 0) {
+			if (plain.has(there)) best = length;
+			continue;
+		}
+		const decoded = Buffer.from(there, 'base64').toString('latin1');
+		if (plain.has(decoded) && Buffer.from(decoded).toString('base64') === there) best = length;
+	}
+	return best;
+}
+
 function indexForm(form: string): void {
 	if (allForms.has(form)) return;
 	allForms.add(form);
-	const bit = bitOf(prefixHash(form, 0));
-	prefixBits[bit >>> 5]! |= 1 << (bit & 31);
+	setPrefix(prefixHash(form, 0));
 	const prefix = form.slice(0, MIN_SECRET_LENGTH);
 	const known = lengthsByPrefix.get(prefix);
 	if (known === undefined) lengthsByPrefix.set(prefix, form.length);
@@ -91,15 +196,16 @@ function indexForm(form: string): void {
 	}
 }
 
-function formAt(text: string, i: number): number {
+/** The length of the longest form of a known secret at text[i] (0: none); h is the hash of its first characters. */
+function formAt(text: string, i: number, h: number): number {
+	const best = nodes > 0 ? plainAt(text, i, h) : 0;
+	if (allForms.size === 0) return best;
 	const known = lengthsByPrefix.get(text.slice(i, i + MIN_SECRET_LENGTH));
-	if (known === undefined) return 0;
-	if (typeof known === 'number')
-		return i + known <= text.length && allForms.has(text.slice(i, i + known)) ? known : 0;
-	for (const length of known) {
-		if (i + length <= text.length && allForms.has(text.slice(i, i + length))) return length;
+	if (known === undefined) return best;
+	for (const length of typeof known === 'number' ? [known] : known) {
+		if (length > best && i + length <= text.length && allForms.has(text.slice(i, i + length))) return length;
 	}
-	return 0;
+	return best;
 }
 
 /** Adds a secret to the process-wide registry (and its trimmed form); short or empty values are ignored. */
@@ -110,8 +216,28 @@ export function registerSecret(value: string | null | undefined): void {
 	if (trimmed !== value) add(trimmed);
 }
 
+/**
+ * Registers the given fields of many records at once (state.json's batch secrets): room for all of
+ * them is made first, so the table grows once.
+ */
+export function registerSecretFields<T extends object>(
+	records: Iterable<T>,
+	fields: ReadonlyArray<keyof T>,
+): void {
+	const list = Array.isArray(records) ? (records as T[]) : [...records];
+	reserve(nodes + 2 * list.length * fields.length);
+	for (const record of list) {
+		for (const field of fields) {
+			const value = record[field];
+			if (typeof value === 'string') registerSecret(value);
+		}
+	}
+}
+
 function add(value: string): void {
-	if (value.length < MIN_SECRET_LENGTH || registry.has(value)) return;
+	if (value.length < MIN_SECRET_LENGTH) return;
+	if (PLAIN.test(value)) return addPlain(value);
+	if (registry.has(value)) return;
 	registry.add(value);
 	for (const form of secretForms(value)) indexForm(form);
 }
@@ -143,26 +269,29 @@ export function registerSecretsIn(value: unknown, depth = 0): void {
 
 /** The registered secrets (tests, and the acceptance run's own leak check). */
 export function knownSecrets(): string[] {
-	return [...registry];
+	return [...registry, ...plain];
 }
 
 /** Empties the registry. Tests only: a process never forgets a secret it has seen. */
 export function resetSecretsForTests(): void {
 	registry.clear();
+	plain.clear();
+	bucketHead.fill(-1);
+	nodes = 0;
 	allForms.clear();
 	lengthsByPrefix.clear();
 	prefixBits.fill(0);
 }
 
 function scrubKnown(text: string): string {
-	if (allForms.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+	if ((allForms.size === 0 && plain.size === 0) || text.length < MIN_SECRET_LENGTH) return text;
 	let out = '';
 	let last = 0;
 	let i = 0;
 	const end = text.length - MIN_SECRET_LENGTH;
 	let h = prefixHash(text, 0);
 	while (i <= end) {
-		const length = hasPrefix(h) ? formAt(text, i) : 0;
+		const length = hasPrefix(h) ? formAt(text, i, h) : 0;
 		if (length > 0) {
 			out += text.slice(last, i) + REDACTED;
 			i += length;

@@ -17,7 +17,13 @@ import {
 import path from 'node:path';
 import {DataFile} from 'lowdb/node';
 import {CrmError} from '../lib/errors.js';
-import {redactValue, registerSecret, registerSecretsIn} from '../lib/secrets.js';
+import {
+	isSecretKey,
+	redactValue,
+	registerSecret,
+	registerSecretFields,
+	registerSecretsIn,
+} from '../lib/secrets.js';
 import {acquireLock, pidAlive, type HeldLock} from './lock.js';
 import type {migrateV1} from './migrations.js';
 import {checkDataDir, dataPaths, type DataPaths} from './paths.js';
@@ -30,8 +36,8 @@ import {
 	emptyState,
 	resourceKey,
 } from './constants.js';
-import type {BatchFile, ReconcileRun, State} from './schema.js';
-import {decodeStateQuick, StateEncoder, StateShapeError} from './state-codec.js';
+import type {BatchFile, BatchSecrets, ReconcileRun, State} from './schema.js';
+import {decodeStateQuick, SECRET_COLUMNS, StateEncoder, StateShapeError} from './state-codec.js';
 import {
 	readStateFile,
 	tempFileOf,
@@ -124,6 +130,9 @@ function isIndexable(r: unknown): boolean {
 
 /** Parts of state.json that hold no secret by design. */
 const SECRET_FREE = new Set(['batches', 'reconcile_runs', 'acceptance_runs']);
+
+/** The columns of a batch-secrets row that hold secrets: the managed user's password and key, a kept provider key. */
+const BATCH_SECRET_FIELDS = SECRET_COLUMNS.filter(isSecretKey) as Array<keyof BatchSecrets & string>;
 
 export interface OpenOptions {
 	/**
@@ -260,6 +269,7 @@ export class StateStore {
 		const quick = decodeStateQuick(raw);
 		if (quick) {
 			this.state = quick;
+			this.rowsHoldOnlyColumns = true;
 			return;
 		}
 		try {
@@ -272,16 +282,27 @@ export class StateStore {
 
 	/**
 	 * Host credentials and sessions, managed users' passwords and keys, kept provider keys: every
-	 * string under a secret-named field is known before anything is printed. The large indexes hold
-	 * none and are skipped (at 10,000 batches walking them would cost every command).
+	 * string under a secret-named field is known before anything is printed, whatever reads it (a
+	 * batch file an older build wrote may quote one). The large indexes hold none and are skipped (at
+	 * 10,000 batches walking them would cost every command).
 	 */
 	private registerSecrets(): void {
-		registerSecretsIn(
-			Object.fromEntries(Object.entries(this.state).filter(([name]) => !SECRET_FREE.has(name))),
-		);
+		const state = this.state as State & Record<string, unknown>;
+		const parts: Record<string, unknown> = {};
+		for (const name of Object.keys(state)) {
+			if (!SECRET_FREE.has(name) && !(name === 'batch_secrets' && this.rowsHoldOnlyColumns))
+				parts[name] = state[name];
+		}
+		registerSecretsIn(parts);
+		// The quick decode built each row with exactly the table's columns: no walk of 10,000 objects.
+		if (this.rowsHoldOnlyColumns)
+			registerSecretFields(Object.values(this.state.batch_secrets), BATCH_SECRET_FIELDS);
 		// The alerts webhook URL carries its token (Feishu, DingTalk) under a name that is not secret-like.
 		registerSecret(this.state.alerts?.webhook_url);
 	}
+
+	/** The batch secrets came from the quick decode, each row with the table's columns and no others. */
+	private rowsHoldOnlyColumns = false;
 
 	/** A version-1 file read without the lock is migrated in memory only; its batch files live here. */
 	private pendingMigration: ReturnType<typeof migrateV1> | null = null;

@@ -115,7 +115,7 @@ export const readRoutes = {
 
 export function registerReadRoutes(app: OpenAPIHono, deps: ServiceDeps): void {
 	app.openapi(readRoutes.packs, async (c) => {
-		const {views, problems} = listPacks();
+		const {views, problems} = await listPacks();
 		for (const p of problems) deps.log(`warning: pack file ${p.file} skipped: ${p.field}: ${p.message}`);
 		return c.json({packs: views}, 200);
 	});

@@ -8,7 +8,7 @@ import React, {useEffect, useMemo, useState, type ReactNode} from 'react';
 import {Box} from 'ink';
 import {Text} from './text.js';
 import type {Pack} from '../../app/reads.js';
-import type {Session} from '../../app/session.js';
+import {preloadPacks, type Session} from '../../app/session.js';
 import type {HostRecord} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
@@ -21,6 +21,10 @@ import {MaskedField, TextField} from './masked-field.js';
 import {SelectList} from './select-list.js';
 import {SmokeModelField, SmokeModelList, smokeModelLabel} from './smoke-model.js';
 import {HostPick} from './host-pick.js';
+
+// The form reads the packs as it draws: they (and zod, their schema's library) load with this screen,
+// never with the TUI's first screens (docs/architecture.md "Start-up").
+await preloadPacks();
 
 export type Stage = 'host' | 'pack' | 'url' | 'key' | 'access' | 'check' | 'smoke' | 'smoke-name' | 'run';
 const ORDER: Stage[] = ['host', 'pack', 'url', 'key', 'access', 'check'];
