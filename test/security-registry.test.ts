@@ -9,10 +9,13 @@ import {
 	redactText,
 	redactValue,
 	registerSecret,
+	registerSecretFields,
 	registerSecretsIn,
 	resetSecretsForTests,
 	secretForms,
+	secretsGeneration,
 } from '../source/lib/secrets.js';
+import {scrubbedAnswer, scrubbedJson} from '../source/server/secrets.js';
 
 test.beforeEach(() => resetSecretsForTests());
 
@@ -119,6 +122,73 @@ test.serial('secrets sharing their first characters are each found, the longest 
 	);
 	t.is(redactText('shared-abcdefg'), '[redacted]defg');
 	t.is(knownSecrets().length, 3);
+});
+
+test.serial(
+	'plain secrets: raw and base64 found anywhere in a text, lengths 6 to 60, sharing prefixes',
+	(t) => {
+		const secrets = Array.from(
+			{length: 55},
+			(_, n) => `sk-pro${'j0123456789abcdefghijklmnopqrstuvwxyz_.~-ABCDEFGHIJKLMNOPQRS'.slice(0, n)}`,
+		);
+		for (const s of secrets) registerSecret(s);
+		for (const s of secrets) {
+			const b64 = Buffer.from(s).toString('base64');
+			for (const text of [
+				s,
+				`x${s}y`,
+				JSON.stringify({k: s}),
+				b64,
+				`Basic:${b64}.`,
+				`?q=${encodeURIComponent(s)}`,
+			]) {
+				const out = redactText(text);
+				t.false(out.includes(s), `${s} in ${out}`);
+				t.false(out.includes(b64), `${b64} in ${out}`);
+			}
+		}
+		// Not a secret: a known secret's start, or its base64 with a character changed.
+		t.is(redactText('sk-pr'), 'sk-pr');
+		const b64 = Buffer.from(secrets[20]!).toString('base64');
+		const changed = `${b64.slice(0, 2)}${b64[2] === 'A' ? 'B' : 'A'}${b64.slice(3)}`;
+		t.is(redactText(changed), changed);
+		t.is(knownSecrets().length, 55);
+	},
+);
+
+test.serial('registerSecretFields registers the named fields of many records, and only those', (t) => {
+	const rows = Array.from({length: 500}, (_, n) => ({
+		batch_id: `b-${n}`,
+		user_email: `user-${n}@crm.invalid`,
+		user_password: `pw-${n.toString().padStart(4, '0')}-generated`,
+		user_key: `sk-${n.toString(16).padStart(40, '0')}`,
+		provider_key: n % 2 ? null : ` padded key ${n} \n`,
+	}));
+	registerSecretFields(rows, ['user_password', 'user_key', 'provider_key']);
+	const known = new Set(knownSecrets());
+	t.is(known.size, 500 + 500 + 250 * 2); // a padded key is known with and without its spaces
+	t.true(known.has('pw-0042-generated') && known.has('padded key 42') && known.has(' padded key 42 \n'));
+	t.false(known.has('user-7@crm.invalid'));
+	const text = rows
+		.map((r) => `${r.user_email} ${r.user_password} ${Buffer.from(r.user_key).toString('base64')}`)
+		.join('\n');
+	const out = redactText(text);
+	for (const r of rows) t.false(out.includes(r.user_password) || out.includes(r.user_key));
+	t.true(out.includes('user-499@crm.invalid'));
+});
+
+test.serial('a kept service answer is scrubbed again once a secret it holds is registered', (t) => {
+	const kept = scrubbedJson({status: [{name: 'late-secret-value-0001'}]});
+	t.true(scrubbedAnswer(kept).status === 200 && kept.text.includes('late-secret-value-0001'));
+	const before = secretsGeneration();
+	registerSecret('late-secret-value-0001');
+	t.is(secretsGeneration(), before + 1);
+	registerSecret('late-secret-value-0001');
+	t.is(secretsGeneration(), before + 1, 'a secret registered again changes nothing');
+	const res = scrubbedAnswer(kept);
+	t.is(res.headers.get('content-type'), 'application/json');
+	t.false(kept.text.includes('late-secret-value-0001'));
+	t.is(kept.text, JSON.stringify({status: [{name: '[redacted]'}]}));
 });
 
 test.serial('registerSecretsIn takes every string under a secret-named field of a host answer', (t) => {

@@ -18,13 +18,14 @@ import {registerMetaRoutes} from './routes/meta.js';
 import {registerOperationRoutes} from './routes/operations.js';
 import {registerPageRoutes} from './routes/page.js';
 import {registerReadRoutes} from './routes/reads.js';
-import {learnBodySecrets, scrubText} from './secrets.js';
+import {isScrubbed, learnBodySecrets, scrubText} from './secrets.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
 /** Every JSON or HTML answer is scrubbed of every secret the process knows before it leaves. */
 const scrubAnswers: MiddlewareHandler = async (c, next) => {
 	await next();
+	if (isScrubbed(c.res)) return;
 	const type = c.res.headers.get('content-type') ?? '';
 	if (!/^(application\/json|text\/html)/.test(type)) return;
 	const body = await c.res.text();
