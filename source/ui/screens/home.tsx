@@ -29,7 +29,7 @@ import {
 	useStoppedSandbox,
 } from '../components/stopped-sandbox.js';
 import type {HostRecord} from '../../store/schema.js';
-import {useRows} from '../hooks/use-window.js';
+import {useColumns, useRows} from '../hooks/use-window.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 import {color} from '../theme.js';
 
@@ -62,8 +62,24 @@ const MAX_HOSTS = 5;
 
 const HEALTH_COLOR = {broken: color.fail, ready: color.ok, none: undefined} as const;
 
+/** The name and version columns before a host's summary, with the spaces after them. */
+const SUMMARY_AT = 14 + 1 + 8 + 1;
+
+/**
+ * The providers' access words, as many as fit in `width` columns (cut with … as the line would be):
+ * a host with hundreds of providers is not joined into a line the terminal measures and then cuts.
+ */
+function summaryOf(h: HostStatus, width: number): string {
+	let text = '';
+	for (const r of h.providers) {
+		text += `${text ? ' · ' : ''}${r.pack} ${providerAccessWord(r)}`;
+		if (text.length > width) break;
+	}
+	return cell(text, width).trimEnd();
+}
+
 /** One line per host: its providers' access, coloured by the host's health (from source/app). */
-function hostLine(h: HostStatus, record: HostRecord | undefined) {
+function hostLine(h: HostStatus, record: HostRecord | undefined, width: number) {
 	if (record && sandboxStopped(record)) {
 		const n = h.providers.reduce((sum, r) => sum + r.batches, 0);
 		return {
@@ -75,10 +91,7 @@ function hostLine(h: HostStatus, record: HostRecord | undefined) {
 			tint: color.warn,
 		};
 	}
-	const summary =
-		h.providers.length === 0
-			? 'no imports yet'
-			: h.providers.map((r) => `${r.pack} ${providerAccessWord(r)}`).join(' · ');
+	const summary = h.providers.length === 0 ? 'no imports yet' : summaryOf(h, width);
 	const words: Words = h.providers.map((r) => ['access', providerAccessWord(r)]);
 	return {
 		id: h.host_id,
@@ -95,6 +108,7 @@ export function HomeScreen() {
 	const actions = useUIActions();
 	const op = useOperation<SandboxHost>();
 	const [progress, setProgress] = useState('');
+	const columns = useColumns();
 	const hosts = useMemo(
 		() =>
 			data
@@ -102,10 +116,11 @@ export function HomeScreen() {
 						hostLine(
 							h,
 							data.hosts.find((r) => r.host_id === h.host_id),
+							Math.max(1, columns - SUMMARY_AT),
 						),
 					)
 				: [],
-		[data],
+		[data, columns],
 	);
 	const stoppedHost = data?.hosts.find(sandboxStopped);
 	const name = stoppedHost?.name ?? '';
