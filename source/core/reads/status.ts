@@ -87,9 +87,11 @@ export function providerRows(
 	hostId?: string,
 	/** Every batch's drift verdict: computed once by a caller that asks for several hosts. */
 	drifts: Map<string, BatchDrift> = batchDrifts(state),
+	/** The batches to read (the host's, grouped once by a caller that asks for several hosts). */
+	batches: readonly BatchIndex[] = state.batches,
 ): ProviderRow[] {
 	const groups = new Map<string, BatchIndex[]>();
-	for (const b of state.batches) {
+	for (const b of batches) {
 		if (hostId && b.host_id !== hostId) continue;
 		const key = `${b.host_id}|${b.pack}|${b.base_url}`;
 		const list = groups.get(key);
@@ -199,13 +201,17 @@ export interface HostStatus {
 
 /** Per registered host (or the one asked): its providers, how many are ready, its batches, its health. */
 export function hostStatuses(state: State, hostId?: string): HostStatus[] {
-	const counts = new Map<string, number>();
-	for (const b of state.batches) counts.set(b.host_id, (counts.get(b.host_id) ?? 0) + 1);
+	const byHost = new Map<string, BatchIndex[]>();
+	for (const b of state.batches) {
+		const list = byHost.get(b.host_id);
+		if (list) list.push(b);
+		else byHost.set(b.host_id, [b]);
+	}
 	const drifts = batchDrifts(state);
 	return state.hosts
 		.filter((h: HostRecord) => !hostId || h.host_id === hostId)
 		.map((h) => {
-			const providers = providerRows(state, h.host_id, drifts);
+			const providers = providerRows(state, h.host_id, drifts, byHost.get(h.host_id) ?? []);
 			return {
 				host_id: h.host_id,
 				name: h.name,
@@ -214,7 +220,7 @@ export function hostStatuses(state: State, hostId?: string): HostStatus[] {
 				version: h.version,
 				providers,
 				ready: providers.filter((p) => p.access_status.endsWith('_ready')).length,
-				batches: counts.get(h.host_id) ?? 0,
+				batches: byHost.get(h.host_id)?.length ?? 0,
 				health: healthOf(providers),
 			};
 		});
