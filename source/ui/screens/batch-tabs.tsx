@@ -69,11 +69,16 @@ export function ResourceRows({
 	resources,
 	limit,
 	isActive,
+	at,
+	onAt,
 	onOpen,
 }: {
 	resources: ResourceRecord[];
 	limit: number;
 	isActive: boolean;
+	/** The row highlighted (kept while its record is open). */
+	at: number;
+	onAt: (index: number) => void;
 	onOpen: (record: ResourceRecord) => void;
 }) {
 	const cols = useFitted(RESOURCE_COLUMNS);
@@ -96,7 +101,9 @@ export function ResourceRows({
 					color: r.status === 'created' ? undefined : statusColor(r.status === 'failed' ? 'fail' : 'warn'),
 				}))}
 				limit={limit}
+				initialIndex={at}
 				isActive={isActive}
+				onHighlight={(_r, i) => onAt(i)}
 				onSelect={onOpen}
 			/>
 		</Box>

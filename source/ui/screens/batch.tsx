@@ -42,6 +42,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const [rotate, setRotate] = useState(0);
 	const [reading, setReading] = useState<string | null>(null);
 	const [record, setRecord] = useState<ResourceRecord | null>(null);
+	const [recordAt, setRecordAt] = useState(0);
 	const [curl, setCurl] = useState(false);
 	const rows = useListRows(14);
 
@@ -147,6 +148,8 @@ export function BatchScreen({batchId}: {batchId: string}) {
 					resources={loaded.file.resources}
 					limit={Math.max(3, rows - 1)}
 					isActive={listing}
+					at={recordAt}
+					onAt={setRecordAt}
 					onOpen={setRecord}
 				/>
 			) : null}
