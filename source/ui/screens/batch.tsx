@@ -6,7 +6,7 @@ import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {accessWord, nextStep, showBatch} from '../../app/reads.js';
-import type {ResourceRecord} from '../../store/schema.js';
+import type {BatchIndex, ResourceRecord} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
@@ -116,27 +116,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 				title={`Batch ${batchId}`}
 				subtitle={`${index.pack} · ${index.base_url} · ${index.access_mode} · ${shortTime(index.created_at)}`}
 			/>
-			<Text>
-				<Text color={statusColor(index.batch_status)}>{index.batch_status}</Text> · provider{' '}
-				<Text color={statusColor(index.provider_status)}>{index.provider_status ?? '-'}</Text> · access{' '}
-				<Text bold color={statusColor(index.access_status)}>
-					{access}
-				</Text>
-				{index.stopped_at_step ? <Text> · stopped at {index.stopped_at_step}</Text> : null}
-			</Text>
-			<WordLegend words={words.slice(0, 2)} max={2} />
-			{index.failure_class ? (
-				<Text color={color.fail} wrap="truncate-end">
-					{index.failure_class}: {nextStep(index.failure_class)}
-				</Text>
-			) : null}
-			<Box marginTop={1}>
-				{TABS.map((t) => (
-					<Text key={t} bold={t === tab} color={t === tab ? color.accent : undefined} dimColor={t !== tab}>
-						{t === tab ? `[${t}]` : ` ${t} `}{' '}
-					</Text>
-				))}
-			</Box>
+			<BatchState index={index} access={access} words={words} tab={tab} />
 			{loaded === null ? <Text dimColor>reading the batch file…</Text> : null}
 			{loaded?.error ? <Text color={color.fail}>{loaded.error}</Text> : null}
 			{loaded && !loaded.error && !loaded.file ? (
@@ -198,6 +178,45 @@ function TabLines({lines, offset, rows}: {lines: ReturnType<typeof linesOf>; off
 				</Text>
 			))}
 			{offset + rows < lines.length ? <Text dimColor>↓ {lines.length - offset - rows} more</Text> : null}
+		</Box>
+	);
+}
+
+/** The batch's status words, what its failure means, and the tabs. */
+function BatchState({
+	index,
+	access,
+	words,
+	tab,
+}: {
+	index: BatchIndex;
+	access: string;
+	words: Words;
+	tab: Tab;
+}) {
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text color={statusColor(index.batch_status)}>{index.batch_status}</Text> · provider{' '}
+				<Text color={statusColor(index.provider_status)}>{index.provider_status ?? '-'}</Text> · access{' '}
+				<Text bold color={statusColor(index.access_status)}>
+					{access}
+				</Text>
+				{index.stopped_at_step ? <Text> · stopped at {index.stopped_at_step}</Text> : null}
+			</Text>
+			<WordLegend words={words.slice(0, 2)} max={2} />
+			{index.failure_class ? (
+				<Text color={color.fail} wrap="truncate-end">
+					{index.failure_class}: {nextStep(index.failure_class)}
+				</Text>
+			) : null}
+			<Box marginTop={1}>
+				{TABS.map((t) => (
+					<Text key={t} bold={t === tab} color={t === tab ? color.accent : undefined} dimColor={t !== tab}>
+						{t === tab ? `[${t}]` : ` ${t} `}{' '}
+					</Text>
+				))}
+			</Box>
 		</Box>
 	);
 }
