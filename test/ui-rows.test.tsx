@@ -112,7 +112,7 @@ for (const [columns, rows] of SIZES) {
 		const tui = renderTui({dataDir, initialScreen: {id: 'rollback-provider', hostId, pack: 'deepseek', url}});
 		tui.resize(columns, rows);
 		try {
-			const plan = await tui.waitFor('Type lab/deepseek to confirm');
+			const plan = await tui.waitFor('Type host/pack lab/deepseek to confirm');
 			t.true(plan.indexOf(`batch ${newer.batch_id}`) < plan.indexOf(`batch ${older.batch_id}`));
 			t.is(/BATCH\s+ACTION\s+TYPE/.test(plan), wide, 'the batch column where it fits');
 			t.deepEqual(fitsWidth(plan, columns), []);

@@ -20,7 +20,7 @@ import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
 import {SelectList} from '../components/select-list.js';
 import {cell, changeLines, columns, row, TableHeader, useFitted, type Column} from '../components/table.js';
-import {RunFrame} from '../components/run-frame.js';
+import {BatchNowLine, RunFrame} from '../components/run-frame.js';
 import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
@@ -514,22 +514,12 @@ function RollbackStage({batchId, onDone, onBack}: {batchId: string; onDone: () =
 			title={`Roll back › ${batchId}`}
 			subtitle="deleting exactly the recorded resources"
 			run={run}
-			choices={[
-				{label: 'Home', value: 'home'},
-				{label: 'Back', value: 'back'},
-			]}
-			onChoose={(v) => (v === 'home' ? onDone() : onBack())}
+			onHome={onDone}
 			onBack={onBack}
 		>
 			{(r) => (
 				<Box flexDirection="column">
-					<Text>
-						batch <Text bold>{r.batch_id}</Text> is now{' '}
-						<Text bold color={statusColor(r.batch_status)}>
-							{r.batch_status}
-						</Text>
-						{` · ${r.deleted.length} deleted · ${r.skipped.length} skipped · ${r.failed.length} failed`}
-					</Text>
+					<BatchNowLine batch={r} />
 					<ItemsLine label="deleted" items={r.deleted} tint={color.ok} />
 					<ItemsLine
 						label="skipped (no longer the recorded resource; never deleted)"

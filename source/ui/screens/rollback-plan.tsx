@@ -12,7 +12,7 @@ import {useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, type KeySpec} from '../components/key-help.js';
-import {TextField} from '../components/masked-field.js';
+import {TypedConfirm} from '../components/confirm.js';
 import {RecordOf} from '../components/record-view.js';
 import {SelectList} from '../components/select-list.js';
 import {columns, row, TableHeader, useFitted} from '../components/table.js';
@@ -115,6 +115,46 @@ export function planKeys(focus: PlanFocus, confirm: boolean): KeySpec[] {
 	];
 }
 
+/**
+ * The keys of a plan screen: the typed confirmation has them first; ↑ from it moves into the rows
+ * (the last one highlighted), Esc from the rows goes back to the field, Esc from the field goes back.
+ * What was typed is kept while the rows or a record are open.
+ */
+export function usePlanFocus(
+	confirm: boolean,
+	rowCount: number,
+	onBack: () => void,
+	ask: {what: string; phrase: string; label: string; onConfirm: () => void},
+) {
+	const [focus, setFocus] = useState<PlanFocus>('field');
+	const [at, setAt] = useState(0);
+	const [typed, setTyped] = useState('');
+	const [open, setOpen] = useState<PlanRow | null>(null);
+	const onRows = focus === 'rows' || !confirm;
+	useScreenKeys({
+		text: confirm && !onRows,
+		list: !confirm,
+		isActive: open === null,
+		onBack: confirm && onRows ? () => setFocus('field') : onBack,
+		onKey: (_input, key) => {
+			if (!(confirm && !onRows && key.upArrow && rowCount > 0)) return false;
+			setAt(rowCount - 1);
+			setFocus('rows');
+			return true;
+		},
+	});
+	return {
+		onRows,
+		at,
+		setAt,
+		open,
+		setOpen,
+		/** The typed confirmation (what was typed is kept while the rows or a record are open). */
+		field: <TypedConfirm {...ask} prompt="to confirm" value={typed} onChange={setTyped} isActive={!onRows} />,
+		keys: <KeyHelp keys={planKeys(focus, confirm)} typing={confirm && !onRows} />,
+	};
+}
+
 export function RollbackPlanStage({
 	batchId,
 	onConfirm,
@@ -130,24 +170,13 @@ export function RollbackPlanStage({
 	const index = data?.batches.find((b) => b.batch_id === batchId);
 	const nothing = plan?.plan?.plan.every((p) => p.action !== 'delete') ?? false;
 	const confirm = Boolean(plan?.plan) && !nothing;
-	const [focus, setFocus] = useState<PlanFocus>('field');
-	const [at, setAt] = useState(0);
-	const [typed, setTyped] = useState('');
-	const [open, setOpen] = useState<PlanRow | null>(null);
 	const rows = (plan?.plan?.plan ?? []).map((item) => ({batchId, item}));
-	const onRows = focus === 'rows' || !confirm;
 	const limit = useListRows(15, 3);
-	useScreenKeys({
-		text: confirm && !onRows,
-		list: !confirm,
-		isActive: open === null,
-		onBack: confirm && onRows ? () => setFocus('field') : onBack,
-		onKey: (_input, key) => {
-			if (!(confirm && !onRows && key.upArrow && rows.length > 0)) return false;
-			setAt(rows.length - 1);
-			setFocus('rows');
-			return true;
-		},
+	const {onRows, at, setAt, open, setOpen, field, keys} = usePlanFocus(confirm, rows.length, onBack, {
+		what: 'the batch id',
+		phrase: batchId,
+		label: 'Batch id',
+		onConfirm,
 	});
 	if (open) return <RecordOf batchId={open.batchId} resource={open.item} onClose={() => setOpen(null)} />;
 	return (
@@ -180,24 +209,10 @@ export function RollbackPlanStage({
 					{plan.plan.note ? <Text color={color.warn}>{plan.plan.note}</Text> : null}
 					<PlanRows rows={rows} limit={limit} isActive={onRows} at={at} onAt={setAt} onOpen={setOpen} />
 					{nothing ? <Text color={color.ok}>Nothing left to delete (Esc goes back).</Text> : null}
-					{confirm ? (
-						<Box flexDirection="column" marginTop={1}>
-							<Text>
-								Type the batch id <Text bold>{batchId}</Text> to confirm (Esc goes back):
-							</Text>
-							<TextField
-								label="Batch id"
-								value={typed}
-								onChange={setTyped}
-								onSubmit={onConfirm}
-								isActive={!onRows}
-								validate={(v) => (v.trim() === batchId ? null : 'type the batch id exactly as shown')}
-							/>
-						</Box>
-					) : null}
+					{confirm ? field : null}
 				</Box>
 			) : null}
-			<KeyHelp keys={planKeys(focus, confirm)} typing={confirm && !onRows} />
+			{keys}
 		</Box>
 	);
 }
