@@ -27,11 +27,14 @@ test('an admin key echoed by a host 401 and a provider key echoed by an upstream
 	guard.secrets(...env.secrets(), ODD_ADMIN_KEY, ODD_PROVIDER_KEY);
 	const svc = await startService(t, env.data);
 	// The imports stream is open from the start, so it sees the import begin and end.
+	let opened: () => void = () => {};
+	const open = new Promise<void>((resolve) => (opened = resolve));
 	const importsStream = readEvents(`${svc.url}/api/v1/imports/events`, svc.token, {
 		until: (e) => e.event === 'import' && JSON.parse(e.data).state === 'finished',
-		timeoutMs: 60_000,
+		onOpen: opened,
 	});
 	importsStream.catch(() => {}); // awaited below; a test that fails early must not leave it unhandled
+	await open;
 
 	// 1. The host quotes the admin key it was given in its 401.
 	env.sandbox.setFaults({host_401_echo: true});

@@ -115,7 +115,13 @@ export interface SseEvent {
 export async function readEvents(
 	url: string,
 	token: string,
-	o: {lastEventId?: string; until?: (e: SseEvent) => boolean; timeoutMs?: number} = {},
+	o: {
+		lastEventId?: string;
+		until?: (e: SseEvent) => boolean;
+		timeoutMs?: number;
+		/** Called once the answer's headers are in (the service is listening for this client). */
+		onOpen?: () => void;
+	} = {},
 ): Promise<{status: number; events: SseEvent[]; contentType: string | null}> {
 	const controller = new AbortController();
 	const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 60_000);
@@ -127,6 +133,7 @@ export async function readEvents(
 		},
 		signal: controller.signal,
 	});
+	o.onOpen?.();
 	const events: SseEvent[] = [];
 	if (res.status !== 200 || !res.body) {
 		clearTimeout(timer);
