@@ -38,7 +38,9 @@ export async function startService(
 	args: string[] = [],
 	env: Record<string, string> = {},
 ): Promise<Service> {
-	const child = startCli(['serve', '--listen', '127.0.0.1:0', '--data', data, ...args], {
+	// A free loopback port unless the test gives its own --listen.
+	const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+	const child = startCli(['serve', ...listen, '--data', data, ...args], {
 		env: {...FAST, ...env},
 	});
 	let out = '';
