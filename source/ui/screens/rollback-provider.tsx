@@ -1,6 +1,7 @@
 // Drift & rollback › a provider: every batch of that provider on the host that still holds
 // resources, newest first (crm rollback --host --pack --url). The plan per batch, the operator types
-// `<host>/<pack>` to confirm, then each batch is rolled back with the per-batch safety rules.
+// `<host>/<pack>` to confirm, then each batch is rolled back with the per-batch safety rules. The
+// plan's lines are rows (↑ from the field): Enter opens a row's resource in full.
 import React, {useState} from 'react';
 import {Box} from 'ink';
 import {
@@ -20,11 +21,11 @@ import {SelectList} from '../components/select-list.js';
 import {cell} from '../components/table.js';
 import {StepList} from '../components/step-list.js';
 import {useRun} from '../hooks/use-run.js';
+import {RecordOf} from '../components/record-view.js';
+import {PlanRows, planKeys, type PlanFocus, type PlanRow} from './rollback-plan.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color, statusColor} from '../theme.js';
-
-const ignore = () => {};
 
 export interface ProviderRef {
 	hostId: string;
@@ -40,7 +41,7 @@ export function ProviderRollbackScreen(ref: ProviderRef) {
 function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () => void}) {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
-	const limit = useListRows(14, 6);
+	const limit = useListRows(16, 3);
 	const name = data?.hosts.find((h) => h.host_id === hostId)?.name ?? hostId;
 	const phrase = `${name}/${pack}`;
 	const read = useRead<ProviderPlan>(
@@ -49,18 +50,27 @@ function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () 
 	);
 	const plan = read && {plan: read.value, error: read.error};
 	const batches = plan?.plan?.batches ?? [];
-	const deletes = batches.flatMap((b) => b.plan).filter((p) => p.action === 'delete').length;
+	const rows = batches.flatMap((b) => b.plan.map((item) => ({batchId: b.batch_id, item})));
+	const deletes = rows.filter((r) => r.item.action === 'delete').length;
 	const confirm = Boolean(plan?.plan) && deletes > 0;
-	useScreenKeys({text: confirm, list: !confirm, onBack: actions.back});
-	const lines = batches.flatMap((b) => [
-		{key: b.batch_id, text: `batch ${b.batch_id}`, bold: true, tint: undefined as string | undefined},
-		...b.plan.map((p, i) => ({
-			key: `${b.batch_id}-${i}`,
-			text: `  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '-', 7)} ${cell(p.name, 24)} ${p.reason}`,
-			bold: false,
-			tint: p.action === 'delete' ? color.warn : undefined,
-		})),
-	]);
+	const [focus, setFocus] = useState<PlanFocus>('field');
+	const [at, setAt] = useState(0);
+	const [typed, setTyped] = useState('');
+	const [open, setOpen] = useState<PlanRow | null>(null);
+	const onRows = focus === 'rows' || !confirm;
+	useScreenKeys({
+		text: confirm && !onRows,
+		list: !confirm,
+		isActive: open === null,
+		onBack: confirm && onRows ? () => setFocus('field') : actions.back,
+		onKey: (_input, key) => {
+			if (!(confirm && !onRows && key.upArrow && rows.length > 0)) return false;
+			setAt(rows.length - 1);
+			setFocus('rows');
+			return true;
+		},
+	});
+	if (open) return <RecordOf batchId={open.batchId} resource={open.item} onClose={() => setOpen(null)} />;
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -69,18 +79,23 @@ function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () 
 			/>
 			{plan === null ? <Text dimColor>reading the batches’ records…</Text> : null}
 			{plan?.error ? <ErrorLine error={plan.error} /> : null}
-			{lines.slice(0, limit).map((l) => (
-				<Text key={l.key} bold={l.bold} color={l.tint} dimColor={!l.bold && !l.tint} wrap="truncate-end">
-					{l.text}
+			{batches.map((b) => (
+				<Text key={b.batch_id} wrap="truncate-end">
+					batch <Text bold>{b.batch_id}</Text>: {b.plan.filter((p) => p.action === 'delete').length} to delete
 				</Text>
 			))}
-			{lines.length > limit ? <Text dimColor>… {lines.length - limit} more lines</Text> : null}
-			{plan?.plan && !confirm ? (
-				<Box flexDirection="column">
-					<Text color={color.ok}>Nothing left to delete.</Text>
-					<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={actions.back} />
-				</Box>
+			{rows.length > 0 ? (
+				<PlanRows
+					rows={rows}
+					limit={limit - batches.length}
+					isActive={onRows}
+					at={at}
+					onAt={setAt}
+					onOpen={setOpen}
+					withBatch
+				/>
 			) : null}
+			{plan?.plan && !confirm ? <Text color={color.ok}>Nothing left to delete (Esc goes back).</Text> : null}
 			{plan?.error ? <SelectList items={[{label: 'Back', value: 'back'}]} onSelect={actions.back} /> : null}
 			{confirm ? (
 				<Box flexDirection="column" marginTop={1}>
@@ -90,24 +105,15 @@ function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () 
 					</Text>
 					<TextField
 						label="Confirm"
-						value=""
-						onChange={ignore}
+						value={typed}
+						onChange={setTyped}
 						onSubmit={onConfirm}
+						isActive={!onRows}
 						validate={(v) => (v.trim() === phrase ? null : 'type host/pack exactly as shown')}
 					/>
 				</Box>
 			) : null}
-			<KeyHelp
-				keys={
-					confirm
-						? [
-								{keys: 'Enter', does: 'confirm'},
-								{keys: 'Esc', does: 'back'},
-							]
-						: LIST_KEYS
-				}
-				typing={confirm}
-			/>
+			<KeyHelp keys={planKeys(focus, confirm)} typing={confirm && !onRows} />
 		</Box>
 	);
 }
