@@ -1,11 +1,15 @@
 // Balances (docs/cli.md `crm balance`): read for the four providers with a balance API (DeepSeek,
 // Moonshot/Kimi, StepFun, a sub2api relay) when the key is kept; null with a reason for the rest and
-// for keys not kept; a new-api relay through its billing routes; the sandbox balances are settable.
+// for keys not kept (unless the host's cn-providers route answers, for a native account); a new-api
+// relay through its billing routes; the sandbox balances are settable.
 import test from 'ava';
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import {startSandbox} from '../source/sandbox/index.js';
 import {readBalance, apiRoot} from '../source/upstream/balance.js';
 import {hostEnv, parseJson} from './helpers/host-env.js';
 import {scanForSecrets} from './helpers/scan.js';
+import {oob} from './helpers/setup.js';
 
 test('crm balance: four providers with an API read, the rest null with a reason', async (t) => {
 	const env = await hostEnv(t);
@@ -47,6 +51,60 @@ test('crm balance: four providers with an API read, the rest null with a reason'
 	t.regex(refused.reason, /HTTP 401 \(auth\)/);
 
 	const leaks = scanForSecrets([env.data], [...runs, notKept, result], env.secrets(), {allowStateFile: true});
+	t.deepEqual(leaks, []);
+});
+
+test("a key not kept on a native deepseek account: the amount comes from the host's cn-providers balance route", async (t) => {
+	const env = await hostEnv(t);
+	const imported = await env.importPack('deepseek');
+	t.is(imported.code, 0, imported.stderr);
+	const r = parseJson(imported);
+	const accountId = Number(r.resources.find((x: any) => x.resource_type === 'account').host_resource_id);
+	// The account is on the host's native deepseek platform (a build that has it; the operator moved it),
+	// so the host's own route answers for it.
+	await oob(env.sandbox, {op: 'update', type: 'account', id: accountId, patch: {platform: 'deepseek'}});
+	env.sandbox.setUpstream({balances: {deepseek: 55.25}});
+	const upstreamBefore = env.sandbox.snapshot().upstream_log.length;
+	const hostBefore = env.sandbox.requestLog().length;
+
+	const first = await env.run(['balance', '--json']);
+	t.is(first.code, 0, first.stderr);
+	t.like(parseJson(first).balances, [
+		{
+			batch_id: r.batch_id,
+			pack: 'deepseek',
+			amount: 55.25,
+			currency: 'CNY',
+			source: 'host /api/v1/admin/cn-providers/accounts/:id/balance',
+			reason: null,
+		},
+	]);
+	// The host answered it: its route was called, and the provider was never asked (no key to ask with).
+	t.deepEqual(
+		env.sandbox
+			.requestLog()
+			.slice(hostBefore)
+			.filter((e) => e.path.includes('/cn-providers/'))
+			.map((e) => [e.method, e.path, e.status]),
+		[['GET', `/api/v1/admin/cn-providers/accounts/${accountId}/balance`, 200]],
+	);
+	t.deepEqual(env.sandbox.snapshot().upstream_log.slice(upstreamBefore), []);
+	t.false(
+		readFileSync(path.join(env.data, 'state.json'), 'utf8').includes(
+			env.sandbox.info.upstreams.deepseek!.api_key,
+		),
+	);
+
+	// The host's number moves, the answer follows.
+	env.sandbox.setUpstream({balances: {deepseek: 3.5}});
+	const second = await env.run(['balance', '--host', 'sb', '--json']);
+	t.is(second.code, 0, second.stderr);
+	t.like(parseJson(second).balances[0], {
+		amount: 3.5,
+		source: 'host /api/v1/admin/cn-providers/accounts/:id/balance',
+	});
+
+	const leaks = scanForSecrets([env.data], [imported, first, second], env.secrets(), {allowStateFile: true});
 	t.deepEqual(leaks, []);
 });
 

@@ -134,6 +134,40 @@ test('first account test 403 while models are listed: succeeded with a probe adv
 	t.is(evidence.evidence.validation_status, 'warning');
 });
 
+test('a ready import that dropped pack models (kimi: moonshot-v1-8k is not served) is active with pack_models_dropped listed, in the import and in status', async (t) => {
+	const env = await hostEnv(t);
+	// The sandbox's kimi upstream lists kimi-k3, kimi-k2.7-code and kimi-k2.6 only.
+	const listed = await fetch(`${env.sandbox.info.upstreams.kimi!.base_url}/models`, {
+		headers: {authorization: `Bearer ${env.sandbox.info.upstreams.kimi!.api_key}`},
+	});
+	const ids = ((await listed.json()) as {data: Array<{id: string}>}).data.map((m) => m.id);
+	t.false(ids.includes('moonshot-v1-8k'), 'the fake upstream does not serve the pack smoke model');
+	const result = await env.importPack('kimi');
+	t.is(result.code, 0, result.stderr);
+	const r = parseJson(result);
+	t.is(r.batch_status, 'succeeded');
+	t.is(r.access_status, 'subscription_ready');
+	// A dropped model is a warning listed with the provider, not a status (docs/domain.md statuses).
+	t.is(r.provider_status, 'active');
+	const dropped = r.warnings.find((w: any) => w.code === 'pack_models_dropped');
+	t.truthy(dropped, JSON.stringify(r.warnings));
+	t.is(dropped.step, 'upstream_probe');
+	t.regex(dropped.message, /moonshot-v1-8k/);
+	t.is(r.steps.find((s: any) => s.name === 'upstream_probe').status, 'warn');
+	// The host's account maps only what the upstream serves.
+	const account = env.sandbox
+		.snapshot()
+		.accounts.find((a) => a.name === r.resources.find((x: any) => x.resource_type === 'account').name)!;
+	const mapped = Object.keys((account.credentials as any).model_mapping);
+	t.false(mapped.includes('moonshot-v1-8k'));
+	t.true(mapped.includes('kimi-k2.6'));
+	const status = parseJson(await env.run(['status', '--json']));
+	const row = status.hosts[0].providers[0];
+	t.is(row.pack, 'kimi');
+	t.is(row.provider_status, 'active');
+	t.true(row.warnings.includes('pack_models_dropped'), JSON.stringify(row.warnings));
+});
+
 test('503 "no available accounts" right after import: succeeded after bounded retries', async (t) => {
 	const env = await hostEnv(t, {faults: {gateway_503_count: 2}});
 	const result = await env.importPack('step');

@@ -74,3 +74,54 @@ test('the real tree passes its boundaries', async (t) => {
 	);
 	t.deepEqual(crossings, []);
 });
+
+/** The project's modules and what each imports at run time (type-only imports erase). */
+function importGraph(files: Map<string, string>): Map<string, string[]> {
+	const graph = new Map<string, string[]>();
+	for (const [file, code] of files) {
+		const deps: string[] = [];
+		for (const m of code.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'(\.[^']+)'/gm)) {
+			const base = path.join(path.dirname(file), m[1]!).replace(/\.js$/, '');
+			const found = [`${base}.ts`, `${base}.tsx`].find((f) => files.has(f));
+			if (found) deps.push(found);
+		}
+		graph.set(file, deps);
+	}
+	return graph;
+}
+
+/** Every import cycle found by a depth-first walk (each as the files around it). */
+function cyclesOf(graph: Map<string, string[]>): string[][] {
+	const state = new Map<string, 'open' | 'done'>();
+	const cycles: string[][] = [];
+	const visit = (file: string, trail: string[]) => {
+		state.set(file, 'open');
+		trail.push(file);
+		for (const dep of graph.get(file) ?? []) {
+			if (state.get(dep) === 'open') cycles.push([...trail.slice(trail.indexOf(dep)), dep]);
+			else if (!state.has(dep)) visit(dep, trail);
+		}
+		trail.pop();
+		state.set(file, 'done');
+	};
+	for (const file of graph.keys()) if (!state.has(file)) visit(file, []);
+	return cycles;
+}
+
+test('no import cycle in source (the UI state context once imported the step hook that imports it)', async (t) => {
+	const {readdir, readFile} = await import('node:fs/promises');
+	const names = (await readdir(path.join(root, 'source'), {recursive: true})).filter((f) =>
+		/\.tsx?$/.test(f),
+	);
+	const files = new Map<string, string>();
+	for (const name of names) files.set(name, await readFile(path.join(root, 'source', name), 'utf8'));
+	t.true(files.size > 100, 'the walk saw the tree');
+	t.deepEqual(cyclesOf(importGraph(files)), []);
+	// The walk finds a cycle when there is one: a copy of the tree with the old context -> step-hook import.
+	const planted = new Map(files);
+	const context = path.join('ui', 'context.tsx');
+	const steps = [...files.keys()].find((f) => files.get(f)!.includes("from '../context.js'"))!;
+	const spec = `./${path.relative(path.dirname(context), steps).replace(/\.tsx?$/, '.js')}`;
+	planted.set(context, `import {x} from '${spec}';\n${files.get(context)}`);
+	t.true(cyclesOf(importGraph(planted)).length > 0, `a planted cycle through ${steps} is found`);
+});

@@ -104,13 +104,20 @@ async function checkAfterKill(t: ExecutionContext, kill: StepKill, label: string
 	}
 	const show = parseJson(await env.run(['batch', 'show', id, '--json']));
 	t.is(show.batch_status, 'failed', `${label}: a dead batch reads failed`);
-	// Died in an open step, or just after the last one recorded (before the next recorded its start);
-	// host_probe and upstream_probe end in either order, so either may be the last in the batch file.
-	const diedIn = [...kill.open, kill.lastEnded].filter(Boolean);
+	// Where it died: an open step; a step whose start was written but not yet printed (a start line
+	// follows its write; at most two steps start at once); or a step whose end was printed but not yet
+	// written (an end rides with the next start's write), so the batch still read it running.
+	const printed = new Set(stepTimeline(kill.stderr).map((e) => e.step));
+	const unannounced = (show.steps as Array<{name: string; message: string}>)
+		.filter((s) => /died during this step/.test(s.message) && !printed.has(s.name))
+		.map((s) => s.name);
+	t.true(unannounced.length <= 2, `${label}: steps recorded but never announced: ${unannounced.join(', ')}`);
+	const diedIn = [...kill.open, kill.lastEnded, ...kill.recentlyEnded, ...unannounced].filter(Boolean);
 	if (diedIn.some((s) => PARALLEL.includes(s!))) diedIn.push(...PARALLEL);
 	t.true(
 		diedIn.includes(show.stopped_at_step),
-		`${label}: stopped_at_step ${show.stopped_at_step}, died with ${JSON.stringify(kill.open)} open`,
+		`${label}: stopped_at_step ${show.stopped_at_step}, died with ${JSON.stringify(kill.open)} open, ` +
+			`${JSON.stringify(kill.recentlyEnded)} just ended, ${JSON.stringify(unannounced)} unannounced`,
 	);
 	const records = (await recordedResources(env.data)).filter((r) => r.batch_id === id);
 	t.deepEqual(

@@ -131,6 +131,46 @@ test('a host 401 quoting the admin key or the login password: not in host add --
 	);
 });
 
+test('crm watch --once with a kept key the upstream echoes in a 500 (host and direct checks): not in health/<batch>.jsonl, crm health or any output', async (t) => {
+	const e = await hostEnv(t);
+	guard.dir(e.data);
+	guard.secrets(...e.secrets(), ODD_KEY);
+	// The fake upstream takes the odd key as a second deepseek key, so the import with it succeeds.
+	e.sandbox.setUpstream({accept_keys: {deepseek: [ODD_KEY]}});
+	const imp = await e.importPack('deepseek', ['--keep-key'], ODD_KEY);
+	t.is(imp.code, 0, imp.stderr);
+	const batchId = parseJson(imp).batch_id as string;
+	t.true(readFileSync(path.join(e.data, 'state.json'), 'utf8').includes(JSON.stringify(ODD_KEY)), 'kept');
+
+	e.sandbox.setFaults({upstream: {deepseek: 'echo_key'}});
+	const before = e.sandbox.snapshot().upstream_log.length;
+	const watch = await e.run(['watch', '--once', '--json']);
+	t.is(watch.code, 1, watch.stderr);
+	const check = parseJson(watch).checks[0];
+	t.like(check, {batch_id: batchId, health: 'failing'});
+	// The host check failed and the direct check ran with the kept key: both met the echo.
+	t.like(check.direct, {ok: false, status: 500});
+	const historyFile = path.join(e.data, 'health', `${batchId}.jsonl`);
+	const history = readFileSync(historyFile, 'utf8');
+	// Every upstream call of the pass met the echo: the balance read and the direct chat with the kept
+	// key, and the host gateway's chat with the account's key (the same key).
+	const echoed = e.sandbox
+		.snapshot()
+		.upstream_log.slice(before)
+		.map((c) => `${c.method} ${c.path.replace('/deepseek', '')} ${c.status}`);
+	t.deepEqual([...new Set(echoed)].sort(), ['GET /user/balance 500', 'POST /v1/chat/completions 500']);
+	t.true(echoed.filter((c) => c.startsWith('POST')).length >= 2, 'the gateway chat and the direct chat');
+	t.true(history.includes(batchId));
+	const shown = await e.run(['health', '--batch', batchId, '--json']);
+	t.is(shown.code, 0, shown.stderr);
+	const text = await e.run(['watch', '--once']);
+	t.is(text.code, 1);
+	const leaks = scanForSecrets([e.data], [imp, watch, shown, text, history], [ODD_KEY, ...e.secrets()], {
+		allowStateFile: true,
+	});
+	t.deepEqual(leaks, []);
+});
+
 test('the leak scanner finds a secret in its JSON-escaped forms (once and twice escaped)', (t) => {
 	const once = JSON.stringify({x: ODD_KEY});
 	const twice = JSON.stringify({event: once});

@@ -423,3 +423,72 @@ for (const [n, round] of ROUNDS.entries()) {
 		t.truthy(live(after.groups, other), 'the ops group was never ours');
 	});
 }
+
+test('an API key whose owner changed out of band: reconcile shows user_id: old -> new, rollback skips it, and --force cannot delete it either (only its owner can)', async (t) => {
+	const e = await env(t);
+	const imp = parseJson(await e.importPack('minimax', ['--access', 'self_service']));
+	t.is(imp.batch_status, 'succeeded');
+	const keyId = idOf(imp, 'api_key');
+	const userId = idOf(imp, 'user');
+	// Another admin moves the key to their own user (user 1, the host's admin).
+	await control(e, 'oob', {op: 'update', type: 'api_key', id: keyId, patch: {user_id: 1}});
+
+	const rec = await e.run(['reconcile', '--batch', imp.batch_id, '--json']);
+	t.is(rec.code, 3);
+	const items = parseJson(rec).items;
+	const key = items.find((i: any) => i.resource_type === 'api_key');
+	t.is(key.state, 'changed');
+	t.deepEqual(key.fields, ['user_id']);
+	t.is(key.detail, `user_id: "${userId}" -> "1"`);
+	t.true(items.filter((i: any) => i.resource_type !== 'api_key').every((i: any) => i.state === 'present'));
+
+	const dry = parseJson(await e.run(['rollback', '--batch', imp.batch_id, '--dry-run', '--force', '--json']));
+	const planned = dry.plan.find((p: any) => p.resource_type === 'api_key');
+	t.is(planned.action, 'keep', planned.reason);
+	t.regex(planned.reason, /only a key's owner/);
+
+	const rb = await e.run(['rollback', '--batch', imp.batch_id, '--yes', '--json']);
+	t.is(rb.code, 1);
+	const skipped = parseJson(rb).skipped;
+	t.deepEqual(skipped[0].resource_type, 'api_key');
+	t.deepEqual(skipped[0].fields, ['user_id']);
+	t.regex(
+		skipped[0].detail,
+		new RegExp(`user_id: "${userId}" -> "1"\\); not deleted, not even with --force`),
+	);
+	// Its parents stay with it (their delete would cascade to it), changing nothing on the host.
+	t.deepEqual(
+		skipped.slice(1).map((s: any) => s.resource_type),
+		['user', 'group'],
+	);
+	t.deepEqual(
+		parseJson(rb).deleted.map((d: any) => d.resource_type),
+		['account'],
+	);
+	t.is(parseJson(rb).batch_status, 'partial');
+
+	// With --force the rest goes, but not the key: the host would refuse its delete to anyone but its
+	// owner, so the tool does not try (no DELETE of it reaches the host) and says why.
+	const before = e.sandbox.requestLog().length;
+	const forced = await e.run(['rollback', '--batch', imp.batch_id, '--yes', '--force', '--json']);
+	t.is(forced.code, 1, forced.stdout);
+	const f = parseJson(forced);
+	t.is(f.batch_status, 'partial');
+	t.deepEqual(f.failed, []);
+	t.deepEqual(
+		f.skipped.map((s: any) => [s.resource_type, s.host_resource_id, s.fields]),
+		[['api_key', String(keyId), ['user_id']]],
+	);
+	t.regex(f.skipped[0].detail, /not even with --force: the host lets only a key's owner delete it/);
+	t.false(
+		e.sandbox
+			.requestLog()
+			.slice(before)
+			.some((r) => r.method === 'DELETE' && r.path.endsWith(`/keys/${keyId}`)),
+	);
+	const snap = e.sandbox.snapshot();
+	const liveKey = snap.api_keys.find((k) => k.id === keyId)!;
+	t.falsy(liveKey.deleted_at, "the key is still its new owner's");
+	t.is(liveKey.user_id, 1);
+	t.truthy(snap.users.find((u) => u.id === userId)!.deleted_at, 'the rest of the batch is gone');
+});

@@ -271,3 +271,31 @@ test('serve.json while it runs; SIGTERM exits 0 and removes it; --listen and --t
 	t.is(parseJson(shortToken).error.field, '--token-file');
 	t.false(shortToken.stdout.includes('short'));
 });
+
+test('--listen 0.0.0.0:0 --allow-remote: reached through 127.0.0.1 (nothing leaves the machine), the token still required on every /api/v1 route', async (t) => {
+	const env = await hostEnv(t);
+	const svc = await startService(t, env.data, ['--listen', '0.0.0.0:0', '--allow-remote']);
+	const {hostname, port} = new URL(svc.url);
+	t.is(hostname, '0.0.0.0', 'it listens on every address');
+	t.true(Number(port) > 0);
+	const local = `http://127.0.0.1:${port}`;
+	t.is((await fetch(`${local}/healthz`)).status, 200);
+	for (const [method, route] of ROUTES.filter(([, r]) => r.startsWith('/api/v1'))) {
+		const p = route.replace('{host}', 'sb').replace('{id}', 'b-1').replace('{run}', 'sr-1');
+		const bare = await fetch(local + p, {method: method.toUpperCase()});
+		t.is(bare.status, 401, `${method} ${p} without a token`);
+		t.is(((await bare.json()) as any).error.kind, 'unauthorized');
+	}
+	const wrong = await fetch(`${local}/api/v1/status`, {headers: {authorization: `Bearer ${'x'.repeat(43)}`}});
+	t.is(wrong.status, 401);
+	const page = await fetch(`${local}/`);
+	t.is(page.status, 401, 'the status page needs the token too');
+	const right = await fetch(`${local}/api/v1/hosts`, {headers: {authorization: `Bearer ${svc.token}`}});
+	t.is(right.status, 200);
+	t.deepEqual(
+		((await right.json()) as any).hosts.map((h: any) => h.name),
+		['sb'],
+	);
+	t.is(await svc.stop('SIGTERM'), 0);
+	t.false(svc.stderr().includes(svc.token), 'the token is never logged');
+});

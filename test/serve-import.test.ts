@@ -162,6 +162,69 @@ test('a late SSE client gets the steps so far first, then the rest; Last-Event-I
 	t.deepEqual(scanForSecrets([env.data], seen, env.secrets(), {allowStateFile: true}), []);
 });
 
+test('GET /api/v1/imports/events: an import event when each import starts and when it finishes, in order; a client that comes mid-import gets it as running first', async (t) => {
+	const env = await hostEnv(t, {latencyMs: 150});
+	const svc = await startService(t, env.data);
+	const importEvents = (e: SseEvent[]) =>
+		e.map((x) => {
+			const info = JSON.parse(x.data);
+			return [x.event, info.batch_id, info.state, info.pack];
+		});
+	const finishedCount = (n: number) => {
+		let seenFinished = 0;
+		return (e: SseEvent) =>
+			e.event === 'import' && JSON.parse(e.data).state === 'finished' && ++seenFinished === n;
+	};
+	// Connected before anything runs: nothing to replay, then the live starts and finishes.
+	let opened: () => void = () => {};
+	const open = new Promise<void>((resolve) => (opened = resolve));
+	const early = readEvents(`${svc.url}/api/v1/imports/events`, svc.token, {
+		until: finishedCount(2),
+		onOpen: opened,
+	});
+	early.catch(() => {}); // awaited below
+	await open;
+	const start = async (pack: string) => {
+		const started = await svc.api('POST', '/api/v1/imports', {
+			host: 'sb',
+			pack,
+			url: env.sandbox.info.upstreams[pack]!.base_url,
+			key: env.sandbox.info.upstreams[pack]!.api_key,
+		});
+		t.is(started.status, 202, started.text);
+		return started.json as {batch_id: string; events_url: string};
+	};
+	const first = await start('deepseek');
+	const firstEnd = await readEvents(svc.url + first.events_url, svc.token);
+	t.is(firstEnd.events.at(-1)!.event, 'end');
+	const second = await start('step');
+	// A client that comes while the second import runs gets it as running, then its finish.
+	const mid = await readEvents(`${svc.url}/api/v1/batches/${second.batch_id}/events`, svc.token, {
+		until: (e) => e.event === 'step' && JSON.parse(e.data).type === 'start',
+	});
+	t.not(mid.events.at(-1)!.event, 'end');
+	const late = await readEvents(`${svc.url}/api/v1/imports/events`, svc.token, {until: finishedCount(1)});
+	const all = await early;
+	t.is(all.status, 200);
+	t.regex(all.contentType ?? '', /^text\/event-stream/);
+	t.deepEqual(importEvents(all.events), [
+		['import', first.batch_id, 'running', 'deepseek'],
+		['import', first.batch_id, 'finished', 'deepseek'],
+		['import', second.batch_id, 'running', 'step'],
+		['import', second.batch_id, 'finished', 'step'],
+	]);
+	t.deepEqual(importEvents(late.events), [
+		['import', second.batch_id, 'running', 'step'],
+		['import', second.batch_id, 'finished', 'step'],
+	]);
+	t.is(JSON.parse(all.events[0]!.data).events_url, first.events_url);
+	// The stream's finish is the batch's: it is succeeded when the event says finished.
+	t.is(parseJson(await env.run(['batch', 'show', second.batch_id, '--json'])).batch_status, 'succeeded');
+	const noToken = await fetch(`${svc.url}/api/v1/imports/events`);
+	t.is(noToken.status, 401);
+	t.deepEqual(scanForSecrets([env.data], seen, env.secrets(), {allowStateFile: true}), []);
+});
+
 test('SIGTERM during an import: it stops at a step boundary, its stream ends, the service exits 0', async (t) => {
 	const env = await hostEnv(t, {latencyMs: 300});
 	const svc = await startService(t, env.data);

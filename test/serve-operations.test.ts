@@ -21,7 +21,7 @@ async function oob(env: HostEnv, body: unknown) {
 const idOf = (r: any, type: string) =>
 	Number(r.resources.find((x: any) => x.resource_type === type).host_resource_id);
 
-test('hosts over HTTP: register with the key in the body (201, the CLI shape), bad credentials 400, forget', async (t) => {
+test('hosts over HTTP: register with the key in the body (201, the CLI shape), a missing or doubled credential 400, a refused key 500 and never echoed, forget', async (t) => {
 	const env = await hostEnv(t, {}, false);
 	const svc = await startService(t, env.data);
 	const key = env.sandbox.info.admin_api_key;
@@ -43,12 +43,16 @@ test('hosts over HTTP: register with the key in the body (201, the CLI shape), b
 	});
 	t.is(badName.status, 400);
 	t.is(badName.json.error.field, 'name');
+	const wrong = 'admin-0000000000000000000000000000000000000000';
 	const wrongKey = await svc.api('POST', '/api/v1/hosts', {
 		name: 'sb',
 		url: env.sandbox.info.host_url,
-		admin_key: 'admin-0000000000000000000000000000000000000000',
+		admin_key: wrong,
 	});
-	t.true(wrongKey.status >= 400, wrongKey.text);
+	// The host refused the credential: the operation ran and failed (the CLI's exit 1), over HTTP a 500.
+	t.is(wrongKey.status, 500, wrongKey.text);
+	t.is(wrongKey.json.error.kind, 'host_error');
+	t.regex(wrongKey.json.error.message, /nothing saved: the host refused the admin credential/);
 	t.deepEqual((await svc.api('GET', '/api/v1/hosts')).json, {hosts: []}, 'nothing saved');
 
 	const added = await svc.api('POST', '/api/v1/hosts', {
@@ -82,7 +86,10 @@ test('hosts over HTTP: register with the key in the body (201, the CLI shape), b
 	t.is(forced.status, 200, forced.text);
 	t.deepEqual(forced.json, {removed: added.json.host_id});
 	t.is((await svc.api('GET', '/api/v1/hosts/sb')).status, 404);
-	t.deepEqual(scanForSecrets([], [...seen, svc.stderr()], env.secrets()), []);
+	t.deepEqual(
+		scanForSecrets([env.data], [...seen, svc.stderr()], [...env.secrets(), wrong], {allowStateFile: true}),
+		[],
+	);
 });
 
 test('reconcile, repair, smoke, matrix over HTTP: the CLI answers, drift is an answer not an error', async (t) => {

@@ -62,34 +62,36 @@ for (const [columns, rows] of SIZES) {
 	});
 }
 
-test('a failed acceptance run offers to roll its batch back, not to keep it as final evidence', async (t) => {
-	const sb = await startSandbox();
-	sb.setFaults({gateway_503_count: 100_000});
-	const dataDir = tempData();
-	const hostId = await registerLab(dataDir, sb);
-	const tui = renderTui({dataDir, initialScreen: {id: 'acceptance', hostId}});
-	tui.resize(80, 24);
-	try {
-		await tui.waitFor('Which provider pack?');
-		await tui.press(KEY.enter);
-		await tui.waitFor('Provider base URL:');
-		await tui.type(sb.info.upstreams.deepseek!.base_url);
-		await tui.press(KEY.enter);
-		await tui.waitFor('Provider key:');
-		await tui.type(sb.info.upstreams.deepseek!.api_key);
-		await tui.press(KEY.enter);
-		await tui.waitFor('Access mode(s) to prove:');
-		await tui.press(KEY.down, KEY.enter); // subscription
-		await tui.waitFor('Start the acceptance run');
-		await tui.press(KEY.enter);
-		const done = await tui.waitFor('finished', 90_000);
-		t.regex(done, /❯ Roll back the subscription batch \(5 resources\)/);
-		t.false(done.includes('Keep it as final evidence'));
-		t.deepEqual(fitsWidth(done, 80), []);
-		await tui.press(KEY.enter);
-		await tui.waitFor('Type the batch id');
-	} finally {
-		await tui.close();
-		await sb.close();
-	}
-});
+for (const [columns, rows] of SIZES) {
+	test(`${columns}x${rows}: a failed acceptance run offers to roll its batch back, not to keep it as final evidence`, async (t) => {
+		const sb = await startSandbox();
+		sb.setFaults({gateway_503_count: 100_000});
+		const dataDir = tempData();
+		const hostId = await registerLab(dataDir, sb);
+		const tui = renderTui({dataDir, initialScreen: {id: 'acceptance', hostId}});
+		tui.resize(columns, rows);
+		try {
+			await tui.waitFor('Which provider pack?');
+			await tui.press(KEY.enter);
+			await tui.waitFor('Provider base URL:');
+			await tui.type(sb.info.upstreams.deepseek!.base_url);
+			await tui.press(KEY.enter);
+			await tui.waitFor('Provider key:');
+			await tui.type(sb.info.upstreams.deepseek!.api_key);
+			await tui.press(KEY.enter);
+			await tui.waitFor('Access mode(s) to prove:');
+			await tui.press(KEY.down, KEY.enter); // subscription
+			await tui.waitFor('Start the acceptance run');
+			await tui.press(KEY.enter);
+			const done = await tui.waitFor('finished', 90_000);
+			t.regex(done, /❯ Roll back the subscription batch \(5 resources\)/);
+			t.false(done.includes('Keep it as final evidence'));
+			t.deepEqual(fitsWidth(done, columns), []);
+			await tui.press(KEY.enter);
+			await tui.waitFor('Type the batch id');
+		} finally {
+			await tui.close();
+			await sb.close();
+		}
+	});
+}

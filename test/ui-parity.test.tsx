@@ -17,7 +17,7 @@ test('Drift & rollback › Roll back provider: the plan of every batch, confirme
 		t.regex(targets, /Roll back provider kimi · \S+ \(1 batch\)/);
 		// The whole host and the three batches first, then deepseek, kimi and residue: two up from the end.
 		await tui.press(KEY.end, KEY.up, KEY.up, KEY.enter);
-		const plan = await tui.waitFor('Type sb/deepseek to confirm');
+		const plan = await tui.waitFor('Type host/pack sb/deepseek to confirm');
 		t.regex(plan, /Roll back provider › deepseek/);
 		t.true(plan.indexOf(`batch ${b.batch_id}`) < plan.indexOf(`batch ${a.batch_id}`), 'newest first');
 		t.regex(plan, /2 batch\(es\), 9 resource\(s\) to delete/);

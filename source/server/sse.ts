@@ -81,7 +81,10 @@ export function importsStream(c: Context, hub: EventHub, stopping: AbortSignal):
 	return streamSSE(c, async (stream) => {
 		let chain = Promise.resolve();
 		const send = (info: ImportInfo) => {
-			chain = chain.then(() => stream.writeSSE({event: 'import', data: JSON.stringify(info)}));
+			// The hub updates one info object in place: serialise it now, so an event written after a slow
+			// earlier write still says what it was sent for (`running`, then `finished`).
+			const data = JSON.stringify(info);
+			chain = chain.then(() => stream.writeSSE({event: 'import', data}));
 		};
 		for (const info of hub.imports()) if (info.state === 'running') send(info);
 		const unwatch = hub.watch(send);

@@ -162,28 +162,19 @@ function useLatest<T>(initial: T): [T, (value: T) => void, {readonly current: T}
 	return [value, set, ref];
 }
 
-export function UIProvider(props: ProviderProps) {
-	const {session, onQuit} = props;
-	const [stack, setStack] = useState<Screen[]>([props.initialScreen ?? {id: 'home'}]);
-	const [data, setData, dataRef] = useLatest<State | null>(props.initialData);
-	const [loadError, setLoadError] = useState<string | null>(props.initialError);
-	const [helpOpen, setHelpOpen] = useState(false);
+/**
+ * The operator prompts (compliance acknowledgement, TOTP code) the app's operations call. They run
+ * when an operation asks, never during render: the prompt ref is not read while rendering. Steps
+ * that run side by side may each need the operator at once: their prompts wait in line, one on the
+ * screen at a time, so none is lost.
+ */
+function useOperatorPrompts(base: ProviderProps['app']) {
 	const [prompt, setPrompt] = useState<Prompt | null>(null);
-	const [running, setRunning] = useState(false);
-	const [stopping, setStopping] = useState(false);
-	const [sandboxes, setSandboxState] = useState<SandboxHost[]>(session.sandboxes);
-	const [log, setLog] = useState<LogEntry[]>([]);
-	const logCount = useRef(0);
-	const abortRef = useRef<(() => void) | null>(null);
 	const promptRef = useRef<Prompt | null>(null);
-	const [keyGate] = useState(() => new KeyGate());
-
 	const showPrompt = useCallback((p: Prompt | null) => {
 		promptRef.current = p;
 		setPrompt(p);
 	}, []);
-	// Steps that run side by side may each need the operator at once: their prompts wait in line, one
-	// on the screen at a time, so none is lost.
 	const waiting = useRef<Prompt[]>([]);
 	const ask = useCallback(
 		(p: Prompt) => {
@@ -193,12 +184,10 @@ export function UIProvider(props: ProviderProps) {
 		[showPrompt],
 	);
 	const answered = useCallback(() => showPrompt(waiting.current.shift() ?? null), [showPrompt]);
-	// The operator prompts (compliance acknowledgement, TOTP code) the app's operations call. They
-	// run when an operation asks, never during render: the prompt ref is not read while rendering.
 	const app = useMemo(
 		() =>
 			// eslint-disable-next-line react-hooks/refs
-			props.app.withOperator({
+			base.withOperator({
 				totp: () =>
 					new Promise<string>((resolve, reject) => {
 						ask({
@@ -225,8 +214,26 @@ export function UIProvider(props: ProviderProps) {
 						});
 					}),
 			}),
-		[props.app, ask, answered],
+		[base, ask, answered],
 	);
+	return {app, prompt, promptRef};
+}
+
+export function UIProvider(props: ProviderProps) {
+	const {session, onQuit} = props;
+	const [stack, setStack] = useState<Screen[]>([props.initialScreen ?? {id: 'home'}]);
+	const [data, setData, dataRef] = useLatest<State | null>(props.initialData);
+	const [loadError, setLoadError] = useState<string | null>(props.initialError);
+	const [helpOpen, setHelpOpen] = useState(false);
+	const [running, setRunning] = useState(false);
+	const [stopping, setStopping] = useState(false);
+	const [sandboxes, setSandboxState] = useState<SandboxHost[]>(session.sandboxes);
+	const [log, setLog] = useState<LogEntry[]>([]);
+	const logCount = useRef(0);
+	const abortRef = useRef<(() => void) | null>(null);
+	const [keyGate] = useState(() => new KeyGate());
+
+	const {app, prompt, promptRef} = useOperatorPrompts(props.app);
 
 	const actions = useMemo<UIActions>(() => {
 		const nav = (next: (s: Screen[]) => Screen[]) => {
@@ -286,7 +293,7 @@ export function UIProvider(props: ProviderProps) {
 				setSandboxState(session.sandboxes);
 			},
 		};
-	}, [app, session, onQuit, keyGate, dataRef, setData]);
+	}, [app, session, onQuit, keyGate, dataRef, setData, promptRef]);
 
 	const state = useMemo<UIState>(
 		() => ({

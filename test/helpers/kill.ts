@@ -46,6 +46,8 @@ export interface StepKill {
 	open: string[];
 	/** The last step that ended before the death. */
 	lastEnded: string | null;
+	/** Steps whose end may not have reached the disk before the death (see openSteps). */
+	recentlyEnded: string[];
 	stderr: string;
 }
 
@@ -61,17 +63,33 @@ export function stepTimeline(stderr: string): Array<{step: string; event: 'start
 	return out;
 }
 
-export function openSteps(stderr: string): {open: string[]; lastEnded: string | null} {
+/**
+ * Steps started and not ended; the last step that ended; and the steps that ended after the
+ * next-to-last start line. A step's end is written with the next step's start (docs/architecture.md),
+ * and a start line is printed once its write is done, so an end printed after the write of the last
+ * start began may not be on disk: such a step may still read running to a crash recovery. Two starts
+ * can be in flight at once (steps side by side), hence the next-to-last start line as the bound.
+ */
+export function openSteps(stderr: string): {
+	open: string[];
+	lastEnded: string | null;
+	recentlyEnded: string[];
+} {
 	const open = new Set<string>();
 	let lastEnded: string | null = null;
-	for (const e of stepTimeline(stderr)) {
+	const timeline = stepTimeline(stderr);
+	const starts = timeline.flatMap((e, i) => (e.event === 'start' ? [i] : []));
+	const bound = starts.length >= 2 ? starts[starts.length - 2]! : -1;
+	const recentlyEnded: string[] = [];
+	for (const [i, e] of timeline.entries()) {
 		if (e.event === 'start') open.add(e.step);
 		else {
 			open.delete(e.step);
 			lastEnded = e.step;
+			if (i > bound) recentlyEnded.push(e.step);
 		}
 	}
-	return {open: [...open], lastEnded};
+	return {open: [...open], lastEnded, recentlyEnded};
 }
 
 /**
@@ -109,6 +127,7 @@ export function killInStep(
 				killed,
 				open: killed ? where.open : [],
 				lastEnded: where.lastEnded,
+				recentlyEnded: killed ? where.recentlyEnded : [],
 				stderr,
 			});
 		});

@@ -38,7 +38,9 @@ export async function startService(
 	args: string[] = [],
 	env: Record<string, string> = {},
 ): Promise<Service> {
-	const child = startCli(['serve', '--listen', '127.0.0.1:0', '--data', data, ...args], {
+	// A free loopback port unless the test gives its own --listen.
+	const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+	const child = startCli(['serve', ...listen, '--data', data, ...args], {
 		env: {...FAST, ...env},
 	});
 	let out = '';
@@ -115,7 +117,13 @@ export interface SseEvent {
 export async function readEvents(
 	url: string,
 	token: string,
-	o: {lastEventId?: string; until?: (e: SseEvent) => boolean; timeoutMs?: number} = {},
+	o: {
+		lastEventId?: string;
+		until?: (e: SseEvent) => boolean;
+		timeoutMs?: number;
+		/** Called once the answer's headers are in (the service is listening for this client). */
+		onOpen?: () => void;
+	} = {},
 ): Promise<{status: number; events: SseEvent[]; contentType: string | null}> {
 	const controller = new AbortController();
 	const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 60_000);
@@ -127,6 +135,7 @@ export async function readEvents(
 		},
 		signal: controller.signal,
 	});
+	o.onOpen?.();
 	const events: SseEvent[] = [];
 	if (res.status !== 200 || !res.body) {
 		clearTimeout(timer);

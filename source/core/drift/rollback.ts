@@ -14,7 +14,7 @@ import {shown} from '../input/validate.js';
 import type {EventSink} from '../pipeline/events.js';
 import {hostClientFor, type Operator} from '../hosts/access.js';
 import {readLive, userClientFor} from '../hosts/reads.js';
-import {describeChanges, identityChanges} from './compare.js';
+import {describeChanges, identityChanges, type FieldChange} from './compare.js';
 import {recheckUnknown, recoverDeadBatches, resolvePending} from '../records/recovery.js';
 import {StepRunner} from '../pipeline/steps.js';
 import {withDefaults} from '../pipeline/timing.js';
@@ -160,6 +160,16 @@ export async function planRollbackOnHost(
 				continue;
 			}
 			const changes = identityChanges(r, live);
+			const cannot = forceCannotDelete(r, changes);
+			if (cannot) {
+				kept.push(r);
+				plan.push({
+					...item,
+					action: 'keep',
+					reason: `changed on the host (${describeChanges(changes)}): ${cannot}`,
+				});
+				continue;
+			}
 			const child = o.force ? null : keptChild(r, kept);
 			if ((changes.length > 0 && !o.force) || child) {
 				kept.push(r);
@@ -260,6 +270,16 @@ export async function runRollback(o: RollbackOptions): Promise<RollbackResult> {
 				}
 				const changes = identityChanges(r, live);
 				const fields = changes.map((c) => c.field);
+				const cannot = forceCannotDelete(r, changes);
+				if (cannot) {
+					kept.push(r);
+					result.skipped.push({
+						...item,
+						detail: `the host's ${r.resource_type} ${r.host_resource_id} no longer matches its record (${describeChanges(changes)}); ${cannot}`,
+						fields,
+					});
+					continue;
+				}
 				if (changes.length > 0 && !o.force) {
 					kept.push(r);
 					result.skipped.push({
@@ -344,6 +364,18 @@ function keptChild(r: ResourceRecord, kept: ResourceRecord[]): ResourceRecord | 
 	if (!id || !field) return null;
 	const types = r.resource_type === 'user' ? ['api_key'] : ['api_key', 'subscription'];
 	return kept.find((k) => types.includes(k.resource_type) && String(k.snapshot[field] ?? '') === id) ?? null;
+}
+
+/**
+ * A change not even --force overrides: a key whose owner changed. The host deletes a key only for its
+ * owner (there is no admin route; docs/domain.md "Rollback"), so the tool's user cannot delete it and
+ * asking would only be refused; it is left to its new owner.
+ */
+function forceCannotDelete(r: ResourceRecord, changes: FieldChange[]): string | null {
+	if (r.resource_type !== 'api_key') return null;
+	const owner = changes.find((c) => c.field === 'user_id');
+	if (!owner) return null;
+	return `not deleted, not even with --force: the host lets only a key's owner delete it, and it now belongs to user ${String(owner.new)} (delete it as that user if it should go)`;
 }
 
 /** No answer at all (after the transport's own retries): asking again now would only wait again. */

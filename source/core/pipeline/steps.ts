@@ -81,8 +81,10 @@ export class StepRunner {
 		if (this.signal.aborted) throw new StepStopped(name);
 		this.current = name;
 		const started = Date.now();
-		this.sink({type: 'start', step: name, at: started});
+		// Announced once recorded: a start anyone has seen is a start a crash recovery will find (a kill
+		// between the two would otherwise name an earlier step as the one the run died in).
 		await this.hooks.onStart?.(name);
+		this.sink({type: 'start', step: name, at: started});
 		const api: StepApi = {
 			progress: (message, wait) =>
 				this.sink({type: 'progress', step: name, message, ...(wait ? {wait_ms: wait.wait_ms} : {})}),

@@ -33,7 +33,9 @@ export async function recoverDeadBatches(store: StateStore): Promise<string[]> {
 		if (b.batch_status !== 'running') continue;
 		if (b.pid !== null && (b.pid === process.pid || pidAlive(b.pid))) continue;
 		const file = await store.readBatchIfPresent(b.batch_id);
-		const running = file?.steps.find((s) => s.status === 'running');
+		// Steps side by side can both read running (an ended step's record rides with the next write):
+		// the furthest one in the pipeline is where the run was.
+		const running = file?.steps.filter((s) => s.status === 'running').at(-1);
 		b.batch_status = 'failed';
 		// No step recorded yet: it died between creating the batch and recording preflight.
 		b.stopped_at_step = running?.name ?? lastEnded(file?.steps ?? [])?.name ?? 'preflight';

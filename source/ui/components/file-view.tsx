@@ -1,6 +1,7 @@
-// An evidence file read by hand: its lines in a window that fits the terminal (↑ ↓ a line, PgUp
-// PgDn a page, Home End, ← → sideways for long lines), drawn through the one Text, so a control
-// character or a secret in it never reaches the screen (source/app readEvidenceFile redacts too).
+// An evidence file read by hand, and any record shown in full (a resource's, components/record-view.tsx):
+// its lines in a window that fits the terminal (↑ ↓ a line, PgUp PgDn a page, Home End, ← → sideways
+// for long lines), drawn through the one Text, so a control character or a secret in it never
+// reaches the screen (source/app readEvidenceFile redacts too).
 import React, {useState} from 'react';
 import {Box} from 'ink';
 import {readEvidenceFile} from '../../app/evidence.js';
@@ -19,11 +20,37 @@ const SIDEWAYS = 20;
 export function FileView({title, file, onClose}: {title: string; file: string; onClose: () => void}) {
 	const {app} = useUIState();
 	const read = useRead(() => readEvidenceFile(app, {file}), [app, file]);
+	const lines = read?.value?.lines ?? [];
+	return (
+		<LinesView
+			title={title}
+			subtitle={`${file} · ${lines.length} line(s)${read?.value?.cut ? ' (the first MiB)' : ''}`}
+			lines={read === null ? null : lines}
+			error={read?.error ? errorText(read.error) : null}
+			onClose={onClose}
+		/>
+	);
+}
+
+/** Lines in a scrolling window (null while they are read); Esc closes. */
+export function LinesView({
+	title,
+	subtitle,
+	lines: given,
+	error = null,
+	onClose,
+}: {
+	title: string;
+	subtitle: string;
+	lines: string[] | null;
+	error?: string | null;
+	onClose: () => void;
+}) {
 	const rows = useListRows(8, 3);
 	const width = useColumns();
 	const [top, setTop] = useState(0);
 	const [left, setLeft] = useState(0);
-	const lines = read?.value?.lines ?? [];
+	const lines = given ?? [];
 	const last = Math.max(0, lines.length - rows);
 	useScreenKeys({
 		onBack: onClose,
@@ -43,12 +70,9 @@ export function FileView({title, file, onClose}: {title: string; file: string; o
 	const shown = Math.min(top, last);
 	return (
 		<Box flexDirection="column">
-			<Header
-				title={title}
-				subtitle={`${file} · ${lines.length} line(s)${read?.value?.cut ? ' (the first MiB)' : ''}`}
-			/>
-			{read === null ? <Text dimColor>reading…</Text> : null}
-			{read?.error ? <Text color={color.fail}>✗ {errorText(read.error)}</Text> : null}
+			<Header title={title} subtitle={subtitle} />
+			{given === null ? <Text dimColor>reading…</Text> : null}
+			{error ? <Text color={color.fail}>✗ {error}</Text> : null}
 			{lines.slice(shown, shown + rows).map((l, i) => (
 				<Text key={shown + i} wrap="truncate-end">
 					{l.slice(left, left + width * 4) || ' '}

@@ -14,6 +14,12 @@ export interface KeySpec {
 	does: string;
 }
 
+/** The keys of a typed confirmation (components/confirm.tsx TypedConfirm). */
+export const CONFIRM_KEYS: KeySpec[] = [
+	{keys: 'Enter', does: 'confirm'},
+	{keys: 'Esc', does: 'back'},
+];
+
 export const LIST_KEYS: KeySpec[] = [
 	{keys: '↑ ↓', does: 'move'},
 	{keys: 'Enter', does: 'choose'},

@@ -10,6 +10,8 @@ import {Header} from './header.js';
 import {KeyHelp, LIST_KEYS} from './key-help.js';
 import {SelectList} from './select-list.js';
 import {StepList} from './step-list.js';
+import {Text} from './text.js';
+import {statusColor} from '../theme.js';
 import type {Words} from './word-legend.js';
 
 export function RunFrame<T, C extends string>({
@@ -19,17 +21,20 @@ export function RunFrame<T, C extends string>({
 	choices,
 	onChoose,
 	onBack,
+	onHome,
 	children,
 	words,
 }: {
 	title: string;
 	subtitle?: string;
 	run: RunState<T>;
-	/** Offered once the run has finished. */
-	choices: Array<{label: string; value: C}>;
-	onChoose: (choice: C) => void;
-	/** Esc once finished. */
+	/** Offered once the run has finished (Home and Back when not given). */
+	choices?: Array<{label: string; value: C}>;
+	onChoose?: (choice: C) => void;
+	/** Esc once finished, and the Back choice. */
 	onBack: () => void;
+	/** The Home choice, when the choices are Home and Back. */
+	onHome?: () => void;
 	/** The result (drawn when there is one). */
 	children: (result: T) => ReactNode;
 	/** The status words the result shows (explained in the `?` help). */
@@ -46,10 +51,39 @@ export function RunFrame<T, C extends string>({
 			{op.result ? children(op.result) : null}
 			{finished ? (
 				<Box marginTop={1}>
-					<SelectList items={choices} onSelect={onChoose} />
+					{choices && onChoose ? (
+						<SelectList items={choices} onSelect={onChoose} />
+					) : (
+						<SelectList
+							items={HOME_BACK}
+							onSelect={(v) => (v === 'home' ? (onHome ?? onBack)() : onBack())}
+						/>
+					)}
 				</Box>
 			) : null}
 			<KeyHelp keys={finished ? LIST_KEYS : []} words={op.result && words ? words(op.result) : []} />
 		</Box>
+	);
+}
+
+const HOME_BACK = [
+	{label: 'Home', value: 'home'},
+	{label: 'Back', value: 'back'},
+];
+
+/** A rolled-back batch in one line: `batch <id> is now <status> · N deleted · N skipped · N failed`. */
+export function BatchNowLine({
+	batch,
+}: {
+	batch: {batch_id: string; batch_status: string; deleted: unknown[]; skipped: unknown[]; failed: unknown[]};
+}) {
+	return (
+		<Text wrap="truncate-end">
+			batch <Text bold>{batch.batch_id}</Text> is now{' '}
+			<Text bold color={statusColor(batch.batch_status)}>
+				{batch.batch_status}
+			</Text>
+			{` · ${batch.deleted.length} deleted · ${batch.skipped.length} skipped · ${batch.failed.length} failed`}
+		</Text>
 	);
 }

@@ -1,6 +1,7 @@
 // The end of an acceptance run in the TUI: the verdict, each mode's batch with its reconcile, the
 // errors and what to do next, the evidence folder and its numbered files (or what each holds), and
-// the actions: keep it as final evidence, the validation matrix, run it again, home.
+// the actions: keep it as final evidence, the validation matrix, run it again, home. The batch rows
+// head the list of actions (↑ from the first action reaches them): Enter on one opens that batch.
 import React, {useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
@@ -11,14 +12,14 @@ import {accessWord, nextStep, resultKind} from '../../app/reads.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {SelectList} from '../components/select-list.js';
-import {cell, columns, row, TableHeader} from '../components/table.js';
+import {cell, columns, row, TableHeader, useFitted, type Column} from '../components/table.js';
 import type {Operation} from '../hooks/use-operation.js';
 import {color, statusColor} from '../theme.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
 
-type Action = 'keep' | 'guide' | 'matrix' | 'again' | 'home' | `rollback:${string}`;
+type Action = 'keep' | 'guide' | 'matrix' | 'again' | 'home' | `rollback:${string}` | `open:${string}`;
 
-const BATCH_COLUMNS = columns('MODE:12, BATCH:23, STATUS:9, ACCESS:18, RECONCILE:9');
+const BATCH_COLUMNS = columns('MODE:12, BATCH:23, STATUS:9, ACCESS:18+, RECONCILE:9');
 
 /** The guide's entries for the files this run wrote (`<mode>` matches either mode). */
 function guideFor(guide: Array<[string, string]>, files: string[]): Array<[string, string]> {
@@ -57,25 +58,29 @@ function Verdict({result: r}: {result: AcceptanceResult}) {
 	);
 }
 
-function Batches({result: r}: {result: AcceptanceResult}) {
+/** The run's batches as rows of the action list: Enter opens the batch. */
+function batchItems(r: AcceptanceResult, cols: Column[]) {
+	return r.batches.map((b) => ({
+		key: b.batch_id,
+		label: row(
+			[
+				b.access_mode,
+				b.batch_id,
+				b.batch_status,
+				accessWord(b.batch_status, b.access_status),
+				b.reconcile_status,
+			],
+			cols,
+		),
+		value: `open:${b.batch_id}` as Action,
+		color: statusColor(b.access_status),
+	}));
+}
+
+/** What went wrong and what to do next. */
+function Problems({result: r}: {result: AcceptanceResult}) {
 	return (
 		<Box flexDirection="column">
-			{r.batches.length ? <TableHeader columns={BATCH_COLUMNS} indent={2} /> : null}
-			{r.batches.map((b) => (
-				<Text key={b.batch_id} color={statusColor(b.access_status)} wrap="truncate-end">
-					{'  '}
-					{row(
-						[
-							b.access_mode,
-							b.batch_id,
-							b.batch_status,
-							accessWord(b.batch_status, b.access_status),
-							b.reconcile_status,
-						],
-						BATCH_COLUMNS,
-					)}
-				</Text>
-			))}
 			{r.errors.map((e, i) => (
 				<Text key={i} color={color.fail} wrap="truncate-end">
 					{'  '}
@@ -109,6 +114,7 @@ export function AcceptanceResultView({
 	const {app} = useUIState();
 	const actions = useUIActions();
 	const [guide, setGuide] = useState<Array<[string, string]> | null>(null);
+	const cols = useFitted(BATCH_COLUMNS);
 	const busy = keep.phase === 'running';
 	const kept = keep.result;
 	const ready = r.result === 'ready';
@@ -120,7 +126,8 @@ export function AcceptanceResultView({
 	const againFirst =
 		!ready && leftovers.length === 0 && (r.result === 'stopped' || isTransientClass(r.failure_class));
 	const choose = (action: Action) => {
-		if (action.startsWith('rollback:')) {
+		if (action.startsWith('open:')) actions.push({id: 'batch', batchId: action.slice('open:'.length)});
+		else if (action.startsWith('rollback:')) {
 			const batch = r.batches.find((b) => b.batch_id === action.slice('rollback:'.length))!;
 			actions.push({id: 'drift', hostId: batch.host_id, batchId: batch.batch_id, then: 'rollback'});
 		} else if (action === 'keep') keep.start(() => keepEvidence(app, {run: r.run_id}));
@@ -131,11 +138,23 @@ export function AcceptanceResultView({
 		else if (action === 'again') onAgain();
 		else actions.home();
 	};
+	const choices = [
+		...leftovers.map((b) => ({
+			label: `Roll back the ${b.access_mode} batch (${b.resources.length} resource${b.resources.length === 1 ? '' : 's'})`,
+			value: `rollback:${b.batch_id}` as Action,
+		})),
+		...(againFirst ? [{label: 'Run it again', value: 'again' as Action}] : []),
+		...(kept || !ready ? [] : [{label: 'Keep it as final evidence', value: 'keep' as Action}]),
+		{label: guide ? 'Show the file list' : 'What each file holds', value: 'guide' as Action},
+		{label: 'Validation matrix', value: 'matrix' as Action},
+		...(againFirst ? [] : [{label: 'Run it again', value: 'again' as Action}]),
+		{label: 'Home', value: 'home' as Action},
+	];
 	return (
 		<Box flexDirection="column">
 			<Verdict result={r} />
 			<WordLegend words={resultWords(r)} max={2} />
-			<Batches result={r} />
+			<Problems result={r} />
 			<Text wrap="truncate-middle">evidence {r.evidence_dir}</Text>
 			{guide ? (
 				guideFor(guide, r.files).map(([name, what]) => (
@@ -152,25 +171,23 @@ export function AcceptanceResultView({
 			{kept ? <Text color={color.ok}>✓ kept as final evidence in {kept.evidence_dir}</Text> : null}
 			{keep.phase === 'error' ? <Text color={color.fail}>✗ {errorText(keep.error)}</Text> : null}
 			{busy ? <Text dimColor>marking it final…</Text> : null}
-			{busy ? null : (
-				<Box marginTop={1}>
+			<Box flexDirection="column" marginTop={1}>
+				{r.batches.length ? <TableHeader columns={cols} indent={2} /> : null}
+				{busy ? (
+					batchItems(r, cols).map((b) => (
+						<Text key={b.key} color={b.color} wrap="truncate-end">
+							{'  '}
+							{b.label}
+						</Text>
+					))
+				) : (
 					<SelectList
-						items={[
-							...leftovers.map((b) => ({
-								label: `Roll back the ${b.access_mode} batch (${b.resources.length} resource${b.resources.length === 1 ? '' : 's'})`,
-								value: `rollback:${b.batch_id}` as Action,
-							})),
-							...(againFirst ? [{label: 'Run it again', value: 'again' as Action}] : []),
-							...(kept || !ready ? [] : [{label: 'Keep it as final evidence', value: 'keep' as Action}]),
-							{label: guide ? 'Show the file list' : 'What each file holds', value: 'guide' as Action},
-							{label: 'Validation matrix', value: 'matrix' as Action},
-							...(againFirst ? [] : [{label: 'Run it again', value: 'again' as Action}]),
-							{label: 'Home', value: 'home' as Action},
-						]}
+						items={[...batchItems(r, cols), ...choices]}
+						initialIndex={r.batches.length}
 						onSelect={choose}
 					/>
-				</Box>
-			)}
+				)}
+			</Box>
 		</Box>
 	);
 }

@@ -1,84 +1,27 @@
 // Status, last level: one batch (source/app showBatch reads that batch's file only): its steps, the
-// resources it recorded (with host ids), its own reconcile runs, and its evidence files; smoke again,
-// reconcile and roll back when they apply. ← → switch tabs, ↑ ↓ scroll.
+// resources it recorded (with host ids; Enter opens one's full record), its own reconcile runs, and
+// its evidence files (Enter reads one); smoke again, the smoke as a curl, reconcile and roll back
+// when they apply. ← → switch tabs, ↑ ↓ scroll or move.
 import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {accessWord, nextStep, resourceLabel, showBatch, type BatchDetail} from '../../app/reads.js';
+import {accessWord, nextStep, showBatch} from '../../app/reads.js';
+import type {BatchIndex, ResourceRecord} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
 import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp} from '../components/key-help.js';
-import {cell, changeLines} from '../components/table.js';
 import {useRead} from '../hooks/use-read.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
-import {color, mark, seconds, shortTime, statusColor} from '../theme.js';
+import {color, shortTime, statusColor} from '../theme.js';
 import {SmokeAgain} from '../components/smoke-again.js';
 import {RotateKey} from './rotate-key.js';
 import {FileView} from '../components/file-view.js';
-import {SelectList} from '../components/select-list.js';
+import {RecordView} from '../components/record-view.js';
+import {SmokeCurl} from '../components/smoke-curl.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
-
-const TABS = ['steps', 'resources', 'reconcile', 'evidence'] as const;
-type Tab = (typeof TABS)[number];
-
-interface Line {
-	text: string;
-	color?: string;
-	dim?: boolean;
-}
-
-function linesOf(tab: Tab, file: BatchDetail): Line[] {
-	switch (tab) {
-		case 'steps':
-			return file.steps.length === 0
-				? [{text: 'no steps recorded', dim: true}]
-				: file.steps.map((s) => ({
-						text: `${s.status === 'running' ? '…' : mark[s.status]} ${cell(s.name, 15)} ${seconds(s.duration_ms).padStart(6)} ${s.message}`,
-						color: s.status === 'ok' || s.status === 'running' ? undefined : statusColor(s.status),
-					}));
-		case 'resources':
-			return file.resources.length === 0
-				? [{text: 'no resources recorded (nothing to roll back)', dim: true}]
-				: [
-						{text: `${cell('STATUS', 8)} RESOURCE`, dim: true},
-						...file.resources.map((r) => ({
-							text: `${cell(r.status, 8)} ${resourceLabel(r.resource_type, r.host_resource_id, r.name)}${r.owned ? '' : ' (not owned)'}`,
-							color:
-								r.status === 'created' ? undefined : statusColor(r.status === 'failed' ? 'fail' : 'warn'),
-						})),
-					];
-		case 'reconcile':
-			return file.reconcile_runs.length === 0
-				? [{text: 'no reconcile runs of this batch yet', dim: true}]
-				: file.reconcile_runs
-						.slice()
-						.reverse()
-						.flatMap((run) => [
-							{
-								text: `${shortTime(run.at)}  ${run.run_id}  ${run.reconcile_status}`,
-								color: statusColor(run.reconcile_status),
-							},
-							...run.items
-								.filter((i) => i.state !== 'present')
-								.flatMap((i) => [
-									{
-										text: `    ${cell(i.state, 9)} ${resourceLabel(i.resource_type, i.host_resource_id, i.name)}${i.state === 'changed' ? '' : `: ${i.detail}`}`,
-										color: statusColor(i.state),
-									},
-									// a changed item's fields as the CLI prints them: `field: old -> new`
-									...changeLines(i).map((c) => ({text: `      ${c}`, color: statusColor(i.state)})),
-								]),
-						]);
-		case 'evidence':
-			// the files themselves are a list below (EvidenceFiles): Enter reads one
-			return [
-				{text: file.artifacts_dir},
-				...(file.evidence_files.length === 0 ? [{text: '  (no evidence files)', dim: true}] : []),
-			];
-	}
-}
+import {EvidenceFiles, linesOf, ResourceRows, TABS, type Tab} from './batch-tabs.js';
 
 export function BatchScreen({batchId}: {batchId: string}) {
 	const {app, data} = useUIState();
@@ -98,6 +41,9 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const [smoke, setSmoke] = useState(0);
 	const [rotate, setRotate] = useState(0);
 	const [reading, setReading] = useState<string | null>(null);
+	const [record, setRecord] = useState<ResourceRecord | null>(null);
+	const [recordAt, setRecordAt] = useState(0);
+	const [curl, setCurl] = useState(false);
 	const rows = useListRows(14);
 
 	const lines = useMemo(() => (loaded?.file ? linesOf(tab, loaded.file) : []), [loaded, tab]);
@@ -106,13 +52,14 @@ export function BatchScreen({batchId}: {batchId: string}) {
 	const canSmoke = loaded?.file?.smoke_again_applies ?? false;
 
 	const canRotate = Boolean(index && index.batch_status === 'succeeded' && hasResources);
+	const listing = smoke === 0 && rotate === 0 && !curl;
 	useScreenKeys({
-		list: smoke === 0 && rotate === 0,
-		isActive: smoke === 0 && reading === null,
+		list: listing,
+		isActive: smoke === 0 && reading === null && record === null,
 		text: rotate > 0,
-		onBack: rotate > 0 ? () => setRotate(0) : actions.back,
+		onBack: rotate > 0 ? () => setRotate(0) : curl ? () => setCurl(false) : actions.back,
 		onKey: (input, key) => {
-			if (rotate > 0) return false;
+			if (rotate > 0 || curl) return false;
 			if (key.leftArrow || key.rightArrow || key.tab) {
 				const i = TABS.indexOf(tab) + (key.leftArrow ? -1 : 1);
 				setTab(TABS[(i + TABS.length) % TABS.length]!);
@@ -124,6 +71,7 @@ export function BatchScreen({batchId}: {batchId: string}) {
 			else if (key.pageUp) setOffset((o) => Math.max(0, o - rows));
 			else if (key.pageDown) setOffset((o) => Math.min(maxOffset, o + rows));
 			else if (input === 's' && index && canSmoke) setSmoke((n) => n + 1);
+			else if (input === 'u' && canSmoke) setCurl(true);
 			else if (input === 'k' && canRotate) setRotate((n) => n + 1);
 			else if (input === 'c' && index)
 				actions.push({id: 'drift', hostId: index.host_id, batchId, then: 'reconcile'});
@@ -143,6 +91,8 @@ export function BatchScreen({batchId}: {batchId: string}) {
 			/>
 		);
 	}
+	if (record !== null)
+		return <RecordView batchId={batchId} record={record} onClose={() => setRecord(null)} />;
 	if (!index) {
 		return (
 			<Box flexDirection="column">
@@ -166,6 +116,86 @@ export function BatchScreen({batchId}: {batchId: string}) {
 				title={`Batch ${batchId}`}
 				subtitle={`${index.pack} · ${index.base_url} · ${index.access_mode} · ${shortTime(index.created_at)}`}
 			/>
+			<BatchState index={index} access={access} words={words} tab={tab} />
+			{loaded === null ? <Text dimColor>reading the batch file…</Text> : null}
+			{loaded?.error ? <Text color={color.fail}>{loaded.error}</Text> : null}
+			{loaded && !loaded.error && !loaded.file ? (
+				<Text color={color.warn}>the batch file is missing</Text>
+			) : null}
+			{curl ? null : <TabLines lines={lines} offset={offset} rows={rows} />}
+			{tab === 'resources' && loaded?.file && !curl ? (
+				<ResourceRows
+					resources={loaded.file.resources}
+					limit={Math.max(3, rows - 1)}
+					isActive={listing}
+					at={recordAt}
+					onAt={setRecordAt}
+					onOpen={setRecord}
+				/>
+			) : null}
+			{tab === 'evidence' && loaded?.file && !curl ? (
+				<EvidenceFiles
+					dir={loaded.file.artifacts_dir}
+					files={loaded.file.evidence_files}
+					limit={Math.max(3, rows - 1)}
+					isActive={listing}
+					onOpen={setReading}
+				/>
+			) : null}
+			{curl && loaded?.file ? (
+				<SmokeCurl batchId={batchId} model={loaded.file.smoke_model} onClose={() => setCurl(false)} />
+			) : null}
+			{smoke > 0 ? <SmokeAgain key={smoke} batchId={batchId} onDone={() => setSmoke(0)} /> : null}
+			{rotate > 0 ? <RotateKey key={rotate} batchId={batchId} onDone={() => setRotate(0)} /> : null}
+			<KeyHelp
+				typing={rotate > 0}
+				keys={[
+					{keys: '← →', does: 'tabs'},
+					{keys: '↑ ↓', does: tab === 'evidence' || tab === 'resources' ? 'move' : 'scroll'},
+					...(tab === 'evidence' ? [{keys: 'Enter', does: 'read the file'}] : []),
+					...(tab === 'resources' ? [{keys: 'Enter', does: 'the full record'}] : []),
+					...(canSmoke ? [{keys: 's', does: 'smoke again'}] : []),
+					...(canSmoke ? [{keys: 'u', does: 'the smoke as a curl'}] : []),
+					...(canRotate ? [{keys: 'k', does: 'new provider key'}] : []),
+					{keys: 'c', does: 'reconcile'},
+					...(hasResources ? [{keys: 'r', does: 'roll back'}] : []),
+					{keys: 'Esc', does: 'back'},
+				]}
+				words={words}
+			/>
+		</Box>
+	);
+}
+
+/** A tab's lines in a window of `rows`, with what is above and below it counted. */
+function TabLines({lines, offset, rows}: {lines: ReturnType<typeof linesOf>; offset: number; rows: number}) {
+	return (
+		<Box flexDirection="column">
+			{offset > 0 ? <Text dimColor>↑ {offset} more</Text> : null}
+			{lines.slice(offset, offset + rows).map((l, i) => (
+				<Text key={offset + i} color={l.color} dimColor={l.dim} wrap="truncate-end">
+					{l.text}
+				</Text>
+			))}
+			{offset + rows < lines.length ? <Text dimColor>↓ {lines.length - offset - rows} more</Text> : null}
+		</Box>
+	);
+}
+
+/** The batch's status words, what its failure means, and the tabs. */
+function BatchState({
+	index,
+	access,
+	words,
+	tab,
+}: {
+	index: BatchIndex;
+	access: string;
+	words: Words;
+	tab: Tab;
+}) {
+	return (
+		<Box flexDirection="column">
 			<Text>
 				<Text color={statusColor(index.batch_status)}>{index.batch_status}</Text> · provider{' '}
 				<Text color={statusColor(index.provider_status)}>{index.provider_status ?? '-'}</Text> · access{' '}
@@ -187,68 +217,6 @@ export function BatchScreen({batchId}: {batchId: string}) {
 					</Text>
 				))}
 			</Box>
-			{loaded === null ? <Text dimColor>reading the batch file…</Text> : null}
-			{loaded?.error ? <Text color={color.fail}>{loaded.error}</Text> : null}
-			{loaded && !loaded.error && !loaded.file ? (
-				<Text color={color.warn}>the batch file is missing</Text>
-			) : null}
-			{offset > 0 ? <Text dimColor>↑ {offset} more</Text> : null}
-			{lines.slice(offset, offset + rows).map((l, i) => (
-				<Text key={offset + i} color={l.color} dimColor={l.dim} wrap="truncate-end">
-					{l.text}
-				</Text>
-			))}
-			{offset + rows < lines.length ? <Text dimColor>↓ {lines.length - offset - rows} more</Text> : null}
-			{tab === 'evidence' && loaded?.file ? (
-				<EvidenceFiles
-					dir={loaded.file.artifacts_dir}
-					files={loaded.file.evidence_files}
-					limit={Math.max(3, rows - 1)}
-					isActive={smoke === 0 && rotate === 0}
-					onOpen={setReading}
-				/>
-			) : null}
-			{smoke > 0 ? <SmokeAgain key={smoke} batchId={batchId} onDone={() => setSmoke(0)} /> : null}
-			{rotate > 0 ? <RotateKey key={rotate} batchId={batchId} onDone={() => setRotate(0)} /> : null}
-			<KeyHelp
-				typing={rotate > 0}
-				keys={[
-					{keys: '← →', does: 'tabs'},
-					{keys: '↑ ↓', does: tab === 'evidence' ? 'move' : 'scroll'},
-					...(tab === 'evidence' ? [{keys: 'Enter', does: 'read the file'}] : []),
-					...(canSmoke ? [{keys: 's', does: 'smoke again'}] : []),
-					...(canRotate ? [{keys: 'k', does: 'new provider key'}] : []),
-					{keys: 'c', does: 'reconcile'},
-					...(hasResources ? [{keys: 'r', does: 'roll back'}] : []),
-					{keys: 'Esc', does: 'back'},
-				]}
-				words={words}
-			/>
 		</Box>
-	);
-}
-
-/** The batch's evidence files: Enter reads one (components/file-view.tsx). */
-function EvidenceFiles({
-	dir,
-	files,
-	limit,
-	isActive,
-	onOpen,
-}: {
-	dir: string;
-	files: string[];
-	limit: number;
-	isActive: boolean;
-	onOpen: (file: string) => void;
-}) {
-	if (files.length === 0) return null;
-	return (
-		<SelectList
-			items={files.map((f) => ({key: f, label: f, value: `${dir}/${f}`}))}
-			limit={limit}
-			isActive={isActive}
-			onSelect={onOpen}
-		/>
 	);
 }

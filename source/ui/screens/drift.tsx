@@ -5,7 +5,6 @@ import React, {useMemo, useState} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {
-	planRollback,
 	reconcile,
 	repair,
 	rollback,
@@ -13,23 +12,21 @@ import {
 	type RepairResult,
 	type RollbackResult,
 } from '../../app/drift.js';
-import {accessWord, hostId, liveBatchesOf, resourceLabel} from '../../app/reads.js';
+import {accessWord, liveBatchesOf, resourceLabel} from '../../app/reads.js';
 import {rollbackableProvidersOf} from '../../app/rollback-provider.js';
 import type {ReconcileItem} from '../../store/schema.js';
 import {useUIActions, useUIState} from '../context.js';
-import {errorText} from '../components/error-line.js';
 import {Header} from '../components/header.js';
 import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
-import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
 import {cell, changeLines, columns, row, TableHeader, useFitted, type Column} from '../components/table.js';
-import {RunFrame} from '../components/run-frame.js';
-import {useRead} from '../hooks/use-read.js';
+import {BatchNowLine, RunFrame} from '../components/run-frame.js';
 import {useRun} from '../hooks/use-run.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
-import {color, shortTime, statusColor} from '../theme.js';
+import {color, statusColor} from '../theme.js';
 import {WordLegend, type Words} from '../components/word-legend.js';
+import {RollbackPlanStage} from './rollback-plan.js';
 
 type Stage =
 	| {id: 'host'}
@@ -38,8 +35,6 @@ type Stage =
 	| {id: 'plan'; hostId: string; batchId: string}
 	| {id: 'rollback'; hostId: string; batchId: string}
 	| {id: 'repair'; hostId: string; batchId: string};
-
-const ignore = () => {};
 
 const STATE_ORDER = ['missing', 'changed', 'unmanaged', 'present'];
 
@@ -495,91 +490,6 @@ function HostItems({
 	);
 }
 
-function RollbackPlanStage({
-	batchId,
-	onConfirm,
-	onBack,
-}: {
-	batchId: string;
-	onConfirm: () => void;
-	onBack: () => void;
-}) {
-	const {app, data} = useUIState();
-	const read = useRead(() => planRollback(app, {batch: batchId}), [app, batchId]);
-	const plan = read && {plan: read.value, error: read.value ? null : errorText(read.error)};
-	const index = data?.batches.find((b) => b.batch_id === batchId);
-	const nothing = plan?.plan?.plan.every((p) => p.action !== 'delete') ?? false;
-	useScreenKeys({text: Boolean(plan?.plan) && !nothing, list: !plan?.plan || nothing, onBack});
-	return (
-		<Box flexDirection="column">
-			<Header
-				title={`Roll back › ${batchId}`}
-				subtitle={
-					index
-						? `${index.pack} · ${index.access_mode} · ${index.batch_status} · ${shortTime(index.created_at)}`
-						: undefined
-				}
-			/>
-			{plan === null ? (
-				<Text dimColor>reading the batch’s records and checking each on the host…</Text>
-			) : null}
-			{plan?.error ? (
-				<Box flexDirection="column">
-					<Text color={color.fail} wrap="wrap">
-						✗ {plan.error}
-					</Text>
-					<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={onBack} />
-				</Box>
-			) : null}
-			{plan?.plan ? (
-				<Box flexDirection="column">
-					<Text bold>
-						Plan: exactly the recorded resources, children first
-						{plan.plan.checked_on_host ? ', each checked on the host' : ''}
-					</Text>
-					{plan.plan.note ? <Text color={color.warn}>{plan.plan.note}</Text> : null}
-					{plan.plan.plan.map((p, i) => (
-						<Text
-							key={i}
-							color={p.action === 'delete' ? color.warn : undefined}
-							dimColor={p.action !== 'delete'}
-							wrap="truncate-end"
-						>
-							{`  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(hostId(p.host_resource_id), 7)} ${cell(p.name, 24)} ${p.reason}`}
-						</Text>
-					))}
-					{nothing ? (
-						<Box flexDirection="column">
-							<Text color={color.ok}>Nothing left to delete.</Text>
-							<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={onBack} />
-						</Box>
-					) : (
-						<Box flexDirection="column" marginTop={1}>
-							<Text>
-								Type the batch id <Text bold>{batchId}</Text> to confirm (Esc goes back):
-							</Text>
-							<TextField
-								label="Batch id"
-								value=""
-								onChange={ignore}
-								onSubmit={onConfirm}
-								validate={(v) => (v.trim() === batchId ? null : 'type the batch id exactly as shown')}
-							/>
-						</Box>
-					)}
-				</Box>
-			) : null}
-			<KeyHelp
-				keys={[
-					{keys: 'Enter', does: 'confirm'},
-					{keys: 'Esc', does: 'back'},
-				]}
-				typing={Boolean(plan?.plan) && !nothing}
-			/>
-		</Box>
-	);
-}
-
 function ItemsLine({label, items, tint}: {label: string; items: RollbackResult['deleted']; tint?: string}) {
 	if (items.length === 0) return null;
 	return (
@@ -604,22 +514,12 @@ function RollbackStage({batchId, onDone, onBack}: {batchId: string; onDone: () =
 			title={`Roll back › ${batchId}`}
 			subtitle="deleting exactly the recorded resources"
 			run={run}
-			choices={[
-				{label: 'Home', value: 'home'},
-				{label: 'Back', value: 'back'},
-			]}
-			onChoose={(v) => (v === 'home' ? onDone() : onBack())}
+			onHome={onDone}
 			onBack={onBack}
 		>
 			{(r) => (
 				<Box flexDirection="column">
-					<Text>
-						batch <Text bold>{r.batch_id}</Text> is now{' '}
-						<Text bold color={statusColor(r.batch_status)}>
-							{r.batch_status}
-						</Text>
-						{` · ${r.deleted.length} deleted · ${r.skipped.length} skipped · ${r.failed.length} failed`}
-					</Text>
+					<BatchNowLine batch={r} />
 					<ItemsLine label="deleted" items={r.deleted} tint={color.ok} />
 					<ItemsLine
 						label="skipped (no longer the recorded resource; never deleted)"

@@ -8,17 +8,16 @@ import {useUIActions, useUIState} from '../context.js';
 import {ErrorLine} from '../components/error-line.js';
 import {Text} from '../components/text.js';
 import {Header} from '../components/header.js';
-import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
-import {TextField} from '../components/masked-field.js';
+import {CONFIRM_KEYS, KeyHelp, LIST_KEYS} from '../components/key-help.js';
+import {TypedConfirm} from '../components/confirm.js';
 import {SelectList} from '../components/select-list.js';
 import {columns, row, TableHeader, useFitted} from '../components/table.js';
 import {StepList} from '../components/step-list.js';
 import {useRun} from '../hooks/use-run.js';
+import {RunFrame} from '../components/run-frame.js';
 import {useScreenKeys} from '../hooks/use-screen-keys.js';
 import {useListRows} from '../hooks/use-window.js';
 import {color} from '../theme.js';
-
-const ignore = () => {};
 
 const COLUMNS = columns('DELETE:8, TYPE:12, ID:5, NAME:26+, AGE:5, WHY:16+');
 
@@ -103,77 +102,53 @@ function ListStage({hostId, onDelete}: {hostId: string; onDelete: () => void}) {
 				</Box>
 			) : null}
 			{confirm ? (
-				<Box flexDirection="column" marginTop={1}>
-					<Text>
-						Type the host name <Text bold>{name}</Text> to delete the {deletable} deletable item(s), children
-						first (Esc goes back):
-					</Text>
-					<TextField
-						label="Host name"
-						value=""
-						onChange={ignore}
-						onSubmit={onDelete}
-						validate={(v) => (v.trim() === name ? null : 'type the host name exactly as shown')}
-					/>
-				</Box>
+				<TypedConfirm
+					what="the host name"
+					phrase={name}
+					prompt={`to delete the ${deletable} deletable item(s), children first`}
+					label="Host name"
+					onConfirm={onDelete}
+				/>
 			) : null}
 			{finished && !confirm ? (
 				<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={actions.back} />
 			) : null}
-			<KeyHelp
-				keys={
-					confirm
-						? [
-								{keys: 'Enter', does: 'confirm'},
-								{keys: 'Esc', does: 'back'},
-							]
-						: finished
-							? LIST_KEYS
-							: []
-				}
-				typing={confirm}
-			/>
+			<KeyHelp keys={confirm ? CONFIRM_KEYS : finished ? LIST_KEYS : []} typing={confirm} />
 		</Box>
 	);
 }
 
 function DeleteStage({hostId}: {hostId: string}) {
-	const {app, data, stopping} = useUIState();
+	const {app, data} = useUIState();
 	const actions = useUIActions();
 	const name = data?.hosts.find((h) => h.host_id === hostId)?.name ?? hostId;
 	const limit = useListRows(12, 4);
-	const {steps, op} = useRun<ResidueResult>(`── delete residue on ${name} ──`, (run) =>
-		removeResidue(app, {host: hostId}, run),
+	const run = useRun<ResidueResult>(`── delete residue on ${name} ──`, (r) =>
+		removeResidue(app, {host: hostId}, r),
 	);
-	const finished = op.phase === 'done' || op.phase === 'error';
-	useScreenKeys({list: finished, onBack: finished ? actions.back : undefined});
-	const items = op.result?.items ?? [];
+	return (
+		<RunFrame
+			title={`Residue › ${name} › delete`}
+			subtitle="only what a marker proves, children first"
+			run={run}
+			onHome={actions.home}
+			onBack={actions.back}
+		>
+			{(result) => <DeleteOutcome items={result.items} limit={limit} />}
+		</RunFrame>
+	);
+}
+
+function DeleteOutcome({items, limit}: {items: ResidueItem[]; limit: number}) {
 	const count = (...a: Array<ResidueItem['action']>) => items.filter((i) => a.includes(i.action)).length;
 	return (
 		<Box flexDirection="column">
-			<Header title={`Residue › ${name} › delete`} subtitle="only what a marker proves, children first" />
-			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
-			{op.result ? (
-				<Box flexDirection="column">
-					<Text>
-						<Text color={color.ok}>{count('deleted', 'deleted_with_user')} deleted</Text>
-						{` · ${count('kept')} kept · `}
-						<Text color={count('failed') ? color.fail : undefined}>{count('failed')} failed</Text>
-					</Text>
-					<Items items={items} limit={limit} />
-				</Box>
-			) : null}
-			{finished ? (
-				<SelectList
-					items={[
-						{label: 'Back', value: 'back'},
-						{label: 'Home', value: 'home'},
-					]}
-					onSelect={(v) => (v === 'home' ? actions.home() : actions.back())}
-				/>
-			) : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
+			<Text>
+				<Text color={color.ok}>{count('deleted', 'deleted_with_user')} deleted</Text>
+				{` · ${count('kept')} kept · `}
+				<Text color={count('failed') ? color.fail : undefined}>{count('failed')} failed</Text>
+			</Text>
+			<Items items={items} limit={limit} />
 		</Box>
 	);
 }

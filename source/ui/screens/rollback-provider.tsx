@@ -1,6 +1,7 @@
 // Drift & rollback › a provider: every batch of that provider on the host that still holds
 // resources, newest first (crm rollback --host --pack --url). The plan per batch, the operator types
-// `<host>/<pack>` to confirm, then each batch is rolled back with the per-batch safety rules.
+// `<host>/<pack>` to confirm, then each batch is rolled back with the per-batch safety rules. The
+// plan's lines are rows (↑ from the field): Enter opens a row's resource in full.
 import React, {useState} from 'react';
 import {Box} from 'ink';
 import {
@@ -14,17 +15,14 @@ import {ErrorLine} from '../components/error-line.js';
 import {Text} from '../components/text.js';
 import {useRead} from '../hooks/use-read.js';
 import {Header} from '../components/header.js';
-import {KeyHelp, LIST_KEYS} from '../components/key-help.js';
-import {TextField} from '../components/masked-field.js';
 import {SelectList} from '../components/select-list.js';
 import {cell} from '../components/table.js';
-import {StepList} from '../components/step-list.js';
 import {useRun} from '../hooks/use-run.js';
-import {useScreenKeys} from '../hooks/use-screen-keys.js';
+import {BatchNowLine, RunFrame} from '../components/run-frame.js';
+import {RecordOf} from '../components/record-view.js';
+import {PlanRows, usePlanFocus} from './rollback-plan.js';
 import {useListRows} from '../hooks/use-window.js';
-import {color, statusColor} from '../theme.js';
-
-const ignore = () => {};
+import {color} from '../theme.js';
 
 export interface ProviderRef {
 	hostId: string;
@@ -40,7 +38,7 @@ export function ProviderRollbackScreen(ref: ProviderRef) {
 function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () => void}) {
 	const {app, data} = useUIState();
 	const actions = useUIActions();
-	const limit = useListRows(14, 6);
+	const limit = useListRows(16, 3);
 	const name = data?.hosts.find((h) => h.host_id === hostId)?.name ?? hostId;
 	const phrase = `${name}/${pack}`;
 	const read = useRead<ProviderPlan>(
@@ -49,18 +47,16 @@ function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () 
 	);
 	const plan = read && {plan: read.value, error: read.error};
 	const batches = plan?.plan?.batches ?? [];
-	const deletes = batches.flatMap((b) => b.plan).filter((p) => p.action === 'delete').length;
+	const rows = batches.flatMap((b) => b.plan.map((item) => ({batchId: b.batch_id, item})));
+	const deletes = rows.filter((r) => r.item.action === 'delete').length;
 	const confirm = Boolean(plan?.plan) && deletes > 0;
-	useScreenKeys({text: confirm, list: !confirm, onBack: actions.back});
-	const lines = batches.flatMap((b) => [
-		{key: b.batch_id, text: `batch ${b.batch_id}`, bold: true, tint: undefined as string | undefined},
-		...b.plan.map((p, i) => ({
-			key: `${b.batch_id}-${i}`,
-			text: `  ${cell(p.action, 6)} ${cell(p.resource_type, 12)} ${cell(p.host_resource_id ?? '-', 7)} ${cell(p.name, 24)} ${p.reason}`,
-			bold: false,
-			tint: p.action === 'delete' ? color.warn : undefined,
-		})),
-	]);
+	const {onRows, at, setAt, open, setOpen, field, keys} = usePlanFocus(confirm, rows.length, actions.back, {
+		what: 'host/pack',
+		phrase,
+		label: 'Confirm',
+		onConfirm,
+	});
+	if (open) return <RecordOf batchId={open.batchId} resource={open.item} onClose={() => setOpen(null)} />;
 	return (
 		<Box flexDirection="column">
 			<Header
@@ -69,95 +65,71 @@ function PlanStage({hostId, pack, url, onConfirm}: ProviderRef & {onConfirm: () 
 			/>
 			{plan === null ? <Text dimColor>reading the batches’ records…</Text> : null}
 			{plan?.error ? <ErrorLine error={plan.error} /> : null}
-			{lines.slice(0, limit).map((l) => (
-				<Text key={l.key} bold={l.bold} color={l.tint} dimColor={!l.bold && !l.tint} wrap="truncate-end">
-					{l.text}
+			{batches.map((b) => (
+				<Text key={b.batch_id} wrap="truncate-end">
+					batch <Text bold>{b.batch_id}</Text>: {b.plan.filter((p) => p.action === 'delete').length} to delete
 				</Text>
 			))}
-			{lines.length > limit ? <Text dimColor>… {lines.length - limit} more lines</Text> : null}
-			{plan?.plan && !confirm ? (
-				<Box flexDirection="column">
-					<Text color={color.ok}>Nothing left to delete.</Text>
-					<SelectList items={[{label: 'Back', value: 'back'}]} onSelect={actions.back} />
-				</Box>
+			{rows.length > 0 ? (
+				<PlanRows
+					rows={rows}
+					limit={limit - batches.length}
+					isActive={onRows}
+					at={at}
+					onAt={setAt}
+					onOpen={setOpen}
+					withBatch
+				/>
 			) : null}
+			{plan?.plan && !confirm ? <Text color={color.ok}>Nothing left to delete (Esc goes back).</Text> : null}
 			{plan?.error ? <SelectList items={[{label: 'Back', value: 'back'}]} onSelect={actions.back} /> : null}
 			{confirm ? (
-				<Box flexDirection="column" marginTop={1}>
+				<Box flexDirection="column">
 					<Text>
-						{batches.length} batch(es), {deletes} resource(s) to delete. Type <Text bold>{phrase}</Text> to
-						confirm (Esc goes back):
+						{batches.length} batch(es), {deletes} resource(s) to delete.
 					</Text>
-					<TextField
-						label="Confirm"
-						value=""
-						onChange={ignore}
-						onSubmit={onConfirm}
-						validate={(v) => (v.trim() === phrase ? null : 'type host/pack exactly as shown')}
-					/>
+					{field}
 				</Box>
 			) : null}
-			<KeyHelp
-				keys={
-					confirm
-						? [
-								{keys: 'Enter', does: 'confirm'},
-								{keys: 'Esc', does: 'back'},
-							]
-						: LIST_KEYS
-				}
-				typing={confirm}
-			/>
+			{keys}
 		</Box>
 	);
 }
 
 function RunStage({hostId, pack, url}: ProviderRef) {
-	const {app, stopping} = useUIState();
+	const {app} = useUIState();
 	const actions = useUIActions();
-	const {steps, op} = useRun<ProviderRollbackResult>(`── roll back ${pack} (${url}) ──`, (run) =>
-		rollbackProvider(app, {host: hostId, pack, url}, run),
+	const run = useRun<ProviderRollbackResult>(`── roll back ${pack} (${url}) ──`, (r) =>
+		rollbackProvider(app, {host: hostId, pack, url}, r),
 	);
-	const finished = op.phase === 'done' || op.phase === 'error';
-	useScreenKeys({list: finished, onBack: finished ? actions.back : undefined});
-	const r = op.result;
+	return (
+		<RunFrame
+			title={`Roll back provider › ${pack}`}
+			subtitle="each batch: exactly its recorded resources"
+			run={run}
+			onHome={actions.home}
+			onBack={actions.back}
+		>
+			{(r) => <RunOutcome result={r} />}
+		</RunFrame>
+	);
+}
+
+function RunOutcome({result: r}: {result: ProviderRollbackResult}) {
 	return (
 		<Box flexDirection="column">
-			<Header title={`Roll back provider › ${pack}`} subtitle="each batch: exactly its recorded resources" />
-			<StepList running={steps.running} stopping={stopping} />
-			{op.phase === 'error' ? <ErrorLine error={op.error} /> : null}
-			{r ? (
-				<Box flexDirection="column">
-					{r.batches.map((b) => (
-						<Text key={b.batch_id} wrap="truncate-end">
-							batch <Text bold>{b.batch_id}</Text> is now{' '}
-							<Text bold color={statusColor(b.batch_status)}>
-								{b.batch_status}
-							</Text>
-							{` · ${b.deleted.length} deleted · ${b.skipped.length} skipped · ${b.failed.length} failed`}
-						</Text>
-					))}
-					{r.batches
-						.flatMap((b) => b.skipped)
-						.slice(0, 4)
-						.map((s, i) => (
-							<Text key={i} color={color.warn} wrap="truncate-end">
-								{`  skipped ${cell(s.resource_type, 12)} ${cell(s.host_resource_id ?? '-', 7)} ${s.detail}`}
-							</Text>
-						))}
-					{r.not_run.length ? <Text color={color.warn}>not started: {r.not_run.join(', ')}</Text> : null}
-				</Box>
-			) : null}
-			{finished ? (
-				<SelectList
-					items={[
-						{label: 'Home', value: 'home'},
-						{label: 'Back', value: 'back'},
-					]}
-					onSelect={(v) => (v === 'home' ? actions.home() : actions.back())}
-				/>
-			) : null}
-			<KeyHelp keys={finished ? LIST_KEYS : []} />
+			{r.batches.map((b) => (
+				<BatchNowLine key={b.batch_id} batch={b} />
+			))}
+			{r.batches
+				.flatMap((b) => b.skipped)
+				.slice(0, 4)
+				.map((s, i) => (
+					<Text key={i} color={color.warn} wrap="truncate-end">
+						{`  skipped ${cell(s.resource_type, 12)} ${cell(s.host_resource_id ?? '-', 7)} ${s.detail}`}
+					</Text>
+				))}
+			{r.not_run.length ? <Text color={color.warn}>not started: {r.not_run.join(', ')}</Text> : null}
 		</Box>
 	);
 }
