@@ -1,10 +1,26 @@
 #!/usr/bin/env node
 // Entry point. Kept tiny so `crm --version` and `--help` start fast: every command and the TUI are
-// loaded only when they run. The flags are read by commands/argv.ts from crm's table of flags; no
-// flag-parser library is loaded (meow, with its bundled dependencies, cost ~60 ms of CPU a command).
+// loaded only when they run.
 import process from 'node:process';
 
 process.umask(0o077);
+
+type Usage = typeof import('./commands/usage.js');
+
+function parse(meow: typeof import('meow').default, usage: Usage, argv: string[]) {
+	const flags = Object.fromEntries(
+		Object.entries(usage.FLAGS).map(([key, spec]) => [key, {type: spec.type}]),
+	) as {[K in keyof Usage['FLAGS']]: {type: Usage['FLAGS'][K]['type']}};
+	return meow(usage.globalUsage(), {
+		importMeta: import.meta,
+		argv,
+		// --help, -h and --version are handled before meow (anywhere on the line, running nothing).
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: false,
+		flags,
+	});
+}
 
 /** Prints an exit-2 usage error (the JSON error document too under --json). */
 async function usageError(json: boolean, field: string | null, message: string): Promise<number> {
@@ -36,7 +52,7 @@ async function printVersion(): Promise<number> {
 
 /**
  * `crm` or `crm --data DIR` on a terminal opens the TUI without loading the flag parser: the first
- * frame is what an operator waits for. Anything else goes through the one pass over the flags.
+ * frame is what an operator waits for. Anything else goes through meow.
  */
 function tuiDataArg(argv: string[]): string | null | undefined {
 	if (argv.length === 0) return null;
@@ -66,17 +82,25 @@ async function main(): Promise<number> {
 	if (scan.help) return printHelp(scan.words, scan.json);
 	if (scan.version) return printVersion();
 	if (scan.problem) return usageError(scan.json, scan.problem.flag, scan.problem.message);
-	const [command, ...rest] = scan.words;
+	let cli: ReturnType<typeof parse>;
+	try {
+		cli = parse((await import('meow')).default, await import('./commands/usage.js'), scan.argv);
+	} catch (error) {
+		// meow throws (a stack trace, exit 1) for a flag given twice: that is bad input, exit 2 naming it.
+		const message = error instanceof Error ? error.message : String(error);
+		return usageError(scan.json, /--[\w-]+/.exec(message)?.[0] ?? null, message);
+	}
+	const [command, ...rest] = cli.input;
 	if (!command) {
 		if (tty) {
 			const {runTui} = await import('./ui/run.js');
-			return runTui({data: typeof scan.flags.data === 'string' ? scan.flags.data : undefined});
+			return runTui({data: cli.flags.data});
 		}
 		process.stderr.write('crm: no command and no terminal for the TUI; see crm --help\n');
 		return 2;
 	}
 	const {dispatch} = await import('./commands/dispatch.js');
-	return dispatch(command, rest, scan.flags);
+	return dispatch(command, rest, cli.flags);
 }
 
 main().then(

@@ -103,7 +103,7 @@ export async function benchStartup(options: {spawns: number; tuiRuns: number}): 
 	];
 	const details = [
 		`${options.spawns} interleaved rounds; times are spawn to exit (process.hrtime). ` +
-			`\`crm --version\`/\`--help\` load no command (source/cli.tsx imports commands lazily; commands/argv.ts reads the flags). ` +
+			`\`crm --version\`/\`--help\` load only meow (source/cli.tsx imports commands lazily). ` +
 			`The TUI ran ${options.tuiRuns} times under \`script\` (util-linux) in a 40×120 pseudo-terminal with an empty data folder; ` +
 			`its loading frame ("reading the data folder…") appeared after ${ms(median(loading))} (median) and the home screen after ${ms(median(home))}; ` +
 			`bare Node printing one line under the same pseudo-terminal took ${ms(nPty)}.`,

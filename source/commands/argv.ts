@@ -1,7 +1,8 @@
-// The command line (docs/cli.md): `--help` / `-h` / `--version` anywhere (they run nothing), the
-// command words, every flag's value by the table of flag types (so a value is never mistaken for a
-// command word), and any flag crm does not know, that is given twice, or that would carry a secret as
-// its value. Only flag NAMES are ever reported: a value never is (`--foo=secret` names `--foo`).
+// A first pass over the command line, before meow parses it (docs/cli.md): it finds `--help` / `-h`
+// / `--version` anywhere (they run nothing), the command words, and any flag crm does not know or
+// that would carry a secret as its value. Only flag NAMES are ever reported: a value never is
+// (`--foo=secret` names `--foo`). Values are recognised the way meow's parser reads them, from the
+// table of flag types, so a flag's value is never mistaken for a command word.
 import {FLAGS, SECRET_FLAGS, type FlagSpec} from './usage.js';
 
 export interface ArgvProblem {
@@ -17,12 +18,8 @@ export interface ArgvScan {
 	version: boolean;
 	json: boolean;
 	problem: ArgvProblem | null;
-	/**
-	 * The flags by their camelCase key (`--admin-key-env` is `adminKeyEnv`): a string flag's value
-	 * (empty when none follows), a number flag's (NaN when it is not a number: refused by the
-	 * command), a boolean's (`--no-json`: false); every boolean flag not given is false.
-	 */
-	flags: Record<string, unknown>;
+	/** The command line for meow: `--flag -` joined as `--flag=-` (meow would drop a lone dash). */
+	argv: string[];
 }
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -50,51 +47,19 @@ function unknownFlag(raw: string): ArgvProblem {
 	return {flag, message: `unknown flag ${flag}; see crm --help (or crm <command> --help)`};
 }
 
-/** A flag's value as its type reads it; a boolean given `=yes` or the like is a problem. */
-function flagValue(spec: FlagSpec, name: string, raw: string | undefined, negated: boolean): unknown {
-	if (spec.type === 'boolean') {
-		if (negated) return false;
-		if (raw === undefined || raw === 'true') return true;
-		if (raw === 'false') return false;
-		return {
-			problem: {
-				flag: shownName(`--${name}`),
-				message: `--${shownName(name)} takes no value (true or false at most)`,
-			},
-		};
-	}
-	if (spec.type === 'number') return raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
-	return raw ?? '';
-}
-
-/**
- * The one pass over the command line: crm's flags are a fixed table of names and types, so the
- * pass that finds unknown flags also reads every value, and no flag-parser module is loaded (meow
- * and its bundled dependencies cost ~60 ms of CPU on every command, docs/benchmarks.md; Node 20's
- * util.parseArgs reads no number flags nor `--no-` negations).
- */
 export function scanArgv(argv: string[]): ArgvScan {
-	const out: ArgvScan = {words: [], help: false, version: false, json: false, problem: null, flags: {}};
+	const out: ArgvScan = {words: [], help: false, version: false, json: false, problem: null, argv: []};
 	const note = (p: ArgvProblem) => {
 		out.problem ??= p;
-	};
-	const set = (spec: FlagSpec, name: string, raw: string | undefined, negated: boolean) => {
-		const key = camel(negated ? name.slice(3) : name);
-		if (Object.hasOwn(out.flags, key)) {
-			note({flag: shownName(`--${name}`), message: `--${shownName(name)} is given twice; give it once`});
-			return;
-		}
-		const value = flagValue(spec, name, raw, negated);
-		if (value && typeof value === 'object' && 'problem' in value)
-			note((value as {problem: ArgvProblem}).problem);
-		else out.flags[key] = value;
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const token = argv[i]!;
 		if (token === '--') {
+			for (const rest of argv.slice(i)) out.argv.push(rest);
 			for (const rest of argv.slice(i + 1)) out.words.push(rest);
 			break;
 		}
+		out.argv.push(token);
 		if (token === '-h') {
 			out.help = true;
 			continue;
@@ -118,31 +83,25 @@ export function scanArgv(argv: string[]): ArgvScan {
 			continue;
 		}
 		let spec = lookup(name);
-		let negated = false;
 		if (!spec && name.startsWith('no-')) {
-			const positive = lookup(name.slice(3));
-			if (positive?.type === 'boolean') [spec, negated] = [positive, true];
+			const negated = lookup(name.slice(3));
+			if (negated?.type === 'boolean') spec = negated;
 		}
 		if (!spec) {
 			note(unknownFlag(`--${name}`));
 			continue;
 		}
 		if (camel(name) === 'json' && eq < 0) out.json = true;
-		if (spec.type === 'boolean' || eq >= 0) {
-			set(spec, name, eq < 0 ? undefined : token.slice(eq + 1), negated);
-			continue;
-		}
+		if (spec.type === 'boolean' || eq >= 0) continue;
 		const next = argv[i + 1];
-		if (
-			next !== undefined &&
-			(next === '-' || !next.startsWith('-') || (spec.type === 'number' && NEGATIVE_NUMBER.test(next)))
-		) {
-			set(spec, name, next, false);
+		if (next === undefined) continue;
+		if (next === '-') {
+			out.argv[out.argv.length - 1] = `${token}=-`;
 			i += 1;
-		} else set(spec, name, undefined, false);
-	}
-	for (const [key, spec] of Object.entries(FLAGS as Record<string, FlagSpec>)) {
-		if (spec.type === 'boolean' && !Object.hasOwn(out.flags, key)) out.flags[key] = false;
+		} else if (!next.startsWith('-') || (spec.type === 'number' && NEGATIVE_NUMBER.test(next))) {
+			out.argv.push(next);
+			i += 1;
+		}
 	}
 	return out;
 }

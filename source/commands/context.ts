@@ -23,7 +23,7 @@ export interface CommandContext {
 }
 
 // Every number flag, and the env variables behind the wait flags, with the range it accepts. A value
-// that is not a number (commands/argv.ts) arrives as NaN: it is refused, never silently replaced by a default.
+// meow could not read as a number arrives as NaN: it is refused, never silently replaced by a default.
 const NUMBER_FLAGS: Array<{
 	key: string;
 	flag: string;

@@ -1,4 +1,4 @@
-// Reading parsed flags (commands/argv.ts) by name and type.
+// Reading parsed flags (meow's output) by name and type.
 export type Flags = Record<string, unknown>;
 
 export function flagString(flags: Flags, name: string): string | undefined {

@@ -11,7 +11,7 @@ export interface FlagSpec {
 	help: string;
 }
 
-/** Every flag, by its camelCase key (`--admin-key-env` is `adminKeyEnv`). */
+/** Every flag, by the camelCase key meow gives it (`--admin-key-env` is `adminKeyEnv`). */
 export const FLAGS = {
 	data: {
 		type: 'string',
