@@ -238,3 +238,28 @@ export async function importThroughForm(
 	await tui.waitFor('Start the import');
 	await tui.press(KEY.enter);
 }
+
+/**
+ * From the acceptance form's pack stage (one host chosen): deepseek at the sandbox's fake upstream,
+ * the subscription mode alone (one batch), then Start.
+ */
+export async function acceptThroughForm(
+	tui: Tui,
+	upstream: {base_url: string; api_key: string},
+): Promise<void> {
+	await tui.waitFor('Which provider pack?');
+	await tui.press(KEY.enter);
+	await tui.waitFor('Provider base URL:');
+	for (let i = 0; i < 'https://api.deepseek.com'.length; i++) tui.stdin.write(KEY.backspace);
+	await tui.waitFor('Provider base URL: █');
+	await tui.type(upstream.base_url);
+	await tui.waitFor('✓ looks right');
+	await tui.press(KEY.enter);
+	await tui.waitFor('Provider key:');
+	await tui.type(upstream.api_key);
+	await tui.press(KEY.enter);
+	await tui.waitFor('Access mode(s) to prove:');
+	await tui.press(KEY.down, KEY.enter); // subscription
+	await tui.waitFor('Start the acceptance run');
+	await tui.press(KEY.enter);
+}

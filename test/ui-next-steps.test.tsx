@@ -5,7 +5,16 @@
 import test from 'ava';
 import {startSandbox} from '../source/sandbox/index.js';
 import {StateStore} from '../source/store/state-store.js';
-import {fitsWidth, importThroughForm, KEY, registerLab, renderTui, SIZES, tempData} from './ui-helpers.js';
+import {
+	acceptThroughForm,
+	fitsWidth,
+	importThroughForm,
+	KEY,
+	registerLab,
+	renderTui,
+	SIZES,
+	tempData,
+} from './ui-helpers.js';
 
 for (const [columns, rows] of SIZES) {
 	test(`${columns}x${rows}: a failure that created resources highlights "Roll back (N resources)"; it rolls them back`, async (t) => {
@@ -71,18 +80,7 @@ for (const [columns, rows] of SIZES) {
 		const tui = renderTui({dataDir, initialScreen: {id: 'acceptance', hostId}});
 		tui.resize(columns, rows);
 		try {
-			await tui.waitFor('Which provider pack?');
-			await tui.press(KEY.enter);
-			await tui.waitFor('Provider base URL:');
-			await tui.type(sb.info.upstreams.deepseek!.base_url);
-			await tui.press(KEY.enter);
-			await tui.waitFor('Provider key:');
-			await tui.type(sb.info.upstreams.deepseek!.api_key);
-			await tui.press(KEY.enter);
-			await tui.waitFor('Access mode(s) to prove:');
-			await tui.press(KEY.down, KEY.enter); // subscription
-			await tui.waitFor('Start the acceptance run');
-			await tui.press(KEY.enter);
+			await acceptThroughForm(tui, sb.info.upstreams.deepseek!);
 			const done = await tui.waitFor('finished', 90_000);
 			t.regex(done, /❯ Roll back the subscription batch \(5 resources\)/);
 			t.false(done.includes('Keep it as final evidence'));

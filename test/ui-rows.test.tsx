@@ -10,7 +10,16 @@ import {maskSecret} from '../source/lib/secrets.js';
 import {startSandbox} from '../source/sandbox/index.js';
 import {StateStore} from '../source/store/state-store.js';
 import {importDirect} from './helpers/setup.js';
-import {fitsWidth, KEY, registerLab, renderTui, SIZES, tempData, type Tui} from './ui-helpers.js';
+import {
+	acceptThroughForm,
+	fitsWidth,
+	KEY,
+	registerLab,
+	renderTui,
+	SIZES,
+	tempData,
+	type Tui,
+} from './ui-helpers.js';
 
 const flat = (f: string) => f.replace(/\s+/g, ' ');
 
@@ -141,20 +150,7 @@ for (const [columns, rows] of SIZES) {
 		const tui = renderTui({dataDir, initialScreen: {id: 'acceptance', hostId}});
 		tui.resize(columns, rows);
 		try {
-			await tui.waitFor('Which provider pack?');
-			await tui.press(KEY.enter);
-			await tui.waitFor('Provider base URL:');
-			for (let i = 0; i < 'https://api.deepseek.com'.length; i++) tui.stdin.write(KEY.backspace);
-			await tui.type(sb.info.upstreams.deepseek!.base_url);
-			await tui.waitFor('✓ looks right');
-			await tui.press(KEY.enter);
-			await tui.waitFor('Provider key:');
-			await tui.type(sb.info.upstreams.deepseek!.api_key);
-			await tui.press(KEY.enter);
-			await tui.waitFor('Access mode(s) to prove:');
-			await tui.press(KEY.down, KEY.enter); // subscription
-			await tui.waitFor('Start the acceptance run');
-			await tui.press(KEY.enter);
+			await acceptThroughForm(tui, sb.info.upstreams.deepseek!);
 			const done = await tui.waitFor('❯ Keep it as final evidence', 90_000);
 			const batchId = (await StateStore.open(dataDir)).data.batches[0]!.batch_id;
 			t.regex(done, /MODE\s+BATCH\s+STATUS\s+ACCESS\s+RECONCILE/);
