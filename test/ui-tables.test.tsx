@@ -99,7 +99,8 @@ for (const [columns, rows] of SIZES) {
 			t.deepEqual(fitsWidth(list, columns), []);
 			await tui.press(KEY.enter); // Enter on the row: the batch in full
 			await tui.waitFor('[steps]');
-			await tui.press(KEY.right, KEY.right);
+			// Two arrows in one chunk (a fast key repeat): each moves one tab.
+			tui.stdin.write(KEY.right + KEY.right);
 			const tab = await tui.waitFor('[reconcile]');
 			t.regex(tab, new RegExp(`${env.runId}\\s+drifted`));
 			t.regex(tab, new RegExp(`changed\\s+account #${env.accountId} crm-deepseek-\\w+`));

@@ -61,8 +61,10 @@ export function BatchScreen({batchId}: {batchId: string}) {
 		onKey: (input, key) => {
 			if (rotate > 0 || curl) return false;
 			if (key.leftArrow || key.rightArrow || key.tab) {
-				const i = TABS.indexOf(tab) + (key.leftArrow ? -1 : 1);
-				setTab(TABS[(i + TABS.length) % TABS.length]!);
+				// From the tab as it is now, not as this render saw it: keys that arrive in one chunk (a fast
+				// repeat, a paste) run before the next render, and each must move one tab.
+				const step = key.leftArrow ? -1 : 1;
+				setTab((t) => TABS[(TABS.indexOf(t) + step + TABS.length) % TABS.length]!);
 				setOffset(0);
 				return true;
 			}
