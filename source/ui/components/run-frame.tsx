@@ -10,8 +10,6 @@ import {Header} from './header.js';
 import {KeyHelp, LIST_KEYS} from './key-help.js';
 import {SelectList} from './select-list.js';
 import {StepList} from './step-list.js';
-import {Text} from './text.js';
-import {statusColor} from '../theme.js';
 import type {Words} from './word-legend.js';
 
 export function RunFrame<T, C extends string>({
@@ -70,20 +68,3 @@ const HOME_BACK = [
 	{label: 'Home', value: 'home'},
 	{label: 'Back', value: 'back'},
 ];
-
-/** A rolled-back batch in one line: `batch <id> is now <status> · N deleted · N skipped · N failed`. */
-export function BatchNowLine({
-	batch,
-}: {
-	batch: {batch_id: string; batch_status: string; deleted: unknown[]; skipped: unknown[]; failed: unknown[]};
-}) {
-	return (
-		<Text wrap="truncate-end">
-			batch <Text bold>{batch.batch_id}</Text> is now{' '}
-			<Text bold color={statusColor(batch.batch_status)}>
-				{batch.batch_status}
-			</Text>
-			{` · ${batch.deleted.length} deleted · ${batch.skipped.length} skipped · ${batch.failed.length} failed`}
-		</Text>
-	);
-}
